@@ -1,0 +1,19 @@
+# Every dependency comes from a Debian 12 package; scripts/install-deps.sh installs them.
+# Header-only dependencies used in public headers are PUBLIC links of kolmo::kolmo and are
+# found again by kolmoConfig.cmake for consumers.
+find_package(Eigen3 3.4 REQUIRED NO_MODULE)           # libeigen3-dev
+find_package(Boost 1.74 REQUIRED)                     # libboost-dev (odeint, math: header-only)
+find_package(Random123 REQUIRED)                      # librandom123-dev (cmake/FindRandom123.cmake)
+find_package(FFTW3 REQUIRED)                          # libfftw3-dev (cmake/FindFFTW3.cmake, pkg-config)
+find_package(OpenMP REQUIRED COMPONENTS CXX)          # libgomp (gcc)
+find_package(nlohmann_json 3.10 REQUIRED)             # nlohmann-json3-dev
+
+if(KOLMO_BUILD_CLI)
+  find_package(CLI11 2.1 REQUIRED)                    # libcli11-dev
+endif()
+if(KOLMO_BUILD_TESTS)
+  find_package(GTest 1.12 REQUIRED)                   # libgtest-dev
+endif()
+if(KOLMO_BUILD_BENCHMARKS)
+  find_package(benchmark 1.7 REQUIRED)                # libbenchmark-dev
+endif()

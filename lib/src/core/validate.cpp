@@ -1,0 +1,48 @@
+#include "kolmo/core/validate.hpp"
+
+#include <cmath>
+#include <cstdio>
+
+namespace kolmo {
+
+std::string describe_value(double value) {
+  if (std::isnan(value)) return "nan";
+  if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.17g", value);
+  return buffer;
+}
+
+std::string describe_value(std::int64_t value) { return std::to_string(value); }
+std::string describe_value(std::uint64_t value) { return std::to_string(value); }
+
+void require_finite(std::string_view where, std::string_view parameter, double value) {
+  require(std::isfinite(value), where, parameter, value, "a finite number");
+}
+
+void require_positive(std::string_view where, std::string_view parameter, double value) {
+  require(std::isfinite(value) && value > 0.0, where, parameter, value, "a finite number > 0");
+}
+
+void require_non_negative(std::string_view where, std::string_view parameter, double value) {
+  require(std::isfinite(value) && value >= 0.0, where, parameter, value, "a finite number >= 0");
+}
+
+void require_open_interval(std::string_view where, std::string_view parameter, double value,
+                           double lower, double upper) {
+  require(std::isfinite(value) && lower < value && value < upper, where, parameter, value,
+          "a number in (" + describe_value(lower) + ", " + describe_value(upper) + ")");
+}
+
+void require_closed_interval(std::string_view where, std::string_view parameter, double value,
+                             double lower, double upper) {
+  require(std::isfinite(value) && lower <= value && value <= upper, where, parameter, value,
+          "a number in [" + describe_value(lower) + ", " + describe_value(upper) + "]");
+}
+
+void require_at_least(std::string_view where, std::string_view parameter, std::uint64_t count,
+                      std::uint64_t minimum) {
+  require(count >= minimum, where, parameter, count, "at least " + describe_value(minimum));
+}
+
+}  // namespace kolmo

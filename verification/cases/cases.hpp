@@ -1,0 +1,15 @@
+#pragma once
+// Registration of Kolmo's verification cases, one function per area (cases/<area>_cases.cpp).
+// register_all_cases() is what `kolmo verify` runs; each later area adds its function here.
+
+#include "kolmo/verify/registry.hpp"
+
+namespace kolmo::verification {
+
+void register_random_cases(verify::Registry& registry);
+void register_ornstein_uhlenbeck_cases(verify::Registry& registry);
+
+/// Every case Kolmo ships, in a stable order.
+void register_all_cases(verify::Registry& registry);
+
+}  // namespace kolmo::verification
