@@ -13,9 +13,6 @@ std::string describe_value(double value) {
   return buffer;
 }
 
-std::string describe_value(std::int64_t value) { return std::to_string(value); }
-std::string describe_value(std::uint64_t value) { return std::to_string(value); }
-
 void require_finite(std::string_view where, std::string_view parameter, double value) {
   require(std::isfinite(value), where, parameter, value, "a finite number");
 }

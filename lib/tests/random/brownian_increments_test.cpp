@@ -1,0 +1,109 @@
+#include "kolmo/random/brownian_increments.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <vector>
+
+#include "kolmo/core/error.hpp"
+
+namespace kolmo::random {
+namespace {
+
+constexpr std::uint64_t seed = 314159;
+
+TEST(BrownianIncrements, CoarseIncrementIsExactlyTheSumOfItsTwoHalves) {
+  const BrownianIncrements w(seed, 0.0, 1.0, 2 * 3 * 5 * 8, 2);
+  for (std::uint64_t m : {1u, 2u, 3u, 4u, 5u, 12u, 60u}) {
+    for (std::uint64_t k = 0; k < w.steps(2 * m); ++k) {
+      for (std::size_t c = 0; c < 2; ++c) {
+        for (std::uint64_t path : {0u, 1u, 77u}) {
+          const double coarse = w.increment(path, c, k, 2 * m);
+          const double fine_sum = w.increment(path, c, 2 * k, m) + w.increment(path, c, 2 * k + 1, m);
+          ASSERT_EQ(coarse, fine_sum) << "m = " << m << ", step " << k;  // bitwise, not approximately
+        }
+      }
+    }
+  }
+}
+
+TEST(BrownianIncrements, AnyFactorSumsItsFineIncrementsUpToRounding) {
+  const BrownianIncrements w(seed, 0.0, 2.0, 36);
+  for (std::uint64_t factor : {3u, 9u, 36u}) {
+    for (std::uint64_t k = 0; k < w.steps(factor); ++k) {
+      double sum = 0, abs_sum = 0;
+      for (std::uint64_t j = 0; j < factor; ++j) {
+        sum += w.increment(5, 0, k * factor + j);
+        abs_sum += std::abs(w.increment(5, 0, k * factor + j));
+      }
+      EXPECT_NEAR(w.increment(5, 0, k, factor), sum, 2 * factor * 0x1p-52 * abs_sum);
+    }
+  }
+}
+
+TEST(BrownianIncrements, IncrementsHaveVarianceDtForwardAndBackward) {
+  const std::size_t paths = 1 << 17;
+  for (auto [t0, t1] : {std::pair{0.0, 0.5}, std::pair{2.0, 0.5}}) {
+    const BrownianIncrements w(seed, t0, t1, 64);
+    for (std::uint64_t factor : {1u, 8u, 64u}) {
+      std::vector<double> dw(paths);
+      w.fill(0, paths, 0, factor, dw);
+      double sum_sq = 0;
+      for (double x : dw) sum_sq += x * x;
+      const double variance = std::abs(w.dt(factor));
+      // E[dW^2] = |dt|, Var[dW^2] = 2 dt^2: 4 standard errors.
+      EXPECT_NEAR(sum_sq / paths, variance, 4 * std::sqrt(2.0 / paths) * variance)
+          << "t0 = " << t0 << ", t1 = " << t1 << ", factor " << factor;
+    }
+  }
+}
+
+TEST(BrownianIncrements, BatchFillEqualsScalarIncrementsForAnyThreadCount) {
+  const BrownianIncrements w(seed, 1.0, 0.0, 24, 3);
+  const std::uint64_t first = 4095;  // an odd start straddling a chunk boundary
+  const std::size_t paths = 4101;
+  for (std::uint64_t factor : {1u, 4u, 6u, 24u}) {
+    std::vector<double> one(paths * 3), four(paths * 3);
+    w.fill(first, paths, 0, factor, one, 1);
+    w.fill(first, paths, 0, factor, four, 4);
+    ASSERT_EQ(one, four) << "factor " << factor;
+    for (std::size_t c = 0; c < 3; ++c)
+      for (std::size_t i = 0; i < paths; i += 401)
+        ASSERT_EQ(one[c * paths + i], w.increment(first + i, c, 0, factor)) << "factor " << factor;
+  }
+}
+
+TEST(BrownianIncrements, TimeGridHitsBothEndsExactly) {
+  const BrownianIncrements w(seed, 0.1, 0.7, 30);
+  EXPECT_EQ(w.time(0, 3), 0.1);
+  EXPECT_EQ(w.time(10, 3), 0.7);
+  EXPECT_DOUBLE_EQ(w.time(5, 3), 0.4);
+  EXPECT_DOUBLE_EQ(w.dt(3), 0.06);
+  const BrownianIncrements backward(seed, 1.0, 0.0, 4);
+  EXPECT_DOUBLE_EQ(backward.dt(), -0.25);
+  EXPECT_EQ(backward.time(4), 0.0);
+}
+
+TEST(BrownianIncrements, RejectsBadArguments) {
+  EXPECT_THROW(BrownianIncrements(seed, 0.0, 0.0, 4), Error);
+  EXPECT_THROW(BrownianIncrements(seed, 0.0, std::nan(""), 4), Error);
+  EXPECT_THROW(BrownianIncrements(seed, 0.0, 1.0, 0), Error);
+  EXPECT_THROW(BrownianIncrements(seed, 0.0, 1.0, 4, 0), Error);
+  const BrownianIncrements w(seed, 0.0, 1.0, 12, 2);
+  EXPECT_THROW((void)w.steps(5), Error);
+  EXPECT_THROW((void)w.increment(0, 0, 4, 3), Error);  // only 4 steps of 3: indices 0..3
+  EXPECT_THROW((void)w.increment(0, 2, 0, 3), Error);  // component out of range
+  EXPECT_THROW((void)w.time(5, 3), Error);
+  std::vector<double> out(7);
+  EXPECT_THROW(w.fill(0, 4, 0, 1, out), Error);
+  try {
+    (void)w.steps(5);
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "kolmo::random::BrownianIncrements::steps: parameter 'factor' = 5; expected a divisor of "
+              "fine_steps = 12");
+  }
+}
+
+}  // namespace
+}  // namespace kolmo::random

@@ -6,6 +6,7 @@
 //   kolmo::require_positive("kolmo::random::BrownianIncrements", "dt", dt);
 //   kolmo::require(n > 1, where, "samples.size()", n, "at least 2 samples");
 
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -17,21 +18,9 @@ namespace kolmo {
 
 /// Text for a value in an error message: doubles with round-trip precision, "nan"/"inf" spelled out.
 std::string describe_value(double value);
-std::string describe_value(std::int64_t value);
-std::string describe_value(std::uint64_t value);
-inline std::string describe_value(int value) { return describe_value(static_cast<std::int64_t>(value)); }
-inline std::string describe_value(unsigned value) {
-  return describe_value(static_cast<std::uint64_t>(value));
-}
-inline std::string describe_value(long long value) {
-  return describe_value(static_cast<std::int64_t>(value));
-}
-inline std::string describe_value(unsigned long long value) {
-  return describe_value(static_cast<std::uint64_t>(value));
-}
-inline std::string describe_value(long value) { return describe_value(static_cast<std::int64_t>(value)); }
-inline std::string describe_value(unsigned long value) {
-  return describe_value(static_cast<std::uint64_t>(value));
+template <std::integral Integer>
+std::string describe_value(Integer value) {
+  return std::to_string(value);
 }
 inline std::string describe_value(std::string_view value) { return std::string(value); }
 

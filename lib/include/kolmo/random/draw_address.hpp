@@ -39,8 +39,9 @@ struct DrawAddress {
 };
 
 /// A block of draws at one step: paths [first_path, first_path + paths) times components
-/// [0, components). Batch fills write it component-major with paths contiguous:
-///   out[c * paths + i] = draw at {seed, purpose, first_path + i, step, c}.
+/// [first_component, first_component + components). Batch fills write it component-major with
+/// paths contiguous:
+///   out[c * paths + i] = draw at {seed, purpose, first_path + i, step, first_component + c}.
 struct BatchAddress {
   std::uint64_t seed = 0;
   Purpose purpose = Purpose::brownian;
@@ -48,6 +49,7 @@ struct BatchAddress {
   std::uint64_t first_path = 0;
   std::size_t paths = 0;
   std::size_t components = 1;
+  std::uint64_t first_component = 0;
 
   [[nodiscard]] std::size_t size() const { return paths * components; }
 };

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages Kolmo builds against, and only those that are missing.
+# Idempotent: a second run installs nothing. Needs root (or sudo) only when something is missing.
+set -euo pipefail
+
+packages=(
+  g++ cmake make pkg-config          # toolchain (OpenMP: libgomp ships with g++)
+  libeigen3-dev                      # Eigen: linear algebra
+  libboost-dev                       # Boost: odeint and math (header-only)
+  libfftw3-dev                       # FFTW: spectral solvers
+  librandom123-dev                   # Random123: Philox counter-based generator
+  libgtest-dev libgmock-dev          # GoogleTest
+  libbenchmark-dev                   # Google Benchmark
+  libcli11-dev                       # CLI11: the kolmo command line
+  nlohmann-json3-dev                 # nlohmann-json: reports and baselines
+)
+
+missing=()
+for package in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$package")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "kolmo: all ${#packages[@]} Debian packages already installed"
+  exit 0
+fi
+
+echo "kolmo: installing missing Debian packages: ${missing[*]}"
+if [ "$(id -u)" -eq 0 ]; then
+  sudo_cmd=()
+elif command -v sudo >/dev/null 2>&1; then
+  sudo_cmd=(sudo)
+else
+  echo "kolmo: error: need root (or sudo) to install: ${missing[*]}" >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+echo "kolmo: installed ${missing[*]}"
