@@ -1,6 +1,153 @@
+// Verification cases for kolmo::random: the quality of the Philox-based streams every Monte
+// Carlo result rests on, and the exactness of the refinable Brownian path.
+#include <cmath>
+#include <numeric>
+#include <vector>
+
+#include <boost/math/distributions/normal.hpp>
+
 #include "cases/cases.hpp"
+#include "kolmo/random/brownian_increments.hpp"
+#include "kolmo/random/normal.hpp"
+#include "kolmo/random/uniform.hpp"
+#include "kolmo/stats/ks_test.hpp"
+#include "kolmo/stats/running_moments.hpp"
+#include "kolmo/verify/tolerance.hpp"
 
 namespace kolmo::verification {
-// Filled in by the random-module work (same session); the verify spine compiles against it now.
-void register_random_cases(verify::Registry& /*registry*/) {}
+namespace {
+
+using random::Purpose;
+
+// A p-value threshold with the false-alarm rate of a two-sided 4-sigma rule, 2(1 − Φ(4)):
+// statistical cases that report a p-value fail no more often than the |z| <= 4 ones.
+const double four_sigma_p_value = 2 * boost::math::cdf(boost::math::complement(boost::math::normal(), 4.0));
+
+std::vector<double> normals(const verify::RunContext& context, Purpose purpose, std::uint64_t step,
+                            std::uint64_t first_path, std::size_t paths) {
+  std::vector<double> z(paths);
+  random::fill_standard_normals({context.seed, purpose, step, first_path, paths, 1}, z, context.threads);
+  return z;
+}
+
+double normal_cdf(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
+
+verify::Outcome normal_ks(const verify::RunContext& context) {
+  const auto z = normals(context, Purpose::verification, 0, 0, 1'000'000);
+  const auto ks = stats::ks_one_sample(z, normal_cdf);
+  auto outcome = verify::at_least(ks.p_value, four_sigma_p_value,
+                                  "KS p-value >= 2(1 - Phi(4)), the false-alarm rate of a 4-sigma rule");
+  outcome.details = {{"n", z.size()}, {"ks_statistic", ks.statistic}};
+  return outcome;
+}
+
+// Excess kurtosis is the moment most sensitive to a wrong radius in Box–Muller (e.g. sqrt(-log u)
+// without the factor 2 gives the wrong variance, a wrong angle range gives the wrong tails).
+verify::Outcome normal_fourth_moment(const verify::RunContext& context) {
+  const auto z = normals(context, Purpose::verification, 1, 0, 1 << 22);
+  stats::RunningMoments fourth;
+  for (double x : z) fourth.add(x * x * x * x);
+  return verify::within_sigma(fourth.mean(), fourth.standard_error(), 3.0);
+}
+
+// Correlation between neighbouring streams: one address field changed at a time. Under
+// independence sqrt(n) r ~ N(0, 1); the largest |z| over the six comparisons is held to the
+// Bonferroni bound with the same family-wise false-alarm rate as one 4-sigma check.
+verify::Outcome stream_independence(const verify::RunContext& context) {
+  constexpr std::size_t n = 1 << 18;
+  const auto base = normals(context, Purpose::brownian, 7, 0, n);
+  auto other = [&](std::uint64_t seed, Purpose purpose, std::uint64_t step, std::uint64_t first_path,
+                   std::uint64_t component) {
+    std::vector<double> z(n);
+    random::fill_standard_normals({seed, purpose, step, first_path, n, 1, component}, z, context.threads);
+    return z;
+  };
+  const std::vector<std::vector<double>> neighbours{
+      other(context.seed + 1, Purpose::brownian, 7, 0, 0), other(context.seed, Purpose::initial_state, 7, 0, 0),
+      other(context.seed, Purpose::brownian, 8, 0, 0),     other(context.seed, Purpose::brownian, 7, n, 0),
+      other(context.seed, Purpose::brownian, 7, 1, 0),     other(context.seed, Purpose::brownian, 7, 0, 1)};
+  double largest_z = 0;
+  for (const auto& z : neighbours) {
+    const double r = std::inner_product(base.begin(), base.end(), z.begin(), 0.0) / n;  // both mean 0, var 1
+    largest_z = std::max(largest_z, std::abs(r) * std::sqrt(static_cast<double>(n)));
+  }
+  const double bound = boost::math::quantile(
+      boost::math::complement(boost::math::normal(), four_sigma_p_value / (2 * neighbours.size())));
+  return verify::at_most(largest_z, bound,
+                         "max over 6 stream pairs of sqrt(n)|r| <= Bonferroni 4-sigma bound");
+}
+
+// W(1/4) and W(1) of the same path, assembled from the refinable increments at two different
+// coarsenings: E[W_s W_t] = min(s, t) = 1/4 checks both the scale and the path consistency.
+verify::Outcome brownian_covariance(const verify::RunContext& context) {
+  constexpr std::size_t paths = 1 << 18;
+  const random::BrownianIncrements w(context.seed, 0.0, 1.0, 64);
+  std::vector<double> w_quarter(paths), w_rest(paths), dw(paths);
+  w.fill(0, paths, 0, 16, w_quarter, context.threads);  // one step of 16 fine steps: W(1/4)
+  for (std::uint64_t k = 4; k < 16; ++k) {              // steps 4..15 of 4 fine steps: W(1) − W(1/4)
+    w.fill(0, paths, k, 4, dw, context.threads);
+    for (std::size_t i = 0; i < paths; ++i) w_rest[i] += dw[i];
+  }
+  stats::RunningMoments product;
+  for (std::size_t i = 0; i < paths; ++i) product.add(w_quarter[i] * (w_quarter[i] + w_rest[i]));
+  return verify::within_sigma(product.mean(), product.standard_error(), 0.25);
+}
+
+// Deterministic: across many paths, every coarse increment is bit-for-bit the sum of its two
+// halves, at every level of a dyadic hierarchy. Measured is the number of mismatches.
+verify::Outcome brownian_refinement_exact(const verify::RunContext& context) {
+  constexpr std::size_t paths = 4096;
+  const random::BrownianIncrements w(20261122, 0.0, 1.0, 256, 2);
+  std::vector<double> coarse(paths * 2), left(paths * 2), right(paths * 2);
+  double mismatches = 0;
+  for (std::uint64_t factor = 2; factor <= 256; factor *= 2) {
+    for (std::uint64_t k = 0; k < w.steps(factor); ++k) {
+      w.fill(0, paths, k, factor, coarse, context.threads);
+      w.fill(0, paths, 2 * k, factor / 2, left, context.threads);
+      w.fill(0, paths, 2 * k + 1, factor / 2, right, context.threads);
+      for (std::size_t i = 0; i < coarse.size(); ++i) mismatches += coarse[i] != left[i] + right[i];
+    }
+  }
+  return verify::within_absolute(mismatches, 0.0, 0.0, "no coarse increment differs from its halves' sum");
+}
+
+verify::Outcome uniform_ks(const verify::RunContext& context) {
+  std::vector<double> u(1'000'000);
+  random::fill_uniforms({context.seed, Purpose::verification, 0, 0, u.size(), 1}, u, context.threads);
+  const auto ks = stats::ks_one_sample(u, [](double x) { return std::clamp(x, 0.0, 1.0); });
+  auto outcome = verify::at_least(ks.p_value, four_sigma_p_value,
+                                  "KS p-value >= 2(1 - Phi(4)), the false-alarm rate of a 4-sigma rule");
+  outcome.details = {{"n", u.size()}, {"ks_statistic", ks.statistic}};
+  return outcome;
+}
+
+}  // namespace
+
+void register_random_cases(verify::Registry& registry) {
+  using verify::CaseKind;
+  using verify::Tier;
+  registry.add({{"random/normal-ks", "Batch standard normals (Philox4x32-10 + Box-Muller) follow N(0,1): one-sample KS on 10^6 draws.",
+                 "Salmon et al. SC'11 (Philox); Box & Muller 1958", Tier::fast, CaseKind::statistical, 1},
+                normal_ks});
+  registry.add({{"random/normal-fourth-moment", "E[Z^4] = 3 for the batch standard normals (2^22 draws).",
+                 "Moments of N(0,1)", Tier::fast, CaseKind::statistical, 2},
+                normal_fourth_moment});
+  registry.add({{"random/stream-independence",
+                 "Streams differing in one address field (seed, purpose, step, path block, pair lane, component) are uncorrelated.",
+                 "Counter-based RNG independence (Salmon et al. SC'11)", Tier::fast, CaseKind::statistical, 3},
+                stream_independence});
+  registry.add({{"random/uniform-ks", "Batch uniforms on (0,1) are uniform: one-sample KS on 10^6 draws.",
+                 "Salmon et al. SC'11 (Philox)", Tier::fast, CaseKind::statistical, 4},
+                uniform_ks});
+  registry.add({{"random/brownian-covariance",
+                 "Refinable increments coarsened two ways give one Brownian path: E[W(1/4) W(1)] = 1/4.",
+                 "Cov(W_s, W_t) = min(s, t)", Tier::fast, CaseKind::statistical, 5},
+                brownian_covariance});
+  registry.add({{"random/brownian-refinement-exact",
+                 "Every coarse Brownian increment equals the floating-point sum of its two halves, bit for bit, at all dyadic levels.",
+                 "Higham 2001, SIAM Review 43(3), Sec. 4 (same path at dt and dt/2)", Tier::fast,
+                 CaseKind::deterministic, 20261122},
+                brownian_refinement_exact});
+}
+
 }  // namespace kolmo::verification

@@ -32,11 +32,12 @@ double OrnsteinUhlenbeck::sample_transition(double x0, double t, double z) const
 }
 
 void OrnsteinUhlenbeck::sample_transitions(std::span<const double> x0, double t, std::uint64_t seed,
-                                           std::uint64_t first_path, std::span<double> out, int threads) const {
+                                           std::uint64_t first_path, std::uint64_t step, std::span<double> out,
+                                           int threads) const {
   constexpr const char* where = "kolmo::process::OrnsteinUhlenbeck::sample_transitions";
   require(out.size() == x0.size(), where, "out.size()", out.size(), "x0.size() = " + describe_value(x0.size()));
   require_non_negative(where, "t", t);
-  random::fill_standard_normals({seed, random::Purpose::brownian, 0, first_path, x0.size(), 1}, out, threads);
+  random::fill_standard_normals({seed, random::Purpose::brownian, step, first_path, x0.size(), 1}, out, threads);
   const double decay = std::exp(-theta_ * t);
   const double std_dev = std::sqrt(transition_variance(t));
   for (std::size_t i = 0; i < out.size(); ++i) out[i] = mu_ + (x0[i] - mu_) * decay + std_dev * out[i];

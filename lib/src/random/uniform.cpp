@@ -2,8 +2,6 @@
 
 #include <utility>
 
-#include <Random123/uniform.hpp>
-
 #include "batch_fill.hpp"
 #include "kolmo/core/validate.hpp"
 #include "kolmo/random/philox.hpp"
@@ -23,11 +21,11 @@ std::uint64_t random_bits(const DrawAddress& address) {
   return (address.path & 1u) != 0 ? odd : even;
 }
 
-// r123::u01 maps 64 bits to (0, 1]; 1 - u01 would put the gap at 1 instead. Kolmo promises the
-// open interval, so the one value 1.0 (probability 2^-53) is mapped to the largest double < 1.
+// The top 53 bits k give u = (k + 1/2) 2^-53: exactly representable, symmetric about 1/2 and
+// never 0 or 1. (r123::u01 maps to (0, 1] and, through an unsigned 64-bit conversion, costs
+// more than the Philox block itself; see benchmarks/random_benchmark.cpp.)
 double open_unit(std::uint64_t bits) {
-  const double u = r123::u01<double>(bits);
-  return u < 1.0 ? u : 0x1.fffffffffffffp-1;
+  return (static_cast<double>(bits >> 11) + 0.5) * 0x1p-53;
 }
 
 }  // namespace

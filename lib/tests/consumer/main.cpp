@@ -14,7 +14,7 @@ int main() {
   const std::size_t paths = 100'000;
   const std::vector<double> x0(paths, 5.0);
   std::vector<double> x_t(paths);
-  ou.sample_transitions(x0, /*t=*/0.5, /*seed=*/2026, /*first_path=*/0, x_t, /*threads=*/2);
+  ou.sample_transitions(x0, /*t=*/0.5, /*seed=*/2026, /*first_path=*/0, /*step=*/0, x_t, /*threads=*/2);
 
   kolmo::stats::RunningMoments moments;
   for (double x : x_t) moments.add(x);

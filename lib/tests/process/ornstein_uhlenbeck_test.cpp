@@ -41,11 +41,11 @@ TEST(OrnsteinUhlenbeck, BatchSamplingUsesTheAddressedNormals) {
   const OrnsteinUhlenbeck ou(1.0, -1.0, 2.0);
   const std::vector<double> x0{0.0, 1.0, 2.0, 3.0, 4.0};
   std::vector<double> one(5), two(5);
-  ou.sample_transitions(x0, 0.3, 99, 10, one, 1);
-  ou.sample_transitions(x0, 0.3, 99, 10, two, 2);
+  ou.sample_transitions(x0, 0.3, 99, 10, 4, one, 1);
+  ou.sample_transitions(x0, 0.3, 99, 10, 4, two, 2);
   EXPECT_EQ(one, two);
   for (std::size_t i = 0; i < x0.size(); ++i) {
-    const double z = random::standard_normal({99, random::Purpose::brownian, 10 + i, 0, 0});
+    const double z = random::standard_normal({99, random::Purpose::brownian, 10 + i, 4, 0});
     EXPECT_NEAR(one[i], ou.sample_transition(x0[i], 0.3, z), 1e-14);
   }
 }
@@ -57,7 +57,7 @@ TEST(OrnsteinUhlenbeck, RejectsBadParameters) {
   const OrnsteinUhlenbeck ou(1.0, 0.0, 1.0);
   EXPECT_THROW((void)ou.transition_variance(-0.1), Error);
   std::vector<double> x0(3), out(2);
-  EXPECT_THROW(ou.sample_transitions(x0, 1.0, 1, 0, out), Error);
+  EXPECT_THROW(ou.sample_transitions(x0, 1.0, 1, 0, 0, out), Error);
 }
 
 }  // namespace

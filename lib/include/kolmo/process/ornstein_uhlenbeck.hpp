@@ -43,10 +43,10 @@ class OrnsteinUhlenbeck {
   [[nodiscard]] double sample_transition(double x0, double t, double z) const;
 
   /// Exact draws of X_t for paths [first_path, first_path + x0.size()), path i starting at
-  /// x0[i], using the normals at {seed, Purpose::brownian, path, step = 0}: bit-identical for
-  /// any `threads`.
+  /// x0[i], using the normals at {seed, Purpose::brownian, path, step}: bit-identical for any
+  /// `threads`. Chaining transitions uses step = 0, 1, 2, ... so each gets fresh noise.
   void sample_transitions(std::span<const double> x0, double t, std::uint64_t seed, std::uint64_t first_path,
-                          std::span<double> out, int threads = 1) const;
+                          std::uint64_t step, std::span<double> out, int threads = 1) const;
 
  private:
   double theta_;

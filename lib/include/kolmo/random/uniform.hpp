@@ -1,8 +1,8 @@
 #pragma once
 // Uniform draws on the open interval (0, 1) as pure functions of their address, for
-// accept/reject decisions, permutations and inverse-CDF sampling. Each uses 53 random bits
-// (r123::u01 on one 64-bit half of a Philox4x32-10 block); as with normals, the two halves of a
-// block serve paths 2k and 2k+1.
+// accept/reject decisions, permutations and inverse-CDF sampling. Each uses the top 53 bits k
+// of one 64-bit half of a Philox4x32-10 block, u = (k + 1/2) 2^-53; as with normals, the two
+// halves of a block serve paths 2k and 2k+1.
 
 #include <cstdint>
 #include <span>
