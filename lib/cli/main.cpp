@@ -1,1 +1,44 @@
-int main() { return 0; }
+// The `kolmo` command line. Exit codes: 0 success, 1 a verification case failed, 2 bad usage
+// or bad input (one line on stderr, "kolmo: error: ...").
+#include <exception>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "kolmo/core/error.hpp"
+#include "kolmo/version.hpp"
+#include "verify_command.hpp"
+
+namespace {
+
+constexpr int usage_error = 2;
+
+int report_error(const std::string& message) {
+  std::cerr << "kolmo: error: " << message << '\n';
+  return usage_error;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Kolmo: Fokker-Planck, SDE and score-based diffusion numerics with a verification suite", "kolmo"};
+  app.set_version_flag("--version", std::string("kolmo ") + kolmo::version_string);
+  app.require_subcommand(1);
+  kolmo::cli::VerifyCommand verify(app);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    if (error.get_exit_code() == 0) return app.exit(error);  // --help, --version
+    return report_error(std::string(error.what()) + " (see kolmo --help)");
+  }
+
+  try {
+    if (verify.selected()) return verify.run();
+  } catch (const kolmo::Error& error) {
+    return report_error(error.what());
+  } catch (const std::exception& error) {
+    return report_error(error.what());
+  }
+  return usage_error;
+}

@@ -1,0 +1,10 @@
+#include "cases/cases.hpp"
+
+namespace kolmo::verification {
+
+void register_all_cases(verify::Registry& registry) {
+  register_random_cases(registry);
+  register_ornstein_uhlenbeck_cases(registry);
+}
+
+}  // namespace kolmo::verification

@@ -10,6 +10,7 @@
 #include "kolmo/random/brownian_increments.hpp"
 #include "kolmo/random/normal.hpp"
 #include "kolmo/random/uniform.hpp"
+#include "kolmo/stats/chi_square.hpp"
 #include "kolmo/stats/ks_test.hpp"
 #include "kolmo/stats/running_moments.hpp"
 #include "kolmo/verify/tolerance.hpp"
@@ -72,7 +73,7 @@ verify::Outcome stream_independence(const verify::RunContext& context) {
     largest_z = std::max(largest_z, std::abs(r) * std::sqrt(static_cast<double>(n)));
   }
   const double bound = boost::math::quantile(
-      boost::math::complement(boost::math::normal(), four_sigma_p_value / (2 * neighbours.size())));
+      boost::math::complement(boost::math::normal(), four_sigma_p_value / (2.0 * static_cast<double>(neighbours.size()))));
   return verify::at_most(largest_z, bound,
                          "max over 6 stream pairs of sqrt(n)|r| <= Bonferroni 4-sigma bound");
 }
@@ -121,6 +122,37 @@ verify::Outcome uniform_ks(const verify::RunContext& context) {
   return outcome;
 }
 
+// Full tier: 2^30 normals binned into 1024 cells of equal N(0,1) probability by Phi(z). At this
+// size Pearson's test resolves a cell-probability error of about 4 sqrt(2 * 1023) / 2^30 ~ 5e-7
+// in total chi-square mass, far beyond what the 10^6-draw KS case can see (e.g. a Box–Muller
+// tail defect or a lattice artefact of 53-bit uniforms would show here first).
+verify::Outcome normal_chi_square(const verify::RunContext& context) {
+  constexpr std::size_t cells = 1024, batch = std::size_t{1} << 22, batches = 256;
+  std::vector<double> counts(cells, 0.0), z(batch);
+  std::vector<std::uint64_t> batch_counts(cells);
+  for (std::uint64_t step = 0; step < batches; ++step) {
+    random::fill_standard_normals({context.seed, Purpose::verification, step, 0, batch, 1}, z, context.threads);
+    std::fill(batch_counts.begin(), batch_counts.end(), 0);
+    std::uint64_t* c = batch_counts.data();
+    // Integer counts: the reduction is exact, so the result does not depend on the thread count.
+#pragma omp parallel for num_threads(context.threads) reduction(+ : c[:cells])
+    for (std::size_t i = 0; i < batch; ++i) {
+      const auto cell = static_cast<std::size_t>(normal_cdf(z[i]) * cells);
+      ++c[std::min(cell, cells - 1)];
+    }
+    for (std::size_t k = 0; k < cells; ++k) counts[k] += static_cast<double>(batch_counts[k]);
+  }
+  const std::vector<double> probabilities(cells, 1.0 / cells);
+  const auto chi2 = stats::chi_square_test(counts, probabilities);
+  auto outcome = verify::at_least(chi2.p_value, four_sigma_p_value,
+                                  "chi-square p-value >= 2(1 - Phi(4)), the false-alarm rate of a 4-sigma rule");
+  outcome.details = {{"n", batch * batches},
+                     {"cells", cells},
+                     {"statistic", chi2.statistic},
+                     {"degrees_of_freedom", chi2.degrees_of_freedom}};
+  return outcome;
+}
+
 }  // namespace
 
 void register_random_cases(verify::Registry& registry) {
@@ -148,6 +180,10 @@ void register_random_cases(verify::Registry& registry) {
                  "Higham 2001, SIAM Review 43(3), Sec. 4 (same path at dt and dt/2)", Tier::fast,
                  CaseKind::deterministic, 20261122},
                 brownian_refinement_exact});
+  registry.add({{"random/normal-chi-square-2p30",
+                 "2^30 batch standard normals fall into 1024 equiprobable N(0,1) cells with equal frequency (Pearson chi-square).",
+                 "Pearson 1900; Box & Muller 1958", Tier::full, CaseKind::statistical, 6},
+                normal_chi_square});
 }
 
 }  // namespace kolmo::verification

@@ -36,7 +36,7 @@ TEST(BrownianIncrements, AnyFactorSumsItsFineIncrementsUpToRounding) {
         sum += w.increment(5, 0, k * factor + j);
         abs_sum += std::abs(w.increment(5, 0, k * factor + j));
       }
-      EXPECT_NEAR(w.increment(5, 0, k, factor), sum, 2 * factor * 0x1p-52 * abs_sum);
+      EXPECT_NEAR(w.increment(5, 0, k, factor), sum, 2.0 * static_cast<double>(factor) * 0x1p-52 * abs_sum);
     }
   }
 }

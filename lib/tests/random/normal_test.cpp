@@ -25,13 +25,13 @@ std::vector<double> normals(std::uint64_t s, Purpose purpose, std::uint64_t step
   return out;
 }
 
-double mean_of(const std::vector<double>& x) { return std::accumulate(x.begin(), x.end(), 0.0) / x.size(); }
+double mean_of(const std::vector<double>& x) { return std::accumulate(x.begin(), x.end(), 0.0) / static_cast<double>(x.size()); }
 
 double central_moment(const std::vector<double>& x, int k) {
   const double m = mean_of(x);
   double sum = 0;
   for (double v : x) sum += std::pow(v - m, k);
-  return sum / x.size();
+  return sum / static_cast<double>(x.size());
 }
 
 // Pearson correlation of two equally long samples.

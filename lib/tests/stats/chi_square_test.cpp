@@ -6,7 +6,7 @@
 #include <limits>
 #include <vector>
 
-#include "expect_error.hpp"
+#include "support/expect_error.hpp"
 
 namespace kolmo::stats {
 namespace {

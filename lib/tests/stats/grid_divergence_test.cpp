@@ -7,7 +7,7 @@
 #include <numbers>
 #include <vector>
 
-#include "expect_error.hpp"
+#include "support/expect_error.hpp"
 
 namespace kolmo::stats {
 namespace {

@@ -8,7 +8,7 @@
 #include <limits>
 #include <vector>
 
-#include "expect_error.hpp"
+#include "support/expect_error.hpp"
 #include "kolmo/random/uniform.hpp"
 
 namespace kolmo::stats {

@@ -6,7 +6,7 @@
 #include <limits>
 #include <vector>
 
-#include "expect_error.hpp"
+#include "support/expect_error.hpp"
 #include "kolmo/random/normal.hpp"
 
 namespace kolmo::stats {

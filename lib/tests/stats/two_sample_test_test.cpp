@@ -8,7 +8,7 @@
 #include <numeric>
 #include <vector>
 
-#include "expect_error.hpp"
+#include "support/expect_error.hpp"
 
 namespace kolmo::stats {
 namespace {

@@ -1,0 +1,89 @@
+#include "kolmo/verify/report.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <sstream>
+
+#include "kolmo/verify/tolerance.hpp"
+
+namespace kolmo::verify {
+namespace {
+
+RunSummary sample_summary() {
+  CaseResult good;
+  good.info = {"ou/stationary-ks", "The OU law reaches its stationary law.", "Gardiner 3.8.4", Tier::fast,
+               CaseKind::statistical, 105};
+  good.seed = 105;
+  good.outcome = at_least(0.42, 6.3e-5, "KS p-value >= 2(1 - Phi(4))");
+  good.outcome.details = {{"n", 262144}};
+  good.verdict = Verdict::pass;
+  good.seconds = 0.25;
+
+  CaseResult bad;
+  bad.info = {"random/normal-fourth-moment", "E[Z^4] = 3.", "Moments of N(0,1)", Tier::fast,
+              CaseKind::statistical, 2};
+  bad.seed = 2;
+  bad.outcome = within_sigma(3.1, 0.01, 3.0);
+  bad.verdict = Verdict::fail;
+  bad.runs = 20;
+  bad.failures = 20;
+
+  RunSummary summary;
+  summary.results = {good, bad};
+  summary.passed = 1;
+  summary.failed = 1;
+  summary.seconds = 1.5;
+  return summary;
+}
+
+TEST(Report, FormatMeasurementLeavesOutMissingUncertainty) {
+  EXPECT_EQ(format_measurement(1.5, 0.25), "1.50000e+00 +- 2.5e-01");
+  EXPECT_EQ(format_measurement(1.5, std::nan("")), "1.50000e+00");
+}
+
+TEST(Report, TableHasOneRowPerCaseAndTheSummaryLine) {
+  std::ostringstream out;
+  write_table(out, sample_summary());
+  const std::string text = out.str();
+  EXPECT_NE(text.find("ou/stationary-ks"), std::string::npos);
+  EXPECT_NE(text.find("3.10000e+00 +- 1.0e-02"), std::string::npos);
+  EXPECT_NE(text.find("FAIL 20/20"), std::string::npos);
+  EXPECT_NE(text.find("1 passed, 1 failed"), std::string::npos);
+}
+
+TEST(Report, JsonHasTheDocumentedFieldsAndNullForNan) {
+  const nlohmann::json json = to_json(sample_summary(), RunOptions{});
+  ASSERT_EQ(json["cases"].size(), 2u);
+  const auto& c = json["cases"][0];
+  for (const char* field : {"name", "claim", "tier", "seed", "measured", "uncertainty", "expected", "tolerance",
+                            "passed", "seconds"}) {
+    EXPECT_TRUE(c.contains(field)) << field;
+  }
+  EXPECT_EQ(c["name"], "ou/stationary-ks");
+  EXPECT_EQ(c["tier"], "fast");
+  EXPECT_EQ(c["seed"], 105);
+  EXPECT_TRUE(c["uncertainty"].is_null());  // NaN: not applicable to a p-value
+  EXPECT_EQ(c["passed"], true);
+  EXPECT_EQ(c["details"]["n"], 262144);
+  EXPECT_EQ(json["cases"][1]["failure_rate"], 1.0);
+  EXPECT_EQ(json["summary"]["passed"], 1);
+  EXPECT_EQ(json["summary"]["failed"], 1);
+  EXPECT_EQ(json["summary"]["seconds"], 1.5);
+  // The document must survive a round trip through text (no NaN tokens).
+  EXPECT_EQ(nlohmann::json::parse(json.dump()), json);
+}
+
+TEST(Report, MarkdownHasTableAndOneSectionPerCase) {
+  std::ostringstream out;
+  write_markdown(out, sample_summary(), RunOptions{});
+  const std::string text = out.str();
+  EXPECT_NE(text.find("**1 passed, 1 failed**"), std::string::npos);
+  EXPECT_NE(text.find("| `ou/stationary-ks` |"), std::string::npos);
+  EXPECT_NE(text.find("## `random/normal-fourth-moment`"), std::string::npos);
+  EXPECT_NE(text.find("The OU law reaches its stationary law."), std::string::npos);
+  EXPECT_NE(text.find("failures: 20 of 20 runs"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace kolmo::verify

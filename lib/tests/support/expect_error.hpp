@@ -1,5 +1,5 @@
 #pragma once
-// Test helper for the stats tests: a misuse must throw kolmo::Error whose message names the
+// Test helper for all unit tests: a misuse must throw kolmo::Error whose message names the
 // offending parameter (core/error.hpp gives the message form "...: parameter 'name' = ...").
 
 #include <gtest/gtest.h>
