@@ -37,6 +37,10 @@ void OrnsteinUhlenbeck::sample_transitions(std::span<const double> x0, double t,
   constexpr const char* where = "kolmo::process::OrnsteinUhlenbeck::sample_transitions";
   require(out.size() == x0.size(), where, "out.size()", out.size(), "x0.size() = " + describe_value(x0.size()));
   require_non_negative(where, "t", t);
+  require_at_least(where, "x0.size()", x0.size(), 1);
+  for (std::size_t i = 0; i < x0.size(); ++i) {
+    if (!std::isfinite(x0[i])) require_finite(where, "x0[" + std::to_string(i) + "]", x0[i]);
+  }
   random::fill_standard_normals({seed, random::Purpose::brownian, step, first_path, x0.size(), 1}, out, threads);
   const double decay = std::exp(-theta_ * t);
   const double std_dev = std::sqrt(transition_variance(t));

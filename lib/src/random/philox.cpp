@@ -11,6 +11,8 @@ void check_address(const DrawAddress& address, const char* where) {
 }
 
 void check_batch(const BatchAddress& address, std::size_t out_size, const char* where) {
+  require_at_least(where, "paths", address.paths, 1);
+  require_at_least(where, "components", address.components, 1);
   require(address.step <= max_step, where, "step", address.step, "at most 2^32 - 1");
   require(address.first_path <= max_path && address.paths <= max_path - address.first_path + 1, where,
           "first_path + paths", address.first_path + address.paths, "at most 2^49");

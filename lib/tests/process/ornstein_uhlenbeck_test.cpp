@@ -7,6 +7,7 @@
 
 #include "kolmo/core/error.hpp"
 #include "kolmo/random/normal.hpp"
+#include "support/expect_error.hpp"
 
 namespace kolmo::process {
 namespace {
@@ -51,13 +52,18 @@ TEST(OrnsteinUhlenbeck, BatchSamplingUsesTheAddressedNormals) {
 }
 
 TEST(OrnsteinUhlenbeck, RejectsBadParameters) {
-  EXPECT_THROW(OrnsteinUhlenbeck(0.0, 0.0, 1.0), Error);
-  EXPECT_THROW(OrnsteinUhlenbeck(1.0, std::nan(""), 1.0), Error);
-  EXPECT_THROW(OrnsteinUhlenbeck(1.0, 0.0, -1.0), Error);
+  KOLMO_EXPECT_THROW_NAMING(OrnsteinUhlenbeck(0.0, 0.0, 1.0), "theta");
+  KOLMO_EXPECT_THROW_NAMING(OrnsteinUhlenbeck(1.0, std::nan(""), 1.0), "mu");
+  KOLMO_EXPECT_THROW_NAMING(OrnsteinUhlenbeck(1.0, 0.0, -1.0), "sigma");
   const OrnsteinUhlenbeck ou(1.0, 0.0, 1.0);
-  EXPECT_THROW((void)ou.transition_variance(-0.1), Error);
+  KOLMO_EXPECT_THROW_NAMING((void)ou.transition_variance(-0.1), "t");
   std::vector<double> x0(3), out(2);
-  EXPECT_THROW(ou.sample_transitions(x0, 1.0, 1, 0, 0, out), Error);
+  KOLMO_EXPECT_THROW_NAMING(ou.sample_transitions(x0, 1.0, 1, 0, 0, out), "out.size()");
+  std::vector<double> none;
+  KOLMO_EXPECT_THROW_NAMING(ou.sample_transitions(none, 1.0, 1, 0, 0, none), "x0.size()");
+  std::vector<double> with_nan{0.0, std::nan(""), 1.0}, out3(3);
+  KOLMO_EXPECT_THROW_NAMING(ou.sample_transitions(with_nan, 1.0, 1, 0, 0, out3), "x0[1]");
+  KOLMO_EXPECT_THROW_NAMING(ou.sample_transitions(x0, -1.0, 1, 0, 0, out3), "t");
 }
 
 }  // namespace

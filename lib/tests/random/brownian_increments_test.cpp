@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "kolmo/core/error.hpp"
+#include "support/expect_error.hpp"
 
 namespace kolmo::random {
 namespace {
@@ -85,17 +86,17 @@ TEST(BrownianIncrements, TimeGridHitsBothEndsExactly) {
 }
 
 TEST(BrownianIncrements, RejectsBadArguments) {
-  EXPECT_THROW(BrownianIncrements(seed, 0.0, 0.0, 4), Error);
-  EXPECT_THROW(BrownianIncrements(seed, 0.0, std::nan(""), 4), Error);
-  EXPECT_THROW(BrownianIncrements(seed, 0.0, 1.0, 0), Error);
-  EXPECT_THROW(BrownianIncrements(seed, 0.0, 1.0, 4, 0), Error);
+  KOLMO_EXPECT_THROW_NAMING(BrownianIncrements(seed, 0.0, 0.0, 4), "t1");
+  KOLMO_EXPECT_THROW_NAMING(BrownianIncrements(seed, 0.0, std::nan(""), 4), "t1");
+  KOLMO_EXPECT_THROW_NAMING(BrownianIncrements(seed, 0.0, 1.0, 0), "fine_steps");
+  KOLMO_EXPECT_THROW_NAMING(BrownianIncrements(seed, 0.0, 1.0, 4, 0), "dimension");
   const BrownianIncrements w(seed, 0.0, 1.0, 12, 2);
-  EXPECT_THROW((void)w.steps(5), Error);
-  EXPECT_THROW((void)w.increment(0, 0, 4, 3), Error);  // only 4 steps of 3: indices 0..3
-  EXPECT_THROW((void)w.increment(0, 2, 0, 3), Error);  // component out of range
-  EXPECT_THROW((void)w.time(5, 3), Error);
+  KOLMO_EXPECT_THROW_NAMING((void)w.steps(5), "factor");
+  KOLMO_EXPECT_THROW_NAMING((void)w.increment(0, 0, 4, 3), "step");  // only 4 steps of 3: indices 0..3
+  KOLMO_EXPECT_THROW_NAMING((void)w.increment(0, 2, 0, 3), "component");  // component out of range
+  KOLMO_EXPECT_THROW_NAMING((void)w.time(5, 3), "step");
   std::vector<double> out(7);
-  EXPECT_THROW(w.fill(0, 4, 0, 1, out), Error);
+  KOLMO_EXPECT_THROW_NAMING(w.fill(0, 4, 0, 1, out), "out.size()");
   try {
     (void)w.steps(5);
   } catch (const Error& e) {

@@ -8,6 +8,7 @@
 
 #include "kolmo/core/error.hpp"
 #include "kolmo/stats/ks_test.hpp"
+#include "support/expect_error.hpp"
 
 namespace kolmo::random {
 namespace {
@@ -118,9 +119,11 @@ TEST(StandardNormal, BatchIsBitIdenticalForAnyThreadCountAndChunking) {
 
 TEST(StandardNormal, RejectsBadBatches) {
   std::vector<double> out(10);
-  EXPECT_THROW(fill_standard_normals({1, Purpose::brownian, 0, 0, 11, 1}, out), Error);
-  EXPECT_THROW(fill_standard_normals({1, Purpose::brownian, 0, 0, 10, 1}, out, 0), Error);
-  EXPECT_THROW(fill_standard_normals({1, Purpose::brownian, 0, max_path, 10, 1}, out), Error);
+  KOLMO_EXPECT_THROW_NAMING(fill_standard_normals({1, Purpose::brownian, 0, 0, 11, 1}, out), "out.size()");
+  KOLMO_EXPECT_THROW_NAMING(fill_standard_normals({1, Purpose::brownian, 0, 0, 10, 1}, out, 0), "threads");
+  std::vector<double> empty;
+  KOLMO_EXPECT_THROW_NAMING(fill_standard_normals({1, Purpose::brownian, 0, 0, 0, 1}, empty), "paths");
+  KOLMO_EXPECT_THROW_NAMING(fill_standard_normals({1, Purpose::brownian, 0, max_path, 10, 1}, out), "first_path + paths");
   try {
     fill_standard_normals({1, Purpose::brownian, 0, 0, 5, 1}, out);
     FAIL() << "size mismatch accepted";

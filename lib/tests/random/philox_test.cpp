@@ -4,6 +4,7 @@
 
 #include "kolmo/core/error.hpp"
 #include "kolmo/random/normal.hpp"
+#include "support/expect_error.hpp"
 
 namespace kolmo::random {
 namespace {
@@ -57,9 +58,9 @@ TEST(Philox, EveryAddressFieldChangesTheDraw) {
 }
 
 TEST(Philox, RejectsAddressesOutsideTheCounterLayout) {
-  EXPECT_THROW((void)standard_normal({1, Purpose::brownian, max_path + 1, 0, 0}), Error);
-  EXPECT_THROW((void)standard_normal({1, Purpose::brownian, 0, max_step + 1, 0}), Error);
-  EXPECT_THROW((void)standard_normal({1, Purpose::brownian, 0, 0, max_component + 1}), Error);
+  KOLMO_EXPECT_THROW_NAMING((void)standard_normal({1, Purpose::brownian, max_path + 1, 0, 0}), "path");
+  KOLMO_EXPECT_THROW_NAMING((void)standard_normal({1, Purpose::brownian, 0, max_step + 1, 0}), "step");
+  KOLMO_EXPECT_THROW_NAMING((void)standard_normal({1, Purpose::brownian, 0, 0, max_component + 1}), "component");
   try {
     (void)standard_normal({1, Purpose::brownian, 0, max_step + 1, 0});
   } catch (const Error& e) {

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "kolmo/core/error.hpp"
+#include "support/expect_error.hpp"
 
 namespace kolmo::random {
 namespace {
@@ -57,10 +58,10 @@ TEST(Uniform, IndexIsUniformOverItsRange) {
 }
 
 TEST(Uniform, RejectsBadArguments) {
-  EXPECT_THROW((void)uniform_index({seed, Purpose::resampling, 0, 0, 0}, 0), Error);
+  KOLMO_EXPECT_THROW_NAMING((void)uniform_index({seed, Purpose::resampling, 0, 0, 0}, 0), "bound");
   std::vector<double> out(3);
-  EXPECT_THROW(fill_uniforms({seed, Purpose::resampling, 0, 0, 4}, out), Error);
-  EXPECT_THROW(fill_uniforms({seed, Purpose::resampling, 0, 0, 3}, out, -1), Error);
+  KOLMO_EXPECT_THROW_NAMING(fill_uniforms({seed, Purpose::resampling, 0, 0, 4}, out), "out.size()");
+  KOLMO_EXPECT_THROW_NAMING(fill_uniforms({seed, Purpose::resampling, 0, 0, 3}, out, -1), "threads");
 }
 
 }  // namespace

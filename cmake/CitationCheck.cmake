@@ -1,0 +1,30 @@
+# Checks CITATION.cff against the parts of the Citation File Format 1.2.0 schema a citation
+# needs: the required keys (cff-version, message, title, authors) and the keys Kolmo promises
+# (version, date-released as YYYY-MM-DD, license as an SPDX id, abstract, keywords,
+# repository-code as a URL), and that the version matches the CMake project version.
+# Usage: cmake -DCITATION=<CITATION.cff> -DPROJECT_VERSION=<x.y.z> -P CitationCheck.cmake
+file(READ "${CITATION}" cff)
+foreach(key cff-version message title authors version date-released license abstract keywords repository-code)
+  if(NOT cff MATCHES "(^|\n)${key}:")
+    message(FATAL_ERROR "CITATION.cff lacks the top-level key '${key}'")
+  endif()
+endforeach()
+if(NOT cff MATCHES "(^|\n)cff-version: 1\\.2\\.0\n")
+  message(FATAL_ERROR "CITATION.cff: cff-version must be 1.2.0")
+endif()
+if(NOT cff MATCHES "\ndate-released: \"?[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]\"?\n")
+  message(FATAL_ERROR "CITATION.cff: date-released must be a YYYY-MM-DD date")
+endif()
+if(NOT cff MATCHES "\nlicense: MIT\n")
+  message(FATAL_ERROR "CITATION.cff: license must be the SPDX id MIT (the LICENSE file)")
+endif()
+if(NOT cff MATCHES "\nrepository-code: \"?https?://[^\n]+\n")
+  message(FATAL_ERROR "CITATION.cff: repository-code must be a URL")
+endif()
+if(NOT cff MATCHES "\nauthors:\n  - (name|family-names|given-names): [^\n]+\n")
+  message(FATAL_ERROR "CITATION.cff: authors must be a list of persons or entities")
+endif()
+if(NOT cff MATCHES "\nversion: \"?${PROJECT_VERSION}\"?\n")
+  message(FATAL_ERROR "CITATION.cff: version does not match the project version ${PROJECT_VERSION}")
+endif()
+message(STATUS "CITATION.cff has every required CFF 1.2.0 key; version ${PROJECT_VERSION}")

@@ -1,0 +1,22 @@
+# Checks that README.md lists every registered verification case (kolmo verify --list --tier all),
+# so the documented list cannot fall behind the suite.
+# Usage: cmake -DKOLMO=<kolmo executable> -DREADME=<README.md> -P ReadmeCasesCheck.cmake
+execute_process(COMMAND ${KOLMO} verify --list --tier all RESULT_VARIABLE code OUTPUT_VARIABLE listing)
+if(NOT code EQUAL 0)
+  message(FATAL_ERROR "kolmo verify --list failed with ${code}")
+endif()
+file(READ "${README}" readme)
+string(REGEX MATCHALL "(^|\n)[a-z0-9_.+-]+/[a-z0-9_.+-]+" names "${listing}")
+set(missing "")
+foreach(name IN LISTS names)
+  string(STRIP "${name}" name)
+  string(FIND "${readme}" "`${name}`" position)
+  if(position EQUAL -1)
+    list(APPEND missing ${name})
+  endif()
+endforeach()
+if(missing)
+  message(FATAL_ERROR "README.md does not list these verification cases: ${missing}")
+endif()
+list(LENGTH names count)
+message(STATUS "README.md lists all ${count} verification cases")
