@@ -1,6 +1,7 @@
-# Checks that README.md lists every registered verification case (kolmo verify --list --tier all),
-# so the documented list cannot fall behind the suite.
-# Usage: cmake -DKOLMO=<kolmo executable> -DREADME=<README.md> -P ReadmeCasesCheck.cmake
+# Checks that README.md lists every registered verification case (kolmo verify --list --tier all)
+# and shows the consumer example verbatim, so the documentation cannot fall behind the code.
+# Usage: cmake -DKOLMO=<kolmo executable> -DREADME=<README.md> -DEXAMPLE=<consumer main.cpp>
+#        -P ReadmeCheck.cmake
 execute_process(COMMAND ${KOLMO} verify --list --tier all RESULT_VARIABLE code OUTPUT_VARIABLE listing)
 if(NOT code EQUAL 0)
   message(FATAL_ERROR "kolmo verify --list failed with ${code}")
@@ -17,6 +18,11 @@ foreach(name IN LISTS names)
 endforeach()
 if(missing)
   message(FATAL_ERROR "README.md does not list these verification cases: ${missing}")
+endif()
+file(READ "${EXAMPLE}" example)
+string(FIND "${readme}" "${example}" position)
+if(position EQUAL -1)
+  message(FATAL_ERROR "README.md does not show ${EXAMPLE} verbatim")
 endif()
 list(LENGTH names count)
 message(STATUS "README.md lists all ${count} verification cases")
