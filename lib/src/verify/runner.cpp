@@ -44,7 +44,7 @@ Attempt attempt(const Case& verification_case, const RunContext& context) {
     result.outcome = verification_case.run(context);
   } catch (const std::exception& error) {
     result.threw = true;
-    result.error = error.what();
+    result.error = *error.what() != '\0' ? error.what() : "exception without a message";
   } catch (...) {
     result.threw = true;
     result.error = "unknown exception";
@@ -81,18 +81,16 @@ CaseResult run_one(const Case& verification_case, const RunOptions& options, con
   std::string first_error;
   for (int k = 0; k < result.runs; ++k) {
     const Attempt a = attempt(verification_case, {result.seed + static_cast<std::uint64_t>(k), options.threads});
+    if (k == 0) result.outcome = a.outcome;
     result.measurements.push_back(a.outcome.measured);
-    if (k == 0) {
-      result.outcome = a.outcome;
-      first_error = a.error;
-    }
-    if (a.threw && first_error.empty()) first_error = a.error;
     if (a.threw || !a.outcome.passed) ++result.failures;
-    if (a.threw && result.verdict != Verdict::error) result.verdict = Verdict::error;
+    if (a.threw && first_error.empty()) first_error = a.error;
   }
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
-  if (result.verdict == Verdict::error) {
+  // A case that throws is broken, not unlucky: one exception in any seed makes it an error.
+  if (!first_error.empty()) {
+    result.verdict = Verdict::error;
     result.message = "error: " + first_error;
     return result;
   }

@@ -94,6 +94,20 @@ TEST(Runner, SeedsRerunsStatisticalCasesOverConsecutiveSeeds) {
   EXPECT_EQ(summary.results[2].runs, 1);
 }
 
+TEST(Runner, AnExceptionInAnySeedIsAnError) {
+  const Case c{info("t/throws-once", CaseKind::statistical, 0), [](const RunContext& context) {
+                 if (context.seed == 3) throw std::runtime_error("singular at seed 3");
+                 return within_sigma(0.0, 1.0, 0.0);
+               }};
+  RunOptions options;
+  options.seeds = 20;
+  const CaseResult r = run_cases({&c}, options).results.at(0);
+  EXPECT_EQ(r.verdict, Verdict::error);
+  EXPECT_EQ(r.failures, 1);
+  EXPECT_NE(r.message.find("singular at seed 3"), std::string::npos);
+  EXPECT_TRUE(std::isnan(r.measurements.at(3)));
+}
+
 TEST(Runner, ValidatesOptions) {
   RunOptions options;
   options.threads = 0;
