@@ -9,7 +9,7 @@
 //
 // and its stationary law N(μ, σ²/(2θ)). The VP diffusion with constant β is the case θ = β/2,
 // μ = 0, σ = √β. Variances use expm1 so that small t keeps full relative accuracy.
-// (The multi-dimensional OU and the general linear SDE belong to the SDE catalogue.)
+// The multi-dimensional OU is an instance of the general linear SDE (process/linear_sde.hpp).
 
 #include <cstdint>
 #include <span>
