@@ -18,6 +18,15 @@ bool is_valid_name(const std::string& name) {
 
 }  // namespace
 
+std::string_view to_string(TierSelection tiers) {
+  switch (tiers) {
+    case TierSelection::fast: return "fast";
+    case TierSelection::full: return "full";
+    case TierSelection::all: return "all";
+  }
+  return "?";
+}
+
 TierSelection parse_tier_selection(const std::string& text, const std::string& parameter) {
   if (text == "fast") return TierSelection::fast;
   if (text == "full") return TierSelection::full;

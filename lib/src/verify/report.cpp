@@ -40,8 +40,7 @@ std::string seconds_cell(double seconds) {
 constexpr int measurement_width = 26, number_width = 12, verdict_width = 11, seconds_width = 8;
 
 nlohmann::json options_json(const RunOptions& options) {
-  const char* tiers[] = {"fast", "full", "all"};
-  nlohmann::json json{{"tier", tiers[static_cast<int>(options.tiers)]},
+  nlohmann::json json{{"tier", to_string(options.tiers)},
                       {"filter", options.filter},
                       {"threads", options.threads},
                       {"seeds", options.seeds},

@@ -153,7 +153,6 @@ RunSummary run_cases(const std::vector<const Case*>& cases, const RunOptions& op
 
 RunSummary run_cases(const Registry& registry, const RunOptions& options,
                      const std::function<void(const CaseResult&)>& on_result) {
-  validate(options);
   return run_cases(registry.select(options.tiers, options.filter), options, on_result);
 }
 

@@ -56,9 +56,7 @@ Outcome within_absolute(double measured, double expected, double bound, const st
 Outcome within_relative(double measured, double expected, double relative_bound, const std::string& why) {
   require(!(relative_bound < 0), "kolmo::verify::within_relative", "relative_bound", relative_bound,
           "a non-negative relative bound");
-  const double bound = relative_bound * std::abs(expected);
-  const bool passed = all_finite(measured, expected, bound) && std::abs(measured - expected) <= bound;
-  return make_outcome(measured, not_applicable, expected, why, bound, passed);
+  return within_absolute(measured, expected, relative_bound * std::abs(expected), why);
 }
 
 }  // namespace kolmo::verify

@@ -88,6 +88,9 @@ TEST(TierSelection, ParsesTheThreeNames) {
   EXPECT_EQ(parse_tier_selection("full"), TierSelection::full);
   EXPECT_EQ(parse_tier_selection("all"), TierSelection::all);
   KOLMO_EXPECT_THROW_NAMING((void)parse_tier_selection("quick", "--tier"), "--tier");
+  for (auto tiers : {TierSelection::fast, TierSelection::full, TierSelection::all}) {
+    EXPECT_EQ(parse_tier_selection(std::string(to_string(tiers))), tiers);
+  }
 }
 
 TEST(CaseInfo, AreaIsThePartBeforeTheSlash) {

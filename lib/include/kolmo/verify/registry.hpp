@@ -13,6 +13,8 @@ namespace kolmo::verify {
 /// Which tiers a run selects: `full` selects only the full-tier cases, `all` both tiers.
 enum class TierSelection { fast, full, all };
 
+std::string_view to_string(TierSelection tiers);
+
 /// Parses "fast", "full" or "all"; throws kolmo::Error naming `parameter` otherwise.
 TierSelection parse_tier_selection(const std::string& text, const std::string& parameter = "tier");
 
