@@ -1,6 +1,7 @@
 #include "kolmo/process/linear_sde.hpp"
 
 #include <string>
+#include <utility>
 
 #include <unsupported/Eigen/MatrixFunctions>
 
@@ -41,6 +42,37 @@ LinearSde::LinearSde(Eigen::MatrixXd drift_matrix, Eigen::VectorXd drift_offset,
   require_all_finite(drift_offset_, "drift_offset");
   require_all_finite(diffusion_matrix_, "diffusion_matrix");
   noise_covariance_ = diffusion_matrix_ * diffusion_matrix_.transpose();
+}
+
+LinearSde LinearSde::brownian_motion(Eigen::VectorXd velocity, Eigen::MatrixXd diffusion_matrix) {
+  const auto d = velocity.size();
+  return LinearSde(Eigen::MatrixXd::Zero(d, d), std::move(velocity), std::move(diffusion_matrix));
+}
+
+LinearSde LinearSde::ornstein_uhlenbeck(const Eigen::MatrixXd& theta, const Eigen::VectorXd& mu,
+                                        Eigen::MatrixXd diffusion_matrix) {
+  constexpr const char* where = "kolmo::process::LinearSde::ornstein_uhlenbeck";
+  require(theta.rows() == theta.cols() && theta.rows() == mu.size(), where, "theta",
+          describe_value(theta.rows()) + "x" + describe_value(theta.cols()),
+          "a square matrix matching mu (size " + describe_value(mu.size()) + ")");
+  return LinearSde(-theta, theta * mu, std::move(diffusion_matrix));
+}
+
+Sde LinearSde::sde(std::string name) const {
+  const Eigen::MatrixXd a_transpose = drift_matrix_.transpose();
+  const Eigen::RowVectorXd b = drift_offset_.transpose();
+  const Eigen::MatrixXd g = diffusion_matrix_;
+  const double trace = drift_matrix_.trace();
+  // Rows are paths: f(x_p)ᵀ = x_pᵀ Aᵀ + bᵀ.
+  return Sde::additive(
+             std::move(name), static_cast<std::size_t>(dimension()), static_cast<std::size_t>(noise_dimension()),
+             [a_transpose, b](double, const StateView& x) -> Eigen::ArrayXXd {
+               return ((x.matrix() * a_transpose).rowwise() + b).array();
+             },
+             [g](double) -> Eigen::MatrixXd { return g; })
+      .with_drift_divergence([trace](double, const StateView& x) -> Eigen::ArrayXXd {
+        return Eigen::ArrayXXd::Constant(x.rows(), 1, trace);
+      });
 }
 
 Eigen::VectorXd LinearSde::drift(const Eigen::VectorXd& x) const {

@@ -15,6 +15,19 @@ OrnsteinUhlenbeck::OrnsteinUhlenbeck(double theta, double mu, double sigma)
   require_positive(where, "sigma", sigma);
 }
 
+Sde OrnsteinUhlenbeck::sde() const {
+  const double theta = theta_;
+  const double mu = mu_;
+  const double sigma = sigma_;
+  return Sde::additive(
+             "ornstein-uhlenbeck", 1, 1,
+             [theta, mu](double, const StateView& x) -> Eigen::ArrayXXd { return theta * (mu - x); },
+             [sigma](double) -> Eigen::MatrixXd { return Eigen::MatrixXd::Constant(1, 1, sigma); })
+      .with_drift_divergence([theta](double, const StateView& x) -> Eigen::ArrayXXd {
+        return Eigen::ArrayXXd::Constant(x.rows(), 1, -theta);
+      });
+}
+
 double OrnsteinUhlenbeck::transition_mean(double x0, double t) const {
   require_non_negative("kolmo::process::OrnsteinUhlenbeck::transition_mean", "t", t);
   return mu_ + (x0 - mu_) * std::exp(-theta_ * t);

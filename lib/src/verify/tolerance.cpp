@@ -59,4 +59,26 @@ Outcome within_relative(double measured, double expected, double relative_bound,
   return within_absolute(measured, expected, relative_bound * std::abs(expected), why);
 }
 
+Outcome order_within_interval(const stats::OrderFit& fit, double theoretical_order, double widen,
+                              double max_half_width) {
+  constexpr const char* where = "kolmo::verify::order_within_interval";
+  require(!(widen < 0), where, "widen", widen, "a non-negative widening");
+  require(max_half_width > 0, where, "max_half_width", max_half_width, "a positive half-width");
+  const std::string why = "order in the " + describe_value(fit.level * 100) + "% CI widened by +-" +
+                          describe_value(widen) + ", CI half-width < " + describe_value(max_half_width);
+  if (!fit.status.ok()) {
+    Outcome outcome = make_outcome(fit.slope, not_applicable, theoretical_order, why, widen, false);
+    outcome.note = std::string("fit refused: ") + to_string(fit.status.code) + " at " + fit.status.where;
+    return outcome;
+  }
+  const double half_width = 0.5 * (fit.ci_upper - fit.ci_lower);
+  const bool inside = fit.ci_lower - widen <= theoretical_order && theoretical_order <= fit.ci_upper + widen;
+  const bool narrow = half_width < max_half_width;
+  Outcome outcome = make_outcome(fit.slope, fit.slope_standard_error, theoretical_order, why, widen,
+                                 all_finite(fit.slope, fit.ci_lower, fit.ci_upper) && inside && narrow);
+  outcome.details = {{"ci", {fit.ci_lower, fit.ci_upper}}, {"half_width", half_width}, {"points", fit.points_used}};
+  if (!narrow) outcome.note = "CI half-width " + describe_value(half_width) + " too wide to test the order";
+  return outcome;
+}
+
 }  // namespace kolmo::verify

@@ -20,6 +20,9 @@
 // constant coefficients are all instances.
 
 #include <Eigen/Dense>
+#include <string>
+
+#include "kolmo/process/sde.hpp"
 
 namespace kolmo::process {
 
@@ -37,6 +40,15 @@ class LinearSde {
   /// Throws kolmo::Error unless drift_matrix is d×d (d >= 1), drift_offset has d entries,
   /// diffusion_matrix is d×m (m >= 1), and every entry is finite.
   LinearSde(Eigen::MatrixXd drift_matrix, Eigen::VectorXd drift_offset, Eigen::MatrixXd diffusion_matrix);
+
+  /// Brownian motion with drift, dX = v dt + G dW (A = 0): X_t = x0 + v t + G W_t on every path.
+  static LinearSde brownian_motion(Eigen::VectorXd velocity, Eigen::MatrixXd diffusion_matrix);
+  /// The multi-dimensional Ornstein–Uhlenbeck process dX = Θ(μ − X) dt + G dW (A = −Θ, b = Θμ).
+  static LinearSde ornstein_uhlenbeck(const Eigen::MatrixXd& theta, const Eigen::VectorXd& mu,
+                                      Eigen::MatrixXd diffusion_matrix);
+
+  /// The equation as data for kolmo::sde::solve: additive noise, ∇·f = tr A.
+  [[nodiscard]] Sde sde(std::string name = "linear-sde") const;
 
   [[nodiscard]] Eigen::Index dimension() const { return drift_matrix_.rows(); }
   [[nodiscard]] Eigen::Index noise_dimension() const { return diffusion_matrix_.cols(); }

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <span>
 
+#include "kolmo/process/sde.hpp"
 #include "kolmo/random/draw_address.hpp"
 
 namespace kolmo::process {
@@ -31,6 +32,8 @@ class OrnsteinUhlenbeck {
   [[nodiscard]] double drift(double x) const { return theta_ * (mu_ - x); }
   /// g(x, t) = σ (additive noise)
   [[nodiscard]] double diffusion() const { return sigma_; }
+  /// The equation as data for kolmo::sde::solve (additive noise, ∇·f = −θ).
+  [[nodiscard]] Sde sde() const;
 
   /// E[X_t | X_0 = x0] = μ + (x0 − μ) e^{−θt}, for t >= 0.
   [[nodiscard]] double transition_mean(double x0, double t) const;

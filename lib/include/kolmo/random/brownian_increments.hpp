@@ -15,6 +15,16 @@
 // "sum of fine increments" construction; the tree makes it exact in floating point). For
 // refinement ratios other than 2 the coarse value equals the sum of the finer ones up to
 // rounding (the tree also keeps that rounding O(log m) ulp).
+//
+// Space–time integrals. Strong order-1.5 schemes for additive noise (Rößler 2010, SRA) also
+// need I = ∫_{t_k}^{t_k+H} (W_s − W_{t_k}) ds, the iterated Itô integral I_(1,0) of Kloeden &
+// Platen (1992, §5.2), over each step of length H = |dt| (the clock of a reverse-time problem is
+// run forwards, so H > 0). Given ΔW it is Gaussian with E[I | ΔW] = H ΔW / 2 and
+// Var[I | ΔW] = H³/12 (Kloeden & Platen 1992, §10.4), so a fine step draws
+//   I = (H/2) (ΔW + sqrt(H/3) Z'),   Z' the normal at component `dimension + c`,
+// and a group of steps combines its halves (first L, then R, of lengths H_L, H_R) exactly as
+// the integral does:   ΔW = ΔW_L + ΔW_R,   I = I_L + I_R + H_R ΔW_L.
+// The increments are the same numbers whether or not areas are asked for.
 
 #include <cstddef>
 #include <cstdint>
@@ -48,17 +58,36 @@ class BrownianIncrements {
   [[nodiscard]] double increment(std::uint64_t path, std::size_t component, std::uint64_t step,
                                  std::uint64_t factor = 1) const;
 
+  /// I_(1,0) = ∫ (W_s − W_{t_k}) ds of `component` of `path` over coarse step `step` (see above).
+  [[nodiscard]] double area(std::uint64_t path, std::size_t component, std::uint64_t step,
+                            std::uint64_t factor = 1) const;
+
   /// Fills `out` with the increments of paths [first_path, first_path + paths) over coarse step
   /// `step`, component-major with paths contiguous: out[c * paths + i]. Equals increment() at
   /// every entry, bit for bit, for any `threads`.
   void fill(std::uint64_t first_path, std::size_t paths, std::uint64_t step, std::uint64_t factor,
             std::span<double> out, int threads = 1) const;
 
+  /// fill() plus the space–time integrals of the same paths and step into `areas` (same layout
+  /// and size as `increments`); equals increment() and area() at every entry, bit for bit.
+  void fill_with_area(std::uint64_t first_path, std::size_t paths, std::uint64_t step,
+                      std::uint64_t factor, std::span<double> increments, std::span<double> areas,
+                      int threads = 1) const;
+
  private:
   void check_step(std::uint64_t step, std::uint64_t factor, const char* where) const;
   [[nodiscard]] double fine_increment(std::uint64_t path, std::size_t component, std::uint64_t fine_step) const;
   [[nodiscard]] double tree_sum(std::uint64_t path, std::size_t component, std::uint64_t first_fine,
                                 std::uint64_t count) const;
+  struct IncrementAndArea {
+    double increment;
+    double area;
+  };
+  [[nodiscard]] IncrementAndArea tree_sum_with_area(std::uint64_t path, std::size_t component,
+                                                    std::uint64_t first_fine, std::uint64_t count) const;
+  void fill_tree_sum_with_area(std::size_t component, std::uint64_t first_path, std::span<double> row,
+                               std::span<double> area_row, std::uint64_t first_fine,
+                               std::uint64_t count, std::span<double> scratch) const;
   void fill_tree_sum(std::size_t component, std::uint64_t first_path, std::span<double> row,
                      std::uint64_t first_fine, std::uint64_t count, std::span<double> scratch) const;
 
@@ -69,6 +98,7 @@ class BrownianIncrements {
   std::size_t dimension_;
   Purpose purpose_;
   double sqrt_fine_dt_;  // sqrt(|h|), the scale of every fine increment
+  double fine_length_;   // |h|, the length of a fine step on the forward-running clock
 };
 
 }  // namespace kolmo::random

@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "kolmo/stats/order_fit.hpp"
 #include "kolmo/verify/case.hpp"
 
 namespace kolmo::verify {
@@ -29,5 +30,13 @@ Outcome within_absolute(double measured, double expected, double bound, const st
 
 /// |measured − expected| <= relative_bound · |expected|.
 Outcome within_relative(double measured, double expected, double relative_bound, const std::string& why);
+
+/// The order rule of convergence studies: the fit succeeded, its confidence interval is narrow
+/// (half-width < max_half_width, so the check has the power to see a wrong order) and the
+/// theoretical order lies in the interval widened by `widen` on each side (room for the
+/// pre-asymptotic curvature of error(h) that a straight-line fit cannot absorb).
+/// measured = fitted order, uncertainty = its standard error, expected = `theoretical_order`.
+Outcome order_within_interval(const stats::OrderFit& fit, double theoretical_order, double widen = 0.1,
+                              double max_half_width = 0.1);
 
 }  // namespace kolmo::verify

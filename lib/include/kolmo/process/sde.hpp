@@ -1,0 +1,112 @@
+#pragma once
+// An Itô (or Stratonovich) SDE as data:
+//
+//   dX_t = f(t, X_t) dt + g(t, X_t) dW_t,   X ∈ R^d,  W ∈ R^m,
+//
+// with the structure of g that the schemes of kolmo::sde exploit:
+//   additive  g = g(t), a d×m matrix independent of the state;
+//   diagonal  m = d and g = diag(g_1(t, x), ..., g_d(t, x)); a scheme that uses derivatives of g
+//             (Milstein, the weak order-2 scheme) additionally needs g_i to depend on x only
+//             through x_i, which makes the noise commutative (Kloeden & Platen 1992, §10.3) —
+//             otherwise Lévy areas would be needed;
+//   general   g(t, x) a full d×m matrix.
+// Optional extras a scheme or an observer may need: ∂g_i/∂x_i (diagonal noise, Milstein) and
+// the divergence ∇·f (log-density transport along the flow, kolmo::ode).
+//
+// Batches. Every coefficient is evaluated on a batch of states at once: a paths × d array whose
+// column c holds component c of every path (column-major, so a component's values are
+// contiguous — the layout the ensemble kernels and Eigen's vectorised array expressions want).
+// The coefficient functions return
+//   drift                 paths × d,
+//   diffusion (diagonal)  paths × d,       entry (p, i) = g_i(t, x_p),
+//   diffusion (general)   paths × (d·m),   entry (p, i + d·j) = g_ij(t, x_p),
+//   diffusion_derivative  paths × d,       entry (p, i) = ∂g_i/∂x_i (t, x_p),
+//   drift_divergence      paths × 1,
+// and must treat each path (row) independently. Shapes are checked on every call (a wrong
+// shape throws kolmo::Error naming both shapes), so a mistake in user code never corrupts memory.
+
+#include <Eigen/Core>
+#include <cstddef>
+#include <functional>
+#include <string>
+
+namespace kolmo::process {
+
+/// A batch of states, one row per path (see the header comment for the layout).
+using StateBatch = Eigen::ArrayXXd;
+/// Read-only view of a batch, accepting arrays, maps and row blocks without copying.
+using StateView = Eigen::Ref<const Eigen::ArrayXXd>;
+/// A coefficient evaluated on a batch: (t, x) -> array with one row per path.
+using BatchCoefficient = std::function<Eigen::ArrayXXd(double t, const StateView& x)>;
+/// The state-independent diffusion matrix g(t) (d×m) of additive noise.
+using TimeMatrix = std::function<Eigen::MatrixXd(double t)>;
+
+enum class NoiseKind { additive, diagonal, general };
+enum class Calculus { ito, stratonovich };
+
+[[nodiscard]] constexpr const char* to_string(NoiseKind kind) {
+  switch (kind) {
+    case NoiseKind::additive: return "additive";
+    case NoiseKind::diagonal: return "diagonal";
+    case NoiseKind::general: return "general";
+  }
+  return "unknown";
+}
+
+class Sde {
+ public:
+  /// dX = f dt + g(t) dW with g(t) d×m. Throws kolmo::Error on an empty name or function,
+  /// dimension or noise_dimension 0.
+  static Sde additive(std::string name, std::size_t dimension, std::size_t noise_dimension,
+                      BatchCoefficient drift, TimeMatrix diffusion);
+  /// dX_i = f_i dt + g_i(t, x) dW_i, i = 1..d (m = d).
+  static Sde diagonal(std::string name, std::size_t dimension, BatchCoefficient drift,
+                      BatchCoefficient diffusion);
+  /// dX = f dt + g(t, x) dW with g d×m, returned flattened column-major per path.
+  static Sde general(std::string name, std::size_t dimension, std::size_t noise_dimension,
+                     BatchCoefficient drift, BatchCoefficient diffusion);
+
+  /// Supplies ∂g_i/∂x_i (diagonal noise only; throws otherwise).
+  Sde& with_diffusion_derivative(BatchCoefficient derivative);
+  /// Supplies ∇·f (paths × 1).
+  Sde& with_drift_divergence(BatchCoefficient divergence);
+  /// Declares the equation Stratonovich (default Itô).
+  Sde& with_calculus(Calculus calculus);
+
+  [[nodiscard]] const std::string& name() const { return name_; }
+  [[nodiscard]] std::size_t dimension() const { return dimension_; }
+  [[nodiscard]] std::size_t noise_dimension() const { return noise_dimension_; }
+  [[nodiscard]] NoiseKind noise() const { return noise_; }
+  [[nodiscard]] Calculus calculus() const { return calculus_; }
+  [[nodiscard]] bool has_diffusion_derivative() const { return static_cast<bool>(diffusion_derivative_); }
+  [[nodiscard]] bool has_drift_divergence() const { return static_cast<bool>(drift_divergence_); }
+
+  /// f(t, x): paths × d.
+  [[nodiscard]] Eigen::ArrayXXd drift(double t, const StateView& x) const;
+  /// Additive noise: g(t), d×m. Throws for other noise kinds.
+  [[nodiscard]] Eigen::MatrixXd diffusion_matrix(double t) const;
+  /// Diagonal or general noise: g(t, x) in the batch layout above. Throws for additive noise.
+  [[nodiscard]] Eigen::ArrayXXd diffusion(double t, const StateView& x) const;
+  /// ∂g_i/∂x_i: paths × d. Throws unless supplied.
+  [[nodiscard]] Eigen::ArrayXXd diffusion_derivative(double t, const StateView& x) const;
+  /// ∇·f: paths × 1. Throws unless supplied.
+  [[nodiscard]] Eigen::ArrayXXd drift_divergence(double t, const StateView& x) const;
+
+ private:
+  Sde(std::string name, std::size_t dimension, std::size_t noise_dimension, NoiseKind noise,
+      BatchCoefficient drift);
+  void check_state(const StateView& x, const char* where) const;
+
+  std::string name_;
+  std::size_t dimension_;
+  std::size_t noise_dimension_;
+  NoiseKind noise_;
+  Calculus calculus_ = Calculus::ito;
+  BatchCoefficient drift_;
+  TimeMatrix additive_diffusion_;
+  BatchCoefficient diffusion_;
+  BatchCoefficient diffusion_derivative_;
+  BatchCoefficient drift_divergence_;
+};
+
+}  // namespace kolmo::process

@@ -1,0 +1,124 @@
+#pragma once
+// Convergence studies: a scheme on one problem over a list of step sizes, all driven by the SAME
+// Brownian paths, with Monte Carlo standard errors and fitted orders.
+//
+// Method (Higham 2001, §4–5; Kloeden & Platen 1992, §9.6–9.7):
+//   * The Brownian path of every Monte Carlo path is drawn once on a fine grid of M steps,
+//     M = lcm of the step counts (any list of step sizes, not only halvings), and each
+//     resolution sums the fine increments it spans (random/brownian_increments.hpp), so every
+//     resolution — and the reference — integrates the same path.
+//   * Reference X_T^ref: the exact solution on that path, X(T; X_0, W_T − W_0), when the problem
+//     has one; otherwise the same scheme at reference_dt (which must be finer than every step
+//     studied: its own error then enters every resolution's error equally, and is reported).
+//   * Strong error at step h: e_h = E|X_T^h − X_T^ref| (Euclidean norm) with its standard error;
+//     the RMS error sqrt(E|X_T^h − X_T^ref|²) with the delta-method standard error
+//     se(mean of e²) / (2 rms).
+//   * Weak error for a functional φ: E φ(X_T^h) − E φ(X_T^ref) estimated by the mean of the
+//     per-path differences φ(X_T^h) − φ(X_T^ref). This is a coupled estimator: both terms see
+//     the same noise, so its variance is of the order of the strong error squared rather than
+//     Var φ(X_T); with an exact reference its expectation is exactly the weak error.
+//   * Orders: error ~ C h^p fitted by weighted least squares on log error vs log |h| with 95%
+//     confidence intervals (stats/order_fit.hpp). A fit refuses — status within_noise, naming the
+//     step size — when an error is less than twice its standard error: the error is then not
+//     resolved above Monte Carlo noise, and its logarithm is not a measurement. It refuses as
+//     well when an error is at the rounding level, 16 n u E|X^ref| after n steps (u = 2^-53).
+//   * Work–precision: each resolution records its wall time and drift evaluations.
+
+#include <cstdint>
+#include <functional>
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "kolmo/core/status.hpp"
+#include "kolmo/sde/ensemble.hpp"
+#include "kolmo/stats/mean_estimate.hpp"
+#include "kolmo/stats/order_fit.hpp"
+
+namespace kolmo::sde {
+
+/// X_T on a path from its start X_0 and Brownian increment W_T − W_0: (T, x0, w) -> paths × d,
+/// with x0 paths × d and w paths × m. (The catalogue's solution() methods have this form.)
+using PathSolution =
+    std::function<Eigen::ArrayXXd(double t, const process::StateView& x0, const process::StateView& w)>;
+
+/// A functional φ of the terminal state for weak errors: paths × d -> one value per path.
+struct WeakFunctional {
+  std::string name;
+  std::function<Eigen::ArrayXd(const Eigen::ArrayXXd& x)> phi;
+};
+
+struct ConvergenceOptions {
+  std::vector<double> dts;                   ///< signed step sizes, at least 2 distinct
+  std::uint64_t paths = 0;                   ///< Monte Carlo paths, at least 2
+  int threads = 1;
+  std::vector<WeakFunctional> functionals;   ///< weak errors to report and fit (may be empty)
+  PathSolution exact;                        ///< exact solution on the path, if known
+  double reference_dt = 0.0;                 ///< used when `exact` is empty
+  double level = 0.95;                       ///< confidence level of the fitted orders
+};
+
+/// The errors at one step size.
+struct Resolution {
+  double dt = 0.0;
+  std::uint64_t steps = 0;
+  stats::MeanEstimate strong;               ///< E|X^h − X^ref| with its standard error
+  double strong_rms = 0.0;                  ///< sqrt(E|X^h − X^ref|²)
+  double strong_rms_standard_error = 0.0;   ///< delta method
+  std::vector<stats::MeanEstimate> weak;    ///< per functional: E[φ(X^h) − φ(X^ref)], signed
+  double wall_seconds = 0.0;
+  std::uint64_t drift_evaluations = 0;
+};
+
+struct ConvergenceStudy {
+  Status status;                    ///< first failure: a non-finite solve, or ok
+  std::string scheme;
+  SchemeTraits traits;
+  std::string problem;              ///< the SDE's name
+  std::string reference;            ///< "exact" or "scheme at dt = ..."
+  std::uint64_t paths = 0;
+  std::uint64_t fine_steps = 0;     ///< M, the Brownian grid shared by all resolutions
+  std::vector<Resolution> resolutions;
+  stats::OrderFit strong_order;     ///< fit of E|X^h − X^ref| against |h|
+  stats::OrderFit strong_rms_order; ///< fit of the RMS error
+  std::vector<std::string> functional_names;
+  std::vector<stats::OrderFit> weak_orders;  ///< fits of |E[φ(X^h) − φ(X^ref)]|
+};
+
+namespace detail {
+/// The type-erased study; `scheme_at(dt)` gives the scheme with step dt.
+[[nodiscard]] ConvergenceStudy run_convergence(const SdeProblem& problem, const SchemeTraits& traits,
+                                               const std::function<SchemeRun(double dt)>& scheme_at,
+                                               const ConvergenceOptions& options);
+}  // namespace detail
+
+/// Runs `scheme` (its dt is replaced by each of options.dts) on `problem`. Misuse throws
+/// kolmo::Error (fewer than 2 step sizes, a step that does not divide the interval, a Brownian
+/// grid over 2^32 steps, no reference, a reference_dt not finer than every step, or a scheme
+/// with no pathwise meaning such as ExactLinear).
+template <Scheme S>
+[[nodiscard]] ConvergenceStudy study_convergence(const SdeProblem& problem, const S& scheme,
+                                                 const ConvergenceOptions& options) {
+  (void)scheme.make_stepper(problem.sde);
+  return detail::run_convergence(
+      problem, S::traits,
+      [&scheme, &problem](double dt) {
+        S at = scheme;
+        at.dt = dt;
+        return detail::SchemeRun{S::traits, dt, at.wiener_dimension(problem.sde),
+                         [at, &problem] { return at.make_stepper(problem.sde); }};
+      },
+      options);
+}
+
+/// The study as JSON: every resolution, every fit (with its status), the settings.
+[[nodiscard]] nlohmann::json to_json(const ConvergenceStudy& study);
+/// One CSV row per step size: dt, steps, strong error and se, RMS and se, each weak error and
+/// se, wall seconds, drift evaluations.
+void write_csv(const ConvergenceStudy& study, std::ostream& out);
+/// A human-readable table of the resolutions followed by the fitted orders with their CIs.
+void write_table(const ConvergenceStudy& study, std::ostream& out);
+
+}  // namespace kolmo::sde

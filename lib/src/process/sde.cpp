@@ -1,0 +1,148 @@
+#include "kolmo/process/sde.hpp"
+
+#include <utility>
+
+#include "kolmo/core/validate.hpp"
+
+namespace kolmo::process {
+namespace {
+
+std::string shape(Eigen::Index rows, Eigen::Index cols) {
+  return std::to_string(rows) + "x" + std::to_string(cols);
+}
+
+/// Throws unless a coefficient returned `expected_cols` columns for each of `rows` paths.
+void check_result(const Eigen::ArrayXXd& value, Eigen::Index rows, Eigen::Index expected_cols,
+                  const std::string& sde_name, const char* coefficient, const char* layout) {
+  // Checked on every call, so the message is built only on failure.
+  if (value.rows() == rows && value.cols() == expected_cols) return;
+  throw_bad_argument("kolmo::process::Sde '" + sde_name + "'", coefficient, shape(value.rows(), value.cols()),
+                     "an array of shape " + shape(rows, expected_cols) + " (" + layout + ")");
+}
+
+void require_function(bool present, const std::string& where, const char* parameter) {
+  require(present, where, parameter, std::string_view("an empty function"), "a callable");
+}
+
+}  // namespace
+
+Sde::Sde(std::string name, std::size_t dimension, std::size_t noise_dimension, NoiseKind noise,
+         BatchCoefficient drift)
+    : name_(std::move(name)),
+      dimension_(dimension),
+      noise_dimension_(noise_dimension),
+      noise_(noise),
+      drift_(std::move(drift)) {
+  constexpr const char* where = "kolmo::process::Sde";
+  require(!name_.empty(), where, "name", std::string_view("\"\""), "a non-empty name");
+  require_at_least(where, "dimension", dimension_, 1);
+  require_at_least(where, "noise_dimension", noise_dimension_, 1);
+  require_function(static_cast<bool>(drift_), where, "drift");
+}
+
+Sde Sde::additive(std::string name, std::size_t dimension, std::size_t noise_dimension,
+                  BatchCoefficient drift, TimeMatrix diffusion) {
+  Sde sde(std::move(name), dimension, noise_dimension, NoiseKind::additive, std::move(drift));
+  require_function(static_cast<bool>(diffusion), "kolmo::process::Sde::additive", "diffusion");
+  sde.additive_diffusion_ = std::move(diffusion);
+  return sde;
+}
+
+Sde Sde::diagonal(std::string name, std::size_t dimension, BatchCoefficient drift, BatchCoefficient diffusion) {
+  Sde sde(std::move(name), dimension, dimension, NoiseKind::diagonal, std::move(drift));
+  require_function(static_cast<bool>(diffusion), "kolmo::process::Sde::diagonal", "diffusion");
+  sde.diffusion_ = std::move(diffusion);
+  return sde;
+}
+
+Sde Sde::general(std::string name, std::size_t dimension, std::size_t noise_dimension,
+                 BatchCoefficient drift, BatchCoefficient diffusion) {
+  Sde sde(std::move(name), dimension, noise_dimension, NoiseKind::general, std::move(drift));
+  require_function(static_cast<bool>(diffusion), "kolmo::process::Sde::general", "diffusion");
+  sde.diffusion_ = std::move(diffusion);
+  return sde;
+}
+
+Sde& Sde::with_diffusion_derivative(BatchCoefficient derivative) {
+  constexpr const char* where = "kolmo::process::Sde::with_diffusion_derivative";
+  require(noise_ == NoiseKind::diagonal, where, "noise", std::string_view(to_string(noise_)),
+          "diagonal noise (dg_i/dx_i is defined for diagonal noise only)");
+  require_function(static_cast<bool>(derivative), where, "derivative");
+  diffusion_derivative_ = std::move(derivative);
+  return *this;
+}
+
+Sde& Sde::with_drift_divergence(BatchCoefficient divergence) {
+  require_function(static_cast<bool>(divergence), "kolmo::process::Sde::with_drift_divergence", "divergence");
+  drift_divergence_ = std::move(divergence);
+  return *this;
+}
+
+Sde& Sde::with_calculus(Calculus calculus) {
+  calculus_ = calculus;
+  return *this;
+}
+
+void Sde::check_state(const StateView& x, const char* where) const {
+  if (x.cols() == static_cast<Eigen::Index>(dimension_)) return;
+  throw_bad_argument(where, "x", shape(x.rows(), x.cols()) + " batch",
+                     "one column per component, dimension = " + describe_value(dimension_));
+}
+
+Eigen::ArrayXXd Sde::drift(double t, const StateView& x) const {
+  check_state(x, "kolmo::process::Sde::drift");
+  Eigen::ArrayXXd value = drift_(t, x);
+  check_result(value, x.rows(), x.cols(), name_, "drift(t, x)", "paths x dimension");
+  return value;
+}
+
+Eigen::MatrixXd Sde::diffusion_matrix(double t) const {
+  constexpr const char* where = "kolmo::process::Sde::diffusion_matrix";
+  require(noise_ == NoiseKind::additive, where, "noise", std::string_view(to_string(noise_)),
+          "additive noise (use diffusion(t, x) otherwise)");
+  Eigen::MatrixXd value = additive_diffusion_(t);
+  const auto d = static_cast<Eigen::Index>(dimension_);
+  const auto m = static_cast<Eigen::Index>(noise_dimension_);
+  if (value.rows() != d || value.cols() != m) {
+    throw_bad_argument("kolmo::process::Sde '" + name_ + "'", "diffusion(t)", shape(value.rows(), value.cols()),
+                       "a matrix of shape " + shape(d, m) + " (dimension x noise_dimension)");
+  }
+  return value;
+}
+
+Eigen::ArrayXXd Sde::diffusion(double t, const StateView& x) const {
+  constexpr const char* where = "kolmo::process::Sde::diffusion";
+  require(noise_ != NoiseKind::additive, where, "noise", std::string_view("additive"),
+          "diagonal or general noise (use diffusion_matrix(t) for additive noise)");
+  check_state(x, where);
+  Eigen::ArrayXXd value = diffusion_(t, x);
+  if (noise_ == NoiseKind::diagonal) {
+    check_result(value, x.rows(), x.cols(), name_, "diffusion(t, x)", "paths x dimension, g_i per column");
+  } else {
+    check_result(value, x.rows(), static_cast<Eigen::Index>(dimension_ * noise_dimension_), name_,
+                 "diffusion(t, x)", "paths x (dimension * noise_dimension), g_ij in column i + d j");
+  }
+  return value;
+}
+
+Eigen::ArrayXXd Sde::diffusion_derivative(double t, const StateView& x) const {
+  constexpr const char* where = "kolmo::process::Sde::diffusion_derivative";
+  require(has_diffusion_derivative(), where, "diffusion_derivative", std::string_view("not supplied"),
+          "with_diffusion_derivative() to have been called");
+  check_state(x, where);
+  Eigen::ArrayXXd value = diffusion_derivative_(t, x);
+  check_result(value, x.rows(), x.cols(), name_, "diffusion_derivative(t, x)", "paths x dimension");
+  return value;
+}
+
+Eigen::ArrayXXd Sde::drift_divergence(double t, const StateView& x) const {
+  constexpr const char* where = "kolmo::process::Sde::drift_divergence";
+  require(has_drift_divergence(), where, "drift_divergence", std::string_view("not supplied"),
+          "with_drift_divergence() to have been called");
+  check_state(x, where);
+  Eigen::ArrayXXd value = drift_divergence_(t, x);
+  check_result(value, x.rows(), 1, name_, "drift_divergence(t, x)", "paths x 1");
+  return value;
+}
+
+}  // namespace kolmo::process

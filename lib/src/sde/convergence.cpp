@@ -1,0 +1,286 @@
+#include "kolmo/sde/convergence.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <iomanip>
+#include <numeric>
+#include <ostream>
+#include <sstream>
+
+#include "kolmo/core/validate.hpp"
+#include "kolmo/random/brownian_increments.hpp"
+#include "kolmo/stats/running_moments.hpp"
+
+namespace kolmo::sde {
+namespace {
+
+constexpr const char* study_name = "kolmo::sde::study_convergence";
+
+/// lcm of the step counts: the Brownian grid every resolution can be read from.
+std::uint64_t common_grid(const std::vector<std::uint64_t>& steps) {
+  std::uint64_t grid = 1;
+  for (std::uint64_t n : steps) {
+    const std::uint64_t next = grid / std::gcd(grid, n) * n;
+    require(next <= (std::uint64_t{1} << 32) && next / n * std::gcd(grid, n) == grid, study_name,
+            "lcm of the step counts", next, "at most 2^32 (choose step sizes with a smaller common multiple)");
+    grid = next;
+  }
+  return grid;
+}
+
+/// W_{t1} − W_{t0} of every path: the whole interval as one step of the fine grid.
+Eigen::ArrayXXd brownian_endpoints(const SdeProblem& problem, std::uint64_t fine_steps, std::size_t m,
+                                   std::uint64_t paths, int threads) {
+  const random::BrownianIncrements brownian(problem.seed, problem.t0, problem.t1, fine_steps, m);
+  Eigen::ArrayXXd w(static_cast<Eigen::Index>(paths), static_cast<Eigen::Index>(m));
+  brownian.fill(0, paths, 0, fine_steps, {w.data(), static_cast<std::size_t>(w.size())}, threads);
+  return w;
+}
+
+stats::MeanEstimate mean_of(const Eigen::ArrayXd& values) {
+  stats::RunningMoments moments;
+  moments.add({values.data(), static_cast<std::size_t>(values.size())});
+  return stats::estimate_mean(moments);
+}
+
+void validate(const SdeProblem& problem, const SchemeTraits& traits, const ConvergenceOptions& options) {
+  require(traits.strong_order > 0.0, study_name, "scheme", traits.name,
+          "a scheme driven by the SDE's Brownian path (exact-in-law sampling has no pathwise error)");
+  require(options.dts.size() >= 2, study_name, "options.dts.size()", options.dts.size(), "at least 2 step sizes");
+  require_at_least(study_name, "options.paths", options.paths, 2);
+  require(static_cast<bool>(options.exact) || options.reference_dt != 0.0, study_name, "options.reference_dt",
+          options.reference_dt, "a reference step when no exact solution is given");
+  require_open_interval(study_name, "options.level", options.level, 0.0, 1.0);
+  for (std::size_t k = 0; k < options.functionals.size(); ++k) {
+    require(static_cast<bool>(options.functionals[k].phi), study_name,
+            "options.functionals[" + std::to_string(k) + "].phi", std::string_view("an empty function"), "a callable");
+  }
+  if (problem.initial.fixed_paths() > 0) {
+    require(options.paths <= problem.initial.fixed_paths(), study_name, "options.paths", options.paths,
+            "at most the number of initial points, " + describe_value(problem.initial.fixed_paths()));
+  }
+}
+
+/// Errors of one resolution's terminal states against the reference, path by path.
+Resolution measure(const EnsembleSolution& solution, const Eigen::ArrayXXd& reference,
+                   const std::vector<WeakFunctional>& functionals) {
+  Resolution r;
+  r.dt = solution.dt;
+  r.steps = solution.stats.steps;
+  r.wall_seconds = solution.stats.wall_seconds;
+  r.drift_evaluations = solution.stats.drift_evaluations;
+  const Eigen::ArrayXd distance = (solution.terminal - reference).matrix().rowwise().norm().array();
+  r.strong = mean_of(distance);
+  const stats::MeanEstimate square = mean_of(distance.square());
+  r.strong_rms = std::sqrt(square.mean);
+  r.strong_rms_standard_error = r.strong_rms > 0 ? square.standard_error / (2.0 * r.strong_rms) : 0.0;
+  for (const WeakFunctional& functional : functionals) {
+    r.weak.push_back(mean_of(functional.phi(solution.terminal) - functional.phi(reference)));
+  }
+  return r;
+}
+
+/// Rounding level of an error after `steps` steps of size ~|X|: each step commits a few
+/// roundings of relative size u = 2^-53, so n steps stay below 16 n u E|X| (a generous bound);
+/// an error below it measures floating point, not truncation.
+double rounding_floor(std::uint64_t steps, double reference_magnitude) {
+  return 16.0 * static_cast<double>(steps) * 0x1p-53 * reference_magnitude;
+}
+
+stats::OrderFit fit(const std::vector<Resolution>& resolutions, double level, double reference_magnitude,
+                    auto error_of, auto se_of) {
+  std::vector<double> h, error, se;
+  for (const Resolution& r : resolutions) {
+    if (error_of(r) <= rounding_floor(r.steps, reference_magnitude)) {
+      stats::OrderFit refused;
+      refused.status = Status::failure(StatusCode::within_noise, "h = " + describe_value(std::abs(r.dt)),
+                                       "the error " + describe_value(error_of(r)) +
+                                           " is at the rounding level of the arithmetic, not a truncation error");
+      refused.level = level;
+      return refused;
+    }
+    h.push_back(std::abs(r.dt));
+    error.push_back(error_of(r));
+    se.push_back(std::max(se_of(r), std::numeric_limits<double>::min()));
+  }
+  return stats::fit_order(h, error, se, level);
+}
+
+}  // namespace
+
+namespace detail {
+
+ConvergenceStudy run_convergence(const SdeProblem& problem, const SchemeTraits& traits,
+                                 const std::function<SchemeRun(double dt)>& scheme_at,
+                                 const ConvergenceOptions& options) {
+  validate(problem, traits, options);
+  std::vector<std::uint64_t> steps;
+  for (double dt : options.dts) steps.push_back(step_count(problem.t0, problem.t1, dt));
+  std::vector<std::uint64_t> grid_steps = steps;
+  if (!options.exact) {
+    const std::uint64_t reference_steps = step_count(problem.t0, problem.t1, options.reference_dt);
+    require(reference_steps > *std::max_element(steps.begin(), steps.end()), study_name, "options.reference_dt",
+            options.reference_dt, "a step finer than every step studied");
+    grid_steps.push_back(reference_steps);
+  }
+
+  ConvergenceStudy study;
+  study.scheme = std::string(traits.name);
+  study.traits = traits;
+  study.problem = problem.sde.name();
+  study.paths = options.paths;
+  study.fine_steps = common_grid(grid_steps);
+  for (const WeakFunctional& functional : options.functionals) study.functional_names.push_back(functional.name);
+
+  const auto ensemble = [&](double dt) {
+    EnsembleOptions ensemble_options{options.paths, options.threads, 0, study.fine_steps, {}};
+    EnsembleSolution solution = run_ensemble(problem, scheme_at(dt), ensemble_options);
+    if (!solution.status.ok() && study.status.ok()) {
+      study.status = Status::failure(solution.status.code, "dt = " + describe_value(dt) + ", " + solution.status.where,
+                                     solution.status.message);
+    }
+    return solution;
+  };
+
+  Eigen::ArrayXXd reference;
+  if (options.exact) {
+    const std::size_t m = scheme_at(options.dts.front()).wiener_dimension;
+    const Eigen::ArrayXXd x0 = problem.initial.sample(problem.seed, 0, options.paths);
+    const Eigen::ArrayXXd w = brownian_endpoints(problem, study.fine_steps, m, options.paths, options.threads);
+    reference = options.exact(problem.t1 - problem.t0, x0, w);
+    study.reference = "exact";
+  } else {
+    reference = ensemble(options.reference_dt).terminal;
+    study.reference = "scheme at dt = " + describe_value(options.reference_dt);
+  }
+
+  for (double dt : options.dts) {
+    const EnsembleSolution solution = ensemble(dt);
+    if (!solution.status.ok()) continue;  // reported in study.status; its errors would be NaN
+    study.resolutions.push_back(measure(solution, reference, options.functionals));
+  }
+  if (!study.status.ok()) return study;
+
+  const double magnitude = reference.matrix().rowwise().norm().mean();
+  study.strong_order = fit(study.resolutions, options.level, magnitude, [](const Resolution& r) { return r.strong.mean; },
+                           [](const Resolution& r) { return r.strong.standard_error; });
+  study.strong_rms_order = fit(study.resolutions, options.level, magnitude, [](const Resolution& r) { return r.strong_rms; },
+                               [](const Resolution& r) { return r.strong_rms_standard_error; });
+  for (std::size_t k = 0; k < options.functionals.size(); ++k) {
+    study.weak_orders.push_back(fit(study.resolutions, options.level, magnitude,
+                                    [k](const Resolution& r) { return std::abs(r.weak[k].mean); },
+                                    [k](const Resolution& r) { return r.weak[k].standard_error; }));
+  }
+  return study;
+}
+
+}  // namespace detail
+
+namespace {
+
+nlohmann::json fit_json(const stats::OrderFit& fit) {
+  nlohmann::json j{{"status", to_string(fit.status.code)}};
+  if (!fit.status.ok()) {
+    j["where"] = fit.status.where;
+    j["message"] = fit.status.message;
+    return j;
+  }
+  j["order"] = fit.slope;
+  j["standard_error"] = fit.slope_standard_error;
+  j["ci"] = {fit.ci_lower, fit.ci_upper};
+  j["level"] = fit.level;
+  j["points"] = fit.points_used;
+  j["reduced_chi2"] = std::isfinite(fit.reduced_chi2) ? nlohmann::json(fit.reduced_chi2) : nlohmann::json(nullptr);
+  return j;
+}
+
+std::string format_fit(const stats::OrderFit& fit) {
+  std::ostringstream text;
+  if (!fit.status.ok()) {
+    text << "refused (" << to_string(fit.status.code) << ": " << fit.status.where << ")";
+    return text.str();
+  }
+  text << std::fixed << std::setprecision(3) << fit.slope << "  [" << fit.ci_lower << ", " << fit.ci_upper << "] ("
+       << std::setprecision(0) << fit.level * 100 << "% CI)";
+  return text.str();
+}
+
+}  // namespace
+
+nlohmann::json to_json(const ConvergenceStudy& study) {
+  nlohmann::json j{{"scheme", study.scheme},
+                   {"problem", study.problem},
+                   {"reference", study.reference},
+                   {"paths", study.paths},
+                   {"brownian_fine_steps", study.fine_steps},
+                   {"theoretical_strong_order", study.traits.strong_order},
+                   {"theoretical_weak_order", study.traits.weak_order},
+                   {"status", to_string(study.status.code)}};
+  if (!study.status.ok()) j["status_where"] = study.status.where;
+  j["resolutions"] = nlohmann::json::array();
+  for (const Resolution& r : study.resolutions) {
+    nlohmann::json row{{"dt", r.dt},
+                       {"steps", r.steps},
+                       {"strong_error", r.strong.mean},
+                       {"strong_error_se", r.strong.standard_error},
+                       {"strong_rms", r.strong_rms},
+                       {"strong_rms_se", r.strong_rms_standard_error},
+                       {"wall_seconds", r.wall_seconds},
+                       {"drift_evaluations", r.drift_evaluations}};
+    for (std::size_t k = 0; k < r.weak.size(); ++k) {
+      row["weak"][study.functional_names[k]] = {{"error", r.weak[k].mean}, {"se", r.weak[k].standard_error}};
+    }
+    j["resolutions"].push_back(row);
+  }
+  j["strong_order"] = fit_json(study.strong_order);
+  j["strong_rms_order"] = fit_json(study.strong_rms_order);
+  for (std::size_t k = 0; k < study.weak_orders.size(); ++k) {
+    j["weak_orders"][study.functional_names[k]] = fit_json(study.weak_orders[k]);
+  }
+  return j;
+}
+
+void write_csv(const ConvergenceStudy& study, std::ostream& out) {
+  out << "dt,steps,strong_error,strong_error_se,strong_rms,strong_rms_se";
+  for (const std::string& name : study.functional_names) out << ",weak_" << name << ",weak_" << name << "_se";
+  out << ",wall_seconds,drift_evaluations\n";
+  out << std::setprecision(17);
+  for (const Resolution& r : study.resolutions) {
+    out << r.dt << ',' << r.steps << ',' << r.strong.mean << ',' << r.strong.standard_error << ',' << r.strong_rms
+        << ',' << r.strong_rms_standard_error;
+    for (const stats::MeanEstimate& w : r.weak) out << ',' << w.mean << ',' << w.standard_error;
+    out << ',' << r.wall_seconds << ',' << r.drift_evaluations << '\n';
+  }
+}
+
+void write_table(const ConvergenceStudy& study, std::ostream& out) {
+  out << study.scheme << " on " << study.problem << ": " << study.paths << " paths, reference " << study.reference
+      << ", Brownian grid " << study.fine_steps << " steps\n";
+  out << std::setw(12) << "dt" << std::setw(24) << "E|X-Xref| (se)";
+  for (const std::string& name : study.functional_names) out << std::setw(26) << ("weak " + name + " (se)");
+  out << std::setw(12) << "seconds" << std::setw(14) << "drift evals" << '\n';
+  for (const Resolution& r : study.resolutions) {
+    std::ostringstream strong;
+    strong << std::scientific << std::setprecision(3) << r.strong.mean << " (" << std::setprecision(1)
+           << r.strong.standard_error << ")";
+    out << std::setw(12) << std::setprecision(5) << r.dt << std::setw(24) << strong.str();
+    for (const stats::MeanEstimate& w : r.weak) {
+      std::ostringstream weak;
+      weak << std::scientific << std::setprecision(3) << w.mean << " (" << std::setprecision(1) << w.standard_error
+           << ")";
+      out << std::setw(26) << weak.str();
+    }
+    out << std::setw(12) << std::fixed << std::setprecision(3) << r.wall_seconds << std::setw(14)
+        << r.drift_evaluations << '\n';
+    out.unsetf(std::ios::floatfield);
+  }
+  out << "strong order (theory " << study.traits.strong_order << "): " << format_fit(study.strong_order) << '\n';
+  out << "strong RMS order:          " << format_fit(study.strong_rms_order) << '\n';
+  for (std::size_t k = 0; k < study.weak_orders.size(); ++k) {
+    out << "weak order " << study.functional_names[k] << " (theory " << study.traits.weak_order
+        << "): " << format_fit(study.weak_orders[k]) << '\n';
+  }
+  if (!study.status.ok()) out << "status: " << to_string(study.status.code) << " at " << study.status.where << '\n';
+}
+
+}  // namespace kolmo::sde

@@ -1,0 +1,26 @@
+#include "kolmo/sde/euler_maruyama.hpp"
+
+#include "scheme_support.hpp"
+
+namespace kolmo::sde {
+namespace {
+
+class EulerMaruyamaStepper final : public Stepper {
+ public:
+  using Stepper::Stepper;
+
+  void step(double t, double h, Eigen::ArrayXXd& x, const StepNoise& noise) override {
+    Eigen::ArrayXXd increment = drift(t, x) * h;
+    increment += diffusion_times(t, x, noise.increments);
+    x += increment;
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Stepper> EulerMaruyama::make_stepper(const process::Sde& sde) const {
+  detail::require_calculus(sde, "EulerMaruyama", process::Calculus::ito);
+  return std::make_unique<EulerMaruyamaStepper>(sde);
+}
+
+}  // namespace kolmo::sde

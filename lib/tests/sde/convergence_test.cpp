@@ -1,0 +1,97 @@
+#include "kolmo/sde/convergence.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <sstream>
+
+#include "kolmo/process/geometric_brownian_motion.hpp"
+#include "kolmo/process/linear_sde.hpp"
+#include "kolmo/sde/euler_maruyama.hpp"
+#include "kolmo/sde/exact_linear.hpp"
+#include "kolmo/sde/milstein.hpp"
+#include "support/expect_error.hpp"
+
+namespace kolmo::sde {
+namespace {
+
+const process::GeometricBrownianMotion gbm(2.0, 1.0);
+
+SdeProblem gbm_problem() { return SdeProblem(gbm.sde(), InitialLaw::point(Eigen::VectorXd::Ones(1)), 0.0, 1.0, 11); }
+
+ConvergenceOptions gbm_options() {
+  ConvergenceOptions options;
+  options.dts = {1.0 / 4, 1.0 / 6, 1.0 / 12, 1.0 / 24};  // not halvings: Brownian grid lcm = 24
+  options.paths = 4000;
+  options.threads = 2;
+  options.exact = [](double t, const process::StateView& x0, const process::StateView& w) { return gbm.solution(t, x0, w); };
+  options.functionals = {{"x", [](const Eigen::ArrayXXd& x) -> Eigen::ArrayXd { return x.col(0); }}};
+  return options;
+}
+
+TEST(ConvergenceStudy, MilsteinOnGbmHasDecreasingErrorsAndAFittedOrderNearOne) {
+  const ConvergenceStudy study = study_convergence(gbm_problem(), Milstein{}, gbm_options());
+  ASSERT_TRUE(study.status.ok());
+  EXPECT_EQ(study.fine_steps, 24u);
+  ASSERT_EQ(study.resolutions.size(), 4u);
+  for (std::size_t k = 1; k < 4; ++k) EXPECT_LT(study.resolutions[k].strong.mean, study.resolutions[k - 1].strong.mean);
+  ASSERT_TRUE(study.strong_order.status.ok());
+  EXPECT_GT(study.strong_order.ci_upper, 0.8);
+  EXPECT_LT(study.strong_order.ci_lower, 1.2);
+  // The Milstein mean recursion is E X_{n+1} = (1 + λh) E X_n exactly, so the weak error of φ(x) = x
+  // is (1 + λh)^{1/h} − e^λ; the coupled estimate sees it within 4 standard errors.
+  for (const Resolution& r : study.resolutions) {
+    const double exact = std::pow(1 + 2.0 * r.dt, static_cast<double>(r.steps)) - std::exp(2.0);
+    EXPECT_NEAR(r.weak[0].mean, exact, 4 * r.weak[0].standard_error) << "dt = " << r.dt;
+  }
+}
+
+TEST(ConvergenceStudy, WritesJsonCsvAndATable) {
+  const ConvergenceStudy study = study_convergence(gbm_problem(), EulerMaruyama{}, gbm_options());
+  const nlohmann::json j = to_json(study);
+  EXPECT_EQ(j["resolutions"].size(), 4u);
+  EXPECT_EQ(j["strong_order"]["status"], "ok");
+  EXPECT_EQ(j["theoretical_strong_order"], 0.5);
+  EXPECT_TRUE(j["weak_orders"].contains("x"));
+  std::ostringstream csv, table;
+  write_csv(study, csv);
+  write_table(study, table);
+  const std::string text = csv.str();
+  EXPECT_EQ(text.substr(0, 44), "dt,steps,strong_error,strong_error_se,strong");
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 5);
+  EXPECT_NE(table.str().find("strong order (theory 0.5)"), std::string::npos);
+}
+
+TEST(ConvergenceStudy, RefusesToFitErrorsThatAreNotAboveNoise) {
+  // Euler–Maruyama is exact for Brownian motion with drift: every error is rounding-level zero.
+  const process::LinearSde bm = process::LinearSde::brownian_motion(Eigen::VectorXd::Ones(1), Eigen::MatrixXd::Ones(1, 1));
+  const SdeProblem problem(bm.sde(), InitialLaw::point(Eigen::VectorXd::Zero(1)), 0.0, 1.0, 5);
+  ConvergenceOptions options = gbm_options();
+  options.exact = [](double t, const process::StateView& x0, const process::StateView& w) -> Eigen::ArrayXXd {
+    return x0 + t + w;
+  };
+  const ConvergenceStudy study = study_convergence(problem, EulerMaruyama{}, options);
+  EXPECT_TRUE(study.status.ok());
+  EXPECT_EQ(study.strong_order.status.code, StatusCode::within_noise);
+  EXPECT_EQ(to_json(study)["strong_order"]["status"], "within_noise");
+}
+
+TEST(ConvergenceStudy, BadInputIsAClearError) {
+  ConvergenceOptions options = gbm_options();
+  options.dts = {0.25};
+  KOLMO_EXPECT_THROW_NAMING((void)study_convergence(gbm_problem(), EulerMaruyama{}, options), "options.dts.size()");
+  options = gbm_options();
+  options.exact = nullptr;
+  KOLMO_EXPECT_THROW_NAMING((void)study_convergence(gbm_problem(), EulerMaruyama{}, options), "options.reference_dt");
+  options.reference_dt = 1.0 / 12;
+  KOLMO_EXPECT_THROW_NAMING((void)study_convergence(gbm_problem(), EulerMaruyama{}, options), "options.reference_dt");
+  options = gbm_options();
+  options.dts = {1.0 / 65537, 1.0 / 65539};  // coprime: lcm = 65537 * 65539 > 2^32
+  KOLMO_EXPECT_THROW_NAMING((void)study_convergence(gbm_problem(), EulerMaruyama{}, options), "lcm of the step counts");
+  const process::LinearSde ou(-Eigen::MatrixXd::Ones(1, 1), Eigen::VectorXd::Zero(1), Eigen::MatrixXd::Ones(1, 1));
+  const SdeProblem linear(ou.sde(), InitialLaw::point(Eigen::VectorXd::Zero(1)), 0.0, 1.0, 5);
+  KOLMO_EXPECT_THROW_NAMING((void)study_convergence(linear, ExactLinear{0.0, ou}, gbm_options()), "scheme");
+}
+
+}  // namespace
+}  // namespace kolmo::sde
