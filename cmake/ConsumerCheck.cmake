@@ -25,4 +25,5 @@ run_step("configure" ${CMAKE_COMMAND} -S "${CONSUMER_SOURCE_DIR}" -B "${build}"
   -DCMAKE_PREFIX_PATH=${prefix} -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=${CMAKE_CXX_COMPILER})
 run_step("build" ${CMAKE_COMMAND} --build "${build}")
 run_step("run" "${build}/kolmo_consumer")
+run_step("run the SDE example" "${build}/kolmo_consumer_sde")
 message(STATUS "consumer output:\n${step_output}")

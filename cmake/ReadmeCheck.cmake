@@ -1,6 +1,6 @@
 # Checks that README.md lists every registered verification case (kolmo verify --list --tier all)
-# and shows the consumer example verbatim, so the documentation cannot fall behind the code.
-# Usage: cmake -DKOLMO=<kolmo executable> -DREADME=<README.md> -DEXAMPLE=<consumer main.cpp>
+# and shows the consumer examples verbatim, so the documentation cannot fall behind the code.
+# Usage: cmake -DKOLMO=<kolmo executable> -DREADME=<README.md> -DEXAMPLES=<a;list;of;example.cpp>
 #        -P ReadmeCheck.cmake
 execute_process(COMMAND ${KOLMO} verify --list --tier all RESULT_VARIABLE code OUTPUT_VARIABLE listing)
 if(NOT code EQUAL 0)
@@ -19,10 +19,12 @@ endforeach()
 if(missing)
   message(FATAL_ERROR "README.md does not list these verification cases: ${missing}")
 endif()
-file(READ "${EXAMPLE}" example)
-string(FIND "${readme}" "${example}" position)
-if(position EQUAL -1)
-  message(FATAL_ERROR "README.md does not show ${EXAMPLE} verbatim")
-endif()
+foreach(file IN LISTS EXAMPLES)
+  file(READ "${file}" example)
+  string(FIND "${readme}" "${example}" position)
+  if(position EQUAL -1)
+    message(FATAL_ERROR "README.md does not show ${file} verbatim")
+  endif()
+endforeach()
 list(LENGTH names count)
 message(STATUS "README.md lists all ${count} verification cases")

@@ -1,4 +1,5 @@
-// The `kolmo` command line. Exit codes: 0 success, 1 a verification case failed, 2 bad usage
+// The `kolmo` command line. Exit codes: 0 success, 1 a verification case failed (verify) or a
+// study hit a non-finite path (converge), 2 bad usage
 // or bad input (one line on stderr, "kolmo: error: ...").
 #include <exception>
 #include <iostream>
@@ -7,6 +8,7 @@
 
 #include "kolmo/core/error.hpp"
 #include "kolmo/version.hpp"
+#include "converge_command.hpp"
 #include "verify_command.hpp"
 
 namespace {
@@ -25,6 +27,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("kolmo ") + kolmo::version_string);
   app.require_subcommand(1);
   kolmo::cli::VerifyCommand verify(app);
+  kolmo::cli::ConvergeCommand converge(app);
 
   try {
     app.parse(argc, argv);
@@ -35,6 +38,7 @@ int main(int argc, char** argv) {
 
   try {
     if (verify.selected()) return verify.run();
+    if (converge.selected()) return converge.run();
   } catch (const kolmo::Error& error) {
     return report_error(error.what());
   } catch (const std::exception& error) {

@@ -5,6 +5,7 @@ namespace kolmo::verification {
 void register_all_cases(verify::Registry& registry) {
   register_random_cases(registry);
   register_ornstein_uhlenbeck_cases(registry);
+  register_sde_cases(registry);
 }
 
 }  // namespace kolmo::verification

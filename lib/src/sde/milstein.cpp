@@ -18,7 +18,7 @@ class MilsteinStepper final : public Stepper {
       increment += diffusion_times(t, x, dw);  // ∂g/∂x = 0: the correction vanishes
     } else {
       const Eigen::ArrayXXd g = diffusion(t, x);
-      // Itô: ½ g g' (ΔW² − |h|); Stratonovich: ½ g g' ΔW² (Kloeden & Platen 1992, eq. 10.3.3).
+      // Itô: ½ g g' (ΔW² − |h|); Stratonovich: ½ g g' ΔW² (Kloeden & Platen 1992, §10.3).
       const double ito_shift = sde().calculus() == process::Calculus::ito ? std::abs(h) : 0.0;
       increment += g * dw + 0.5 * g * diffusion_derivative(t, x) * (dw.square() - ito_shift);
     }

@@ -25,7 +25,7 @@ class PlatenWeak2Stepper final : public Stepper {
       return;
     }
 
-    // Diagonal commutative noise, component by component (eq. 15.1.1).
+    // Diagonal commutative noise, component by component (Kloeden & Platen 1992, §15.1).
     const double root_h = std::sqrt(std::abs(h));
     const Eigen::ArrayXXd g = diffusion(t, x);
     const Eigen::ArrayXXd predictor = euler + g * dw;

@@ -7,7 +7,7 @@
 namespace kolmo::sde {
 namespace {
 
-// Rößler (2010), Table 6.1, SRA1; the coefficients are named as in the paper.
+// Rößler (2010), scheme SRA1; the coefficients are named as in the paper.
 constexpr double c0_2 = 3.0 / 4.0;
 constexpr double a0_21 = 3.0 / 4.0;
 constexpr double b0_21 = 3.0 / 2.0;

@@ -1,60 +1,19 @@
-// The catalogue's exact solutions X = F(t, W) are checked against their SDEs with Itô's formula:
-//   dF = (∂F/∂t + ½ ∂²F/∂w²) dt + ∂F/∂w dW,  so  f(t, F) = F_t + ½ F_ww  and  g(t, F) = F_w,
-// with the derivatives by central differences (error O(ε²) ≈ 1e-8 at ε = 1e-4, and the second
-// difference's rounding ~1e-16/ε² = 1e-8).
 #include "kolmo/process/kloeden_platen.hpp"
 
 #include <gtest/gtest.h>
 
-#include <functional>
-
-#include "kolmo/process/geometric_brownian_motion.hpp"
+#include "support/ito_consistency.hpp"
 
 namespace kolmo::process {
 namespace {
 
-using Solution = std::function<double(double t, double x0, double w)>;
-
-Eigen::ArrayXXd one(double v) { return Eigen::ArrayXXd::Constant(1, 1, v); }
-
-void expect_ito_consistent(const Sde& sde, const Solution& solution, double x0) {
-  constexpr double eps = 1e-4;
-  for (double t : {0.1, 0.7}) {
-    for (double w : {-0.8, 0.0, 0.45}) {
-      const double x = solution(t, x0, w);
-      const double f_t = (solution(t + eps, x0, w) - solution(t - eps, x0, w)) / (2 * eps);
-      const double f_w = (solution(t, x0, w + eps) - solution(t, x0, w - eps)) / (2 * eps);
-      const double f_ww = (solution(t, x0, w + eps) - 2 * x + solution(t, x0, w - eps)) / (eps * eps);
-      EXPECT_NEAR(sde.drift(t, one(x))(0, 0), f_t + 0.5 * f_ww, 1e-6) << sde.name() << " t=" << t << " w=" << w;
-      const double g = sde.noise() == NoiseKind::additive ? sde.diffusion_matrix(t)(0, 0) : sde.diffusion(t, one(x))(0, 0);
-      EXPECT_NEAR(g, f_w, 1e-6) << sde.name() << " t=" << t << " w=" << w;
-      if (sde.has_diffusion_derivative()) {
-        const double dg = (sde.diffusion(t, one(x + eps))(0, 0) - sde.diffusion(t, one(x - eps))(0, 0)) / (2 * eps);
-        EXPECT_NEAR(sde.diffusion_derivative(t, one(x))(0, 0), dg, 1e-6) << sde.name();
-      }
-    }
-  }
-}
-
-Solution scalar(auto model) {
-  return [model](double t, double x0, double w) { return model.solution(t, one(x0), one(w))(0, 0); };
-}
+using test_support::expect_ito_consistent;
+using test_support::scalar;
 
 TEST(KloedenPlaten, ExactSolutionsSatisfyTheirSdesByItosFormula) {
   expect_ito_consistent(ArctanSde(0.7).sde(), scalar(ArctanSde(0.7)), 0.3);
   expect_ito_consistent(SinhSde(1.3).sde(), scalar(SinhSde(1.3)), -0.4);
   expect_ito_consistent(AdditiveTestSde(0.5, 1.5).sde(), scalar(AdditiveTestSde(0.5, 1.5)), 1.0);
-}
-
-TEST(GeometricBrownianMotion, ExactSolutionSatisfiesTheSdeAndTheMomentsMatch) {
-  const GeometricBrownianMotion gbm(2.0, 1.0);
-  expect_ito_consistent(gbm.sde(), scalar(gbm), 1.0);
-  EXPECT_DOUBLE_EQ(gbm.mean(1.0, 1.0), std::exp(2.0));
-  EXPECT_DOUBLE_EQ(gbm.second_moment(2.0, 1.0), 4.0 * std::exp(5.0));
-  // Stratonovich reading: X = x0 exp(λt + μW) has dX = (λ + μ²/2) X dt + μ X dW in Itô form.
-  const double x = gbm.stratonovich_solution(0.5, one(1.0), one(0.3))(0, 0);
-  EXPECT_DOUBLE_EQ(x, std::exp(2.0 * 0.5 + 0.3));
-  EXPECT_EQ(gbm.stratonovich_sde().calculus(), Calculus::stratonovich);
 }
 
 }  // namespace

@@ -18,9 +18,9 @@
 //
 // Space–time integrals. Strong order-1.5 schemes for additive noise (Rößler 2010, SRA) also
 // need I = ∫_{t_k}^{t_k+H} (W_s − W_{t_k}) ds, the iterated Itô integral I_(1,0) of Kloeden &
-// Platen (1992, §5.2), over each step of length H = |dt| (the clock of a reverse-time problem is
+// Platen (1992, Ch. 5), over each step of length H = |dt| (the clock of a reverse-time problem is
 // run forwards, so H > 0). Given ΔW it is Gaussian with E[I | ΔW] = H ΔW / 2 and
-// Var[I | ΔW] = H³/12 (Kloeden & Platen 1992, §10.4), so a fine step draws
+// Var[I | ΔW] = H³/12 (conditioning the Gaussian pair (ΔW, I), whose covariances are |dt|, |dt|²/2, |dt|³/3), so a fine step draws
 //   I = (H/2) (ΔW + sqrt(H/3) Z'),   Z' the normal at component `dimension + c`,
 // and a group of steps combines its halves (first L, then R, of lengths H_L, H_R) exactly as
 // the integral does:   ΔW = ΔW_L + ΔW_R,   I = I_L + I_R + H_R ΔW_L.

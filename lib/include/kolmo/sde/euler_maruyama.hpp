@@ -1,5 +1,5 @@
 #pragma once
-// Euler–Maruyama (Maruyama 1955; Kloeden & Platen 1992, §10.2, eq. 10.2.2):
+// Euler–Maruyama (Maruyama 1955; Kloeden & Platen 1992, §10.2):
 //
 //   X_{n+1} = X_n + f(t_n, X_n) h + g(t_n, X_n) ΔW_n.
 //

@@ -1,6 +1,6 @@
 #pragma once
 // The Milstein scheme for diagonal (commutative) noise (Milstein 1974; Kloeden & Platen 1992,
-// §10.3, eq. 10.3.3 with the commutative-noise simplification of §10.3, eq. 10.3.7):
+// §10.3, with the simplification that commutative noise allows):
 //
 //   X_{n+1,i} = X_{n,i} + f_i h + g_i ΔW_i + ½ g_i ∂g_i/∂x_i (ΔW_i² − |h|)     (Itô),
 //

@@ -1,7 +1,7 @@
 #pragma once
-// Platen's explicit weak order-2.0 scheme (Kloeden & Platen 1992, §15.1, eq. 15.1.1), written per
+// Platen's explicit weak order-2.0 scheme (Kloeden & Platen 1992, §15.1), written per
 // component for diagonal commutative noise (g_i depends on x only through x_i, so the cross
-// terms of the multi-dimensional form, eq. 15.1.3, vanish):
+// terms of the multi-dimensional form vanish):
 //
 //   Ῡ  = X + f h + g ΔW,        R± = X + f h ± g √|h|,
 //   X_{n+1} = X + ½ [f(t+h, Ῡ) + f(t, X)] h

@@ -1,7 +1,7 @@
 #pragma once
 // SRA1, the two-stage stochastic Runge–Kutta method of strong order 1.5 for additive noise
 // (Rößler 2010, "Runge–Kutta methods for the strong approximation of solutions of stochastic
-// differential equations", SIAM J. Numer. Anal. 48(3), 922–952, Table 6.1 "SRA1"):
+// differential equations", SIAM J. Numer. Anal. 48(3), 922–952, scheme "SRA1"):
 //
 //   c0 = (0, 3/4),  c1 = (1, 0),  A0 = [[0, 0], [3/4, 0]],  B0 = [[0, 0], [3/2, 0]],
 //   α = (1/3, 2/3),  β1 = (1, 0),  β2 = (−1, 1),

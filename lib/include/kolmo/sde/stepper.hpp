@@ -27,8 +27,8 @@ namespace kolmo::sde {
 /// scheme accepts (make_stepper refuses the others).
 struct SchemeTraits {
   std::string_view name;      ///< e.g. "euler-maruyama"
-  double strong_order = 0.0;  ///< mean-square order (Kloeden & Platen 1992, Def. 9.6.2)
-  double weak_order = 0.0;    ///< order for smooth functionals (Def. 9.7.1)
+  double strong_order = 0.0;  ///< mean-square order (Kloeden & Platen 1992, §9.6)
+  double weak_order = 0.0;    ///< order for smooth functionals (§9.7)
   bool needs_areas = false;   ///< needs I_(1,0) = ∫ (W_s − W_t) ds (strong order 1.5 for additive noise)
 };
 

@@ -1,0 +1,140 @@
+// The order rules of the sde/* verification cases can fail: each case's study, run with a scheme
+// that has one wrong coefficient, is rejected — and the correct scheme passes the same study
+// (same seed as the registered case). The mutants are user-defined schemes written against the
+// public Scheme concept, the way a researcher would add a method.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <string>
+
+#include "cases/sde_studies.hpp"
+#include "kolmo/sde/euler_maruyama.hpp"
+#include "kolmo/sde/milstein.hpp"
+#include "kolmo/sde/platen_weak2.hpp"
+#include "kolmo/sde/rossler_sra1.hpp"
+#include "kolmo/sde/stochastic_heun.hpp"
+
+namespace kolmo::verification {
+namespace {
+
+using process::StateView;
+
+/// A scheme value around a stepper class, advertising the orders of the scheme it imitates.
+template <class StepperType, class Imitated>
+struct Mutant {
+  double dt = 0.0;
+  static constexpr sde::SchemeTraits traits = Imitated::traits;
+  [[nodiscard]] std::size_t wiener_dimension(const process::Sde& sde) const { return sde.noise_dimension(); }
+  [[nodiscard]] std::unique_ptr<sde::Stepper> make_stepper(const process::Sde& sde) const {
+    return std::make_unique<StepperType>(sde);
+  }
+};
+
+// Euler–Maruyama that adds the Itô-to-Stratonovich drift ½ g g' h: it converges, but to the
+// Stratonovich solution, so its error against the Itô solution does not go to zero.
+class EulerWithStratonovichDrift final : public sde::Stepper {
+ public:
+  using Stepper::Stepper;
+  void step(double t, double h, Eigen::ArrayXXd& x, const sde::StepNoise& noise) override {
+    const Eigen::ArrayXXd g = diffusion(t, x);
+    x += drift(t, x) * h + 0.5 * g * diffusion_derivative(t, x) * h + g * noise.increments;
+  }
+};
+
+// Milstein with the correction ½ g g' (ΔW² − h) doubled.
+class MilsteinDoubledCorrection final : public sde::Stepper {
+ public:
+  using Stepper::Stepper;
+  void step(double t, double h, Eigen::ArrayXXd& x, const sde::StepNoise& noise) override {
+    const Eigen::ArrayXXd& dw = noise.increments;
+    const Eigen::ArrayXXd g = diffusion(t, x);
+    x += drift(t, x) * h + g * dw + g * diffusion_derivative(t, x) * (dw.square() - h);
+  }
+};
+
+// Stochastic Heun whose corrector keeps g at the start of the step (no trapezoid in g): an
+// Euler scheme for the noise, which converges to the Itô, not the Stratonovich, solution.
+class HeunWithoutNoiseTrapezoid final : public sde::Stepper {
+ public:
+  using Stepper::Stepper;
+  void step(double t, double h, Eigen::ArrayXXd& x, const sde::StepNoise& noise) override {
+    const Eigen::ArrayXXd f = drift(t, x);
+    const Eigen::ArrayXXd g_dw = diffusion_times(t, x, noise.increments);
+    const Eigen::ArrayXXd predictor = x + f * h + g_dw;
+    x += 0.5 * (f + drift(t + h, predictor)) * h + g_dw;
+  }
+};
+
+// SRA1 with B0_21 = 1 instead of 3/2 in the stage: the f' g I_(1,0) term is wrong.
+class Sra1WrongStageNoise final : public sde::Stepper {
+ public:
+  using Stepper::Stepper;
+  void step(double t, double h, Eigen::ArrayXXd& x, const sde::StepNoise& noise) override {
+    const double g_start = diffusion_matrix(t)(0, 0), g_end = diffusion_matrix(t + h)(0, 0);
+    const Eigen::ArrayXXd area = *noise.areas / std::abs(h);
+    const Eigen::ArrayXXd f1 = drift(t, x);
+    const Eigen::ArrayXXd stage = x + 0.75 * h * f1 + 1.0 * g_end * area;
+    x += (f1 / 3 + 2 * drift(t + 0.75 * h, stage) / 3) * h + g_end * (noise.increments - area) + g_start * area;
+  }
+};
+
+// Platen's weak scheme with ½ instead of ¼ in front of the (ΔW² − h)/√h term.
+class PlatenDoubledLastTerm final : public sde::Stepper {
+ public:
+  using Stepper::Stepper;
+  void step(double t, double h, Eigen::ArrayXXd& x, const sde::StepNoise& noise) override {
+    const Eigen::ArrayXXd& dw = noise.increments;
+    const double root = std::sqrt(h);
+    const Eigen::ArrayXXd f = drift(t, x), g = diffusion(t, x);
+    const Eigen::ArrayXXd euler = x + f * h;
+    const Eigen::ArrayXXd g_plus = diffusion(t + h, euler + g * root), g_minus = diffusion(t + h, euler - g * root);
+    x += 0.5 * (drift(t + h, euler + g * dw) + f) * h + 0.25 * (g_plus + g_minus + 2 * g) * dw +
+         0.5 * (g_plus - g_minus) * (dw.square() - h) / root;
+  }
+};
+
+constexpr int threads = 2;
+
+/// The study rejects `mutant`; with `correct` given, the same study (same seed) accepts it.
+template <class MutantScheme, class CorrectScheme = MutantScheme>
+void expect_rejected(const StudySetup& setup, OrderKind kind, const CorrectScheme* correct = nullptr) {
+  const verify::Outcome wrong = order_case(setup, MutantScheme{}, kind);
+  EXPECT_FALSE(wrong.passed) << "fitted order " << wrong.measured;
+  ::testing::Test::RecordProperty(kind == OrderKind::strong ? "mutant_strong_order" : "mutant_weak_order",
+                                  std::to_string(wrong.measured) + " " + wrong.note);
+  if (correct != nullptr) {
+    EXPECT_TRUE(order_case(setup, *correct, kind).passed);
+  }
+}
+
+TEST(SdeOrderCases, EulerMaruyamaConvergingToTheWrongCalculusFailsBothOrderChecks) {
+  using Wrong = Mutant<EulerWithStratonovichDrift, sde::EulerMaruyama>;
+  expect_rejected<Wrong>(higham_gbm_study(201, threads), OrderKind::strong);
+  expect_rejected<Wrong>(higham_gbm_study(202, threads), OrderKind::weak);
+}
+
+TEST(SdeOrderCases, MilsteinWithADoubledCorrectionFailsAndTheCorrectOnePasses) {
+  const sde::Milstein correct{};
+  expect_rejected<Mutant<MilsteinDoubledCorrection, sde::Milstein>>(higham_gbm_study(203, threads),
+                                                                      OrderKind::strong, &correct);
+}
+
+TEST(SdeOrderCases, StochasticHeunWithoutTheNoiseTrapezoidFails) {
+  expect_rejected<Mutant<HeunWithoutNoiseTrapezoid, sde::StochasticHeun>>(stratonovich_gbm_study(204, threads),
+                                                                           OrderKind::strong);
+}
+
+TEST(SdeOrderCases, Sra1WithAWrongStageCoefficientFailsAndTheCorrectOnePasses) {
+  const sde::RosslerSra1 correct{};
+  expect_rejected<Mutant<Sra1WrongStageNoise, sde::RosslerSra1>>(sine_drift_additive_study(205, threads),
+                                                                   OrderKind::strong, &correct);
+}
+
+TEST(SdeOrderCases, PlatenWithADoubledLastTermFailsTheWeakOrderCheck) {
+  const sde::PlatenWeak2 correct{};
+  expect_rejected<Mutant<PlatenDoubledLastTerm, sde::PlatenWeak2>>(weak_gbm_study(206, threads), OrderKind::weak,
+                                                                    &correct);
+}
+
+}  // namespace
+}  // namespace kolmo::verification
