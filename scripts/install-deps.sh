@@ -13,6 +13,7 @@ packages=(
   libbenchmark-dev                   # Google Benchmark
   libcli11-dev                       # CLI11: the kolmo command line
   nlohmann-json3-dev                 # nlohmann-json: reports and baselines
+  python3-numpy                      # benchmarks/peers: the NumPy baseline of the SDE benchmark
 )
 
 missing=()

@@ -1,8 +1,11 @@
 #include "kolmo/verify/tolerance.hpp"
 
+#include <algorithm>
+#include <boost/math/distributions/normal.hpp>
 #include <cmath>
 #include <limits>
 #include <sstream>
+#include <vector>
 
 #include "kolmo/core/validate.hpp"
 
@@ -35,6 +38,29 @@ Outcome within_sigma(double measured, double standard_error, double expected, do
   rule << "|measured - expected| <= " << sigmas << " standard errors";
   const bool passed = all_finite(measured, expected, bound) && std::abs(measured - expected) <= bound;
   return make_outcome(measured, standard_error, expected, rule.str(), bound, passed);
+}
+
+Outcome all_within_sigma(std::span<const double> z_scores, double sigmas) {
+  constexpr const char* where = "kolmo::verify::all_within_sigma";
+  require(!z_scores.empty(), where, "z_scores.size()", z_scores.size(), "at least one z-score");
+  require(sigmas > 0, where, "sigmas", sigmas, "a positive width");
+  const boost::math::normal standard;
+  const double family_rate = 2 * boost::math::cdf(boost::math::complement(standard, sigmas));
+  const double k = static_cast<double>(z_scores.size());
+  const double bound = boost::math::quantile(boost::math::complement(standard, family_rate / (2 * k)));
+  double worst = 0.0;
+  bool finite = true;
+  for (double z : z_scores) {
+    finite = finite && std::isfinite(z);
+    worst = std::max(worst, std::abs(z));
+  }
+  std::ostringstream rule;
+  rule << "max |z| of " << z_scores.size() << " <= " << bound << " (Bonferroni, family rate of a " << sigmas
+       << "-sigma rule)";
+  Outcome outcome = make_outcome(finite ? worst : not_applicable, not_applicable, 0.0, rule.str(), bound,
+                                 finite && worst <= bound);
+  outcome.details = {{"z_scores", std::vector<double>(z_scores.begin(), z_scores.end())}};
+  return outcome;
 }
 
 Outcome at_least(double measured, double threshold, const std::string& why) {

@@ -4,6 +4,7 @@
 // never pass by comparing false). Tolerances are derived: a Monte Carlo standard error, a
 // method's error bound, a test's false-alarm rate — never a tuned constant.
 
+#include <span>
 #include <string>
 
 #include "kolmo/stats/order_fit.hpp"
@@ -18,6 +19,11 @@ inline constexpr double default_sigmas = 4.0;
 /// Statistical: |measured − expected| <= sigmas · standard_error.
 /// Throws kolmo::Error if standard_error is negative or sigmas is not positive.
 Outcome within_sigma(double measured, double standard_error, double expected, double sigmas = default_sigmas);
+
+/// Several statistical estimates at once, given as z-scores (estimate − expected) / se: passes
+/// when max |z| <= the Bonferroni bound Φ⁻¹(1 − α/(2k)) for k scores and the family-wise
+/// false-alarm rate α = 2(1 − Φ(sigmas)) of a single `sigmas` rule. measured = max |z|.
+Outcome all_within_sigma(std::span<const double> z_scores, double sigmas = default_sigmas);
 
 /// measured >= threshold (e.g. a p-value against a false-alarm rate); `why` states the rule.
 Outcome at_least(double measured, double threshold, const std::string& why);

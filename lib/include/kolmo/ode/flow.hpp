@@ -1,0 +1,52 @@
+#pragma once
+// An ODE flow dx/dt = v(t, x) as data, evaluated on batches of states like an SDE's drift
+// (process/sde.hpp layout: one row per path), with the extras log-density transport and stiff
+// integrators need:
+//   divergence  ∇·v (paths × 1), for the instantaneous change of variables
+//               d log p(x(t), t)/dt = −∇·v(t, x(t))   (Chen et al. 2018, "Neural ODEs", Thm 1);
+//   jacobian    ∂v/∂x at one state (d × d), for Rosenbrock steppers and exact traces.
+// The probability-flow ODE of a diffusion is such a flow; so is the drift of any SDE
+// (Flow::drift_of), e.g. the linear flow dx/dt = A x + b behind the Liouville check.
+
+#include <Eigen/Core>
+#include <functional>
+#include <string>
+
+#include "kolmo/process/sde.hpp"
+
+namespace kolmo::ode {
+
+/// ∂v/∂x at (t, x) for one state x (d entries): a d × d matrix.
+using Jacobian = std::function<Eigen::MatrixXd(double t, const Eigen::VectorXd& x)>;
+
+class Flow {
+ public:
+  /// Throws kolmo::Error on an empty name or velocity, or dimension 0.
+  Flow(std::string name, std::size_t dimension, process::BatchCoefficient velocity);
+  /// The drift of `sde` as a flow, with its divergence when the SDE supplies one.
+  static Flow drift_of(const process::Sde& sde);
+
+  Flow& with_divergence(process::BatchCoefficient divergence);
+  Flow& with_jacobian(Jacobian jacobian);
+
+  [[nodiscard]] const std::string& name() const { return name_; }
+  [[nodiscard]] std::size_t dimension() const { return dimension_; }
+  [[nodiscard]] bool has_divergence() const { return static_cast<bool>(divergence_); }
+  [[nodiscard]] bool has_jacobian() const { return static_cast<bool>(jacobian_); }
+
+  /// v(t, x): paths × d (shape checked, like Sde::drift).
+  [[nodiscard]] Eigen::ArrayXXd velocity(double t, const process::StateView& x) const;
+  /// ∇·v: paths × 1. Throws unless supplied.
+  [[nodiscard]] Eigen::ArrayXXd divergence(double t, const process::StateView& x) const;
+  /// ∂v/∂x at one state: d × d. Throws unless supplied.
+  [[nodiscard]] Eigen::MatrixXd jacobian(double t, const Eigen::VectorXd& x) const;
+
+ private:
+  std::string name_;
+  std::size_t dimension_;
+  process::BatchCoefficient velocity_;
+  process::BatchCoefficient divergence_;
+  Jacobian jacobian_;
+};
+
+}  // namespace kolmo::ode
