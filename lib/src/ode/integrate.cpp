@@ -294,6 +294,7 @@ FlowResult integrate(const Flow& flow, const Eigen::VectorXd& x0, double t0, dou
                                     "the trajectory or its log-density became non-finite");
   }
 
+  if (!result.status.ok()) result.failure_time = system.last_finite_time();
   const std::size_t k = system.log_components();
   if (k > 0) {
     const Eigen::Map<const Eigen::ArrayXd> changes(y.data() + d, static_cast<Eigen::Index>(k));

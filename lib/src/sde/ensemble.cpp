@@ -10,23 +10,21 @@
 
 #include "kolmo/core/validate.hpp"
 #include "kolmo/random/brownian_increments.hpp"
+#include "batch_records.hpp"
 
 namespace kolmo::sde {
 namespace {
 
+using detail::BatchObserver;
+using detail::BatchRecord;
 using detail::SchemeRun;
+using detail::batch_size;
+using detail::prepare_observations;
+using detail::run_in_waves;
+using detail::set_failure_status;
+using detail::validate_histograms;
 
 constexpr const char* solve_name = "kolmo::sde::solve";
-constexpr double nan = std::numeric_limits<double>::quiet_NaN();
-
-/// Paths per batch: about 16k doubles of state, at most 1024 paths. Depends on d only, so the
-/// partition of paths into batches (and with it every merged statistic) is thread-independent.
-std::size_t batch_size(std::size_t dimension) {
-  return std::clamp<std::size_t>(16384 / dimension, 64, 1024);
-}
-
-/// Batches processed between merges: bounds the per-batch accumulators held at once.
-constexpr std::size_t batches_per_wave = 64;
 
 /// Grid index of an observation time, or throws (outside the interval, or off the grid).
 std::uint64_t grid_index(double time, double t0, double t1, std::uint64_t steps, const std::string& parameter) {
@@ -65,33 +63,13 @@ Schedule make_schedule(const Observations& observe, double t0, double t1, std::u
     const std::string parameter = "observe.moment_times[" + std::to_string(s) + "]";
     schedule.moments[grid_index(observe.moment_times[s], t0, t1, steps, parameter)].push_back(s);
   }
+  validate_histograms(observe, dimension, solve_name);
   for (std::size_t s = 0; s < observe.histograms.size(); ++s) {
-    const HistogramRequest& request = observe.histograms[s];
-    const std::string prefix = "observe.histograms[" + std::to_string(s) + "]";
-    require(request.component < dimension, solve_name, prefix + ".component", request.component,
-            "less than the dimension " + describe_value(dimension));
-    require(request.edges.size() >= 2, solve_name, prefix + ".edges.size()", request.edges.size(), "at least 2 edges");
-    for (std::size_t k = 0; k < request.edges.size(); ++k) {
-      require_finite(solve_name, prefix + ".edges[" + std::to_string(k) + "]", request.edges[k]);
-      if (k > 0) {
-        require(request.edges[k] > request.edges[k - 1], solve_name, prefix + ".edges[" + std::to_string(k) + "]",
-                request.edges[k], "edges strictly increasing");
-      }
-    }
-    schedule.histograms[grid_index(request.time, t0, t1, steps, prefix + ".time")].push_back(s);
+    const std::string parameter = "observe.histograms[" + std::to_string(s) + "].time";
+    schedule.histograms[grid_index(observe.histograms[s].time, t0, t1, steps, parameter)].push_back(s);
   }
   return schedule;
 }
-
-/// What one batch contributes to the merged statistics.
-struct BatchRecord {
-  std::vector<stats::RunningCovariance> moments;
-  std::vector<std::vector<std::uint64_t>> counts;  // per histogram: bins, then below, above
-  std::vector<PathFailure> failures;
-  std::uint64_t drift_evaluations = 0;
-  std::uint64_t diffusion_evaluations = 0;
-  std::exception_ptr error;
-};
 
 /// Everything a batch needs to know about the run, shared read-only by all threads.
 struct Run {
@@ -112,23 +90,15 @@ class BatchRunner {
   BatchRunner(const Run& run, std::size_t index, BatchRecord& record)
       : run_(run),
         record_(record),
-        first_row_(index * run.batch),
         count_(std::min<std::uint64_t>(run.batch, run.options.paths - index * run.batch)),
-        first_path_(run.options.first_path + first_row_),
-        alive_(count_, true) {}
+        first_path_(run.options.first_path + index * run.batch),
+        observer_(run.options.observe, run.problem.sde.dimension(), index * run.batch, count_, record) {}
 
   void run() {
-    const std::size_t d = run_.problem.sde.dimension();
     const std::size_t m = run_.scheme.wiener_dimension;
     Eigen::ArrayXXd x = run_.problem.initial.sample(run_.problem.seed, first_path_, count_);
-    Eigen::ArrayXXd previous(static_cast<Eigen::Index>(count_), static_cast<Eigen::Index>(d));
-    check_finite(x, x, run_.problem.t0);
-
-    record_.moments.assign(run_.options.observe.moment_times.size(), stats::RunningCovariance(d));
-    record_.counts.resize(run_.options.observe.histograms.size());
-    for (std::size_t s = 0; s < record_.counts.size(); ++s) {
-      record_.counts[s].assign(run_.options.observe.histograms[s].edges.size() + 1, 0);
-    }
+    Eigen::ArrayXXd previous = x;
+    check_finite(x, previous, run_.problem.t0);
 
     const auto rows = static_cast<Eigen::Index>(count_);
     Eigen::ArrayXXd increments(rows, static_cast<Eigen::Index>(m));
@@ -154,26 +124,25 @@ class BatchRunner {
     }
     record_.drift_evaluations = stepper->drift_evaluations();
     record_.diffusion_evaluations = stepper->diffusion_evaluations();
+    record_.steps = run_.steps;
   }
 
  private:
   /// Stops every live path with a non-finite component (recording where) and freezes every
   /// stopped path at its last finite state, so the stepper never sees a NaN.
   void check_finite(Eigen::ArrayXXd& x, const Eigen::ArrayXXd& previous, double time) {
-    if (x.allFinite() && dead_ == 0) return;
+    if (x.allFinite() && observer_.stopped() == 0) return;
     for (std::size_t i = 0; i < count_; ++i) {
       const auto row = static_cast<Eigen::Index>(i);
-      if (alive_[i]) {
+      if (observer_.alive()[i]) {
         for (Eigen::Index c = 0; c < x.cols(); ++c) {
           if (!std::isfinite(x(row, c))) {
-            record_.failures.push_back({first_path_ + i, time, static_cast<std::size_t>(c), x(row, c)});
-            alive_[i] = false;
-            ++dead_;
+            observer_.stop(i, {first_path_ + i, time, static_cast<std::size_t>(c), x(row, c)});
             break;
           }
         }
       }
-      if (alive_[i]) continue;
+      if (observer_.alive()[i]) continue;
       if (previous.row(row).allFinite()) {
         x.row(row) = previous.row(row);
       } else {
@@ -183,59 +152,17 @@ class BatchRunner {
   }
 
   void observe(std::uint64_t k, const Eigen::ArrayXXd& x) {
-    const Observations& request = run_.options.observe;
-    for (std::size_t s : run_.schedule.snapshots[k]) write_rows(run_.solution.snapshots[s].states, x);
-    if (k == run_.steps && request.terminal) write_rows(run_.solution.terminal, x);
-    for (std::size_t s : run_.schedule.moments[k]) add_moments(record_.moments[s], x);
-    for (std::size_t s : run_.schedule.histograms[k]) add_counts(request.histograms[s], record_.counts[s], x);
-  }
-
-  void write_rows(Eigen::ArrayXXd& target, const Eigen::ArrayXXd& x) const {
-    auto rows = target.middleRows(static_cast<Eigen::Index>(first_row_), static_cast<Eigen::Index>(count_));
-    rows = x;
-    for (std::size_t i = 0; i < count_; ++i) {
-      if (!alive_[i]) rows.row(static_cast<Eigen::Index>(i)).setConstant(nan);
-    }
-  }
-
-  void add_moments(stats::RunningCovariance& moments, const Eigen::ArrayXXd& x) const {
-    if (dead_ == 0) {
-      moments.add_rows(x.matrix());
-      return;
-    }
-    Eigen::VectorXd row(x.cols());
-    for (std::size_t i = 0; i < count_; ++i) {
-      if (!alive_[i]) continue;
-      row = x.row(static_cast<Eigen::Index>(i)).transpose();
-      moments.add({row.data(), static_cast<std::size_t>(row.size())});
-    }
-  }
-
-  void add_counts(const HistogramRequest& request, std::vector<std::uint64_t>& counts, const Eigen::ArrayXXd& x) const {
-    const std::vector<double>& edges = request.edges;
-    const std::size_t bins = edges.size() - 1;
-    for (std::size_t i = 0; i < count_; ++i) {
-      if (!alive_[i]) continue;
-      const double value = x(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(request.component));
-      if (value < edges.front()) {
-        ++counts[bins];
-      } else if (value > edges.back()) {
-        ++counts[bins + 1];
-      } else {
-        const auto upper = std::upper_bound(edges.begin(), edges.end(), value);
-        const auto bin = static_cast<std::size_t>(upper - edges.begin()) - 1;
-        ++counts[std::min(bin, bins - 1)];  // the last bin is closed on the right
-      }
-    }
+    for (std::size_t s : run_.schedule.snapshots[k]) observer_.snapshot(run_.solution.snapshots[s].states, x);
+    if (k == run_.steps && run_.options.observe.terminal) observer_.snapshot(run_.solution.terminal, x);
+    for (std::size_t s : run_.schedule.moments[k]) observer_.moments(s, x);
+    for (std::size_t s : run_.schedule.histograms[k]) observer_.histogram(s, x);
   }
 
   const Run& run_;
   BatchRecord& record_;
-  std::size_t first_row_;
   std::size_t count_;
   std::uint64_t first_path_;
-  std::vector<bool> alive_;
-  std::size_t dead_ = 0;
+  BatchObserver observer_;
 };
 
 void validate(const SdeProblem& problem, const SchemeRun& scheme, const EnsembleOptions& options,
@@ -256,58 +183,16 @@ void validate(const SdeProblem& problem, const SchemeRun& scheme, const Ensemble
   require_at_least(solve_name, "scheme wiener dimension", scheme.wiener_dimension, 1);
 }
 
-void merge_wave(std::vector<BatchRecord>& records, std::size_t count, EnsembleSolution& solution) {
-  for (std::size_t b = 0; b < count; ++b) {
-    BatchRecord& record = records[b];
-    if (record.error) std::rethrow_exception(record.error);
-    for (std::size_t s = 0; s < record.moments.size(); ++s) solution.moments[s].moments.merge(record.moments[s]);
-    for (std::size_t s = 0; s < record.counts.size(); ++s) {
-      Histogram& histogram = solution.histograms[s];
-      const std::size_t bins = histogram.counts.size();
-      for (std::size_t k = 0; k < bins; ++k) histogram.counts[k] += record.counts[s][k];
-      histogram.below += record.counts[s][bins];
-      histogram.above += record.counts[s][bins + 1];
-    }
-    solution.failures.insert(solution.failures.end(), record.failures.begin(), record.failures.end());
-    solution.stats.drift_evaluations += record.drift_evaluations;
-    solution.stats.diffusion_evaluations += record.diffusion_evaluations;
-    record = BatchRecord{};
-  }
-}
-
 EnsembleSolution prepare_solution(const SdeProblem& problem, const SchemeRun& scheme, const EnsembleOptions& options,
                                   std::uint64_t steps) {
-  const std::size_t d = problem.sde.dimension();
-  const auto paths = static_cast<Eigen::Index>(options.paths);
   EnsembleSolution solution;
   solution.scheme = std::string(scheme.traits.name);
   solution.t0 = problem.t0;
   solution.t1 = problem.t1;
   solution.dt = (problem.t1 - problem.t0) / static_cast<double>(steps);
-  if (options.observe.terminal) solution.terminal.resize(paths, static_cast<Eigen::Index>(d));
-  for (double time : options.observe.snapshot_times) {
-    solution.snapshots.push_back({time, Eigen::ArrayXXd(paths, static_cast<Eigen::Index>(d))});
-  }
-  for (double time : options.observe.moment_times) solution.moments.push_back({time, stats::RunningCovariance(d)});
-  for (const HistogramRequest& request : options.observe.histograms) {
-    solution.histograms.push_back(
-        {request.time, request.component, request.edges, std::vector<std::uint64_t>(request.edges.size() - 1, 0)});
-  }
+  prepare_observations(solution, options.observe, options.paths, problem.sde.dimension());
   solution.stats.steps = steps;
-  solution.stats.paths = options.paths;
   return solution;
-}
-
-void set_status(EnsembleSolution& solution) {
-  if (solution.failures.empty()) return;
-  const PathFailure& first = solution.failures.front();
-  solution.status = Status::failure(
-      StatusCode::non_finite,
-      "path " + std::to_string(first.path) + " at t = " + describe_value(first.time) + " (component " +
-          std::to_string(first.component) + " = " + describe_value(first.value) + ")",
-      std::to_string(solution.failures.size()) + " of " + std::to_string(solution.stats.paths) +
-          " paths reached a non-finite state and were stopped; they are NaN in terminal values and "
-          "snapshots and left out of moments and histograms");
 }
 
 }  // namespace
@@ -351,22 +236,9 @@ EnsembleSolution run_ensemble(const SdeProblem& problem, const SchemeRun& scheme
                 (problem.t1 - problem.t0) / static_cast<double>(steps), batch_size(problem.sde.dimension()), solution};
 
   const std::size_t batches = (options.paths + run.batch - 1) / run.batch;
-  std::vector<BatchRecord> records(batches_per_wave);
-  for (std::size_t wave = 0; wave < batches; wave += batches_per_wave) {
-    const std::size_t count = std::min(batches_per_wave, batches - wave);
-    const auto items = static_cast<std::int64_t>(count);
-#pragma omp parallel for schedule(dynamic, 1) num_threads(options.threads)
-    for (std::int64_t item = 0; item < items; ++item) {
-      const auto b = static_cast<std::size_t>(item);
-      try {
-        BatchRunner(run, wave + b, records[b]).run();
-      } catch (...) {
-        records[b].error = std::current_exception();
-      }
-    }
-    merge_wave(records, count, solution);
-  }
-  set_status(solution);
+  run_in_waves(batches, options.threads, solution,
+               [&run](std::size_t index, BatchRecord& record) { BatchRunner(run, index, record).run(); });
+  set_failure_status(solution, "reached a non-finite state");
   solution.stats.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return solution;
 }

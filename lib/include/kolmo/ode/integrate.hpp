@@ -33,6 +33,7 @@ struct IntegrateOptions {
 
 struct FlowResult {
   Status status;
+  double failure_time = 0.0;                 ///< on failure: the last time the state was finite
   Eigen::VectorXd state;                     ///< x(t1) (last finite state on failure)
   double log_density_change = 0.0;           ///< −∫ ∇·v dt (mean over probes for Hutchinson)
   double log_density_standard_error = 0.0;   ///< Hutchinson: sd over probes / √K; else 0

@@ -1,0 +1,134 @@
+#include "batch_records.hpp"
+
+#include <algorithm>
+#include <limits>
+
+#include "kolmo/core/validate.hpp"
+
+namespace kolmo::sde::detail {
+
+std::size_t batch_size(std::size_t dimension) { return std::clamp<std::size_t>(16384 / dimension, 64, 1024); }
+
+BatchObserver::BatchObserver(const Observations& observe, std::size_t dimension, std::size_t first_row,
+                             std::size_t count, BatchRecord& record)
+    : observe_(observe), first_row_(first_row), count_(count), record_(record), alive_(count, true) {
+  record_.moments.assign(observe.moment_times.size(), stats::RunningCovariance(dimension));
+  record_.counts.resize(observe.histograms.size());
+  for (std::size_t s = 0; s < record_.counts.size(); ++s) {
+    record_.counts[s].assign(observe.histograms[s].edges.size() + 1, 0);
+  }
+}
+
+void BatchObserver::stop(std::size_t i, PathFailure failure) {
+  if (!alive_[i]) return;
+  alive_[i] = false;
+  ++stopped_;
+  record_.failures.push_back(failure);
+}
+
+void BatchObserver::snapshot(Eigen::ArrayXXd& states, const Eigen::ArrayXXd& x) const {
+  auto rows = states.middleRows(static_cast<Eigen::Index>(first_row_), static_cast<Eigen::Index>(count_));
+  rows = x;
+  for (std::size_t i = 0; i < count_; ++i) {
+    if (!alive_[i]) rows.row(static_cast<Eigen::Index>(i)).setConstant(std::numeric_limits<double>::quiet_NaN());
+  }
+}
+
+void BatchObserver::moments(std::size_t index, const Eigen::ArrayXXd& x) {
+  stats::RunningCovariance& moments = record_.moments[index];
+  if (stopped_ == 0) {
+    moments.add_rows(x.matrix());
+    return;
+  }
+  Eigen::VectorXd row(x.cols());
+  for (std::size_t i = 0; i < count_; ++i) {
+    if (!alive_[i]) continue;
+    row = x.row(static_cast<Eigen::Index>(i)).transpose();
+    moments.add({row.data(), static_cast<std::size_t>(row.size())});
+  }
+}
+
+void BatchObserver::histogram(std::size_t index, const Eigen::ArrayXXd& x) {
+  const HistogramRequest& request = observe_.histograms[index];
+  std::vector<std::uint64_t>& counts = record_.counts[index];
+  const std::vector<double>& edges = request.edges;
+  const std::size_t bins = edges.size() - 1;
+  for (std::size_t i = 0; i < count_; ++i) {
+    if (!alive_[i]) continue;
+    const double value = x(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(request.component));
+    if (value < edges.front()) {
+      ++counts[bins];
+    } else if (value > edges.back()) {
+      ++counts[bins + 1];
+    } else {
+      const auto upper = std::upper_bound(edges.begin(), edges.end(), value);
+      const auto bin = static_cast<std::size_t>(upper - edges.begin()) - 1;
+      ++counts[std::min(bin, bins - 1)];  // the last bin is closed on the right
+    }
+  }
+}
+
+void validate_histograms(const Observations& observe, std::size_t dimension, const char* where) {
+  for (std::size_t s = 0; s < observe.histograms.size(); ++s) {
+    const HistogramRequest& request = observe.histograms[s];
+    const std::string prefix = "observe.histograms[" + std::to_string(s) + "]";
+    require(request.component < dimension, where, prefix + ".component", request.component,
+            "less than the dimension " + describe_value(dimension));
+    require(request.edges.size() >= 2, where, prefix + ".edges.size()", request.edges.size(), "at least 2 edges");
+    for (std::size_t k = 0; k < request.edges.size(); ++k) {
+      require_finite(where, prefix + ".edges[" + std::to_string(k) + "]", request.edges[k]);
+      if (k > 0) {
+        require(request.edges[k] > request.edges[k - 1], where, prefix + ".edges[" + std::to_string(k) + "]",
+                request.edges[k], "edges strictly increasing");
+      }
+    }
+  }
+}
+
+void prepare_observations(EnsembleSolution& solution, const Observations& observe, std::uint64_t paths,
+                          std::size_t dimension) {
+  const auto rows = static_cast<Eigen::Index>(paths);
+  const auto d = static_cast<Eigen::Index>(dimension);
+  if (observe.terminal) solution.terminal.resize(rows, d);
+  for (double time : observe.snapshot_times) solution.snapshots.push_back({time, Eigen::ArrayXXd(rows, d)});
+  for (double time : observe.moment_times) solution.moments.push_back({time, stats::RunningCovariance(dimension)});
+  for (const HistogramRequest& request : observe.histograms) {
+    solution.histograms.push_back(
+        {request.time, request.component, request.edges, std::vector<std::uint64_t>(request.edges.size() - 1, 0)});
+  }
+  solution.stats.paths = paths;
+}
+
+void merge_wave(std::vector<BatchRecord>& records, std::size_t count, EnsembleSolution& solution) {
+  for (std::size_t b = 0; b < count; ++b) {
+    BatchRecord& record = records[b];
+    if (record.error) std::rethrow_exception(record.error);
+    for (std::size_t s = 0; s < record.moments.size(); ++s) solution.moments[s].moments.merge(record.moments[s]);
+    for (std::size_t s = 0; s < record.counts.size(); ++s) {
+      Histogram& histogram = solution.histograms[s];
+      const std::size_t bins = histogram.counts.size();
+      for (std::size_t k = 0; k < bins; ++k) histogram.counts[k] += record.counts[s][k];
+      histogram.below += record.counts[s][bins];
+      histogram.above += record.counts[s][bins + 1];
+    }
+    solution.failures.insert(solution.failures.end(), record.failures.begin(), record.failures.end());
+    solution.stats.drift_evaluations += record.drift_evaluations;
+    solution.stats.diffusion_evaluations += record.diffusion_evaluations;
+    solution.stats.steps = std::max(solution.stats.steps, record.steps);
+    record = BatchRecord{};
+  }
+}
+
+void set_failure_status(EnsembleSolution& solution, const std::string& what_failed) {
+  if (solution.failures.empty()) return;
+  const PathFailure& first = solution.failures.front();
+  solution.status = Status::failure(
+      StatusCode::non_finite,
+      "path " + std::to_string(first.path) + " at t = " + describe_value(first.time) + " (component " +
+          std::to_string(first.component) + " = " + describe_value(first.value) + ")",
+      std::to_string(solution.failures.size()) + " of " + std::to_string(solution.stats.paths) + " paths " +
+          what_failed + " and were stopped; they are NaN in terminal values and snapshots and left out of "
+          "moments and histograms");
+}
+
+}  // namespace kolmo::sde::detail

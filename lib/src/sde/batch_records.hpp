@@ -1,0 +1,91 @@
+#pragma once
+// Internal: what SDE and ODE ensembles share — the fixed partition of paths into batches, the
+// per-batch records of observations, their merge in batch order (so every statistic is
+// bit-identical for any thread count), and the failure status. Used by sde/ensemble.cpp and
+// ode/ensemble.cpp.
+
+#include <Eigen/Core>
+#include <cstddef>
+#include <cstdint>
+#include <exception>
+#include <string>
+#include <vector>
+
+#include "kolmo/sde/ensemble.hpp"
+
+namespace kolmo::sde::detail {
+
+/// Paths per batch: about 16k doubles of state, at most 1024 paths. Depends on d only, so the
+/// partition of paths into batches (and with it every merged statistic) is thread-independent.
+[[nodiscard]] std::size_t batch_size(std::size_t dimension);
+
+/// What one batch contributes to the merged statistics.
+struct BatchRecord {
+  std::vector<stats::RunningCovariance> moments;
+  std::vector<std::vector<std::uint64_t>> counts;  // per histogram: bins, then below, above
+  std::vector<PathFailure> failures;
+  std::uint64_t drift_evaluations = 0;
+  std::uint64_t diffusion_evaluations = 0;
+  std::uint64_t steps = 0;
+  std::exception_ptr error;
+};
+
+/// Records the observations of one batch of paths: rows [first_row, first_row + count) of the
+/// solution's terminal and snapshot arrays, its moment and histogram contributions in `record`.
+/// Stopped paths (alive[i] false) are NaN rows and are left out of every statistic.
+class BatchObserver {
+ public:
+  BatchObserver(const Observations& observe, std::size_t dimension, std::size_t first_row, std::size_t count,
+                BatchRecord& record);
+
+  [[nodiscard]] std::vector<bool>& alive() { return alive_; }
+  /// Marks path i stopped (once) and records where.
+  void stop(std::size_t i, PathFailure failure);
+  [[nodiscard]] std::size_t stopped() const { return stopped_; }
+
+  void snapshot(Eigen::ArrayXXd& states, const Eigen::ArrayXXd& x) const;
+  void moments(std::size_t index, const Eigen::ArrayXXd& x);
+  void histogram(std::size_t index, const Eigen::ArrayXXd& x);
+
+ private:
+  const Observations& observe_;
+  std::size_t first_row_;
+  std::size_t count_;
+  BatchRecord& record_;
+  std::vector<bool> alive_;
+  std::size_t stopped_ = 0;
+};
+
+/// Throws unless every histogram request has a valid component and strictly increasing edges.
+void validate_histograms(const Observations& observe, std::size_t dimension, const char* where);
+/// Sizes the solution's terminal, snapshot, moment and histogram containers for `paths` paths.
+void prepare_observations(EnsembleSolution& solution, const Observations& observe, std::uint64_t paths,
+                          std::size_t dimension);
+/// Merges records[0..count) into the solution in order (rethrowing a batch's exception) and clears them.
+void merge_wave(std::vector<BatchRecord>& records, std::size_t count, EnsembleSolution& solution);
+/// Sets a non_finite status naming the first failure, if any path failed.
+void set_failure_status(EnsembleSolution& solution, const std::string& what_failed);
+
+/// Runs `batch(index, record)` for every batch index in [0, batches), `threads` at a time, in
+/// waves whose records are merged in batch order before the next wave starts.
+template <class Body>
+void run_in_waves(std::size_t batches, int threads, EnsembleSolution& solution, Body batch) {
+  constexpr std::size_t batches_per_wave = 64;  // bounds the records held at once
+  std::vector<BatchRecord> records(batches_per_wave);
+  for (std::size_t wave = 0; wave < batches; wave += batches_per_wave) {
+    const std::size_t count = std::min(batches_per_wave, batches - wave);
+    const auto items = static_cast<std::int64_t>(count);
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
+    for (std::int64_t item = 0; item < items; ++item) {
+      const auto b = static_cast<std::size_t>(item);
+      try {
+        batch(wave + b, records[b]);
+      } catch (...) {
+        records[b].error = std::current_exception();
+      }
+    }
+    merge_wave(records, count, solution);
+  }
+}
+
+}  // namespace kolmo::sde::detail
