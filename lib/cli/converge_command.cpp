@@ -31,8 +31,8 @@ struct CatalogueProblem {
 
 template <class Model>
 sde::PathSolution path_solution(Model model) {
-  return [model](double t, const process::StateView& x0, const process::StateView& w) {
-    return model.solution(t, x0, w);
+  return [model](double t0, double t1, const process::StateView& x0, const process::StateView& w) {
+    return model.solution(t0, t1, x0, w);
   };
 }
 
@@ -52,8 +52,8 @@ CatalogueProblem make_problem(const std::string& name) {
   if (name == "gbm") return {gbm.sde(), 1.0, path_solution(gbm)};
   if (name == "gbm-stratonovich") {
     return {gbm.stratonovich_sde(), 1.0,
-            [gbm](double t, const process::StateView& x0, const process::StateView& w) {
-              return gbm.stratonovich_solution(t, x0, w);
+            [gbm](double t0, double t1, const process::StateView& x0, const process::StateView& w) {
+              return gbm.stratonovich_solution(t0, t1, x0, w);
             }};
   }
   if (name == "kp-arctan") return {process::ArctanSde(1.0).sde(), 0.5, path_solution(process::ArctanSde(1.0))};

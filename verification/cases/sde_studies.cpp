@@ -32,8 +32,8 @@ StudySetup gbm_study(double lambda, double mu, std::vector<double> dts, std::uin
   options.paths = paths;
   options.threads = threads;
   options.functionals = {power(moment)};
-  options.exact = [gbm](double t, const process::StateView& x0, const process::StateView& w) {
-    return gbm.solution(t, x0, w);
+  options.exact = [gbm](double t0, double t1, const process::StateView& x0, const process::StateView& w) {
+    return gbm.solution(t0, t1, x0, w);
   };
   return {sde::SdeProblem(gbm.sde(), start_at(1.0), 0.0, 1.0, seed), options};
 }
@@ -47,16 +47,16 @@ StudySetup higham_gbm_study(std::uint64_t seed, int threads) {
 StudySetup stratonovich_gbm_study(std::uint64_t seed, int threads) {
   const process::GeometricBrownianMotion gbm(2.0, 1.0);
   StudySetup setup = higham_gbm_study(seed, threads);
-  setup.options.exact = [gbm](double t, const process::StateView& x0, const process::StateView& w) {
-    return gbm.stratonovich_solution(t, x0, w);
+  setup.options.exact = [gbm](double t0, double t1, const process::StateView& x0, const process::StateView& w) {
+    return gbm.stratonovich_solution(t0, t1, x0, w);
   };
   return {sde::SdeProblem(gbm.stratonovich_sde(), start_at(1.0), 0.0, 1.0, seed), setup.options};
 }
 
 StudySetup sine_drift_additive_study(std::uint64_t seed, int threads) {
   const process::Sde sine = process::Sde::additive(
-      "sine-drift-additive", 1, 1, [](double, const process::StateView& x) -> Eigen::ArrayXXd { return x.sin(); },
-      [](double) -> Eigen::MatrixXd { return Eigen::MatrixXd::Constant(1, 1, 2.0); });
+      "sine-drift-time-dependent-noise", 1, 1, [](double, const process::StateView& x) -> Eigen::ArrayXXd { return x.sin(); },
+      [](double t) -> Eigen::MatrixXd { return Eigen::MatrixXd::Constant(1, 1, 2.0 / std::sqrt(1.0 + t)); });
   sde::ConvergenceOptions options;
   options.dts = halvings(2, 5);
   options.reference_dt = std::ldexp(1.0, -10);

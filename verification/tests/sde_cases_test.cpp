@@ -78,6 +78,20 @@ class Sra1WrongStageNoise final : public sde::Stepper {
   }
 };
 
+// SRA1 with g(t_n) and g(t_n + h) swapped in the noise term (c1 = (0, 1) instead of (1, 0)): the
+// g' I_(0,1) term of the Itô–Taylor expansion becomes g' I_(1,0).
+class Sra1SwappedNoiseTimes final : public sde::Stepper {
+ public:
+  using Stepper::Stepper;
+  void step(double t, double h, Eigen::ArrayXXd& x, const sde::StepNoise& noise) override {
+    const double g_start = diffusion_matrix(t)(0, 0), g_end = diffusion_matrix(t + h)(0, 0);
+    const Eigen::ArrayXXd area = *noise.areas / std::abs(h);
+    const Eigen::ArrayXXd f1 = drift(t, x);
+    const Eigen::ArrayXXd stage = x + 0.75 * h * f1 + 1.5 * g_end * area;
+    x += (f1 / 3 + 2 * drift(t + 0.75 * h, stage) / 3) * h + g_start * (noise.increments - area) + g_end * area;
+  }
+};
+
 // Platen's weak scheme with ½ instead of ¼ in front of the (ΔW² − h)/√h term.
 class PlatenDoubledLastTerm final : public sde::Stepper {
  public:
@@ -128,6 +142,11 @@ TEST(SdeOrderCases, Sra1WithAWrongStageCoefficientFailsAndTheCorrectOnePasses) {
   const sde::RosslerSra1 correct{};
   expect_rejected<Mutant<Sra1WrongStageNoise, sde::RosslerSra1>>(sine_drift_additive_study(205, threads),
                                                                    OrderKind::strong, &correct);
+}
+
+TEST(SdeOrderCases, Sra1WithTheNoiseTimesSwappedFails) {
+  expect_rejected<Mutant<Sra1SwappedNoiseTimes, sde::RosslerSra1>>(sine_drift_additive_study(205, threads),
+                                                                     OrderKind::strong);
 }
 
 TEST(SdeOrderCases, PlatenWithADoubledLastTermFailsTheWeakOrderCheck) {

@@ -82,7 +82,9 @@ FlowEnsembleSolution solve_ensemble(const Flow& flow, const sde::InitialLaw& ini
     const std::uint64_t first_path = options.first_path + first_row;
     sde::detail::BatchObserver observer(observe, d, first_row, count, record);
     const Eigen::ArrayXXd x0 = initial.sample(seed, first_path, count);
-    std::vector<Eigen::ArrayXXd> at_time(table.times.size(), Eigen::ArrayXXd(static_cast<Eigen::Index>(count), static_cast<Eigen::Index>(d)));
+    const Eigen::ArrayXXd unset = Eigen::ArrayXXd::Constant(static_cast<Eigen::Index>(count), static_cast<Eigen::Index>(d),
+                                                            std::numeric_limits<double>::quiet_NaN());
+    std::vector<Eigen::ArrayXXd> at_time(table.times.size(), unset);
     Eigen::ArrayXXd terminal(static_cast<Eigen::Index>(count), static_cast<Eigen::Index>(d));
 
     IntegrateOptions path_options;
@@ -103,6 +105,10 @@ FlowEnsembleSolution solve_ensemble(const Flow& flow, const sde::InitialLaw& ini
       }
       evaluations[index] += path.velocity_evaluations;
       record.steps = std::max(record.steps, path.steps);
+      if (path.status.ok() && path.observed.size() != table.times.size()) {
+        path.status = Status::failure(StatusCode::not_converged, "t = " + describe_value(t1), "missing observations");
+        path.failure_time = t1;
+      }
       if (!path.status.ok()) {
         // Where the path stopped: the last finite time; component and value are those of the
         // state Odeint returned (the first non-finite component, if any).

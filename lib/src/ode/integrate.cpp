@@ -189,6 +189,10 @@ std::uint64_t run_rk4(AugmentedFlow& system, State& y, double t0, double t1, dou
   }
   odeint::runge_kutta4<State> stepper;
   std::size_t next = 0;
+  while (next < stop_steps.size() && stop_steps[next] == 0) {  // observations at t0 itself
+    stops.push_back(Eigen::Map<const Eigen::VectorXd>(y.data(), d));
+    ++next;
+  }
   for (std::uint64_t k = 0; k < n; ++k) {
     stepper.do_step(std::ref(system), y, t0 + h * static_cast<double>(k), h);
     while (next < stop_steps.size() && stop_steps[next] == k + 1) {
@@ -285,8 +289,9 @@ FlowResult integrate(const Flow& flow, const Eigen::VectorXd& x0, double t0, dou
   }
 
   result.state = Eigen::Map<const Eigen::VectorXd>(y.data(), d);
+  // Stops are the observation times, then t1; a failed run stops early and keeps what it reached.
   stops.resize(std::min(stops.size(), times.size() - 1));
-  if (!stops.empty()) stops.pop_back();  // the last stop is t1 itself
+  if (stops.size() == times.size() - 1) stops.pop_back();
   result.observed = std::move(stops);
   result.velocity_evaluations = system.evaluations();
   if (result.status.ok() && !std::all_of(y.begin(), y.end(), [](double v) { return std::isfinite(v); })) {

@@ -26,28 +26,30 @@ Sde GeometricBrownianMotion::sde() const {
       });
 }
 
-Eigen::ArrayXXd GeometricBrownianMotion::solution(double t, const StateView& x0, const StateView& w) const {
+Eigen::ArrayXXd GeometricBrownianMotion::solution(double t0, double t1, const StateView& x0, const StateView& w) const {
   require(x0.rows() == w.rows() && x0.cols() == w.cols() && x0.cols() == 1,
           "kolmo::process::GeometricBrownianMotion::solution", "w.rows()", w.rows(),
           "one Brownian value per path of x0 (" + describe_value(x0.rows()) + " x 1)");
-  return x0 * ((lambda_ - 0.5 * mu_ * mu_) * t + mu_ * w).exp();
+  const double s = t1 - t0;
+  return x0 * (lambda_ * s - 0.5 * mu_ * mu_ * std::abs(s) + mu_ * w).exp();
 }
 
 Sde GeometricBrownianMotion::stratonovich_sde() const {
   return sde().with_calculus(Calculus::stratonovich);
 }
 
-Eigen::ArrayXXd GeometricBrownianMotion::stratonovich_solution(double t, const StateView& x0, const StateView& w) const {
+Eigen::ArrayXXd GeometricBrownianMotion::stratonovich_solution(double t0, double t1, const StateView& x0,
+                                                               const StateView& w) const {
   require(x0.rows() == w.rows() && x0.cols() == w.cols() && x0.cols() == 1,
           "kolmo::process::GeometricBrownianMotion::stratonovich_solution", "w.rows()", w.rows(),
           "one Brownian value per path of x0 (" + describe_value(x0.rows()) + " x 1)");
-  return x0 * (lambda_ * t + mu_ * w).exp();
+  return x0 * (lambda_ * (t1 - t0) + mu_ * w).exp();
 }
 
 double GeometricBrownianMotion::mean(double x0, double t) const { return x0 * std::exp(lambda_ * t); }
 
 double GeometricBrownianMotion::second_moment(double x0, double t) const {
-  return x0 * x0 * std::exp((2.0 * lambda_ + mu_ * mu_) * t);
+  return x0 * x0 * std::exp(2.0 * lambda_ * t + mu_ * mu_ * std::abs(t));
 }
 
 }  // namespace kolmo::process

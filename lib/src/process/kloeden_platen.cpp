@@ -7,7 +7,8 @@
 namespace kolmo::process {
 namespace {
 
-void check_path_values(const StateView& x0, const StateView& w, const char* where) {
+void check_path_values(double t0, double t1, const StateView& x0, const StateView& w, const char* where) {
+  require(t1 >= t0, where, "t1", t1, "t1 >= t0 = " + describe_value(t0) + " (forward time only)");
   require(x0.cols() == 1 && w.cols() == 1 && x0.rows() == w.rows(), where, "w.rows()", w.rows(),
           "one Brownian value per path of x0 (" + describe_value(x0.rows()) + " x 1)");
 }
@@ -33,8 +34,8 @@ Sde ArctanSde::sde() const {
       });
 }
 
-Eigen::ArrayXXd ArctanSde::solution(double, const StateView& x0, const StateView& w) const {
-  check_path_values(x0, w, "kolmo::process::ArctanSde::solution");
+Eigen::ArrayXXd ArctanSde::solution(double t0, double t1, const StateView& x0, const StateView& w) const {
+  check_path_values(t0, t1, x0, w, "kolmo::process::ArctanSde::solution");
   return (a_ * w + x0.tan()).atan();
 }
 
@@ -53,8 +54,8 @@ Sde SinhSde::sde() const {
           [a](double, const StateView& x) -> Eigen::ArrayXXd { return constant_column(x, 0.5 * a * a); });
 }
 
-Eigen::ArrayXXd SinhSde::solution(double, const StateView& x0, const StateView& w) const {
-  check_path_values(x0, w, "kolmo::process::SinhSde::solution");
+Eigen::ArrayXXd SinhSde::solution(double t0, double t1, const StateView& x0, const StateView& w) const {
+  check_path_values(t0, t1, x0, w, "kolmo::process::SinhSde::solution");
   return (a_ * w + x0.asinh()).sinh();
 }
 
@@ -79,9 +80,10 @@ Sde AdditiveTestSde::sde() const {
       });
 }
 
-Eigen::ArrayXXd AdditiveTestSde::solution(double t, const StateView& x0, const StateView& w) const {
-  check_path_values(x0, w, "kolmo::process::AdditiveTestSde::solution");
-  return (x0 + beta_ * t + alpha_ * beta_ * w) / std::sqrt(1.0 + t);
+Eigen::ArrayXXd AdditiveTestSde::solution(double t0, double t1, const StateView& x0, const StateView& w) const {
+  check_path_values(t0, t1, x0, w, "kolmo::process::AdditiveTestSde::solution");
+  require(t0 > -1.0, "kolmo::process::AdditiveTestSde::solution", "t0", t0, "t0 > -1 (the coefficients need 1 + t > 0)");
+  return (x0 * std::sqrt(1.0 + t0) + beta_ * (t1 - t0) + alpha_ * beta_ * w) / std::sqrt(1.0 + t1);
 }
 
 }  // namespace kolmo::process

@@ -111,6 +111,9 @@ void merge_wave(std::vector<BatchRecord>& records, std::size_t count, EnsembleSo
       histogram.below += record.counts[s][bins];
       histogram.above += record.counts[s][bins + 1];
     }
+    // Batches cover increasing path ranges; sorting within a batch makes the list sorted by path.
+    std::sort(record.failures.begin(), record.failures.end(),
+              [](const PathFailure& left, const PathFailure& right) { return left.path < right.path; });
     solution.failures.insert(solution.failures.end(), record.failures.begin(), record.failures.end());
     solution.stats.drift_evaluations += record.drift_evaluations;
     solution.stats.diffusion_evaluations += record.diffusion_evaluations;

@@ -75,7 +75,12 @@ Resolution measure(const EnsembleSolution& solution, const Eigen::ArrayXXd& refe
   r.strong_rms = std::sqrt(square.mean);
   r.strong_rms_standard_error = r.strong_rms > 0 ? square.standard_error / (2.0 * r.strong_rms) : 0.0;
   for (const WeakFunctional& functional : functionals) {
-    r.weak.push_back(mean_of(functional.phi(solution.terminal) - functional.phi(reference)));
+    const Eigen::ArrayXd at_scheme = functional.phi(solution.terminal);
+    const Eigen::ArrayXd at_reference = functional.phi(reference);
+    require(at_scheme.size() == solution.terminal.rows() && at_reference.size() == reference.rows(), study_name,
+            "functional '" + functional.name + "' result size", at_scheme.size(),
+            "one value per path (" + describe_value(solution.terminal.rows()) + ")");
+    r.weak.push_back(mean_of(at_scheme - at_reference));
   }
   return r;
 }
@@ -101,8 +106,11 @@ stats::OrderFit fit(const std::vector<Resolution>& resolutions, double level, do
     }
     h.push_back(std::abs(r.dt));
     error.push_back(error_of(r));
-    se.push_back(std::max(se_of(r), std::numeric_limits<double>::min()));
+    se.push_back(se_of(r));
   }
+  // A zero standard error (a deterministic error, e.g. noise-free paths) has no Monte Carlo
+  // weight: fit those studies without weights rather than with infinite ones.
+  if (std::any_of(se.begin(), se.end(), [](double s) { return !(s > 0); })) return stats::fit_order(h, error, {}, level);
   return stats::fit_order(h, error, se, level);
 }
 
@@ -147,7 +155,7 @@ ConvergenceStudy run_convergence(const SdeProblem& problem, const SchemeTraits& 
     const std::size_t m = scheme_at(options.dts.front()).wiener_dimension;
     const Eigen::ArrayXXd x0 = problem.initial.sample(problem.seed, 0, options.paths);
     const Eigen::ArrayXXd w = brownian_endpoints(problem, study.fine_steps, m, options.paths, options.threads);
-    reference = options.exact(problem.t1 - problem.t0, x0, w);
+    reference = options.exact(problem.t0, problem.t1, x0, w);
     study.reference = "exact";
   } else {
     reference = ensemble(options.reference_dt).terminal;

@@ -18,8 +18,8 @@ int main() {
   options.dts = {1.0 / 16, 1.0 / 32, 1.0 / 64, 1.0 / 128};
   options.paths = 10'000;
   options.threads = 2;
-  options.exact = [&gbm](double t, const process::StateView& x0, const process::StateView& w) {
-    return gbm.solution(t, x0, w);
+  options.exact = [&gbm](double t0, double t1, const process::StateView& x0, const process::StateView& w) {
+    return gbm.solution(t0, t1, x0, w);
   };
 
   const sde::ConvergenceStudy study = sde::study_convergence(problem, sde::Milstein{}, options);

@@ -61,6 +61,15 @@ TEST(Integrate, DenseOutputObservesAtTheRequestedTimes) {
   EXPECT_LT((result.observed[2] - exact(1.5)).norm(), 1e-8);
 }
 
+TEST(Integrate, Rk4ObservesAtTheStartAndOnItsGrid) {
+  IntegrateOptions options;
+  options.observe_times = {0.0, 0.5};
+  const FlowResult result = integrate(rotating(false, false), x0, 0.0, 1.0, Rk4{0.05}, options);
+  ASSERT_EQ(result.observed.size(), 2u);
+  EXPECT_EQ(result.observed[0], Eigen::VectorXd(x0));
+  EXPECT_LT((result.observed[1] - exact(0.5)).norm(), 1e-5);
+}
+
 TEST(Integrate, RosenbrockTakesFarFewerStepsThanDormandPrinceOnAStiffFlow) {
   // dx/dt = diag(−1000, −1) x: explicit steps are bounded by stability (h < 3.3/1000).
   const Eigen::Matrix2d stiff = Eigen::Vector2d(-1000.0, -1.0).asDiagonal();

@@ -19,7 +19,7 @@ TEST(GeometricBrownianMotion, ExactSolutionSatisfiesTheSdeAndTheMomentsMatch) {
   EXPECT_DOUBLE_EQ(gbm.mean(1.0, 1.0), std::exp(2.0));
   EXPECT_DOUBLE_EQ(gbm.second_moment(2.0, 1.0), 4.0 * std::exp(5.0));
   // Stratonovich reading: X = x0 exp(λt + μW) has dX = (λ + μ²/2) X dt + μ X dW in Itô form.
-  const double x = gbm.stratonovich_solution(0.5, one(1.0), one(0.3))(0, 0);
+  const double x = gbm.stratonovich_solution(0.0, 0.5, one(1.0), one(0.3))(0, 0);
   EXPECT_DOUBLE_EQ(x, std::exp(2.0 * 0.5 + 0.3));
   EXPECT_EQ(gbm.stratonovich_sde().calculus(), Calculus::stratonovich);
 }

@@ -24,7 +24,7 @@ ConvergenceOptions gbm_options() {
   options.dts = {1.0 / 4, 1.0 / 6, 1.0 / 12, 1.0 / 24};  // not halvings: Brownian grid lcm = 24
   options.paths = 4000;
   options.threads = 2;
-  options.exact = [](double t, const process::StateView& x0, const process::StateView& w) { return gbm.solution(t, x0, w); };
+  options.exact = [](double t0, double t1, const process::StateView& x0, const process::StateView& w) { return gbm.solution(t0, t1, x0, w); };
   options.functionals = {{"x", [](const Eigen::ArrayXXd& x) -> Eigen::ArrayXd { return x.col(0); }}};
   return options;
 }
@@ -44,6 +44,19 @@ TEST(ConvergenceStudy, MilsteinOnGbmHasDecreasingErrorsAndAFittedOrderNearOne) {
     const double exact = std::pow(1 + 2.0 * r.dt, static_cast<double>(r.steps)) - std::exp(2.0);
     EXPECT_NEAR(r.weak[0].mean, exact, 4 * r.weak[0].standard_error) << "dt = " << r.dt;
   }
+}
+
+TEST(ConvergenceStudy, BackwardsInTimeMilsteinConvergesToTheReversedClockSolution) {
+  // From t0 = 1 to t1 = 0 the schemes integrate dX = −λX dτ + μX dW̄; the catalogue's solution
+  // uses |t1 − t0| in the Itô correction, so the strong error falls at order 1 as forwards.
+  const SdeProblem backwards(gbm.sde(), InitialLaw::point(Eigen::VectorXd::Ones(1)), 1.0, 0.0, 11);
+  ConvergenceOptions options = gbm_options();
+  for (double& dt : options.dts) dt = -dt;
+  const ConvergenceStudy study = study_convergence(backwards, Milstein{}, options);
+  ASSERT_TRUE(study.strong_order.status.ok());
+  EXPECT_GT(study.strong_order.ci_upper, 0.8);
+  EXPECT_LT(study.strong_order.ci_lower, 1.2);
+  EXPECT_DOUBLE_EQ(gbm.second_moment(1.0, -0.5), std::exp(2.0 * 2.0 * -0.5 + 0.5));
 }
 
 TEST(ConvergenceStudy, WritesJsonCsvAndATable) {
@@ -67,8 +80,8 @@ TEST(ConvergenceStudy, RefusesToFitErrorsThatAreNotAboveNoise) {
   const process::LinearSde bm = process::LinearSde::brownian_motion(Eigen::VectorXd::Ones(1), Eigen::MatrixXd::Ones(1, 1));
   const SdeProblem problem(bm.sde(), InitialLaw::point(Eigen::VectorXd::Zero(1)), 0.0, 1.0, 5);
   ConvergenceOptions options = gbm_options();
-  options.exact = [](double t, const process::StateView& x0, const process::StateView& w) -> Eigen::ArrayXXd {
-    return x0 + t + w;
+  options.exact = [](double t0, double t1, const process::StateView& x0, const process::StateView& w) -> Eigen::ArrayXXd {
+    return x0 + (t1 - t0) + w;
   };
   const ConvergenceStudy study = study_convergence(problem, EulerMaruyama{}, options);
   EXPECT_TRUE(study.status.ok());

@@ -36,7 +36,7 @@ inline void expect_ito_consistent(const Sde& sde, const Solution& solution, doub
 }
 
 inline Solution scalar(auto model) {
-  return [model](double t, double x0, double w) { return model.solution(t, one(x0), one(w))(0, 0); };
+  return [model](double t, double x0, double w) { return model.solution(0.0, t, one(x0), one(w))(0, 0); };
 }
 
 }  // namespace kolmo::process::test_support

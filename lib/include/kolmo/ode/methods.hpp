@@ -27,7 +27,8 @@ struct Rk4 {
 struct DormandPrince {
   double absolute_tolerance = 1e-10;
   double relative_tolerance = 1e-10;
-  std::uint64_t max_steps = 1'000'000;  ///< status not_converged beyond this
+  std::uint64_t max_steps = 1'000'000;  ///< per interval between observation times (Odeint's
+                                        ///< max_step_checker); status not_converged beyond it
 };
 
 struct DenseDormandPrince {

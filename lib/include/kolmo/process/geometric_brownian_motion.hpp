@@ -24,15 +24,18 @@ class GeometricBrownianMotion {
 
   /// The SDE with f = λx, g = μx, ∂g/∂x = μ.
   [[nodiscard]] Sde sde() const;
-  /// X_t from X_0 = x0 on the Brownian path with W_t − W_0 = w (batches of equal shape).
-  [[nodiscard]] Eigen::ArrayXXd solution(double t, const StateView& x0, const StateView& w) const;
+  /// X_{t1} from X_{t0} = x0 on the Brownian path with W_{t1} − W_{t0} = w (batches of equal
+  /// shape): x0 exp(λs − ½μ²|s| + μw), s = t1 − t0. For t1 < t0 this is the reversed-clock
+  /// equation dX = −λX dτ + μX dW̄ that the schemes integrate (sde/stepper.hpp).
+  [[nodiscard]] Eigen::ArrayXXd solution(double t0, double t1, const StateView& x0, const StateView& w) const;
   /// The same coefficients read as a Stratonovich SDE.
   [[nodiscard]] Sde stratonovich_sde() const;
-  /// The Stratonovich solution X_0 exp(λt + μ w).
-  [[nodiscard]] Eigen::ArrayXXd stratonovich_solution(double t, const StateView& x0, const StateView& w) const;
-  /// E[X_t | X_0 = x0] = x0 e^{λt}.
+  /// The Stratonovich solution x0 exp(λ(t1 − t0) + μ w), in either time direction.
+  [[nodiscard]] Eigen::ArrayXXd stratonovich_solution(double t0, double t1, const StateView& x0,
+                                                      const StateView& w) const;
+  /// E[X_t | X_0 = x0] = x0 e^{λt} (t < 0: the reversed clock).
   [[nodiscard]] double mean(double x0, double t) const;
-  /// E[X_t² | X_0 = x0] = x0² e^{(2λ + μ²)t}.
+  /// E[X_t² | X_0 = x0] = x0² e^{2λt + μ²|t|} (t < 0: the reversed clock).
   [[nodiscard]] double second_moment(double x0, double t) const;
 
  private:

@@ -39,10 +39,11 @@
 
 namespace kolmo::sde {
 
-/// X_T on a path from its start X_0 and Brownian increment W_T − W_0: (T, x0, w) -> paths × d,
-/// with x0 paths × d and w paths × m. (The catalogue's solution() methods have this form.)
-using PathSolution =
-    std::function<Eigen::ArrayXXd(double t, const process::StateView& x0, const process::StateView& w)>;
+/// X_{t1} on a path from its start X_{t0} and Brownian increment W_{t1} − W_{t0}:
+/// (t0, t1, x0, w) -> paths × d, with x0 paths × d and w paths × m. t1 < t0 means the reversed
+/// clock of sde/stepper.hpp. (The catalogue's solution() methods have this form.)
+using PathSolution = std::function<Eigen::ArrayXXd(double t0, double t1, const process::StateView& x0,
+                                                   const process::StateView& w)>;
 
 /// A functional φ of the terminal state for weak errors: paths × d -> one value per path.
 struct WeakFunctional {

@@ -60,7 +60,7 @@ class Stepper {
   [[nodiscard]] Eigen::ArrayXXd drift(double t, const process::StateView& x);
   /// g(t, x) in the batch layout of the noise kind (diagonal/general), counted.
   [[nodiscard]] Eigen::ArrayXXd diffusion(double t, const process::StateView& x);
-  /// ∂g_i/∂x_i (diagonal noise), counted with the diffusion.
+  /// ∂g_i/∂x_i (diagonal noise); not counted in the evaluation statistics.
   [[nodiscard]] Eigen::ArrayXXd diffusion_derivative(double t, const process::StateView& x);
   /// g(t) of additive noise (one evaluation per call).
   [[nodiscard]] Eigen::MatrixXd diffusion_matrix(double t);

@@ -18,6 +18,7 @@ namespace kolmo::sde {
 struct StochasticHeun {
   double dt = 0.0;  ///< signed step; must divide t1 − t0 into whole steps
 
+  /// Strong order 1 is for commutative noise; for general (non-commutative) noise it is 1/2.
   static constexpr SchemeTraits traits{"stochastic-heun", 1.0, 1.0, false};
   [[nodiscard]] std::size_t wiener_dimension(const process::Sde& sde) const { return sde.noise_dimension(); }
   [[nodiscard]] std::unique_ptr<Stepper> make_stepper(const process::Sde& sde) const;
