@@ -65,32 +65,24 @@ class HeunWithoutNoiseTrapezoid final : public sde::Stepper {
   }
 };
 
-// SRA1 with B0_21 = 1 instead of 3/2 in the stage: the f' g I_(1,0) term is wrong.
-class Sra1WrongStageNoise final : public sde::Stepper {
+// SRA1 variants: `stage_noise` replaces B0_21 = 3/2 (the f' g I_(1,0) term), and `swap_times`
+// exchanges g(t_n) and g(t_n + h) in the noise term (c1 = (0, 1) instead of (1, 0), turning
+// the g' I_(0,1) term into g' I_(1,0)). The correct scheme is Sra1Variant<1.5, false>.
+template <double stage_noise, bool swap_times>
+class Sra1Variant final : public sde::Stepper {
  public:
   using Stepper::Stepper;
   void step(double t, double h, Eigen::ArrayXXd& x, const sde::StepNoise& noise) override {
     const double g_start = diffusion_matrix(t)(0, 0), g_end = diffusion_matrix(t + h)(0, 0);
+    const double g_increment = swap_times ? g_start : g_end, g_area = swap_times ? g_end : g_start;
     const Eigen::ArrayXXd area = *noise.areas / std::abs(h);
     const Eigen::ArrayXXd f1 = drift(t, x);
-    const Eigen::ArrayXXd stage = x + 0.75 * h * f1 + 1.0 * g_end * area;
-    x += (f1 / 3 + 2 * drift(t + 0.75 * h, stage) / 3) * h + g_end * (noise.increments - area) + g_start * area;
+    const Eigen::ArrayXXd stage = x + 0.75 * h * f1 + stage_noise * g_end * area;
+    x += (f1 / 3 + 2 * drift(t + 0.75 * h, stage) / 3) * h + g_increment * (noise.increments - area) + g_area * area;
   }
 };
-
-// SRA1 with g(t_n) and g(t_n + h) swapped in the noise term (c1 = (0, 1) instead of (1, 0)): the
-// g' I_(0,1) term of the Itô–Taylor expansion becomes g' I_(1,0).
-class Sra1SwappedNoiseTimes final : public sde::Stepper {
- public:
-  using Stepper::Stepper;
-  void step(double t, double h, Eigen::ArrayXXd& x, const sde::StepNoise& noise) override {
-    const double g_start = diffusion_matrix(t)(0, 0), g_end = diffusion_matrix(t + h)(0, 0);
-    const Eigen::ArrayXXd area = *noise.areas / std::abs(h);
-    const Eigen::ArrayXXd f1 = drift(t, x);
-    const Eigen::ArrayXXd stage = x + 0.75 * h * f1 + 1.5 * g_end * area;
-    x += (f1 / 3 + 2 * drift(t + 0.75 * h, stage) / 3) * h + g_start * (noise.increments - area) + g_end * area;
-  }
-};
+using Sra1WrongStageNoise = Sra1Variant<1.0, false>;
+using Sra1SwappedNoiseTimes = Sra1Variant<1.5, true>;
 
 // Platen's weak scheme with ½ instead of ¼ in front of the (ΔW² − h)/√h term.
 class PlatenDoubledLastTerm final : public sde::Stepper {
