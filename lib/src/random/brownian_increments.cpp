@@ -56,10 +56,14 @@ double BrownianIncrements::time(std::uint64_t step, std::uint64_t factor) const 
 }
 
 void BrownianIncrements::check_step(std::uint64_t step, std::uint64_t factor, const char* where) const {
-  require(factor >= 1 && fine_steps_ % factor == 0, where, "factor", factor,
-          "a divisor of fine_steps = " + describe_value(fine_steps_));
-  require(step < fine_steps_ / factor, where, "step", step,
-          "less than steps(factor) = " + describe_value(fine_steps_ / factor));
+  // Called on every fill (the ensembles' hot loop): messages are built only on failure.
+  if (factor == 0 || fine_steps_ % factor != 0) {
+    throw_bad_argument(where, "factor", describe_value(factor), "a divisor of fine_steps = " + describe_value(fine_steps_));
+  }
+  if (step >= fine_steps_ / factor) {
+    throw_bad_argument(where, "step", describe_value(step),
+                       "less than steps(factor) = " + describe_value(fine_steps_ / factor));
+  }
 }
 
 double BrownianIncrements::fine_increment(std::uint64_t path, std::size_t component,

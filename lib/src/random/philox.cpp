@@ -20,8 +20,10 @@ void check_batch(const BatchAddress& address, std::size_t out_size, const char* 
               address.components <= max_component - address.first_component + 1,
           where, "first_component + components", address.first_component + address.components,
           "at most 2^32");
-  require(out_size == address.size(), where, "out.size()", out_size,
-          "paths * components = " + describe_value(address.size()));
+  if (out_size != address.size()) {  // checked on every batch fill: the message is built only on failure
+    throw_bad_argument(where, "out.size()", describe_value(out_size),
+                       "paths * components = " + describe_value(address.size()));
+  }
 }
 
 }  // namespace kolmo::random
