@@ -54,7 +54,7 @@ class AugmentedFlow {
     const Eigen::ArrayXXd v = velocity(t, x);
     std::copy(v.data(), v.data() + d_, dydt.begin());
     if (!method_) return;
-    const Eigen::ArrayXd divergences = divergence(t, x, v);
+    const Eigen::ArrayXd divergences = divergence(t, x);
     for (Eigen::Index k = 0; k < divergences.size(); ++k) dydt[static_cast<std::size_t>(d_ + k)] = -divergences(k);
   }
 
@@ -91,8 +91,7 @@ class AugmentedFlow {
     epsilon_ = method.epsilon;
   }
 
-  Eigen::ArrayXd divergence(double t, const process::StateView& x, const Eigen::ArrayXXd& v) {
-    (void)v;
+  Eigen::ArrayXd divergence(double t, const process::StateView& x) {
     if (std::holds_alternative<ExactDivergence>(*method_)) {
       if (flow_.has_divergence()) return flow_.divergence(t, x).col(0);
       return Eigen::ArrayXd::Constant(1, flow_.jacobian(t, x.row(0).transpose().matrix()).trace());

@@ -79,13 +79,18 @@ double BrownianIncrements::tree_sum(std::uint64_t path, std::size_t component, s
          tree_sum(path, component, first_fine + left, count - left);
 }
 
-double BrownianIncrements::increment(std::uint64_t path, std::size_t component, std::uint64_t step,
-                                     std::uint64_t factor) const {
-  constexpr const char* where = "kolmo::random::BrownianIncrements::increment";
+void BrownianIncrements::check_single(std::uint64_t path, std::size_t component, std::uint64_t step,
+                                      std::uint64_t factor, const char* where) const {
   check_step(step, factor, where);
   require(component < dimension_, where, "component", component,
           "less than dimension = " + describe_value(dimension_));
   require(path <= max_path, where, "path", path, "at most 2^49 - 1");
+}
+
+double BrownianIncrements::increment(std::uint64_t path, std::size_t component, std::uint64_t step,
+                                     std::uint64_t factor) const {
+  constexpr const char* where = "kolmo::random::BrownianIncrements::increment";
+  check_single(path, component, step, factor, where);
   return tree_sum(path, component, step * factor, factor);
 }
 
@@ -106,10 +111,7 @@ BrownianIncrements::IncrementAndArea BrownianIncrements::tree_sum_with_area(
 double BrownianIncrements::area(std::uint64_t path, std::size_t component, std::uint64_t step,
                                 std::uint64_t factor) const {
   constexpr const char* where = "kolmo::random::BrownianIncrements::area";
-  check_step(step, factor, where);
-  require(component < dimension_, where, "component", component,
-          "less than dimension = " + describe_value(dimension_));
-  require(path <= max_path, where, "path", path, "at most 2^49 - 1");
+  check_single(path, component, step, factor, where);
   return tree_sum_with_area(path, component, step * factor, factor).area;
 }
 

@@ -76,6 +76,8 @@ class BrownianIncrements {
 
  private:
   void check_step(std::uint64_t step, std::uint64_t factor, const char* where) const;
+  void check_single(std::uint64_t path, std::size_t component, std::uint64_t step, std::uint64_t factor,
+                    const char* where) const;
   [[nodiscard]] double fine_increment(std::uint64_t path, std::size_t component, std::uint64_t fine_step) const;
   [[nodiscard]] double tree_sum(std::uint64_t path, std::size_t component, std::uint64_t first_fine,
                                 std::uint64_t count) const;
