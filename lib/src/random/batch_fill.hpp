@@ -20,16 +20,21 @@ template <class FillRow>
 void for_each_chunk(const BatchAddress& address, std::span<double> out, int threads, FillRow fill_row) {
   const std::size_t chunks_per_component = (address.paths + paths_per_chunk - 1) / paths_per_chunk;
   const auto work_items = static_cast<std::int64_t>(chunks_per_component * address.components);
-  const int team = work_items > 1 ? std::max(threads, 1) : 1;
-
-#pragma omp parallel for schedule(static) num_threads(team)
-  for (std::int64_t item = 0; item < work_items; ++item) {
+  const auto fill_item = [&](std::int64_t item) {
     const auto component = static_cast<std::size_t>(item) / chunks_per_component;
     const std::size_t offset = (static_cast<std::size_t>(item) % chunks_per_component) * paths_per_chunk;
     const std::size_t count = std::min(paths_per_chunk, address.paths - offset);
     fill_row(component, address.first_path + offset,
              out.subspan(component * address.paths + offset, count));
+  };
+  // The ensembles fill small batches from inside their own threads, once per step: opening a
+  // parallel region there would cost more than the fill itself.
+  if (threads <= 1 || work_items <= 1) {
+    for (std::int64_t item = 0; item < work_items; ++item) fill_item(item);
+    return;
   }
+#pragma omp parallel for schedule(static) num_threads(threads)
+  for (std::int64_t item = 0; item < work_items; ++item) fill_item(item);
 }
 
 /// Walks `row` (consecutive paths from `first_path`) pair by pair: `pair_values(pair_path)`

@@ -121,8 +121,7 @@ void BrownianIncrements::fill_tree_sum(std::size_t component, std::uint64_t firs
                                        std::span<double> row, std::uint64_t first_fine,
                                        std::uint64_t count, std::span<double> scratch) const {
   if (count == 1) {
-    fill_standard_normals({seed_, purpose_, first_fine, first_path, row.size(), 1, component}, row);
-    for (double& w : row) w *= sqrt_fine_dt_;
+    fill_normals({seed_, purpose_, first_fine, first_path, row.size(), 1, component}, row, sqrt_fine_dt_);
     return;
   }
   const std::uint64_t left = count / 2;
@@ -155,13 +154,10 @@ void BrownianIncrements::fill_tree_sum_with_area(std::size_t component, std::uin
                                                  std::span<double> scratch) const {
   const std::size_t n = row.size();
   if (count == 1) {
-    fill_standard_normals({seed_, purpose_, first_fine, first_path, n, 1, component}, row);
-    fill_standard_normals({seed_, purpose_, first_fine, first_path, n, 1, dimension_ + component}, area_row);
-    const double scale = std::sqrt(fine_length_ / 3.0);
-    for (std::size_t i = 0; i < n; ++i) {
-      row[i] *= sqrt_fine_dt_;
-      area_row[i] = 0.5 * fine_length_ * (row[i] + scale * area_row[i]);
-    }
+    fill_normals({seed_, purpose_, first_fine, first_path, n, 1, component}, row, sqrt_fine_dt_);
+    fill_normals({seed_, purpose_, first_fine, first_path, n, 1, dimension_ + component}, area_row,
+                 std::sqrt(fine_length_ / 3.0));
+    for (std::size_t i = 0; i < n; ++i) area_row[i] = 0.5 * fine_length_ * (row[i] + area_row[i]);
     return;
   }
   const std::uint64_t left = count / 2;

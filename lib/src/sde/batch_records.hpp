@@ -5,6 +5,7 @@
 // ode/ensemble.cpp.
 
 #include <Eigen/Core>
+#include <omp.h>
 #include <cstddef>
 #include <cstdint>
 #include <exception>
@@ -75,13 +76,19 @@ void run_in_waves(std::size_t batches, int threads, EnsembleSolution& solution, 
   for (std::size_t wave = 0; wave < batches; wave += batches_per_wave) {
     const std::size_t count = std::min(batches_per_wave, batches - wave);
     const auto items = static_cast<std::int64_t>(count);
-#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
-    for (std::int64_t item = 0; item < items; ++item) {
-      const auto b = static_cast<std::size_t>(item);
-      try {
-        batch(wave + b, records[b]);
-      } catch (...) {
-        records[b].error = std::current_exception();
+#pragma omp parallel num_threads(threads)
+    {
+      // The paths are the parallelism: a batch's own Eigen products (the model's drift, G dW)
+      // must not open nested thread teams, which Eigen would otherwise do from a team of one.
+      omp_set_num_threads(1);
+#pragma omp for schedule(dynamic, 1)
+      for (std::int64_t item = 0; item < items; ++item) {
+        const auto b = static_cast<std::size_t>(item);
+        try {
+          batch(wave + b, records[b]);
+        } catch (...) {
+          records[b].error = std::current_exception();
+        }
       }
     }
     merge_wave(records, count, solution);

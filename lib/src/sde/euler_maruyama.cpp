@@ -10,9 +10,9 @@ class EulerMaruyamaStepper final : public Stepper {
   using Stepper::Stepper;
 
   void step(double t, double h, Eigen::ArrayXXd& x, const StepNoise& noise) override {
-    Eigen::ArrayXXd increment = drift(t, x) * h;
-    increment += diffusion_times(t, x, noise.increments);
-    x += increment;
+    // Both terms are evaluated at the old state before x changes (Eigen evaluates each call
+    // into its own temporary first), then added in one pass.
+    x += drift(t, x) * h + diffusion_times(t, x, noise.increments);
   }
 };
 

@@ -117,6 +117,39 @@ TEST(StandardNormal, BatchIsBitIdenticalForAnyThreadCountAndChunking) {
   }
 }
 
+// The normal stream is part of the reproducibility contract (normal.hpp): these values are the
+// same on every machine (box_muller.hpp uses IEEE operations only) and change only with a
+// deliberate, announced change of the transform or the counter layout.
+TEST(StandardNormal, StreamIsPinned) {
+  EXPECT_EQ(standard_normal({0, Purpose::brownian, 0, 0, 0}), -0x1.46fb37a5cedf4p+0);
+  EXPECT_EQ(standard_normal({0, Purpose::brownian, 1, 0, 0}), -0x1.c37213e9aa552p-3);
+  EXPECT_EQ(standard_normal({20261123, Purpose::initial_state, 12345, 678, 9}), 0x1.8270f2af08b3dp+0);
+  EXPECT_EQ(standard_normal({~std::uint64_t{0}, Purpose::probe, max_path, max_step, max_component}),
+            -0x1.07d4b7612477cp+1);
+}
+
+TEST(StandardNormal, BatchEqualsSingleDrawAcrossTheHighCounterWord) {
+  // Pairs 2^32 − 40 … 2^32 + 40: the batch's lane counters carry into the high word, and the
+  // batch (vectorised Philox) must still match Random123 through standard_normal bit for bit.
+  const std::uint64_t first = (std::uint64_t{1} << 33) - 81;
+  const std::size_t paths = 163;
+  const auto batch = normals(seed, Purpose::brownian, 4, first, paths);
+  for (std::size_t i = 0; i < paths; ++i)
+    ASSERT_EQ(batch[i], standard_normal({seed, Purpose::brownian, first + i, 4, 0})) << "path " << first + i;
+}
+
+TEST(StandardNormal, ScaledFillIsSigmaTimesTheStandardDraw) {
+  const std::size_t paths = 301;
+  std::vector<double> scaled(paths);
+  fill_normals({seed, Purpose::brownian, 2, 7, paths, 1}, scaled, 0.3);
+  for (std::size_t i = 0; i < paths; ++i)
+    ASSERT_EQ(scaled[i], 0.3 * standard_normal({seed, Purpose::brownian, 7 + i, 2, 0})) << "path " << 7 + i;
+  KOLMO_EXPECT_THROW_NAMING(fill_normals({seed, Purpose::brownian, 2, 7, paths, 1}, scaled, -1.0),
+                            "standard_deviation");
+  KOLMO_EXPECT_THROW_NAMING(fill_normals({seed, Purpose::brownian, 2, 7, paths, 1}, scaled, std::nan("")),
+                            "standard_deviation");
+}
+
 TEST(StandardNormal, RejectsBadBatches) {
   std::vector<double> out(10);
   KOLMO_EXPECT_THROW_NAMING(fill_standard_normals({1, Purpose::brownian, 0, 0, 11, 1}, out), "out.size()");
