@@ -1,0 +1,82 @@
+#include "kolmo/pde/density_field.hpp"
+
+#include <cmath>
+#include <string>
+
+#include "kolmo/core/validate.hpp"
+
+namespace kolmo::pde {
+namespace {
+
+constexpr const char* class_name = "kolmo::pde::DensityField";
+
+std::string cell_value(const Grid& grid, const Eigen::VectorXd& values, Eigen::Index cell) {
+  std::string name = "values[" + std::to_string(cell) + "] = " + describe_value(values[cell]) + " at x = (";
+  for (std::size_t k = 0; k < grid.dimension(); ++k) {
+    if (k > 0) name += ", ";
+    name += describe_value(grid.center(k, grid.coordinate(static_cast<std::size_t>(cell), k)));
+  }
+  return name + ")";
+}
+
+}  // namespace
+
+DensityField::DensityField(Grid grid, Eigen::VectorXd values, double time)
+    : grid_(std::move(grid)), values_(std::move(values)), time_(time) {
+  require(static_cast<std::size_t>(values_.size()) == grid_.cells(), class_name, "values.size()", values_.size(),
+          "the grid's " + describe_value(grid_.cells()) + " cells");
+  require_finite(class_name, "time", time);
+  for (Eigen::Index i = 0; i < values_.size(); ++i) {
+    require(std::isfinite(values_[i]) && values_[i] >= 0.0, class_name, "values", cell_value(grid_, values_, i),
+            "a finite, non-negative density");
+  }
+  require(mass() > 0.0, class_name, "mass", mass(), "positive (the density is zero on every cell)");
+}
+
+DensityField::DensityField(Grid grid, Eigen::VectorXd values, double time, Unchecked)
+    : grid_(std::move(grid)), values_(std::move(values)), time_(time) {}
+
+DensityField DensityField::computed(Grid grid, Eigen::VectorXd values, double time) {
+  require(static_cast<std::size_t>(values.size()) == grid.cells(), "kolmo::pde::DensityField::computed",
+          "values.size()", values.size(), "the grid's " + describe_value(grid.cells()) + " cells");
+  return {std::move(grid), std::move(values), time, Unchecked{}};
+}
+
+DensityField DensityField::sample(Grid grid, const DensityFunction& density, double time) {
+  const Eigen::ArrayXXd x = grid.centers();
+  Eigen::VectorXd values = density(x).matrix();
+  require(static_cast<std::size_t>(values.size()) == grid.cells(), "kolmo::pde::DensityField::sample",
+          "density(x).size()", values.size(), "one value per cell, " + describe_value(grid.cells()));
+  // "Resolved" means the bump spans a few cells: a density narrower than a cell is sampled as
+  // zero or as one spike, and its mass and moments would be wrong by O(1).
+  const double peak = values.size() > 0 ? values.maxCoeff() : 0.0;
+  const auto carrying = (values.array() >= 1e-6 * peak).count();
+  require(peak > 0.0 && carrying >= 4, "kolmo::pde::DensityField::sample", "grid",
+          describe_value(carrying) + " cells above 1e-6 of the peak",
+          "at least 4: refine the grid or widen the density so that the grid resolves it");
+  DensityField field(std::move(grid), std::move(values), time);
+  field.mass_before_normalisation_ = field.mass();
+  field.values_ /= field.mass_before_normalisation_;
+  return field;
+}
+
+double DensityField::mass() const { return values_.sum() * grid_.cell_measure(); }
+
+Eigen::VectorXd DensityField::mean() const {
+  const Eigen::MatrixXd x = grid_.centers().matrix();
+  return x.transpose() * values_ * grid_.cell_measure() / mass();
+}
+
+Eigen::MatrixXd DensityField::covariance() const {
+  const Eigen::MatrixXd centred = grid_.centers().matrix().rowwise() - mean().transpose();
+  return centred.transpose() * values_.asDiagonal() * centred * grid_.cell_measure() / mass();
+}
+
+double DensityField::l1_distance(const DensityFunction& q) const {
+  const Eigen::ArrayXd exact = q(grid_.centers());
+  require(exact.size() == values_.size(), "kolmo::pde::DensityField::l1_distance", "q(x).size()", exact.size(),
+          "one value per cell, " + describe_value(values_.size()));
+  return (values_.array() - exact).abs().sum() * grid_.cell_measure();
+}
+
+}  // namespace kolmo::pde

@@ -1,0 +1,204 @@
+#include "kolmo/pde/fokker_planck.hpp"
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "kolmo/core/validate.hpp"
+
+namespace kolmo::pde {
+namespace {
+
+constexpr const char* class_name = "kolmo::pde::FokkerPlanck";
+
+std::string point_name(const Eigen::ArrayXXd& x, Eigen::Index row) {
+  std::string name = "(";
+  for (Eigen::Index k = 0; k < x.cols(); ++k) name += (k > 0 ? ", " : "") + describe_value(x(row, k));
+  return name + ")";
+}
+
+/// The batch of cell centres shifted by `offset` cell widths along axis k.
+Eigen::ArrayXXd shifted_centers(const Grid& grid, std::size_t k, double offset) {
+  Eigen::ArrayXXd x = grid.centers();
+  x.col(static_cast<Eigen::Index>(k)) += offset * grid.width(k);
+  return x;
+}
+
+/// Itô drift of the SDE on a batch: f, or f + ½ g ∂g/∂x for a Stratonovich SDE.
+Eigen::ArrayXXd ito_drift(const process::Sde& sde, double t, const Eigen::ArrayXXd& x) {
+  Eigen::ArrayXXd f = sde.drift(t, x);
+  if (sde.calculus() == process::Calculus::stratonovich && sde.noise() != process::NoiseKind::additive) {
+    f += 0.5 * sde.diffusion(t, x) * sde.diffusion_derivative(t, x);
+  }
+  return f;
+}
+
+/// Diagonal of D = ½ g gᵀ on a batch (rows × d); throws where D has an off-diagonal entry, or a
+/// diagonal one that is not positive and finite.
+Eigen::ArrayXXd diffusion_diagonal(const process::Sde& sde, double t, const Eigen::ArrayXXd& x) {
+  const auto d = static_cast<Eigen::Index>(sde.dimension());
+  const Eigen::Index rows = x.rows();
+  Eigen::ArrayXXd diagonal(rows, d);
+  double largest_off_diagonal = 0.0;
+  Eigen::Index off_row = 0;
+  switch (sde.noise()) {
+    case process::NoiseKind::additive: {
+      const Eigen::MatrixXd g = sde.diffusion_matrix(t);
+      const Eigen::MatrixXd full = 0.5 * g * g.transpose();
+      diagonal = full.diagonal().transpose().replicate(rows, 1).array();
+      largest_off_diagonal = (full - Eigen::MatrixXd(full.diagonal().asDiagonal())).cwiseAbs().maxCoeff();
+      break;
+    }
+    case process::NoiseKind::diagonal:
+      diagonal = 0.5 * sde.diffusion(t, x).square();
+      break;
+    case process::NoiseKind::general: {
+      const Eigen::ArrayXXd g = sde.diffusion(t, x);
+      const Eigen::Index m = g.cols() / d;
+      for (Eigen::Index i = 0; i < d; ++i) {
+        diagonal.col(i).setZero();
+        for (Eigen::Index j = 0; j < m; ++j) diagonal.col(i) += 0.5 * g.col(i + d * j).square();
+        for (Eigen::Index l = i + 1; l < d; ++l) {
+          Eigen::ArrayXd off = Eigen::ArrayXd::Zero(rows);
+          for (Eigen::Index j = 0; j < m; ++j) off += 0.5 * g.col(i + d * j) * g.col(l + d * j);
+          Eigen::Index r = 0;
+          const double worst = off.abs().maxCoeff(&r);
+          if (worst > largest_off_diagonal) {
+            largest_off_diagonal = worst;
+            off_row = r;
+          }
+        }
+      }
+      break;
+    }
+  }
+  const double scale = diagonal.abs().maxCoeff();
+  require(largest_off_diagonal <= 1e-12 * scale, class_name, "sde diffusion",
+          "D = g gᵀ/2 with an off-diagonal entry " + describe_value(largest_off_diagonal) + " at x = " + point_name(x, off_row),
+          "a diagonal D (the mixed-derivative operator is not implemented yet)");
+  for (Eigen::Index row = 0; row < rows; ++row) {
+    for (Eigen::Index k = 0; k < d; ++k) {
+      require(std::isfinite(diagonal(row, k)) && diagonal(row, k) > 0.0, class_name, "sde diffusion",
+              "D_" + std::to_string(k) + std::to_string(k) + " = " + describe_value(diagonal(row, k)) + " at x = " + point_name(x, row),
+              "positive and finite D_kk (the fluxes divide by D; pure transport is the continuity equation's)");
+    }
+  }
+  return diagonal;
+}
+
+}  // namespace
+
+double bernoulli_function(double z) {
+  if (std::abs(z) < 1e-4) return 1.0 - z / 2.0 + z * z / 12.0;  // next term z⁴/720: < 2e-19
+  return z / std::expm1(z);
+}
+
+struct FokkerPlanck::Coefficients {
+  Eigen::ArrayXXd diffusion;                 // D_kk at cell centres (cells × d)
+  std::vector<Eigen::ArrayXXd> face_drift;   // per axis: f at the upper faces (cells × d)
+  std::vector<Eigen::ArrayXXd> face_diffusion;
+  std::vector<Eigen::ArrayXXd> lower_drift;  // per axis: f at the lower faces (absorbing axes only)
+  std::vector<Eigen::ArrayXXd> lower_diffusion;
+  Eigen::ArrayXd potential;                  // Φ at the centres, if declared
+};
+
+FokkerPlanck::FokkerPlanck(process::Sde sde, Grid grid, FluxScheme flux)
+    : sde_(std::move(sde)), grid_(std::move(grid)), flux_(flux) {
+  require(sde_.dimension() == grid_.dimension(), class_name, "sde.dimension()", sde_.dimension(),
+          "the grid's dimension " + describe_value(grid_.dimension()));
+  if (sde_.calculus() == process::Calculus::stratonovich && sde_.noise() != process::NoiseKind::additive) {
+    require(sde_.noise() == process::NoiseKind::diagonal && sde_.has_diffusion_derivative(), class_name,
+            "sde", sde_.name(), "a Stratonovich SDE with diagonal noise and its diffusion derivative (for the Itô drift)");
+  }
+}
+
+FokkerPlanck& FokkerPlanck::with_drift_potential(ScalarField potential) {
+  require(static_cast<bool>(potential), class_name, "potential", "an empty function", "a callable Φ(x)");
+  potential_ = std::move(potential);
+  return *this;
+}
+
+FokkerPlanck::Coefficients FokkerPlanck::coefficients(double t) const {
+  Coefficients c;
+  const Eigen::ArrayXXd centers = grid_.centers();
+  c.diffusion = diffusion_diagonal(sde_, t, centers);
+  for (std::size_t k = 0; k < grid_.dimension(); ++k) {
+    const Eigen::ArrayXXd upper = shifted_centers(grid_, k, 0.5);
+    c.face_drift.push_back(ito_drift(sde_, t, upper));
+    c.face_diffusion.push_back(diffusion_diagonal(sde_, t, upper));
+    if (grid_.axis(k).boundary == Boundary::absorbing) {
+      const Eigen::ArrayXXd lower = shifted_centers(grid_, k, -0.5);
+      c.lower_drift.push_back(ito_drift(sde_, t, lower));
+      c.lower_diffusion.push_back(diffusion_diagonal(sde_, t, lower));
+    } else {
+      c.lower_drift.emplace_back();
+      c.lower_diffusion.emplace_back();
+    }
+  }
+  if (potential_) {
+    c.potential = potential_(centers);
+    require(static_cast<std::size_t>(c.potential.size()) == grid_.cells() && c.potential.allFinite(), class_name,
+            "potential(x)", describe_value(c.potential.size()) + " values", "one finite value per cell");
+  }
+  return c;
+}
+
+Eigen::SparseMatrix<double> FokkerPlanck::operator()(double t) const {
+  const Coefficients c = coefficients(t);
+  std::vector<Eigen::Triplet<double>> entries;
+  entries.reserve(grid_.cells() * (1 + 4 * grid_.dimension()));
+  // A flux J = α p_from − β p_to through a face, from cell `from` towards cell `to` (or out
+  // of the domain, to < 0), in units of the cell width: dp/dt loses J/h in `from`, gains it in `to`.
+  const auto add_flux = [&](Eigen::Index from, Eigen::Index to, double alpha, double beta, double h) {
+    entries.emplace_back(from, from, -alpha / h);
+    if (to < 0) return;
+    entries.emplace_back(from, to, beta / h);
+    entries.emplace_back(to, from, alpha / h);
+    entries.emplace_back(to, to, -beta / h);
+  };
+
+  for (std::size_t k = 0; k < grid_.dimension(); ++k) {
+    const Axis& axis = grid_.axis(k);
+    const double h = grid_.width(k);
+    const auto kk = static_cast<Eigen::Index>(k);
+    for (std::size_t cell = 0; cell < grid_.cells(); ++cell) {
+      const auto from = static_cast<Eigen::Index>(cell);
+      const std::size_t i = grid_.coordinate(cell, k);
+      const double d_from = c.diffusion(from, kk);
+      const bool last = i + 1 == axis.cells;
+      // Absorbing ends: p = 0 on the boundary face, half a cell from the centre.
+      if (axis.boundary == Boundary::absorbing && (last || i == 0)) {
+        const double half = 0.5 * h;
+        if (last) {
+          const double a = c.face_drift[k](from, kk) / c.face_diffusion[k](from, kk);
+          const double alpha = flux_ == FluxScheme::exponential_fitting ? bernoulli_function(-a * half) * d_from / half
+                                                                       : d_from / half;
+          add_flux(from, -1, alpha, 0.0, h);
+        }
+        if (i == 0) {
+          const double a = c.lower_drift[k](from, kk) / c.lower_diffusion[k](from, kk);
+          const double alpha = flux_ == FluxScheme::exponential_fitting ? bernoulli_function(a * half) * d_from / half
+                                                                       : d_from / half;
+          add_flux(from, -1, alpha, 0.0, h);
+        }
+      }
+      if (last && axis.boundary != Boundary::periodic) continue;  // zero flux or handled above
+      const std::size_t to_cell = last ? cell - i * grid_.stride(k) : cell + grid_.stride(k);
+      const auto to = static_cast<Eigen::Index>(to_cell);
+      const double d_to = c.diffusion(to, kk);
+      const double f = c.face_drift[k](from, kk);
+      if (flux_ == FluxScheme::exponential_fitting) {
+        const double ah = c.potential.size() > 0 ? c.potential[to] - c.potential[from]
+                                                 : f / c.face_diffusion[k](from, kk) * h;
+        add_flux(from, to, bernoulli_function(-ah) * d_from / h, bernoulli_function(ah) * d_to / h, h);
+      } else {
+        add_flux(from, to, 0.5 * f + d_from / h, -0.5 * f + d_to / h, h);
+      }
+    }
+  }
+  Eigen::SparseMatrix<double> l(static_cast<Eigen::Index>(grid_.cells()), static_cast<Eigen::Index>(grid_.cells()));
+  l.setFromTriplets(entries.begin(), entries.end());
+  return l;
+}
+
+}  // namespace kolmo::pde

@@ -1,0 +1,46 @@
+#include "kolmo/pde/grid.hpp"
+
+#include <cmath>
+#include <string>
+
+#include "kolmo/core/validate.hpp"
+
+namespace kolmo::pde {
+
+Grid::Grid(std::vector<Axis> axes) : axes_(std::move(axes)) {
+  constexpr const char* where = "kolmo::pde::Grid";
+  require(!axes_.empty() && axes_.size() <= max_dimension, where, "axes.size()", axes_.size(), "1, 2 or 3 axes");
+  for (std::size_t k = 0; k < axes_.size(); ++k) {
+    const Axis& a = axes_[k];
+    const std::string name = "axes[" + std::to_string(k) + "]";
+    require(std::isfinite(a.lower) && std::isfinite(a.upper) && a.lower < a.upper, where, name + ".upper", a.upper,
+            "finite and above lower = " + describe_value(a.lower));
+    require(a.cells >= 3, where, name + ".cells", a.cells, "at least 3 cells");
+    widths_[k] = (a.upper - a.lower) / static_cast<double>(a.cells);
+    strides_[k] = cells_;
+    cells_ *= a.cells;
+    cell_measure_ *= widths_[k];
+  }
+}
+
+double Grid::center(std::size_t k, std::size_t i) const {
+  return axes_[k].lower + (static_cast<double>(i) + 0.5) * widths_[k];
+}
+
+Eigen::ArrayXXd Grid::centers() const {
+  Eigen::ArrayXXd x(static_cast<Eigen::Index>(cells_), static_cast<Eigen::Index>(dimension()));
+  for (std::size_t k = 0; k < dimension(); ++k) {
+    for (std::size_t cell = 0; cell < cells_; ++cell) {
+      x(static_cast<Eigen::Index>(cell), static_cast<Eigen::Index>(k)) = center(k, coordinate(cell, k));
+    }
+  }
+  return x;
+}
+
+Eigen::ArrayXXd Grid::upper_faces(std::size_t k) const {
+  Eigen::ArrayXXd x = centers();
+  x.col(static_cast<Eigen::Index>(k)) += 0.5 * widths_[k];
+  return x;
+}
+
+}  // namespace kolmo::pde

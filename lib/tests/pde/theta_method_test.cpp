@@ -1,0 +1,94 @@
+#include "kolmo/pde/theta_method.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <numbers>
+
+#include "kolmo/process/ornstein_uhlenbeck.hpp"
+#include "support/expect_error.hpp"
+
+namespace kolmo::pde {
+namespace {
+
+const process::OrnsteinUhlenbeck ou(1.0, 0.0, 1.0);  // stationary N(0, 1/2)
+
+DensityFunction gaussian(double mean, double variance) {
+  return [=](const process::StateView& x) -> Eigen::ArrayXd {
+    return (-(x.col(0) - mean).square() / (2 * variance)).exp() / std::sqrt(2 * std::numbers::pi * variance);
+  };
+}
+
+TEST(ThetaMethod, CrankNicolsonFollowsTheOrnsteinUhlenbeckTransitionDensity) {
+  const Grid grid({{-4, 4, 200}});
+  const DensityField start = DensityField::sample(grid, gaussian(1.0, 0.1));
+  const auto solution = solve(FokkerPlanck(ou.sde(), grid), start, 1.0, {.dt = 0.01});
+  ASSERT_TRUE(solution.status.ok()) << solution.status.message;
+  const double variance = 0.1 * std::exp(-2.0) + 0.5 * (1 - std::exp(-2.0));
+  // Space error ~ h² = 1.6e-3 times O(1) derivatives: a wrong flux or sign is off by O(1).
+  EXPECT_LT(solution.density.l1_distance(gaussian(std::exp(-1.0), variance)), 5e-3);
+  EXPECT_NEAR(solution.density.mean()(0), std::exp(-1.0), 2e-3);
+  EXPECT_EQ(solution.stats.steps, 100u);
+  EXPECT_EQ(solution.stats.factorisations, 1u);  // time-independent: one LU for the whole run
+}
+
+TEST(ThetaMethod, ZeroFluxConservesMassAndAbsorbingReportsWhatLeft) {
+  const DensityFunction start = gaussian(0.5, 0.05);
+  const Grid closed({{-2, 2, 80}});
+  const auto kept = solve(FokkerPlanck(ou.sde(), closed), DensityField::sample(closed, start), 2.0, {.dt = 0.01});
+  EXPECT_NEAR(kept.density.mass(), 1.0, 1e-13);
+  EXPECT_NEAR(kept.absorbed_mass, 0.0, 1e-13);
+
+  const Grid open({{-1, 1, 80, Boundary::absorbing}});
+  const auto lost = solve(FokkerPlanck(ou.sde(), open), DensityField::sample(open, start), 2.0,
+                          {.scheme = TimeScheme::implicit_euler, .dt = 0.01});
+  EXPECT_GT(lost.absorbed_mass, 0.3);  // half the stationary mass lies beyond |x| = 0.48
+  EXPECT_NEAR(lost.absorbed_mass + lost.density.mass(), 1.0, 1e-13);
+  EXPECT_GE(lost.density.minimum(), 0.0);
+}
+
+TEST(ThetaMethod, RannacherStartUpRemovesCrankNicolsonRingingOnDeltaData) {
+  const Grid grid({{-3, 3, 301}});
+  Eigen::VectorXd delta = Eigen::VectorXd::Zero(301);
+  delta(150) = 1.0 / grid.width(0);
+  const DensityField start(grid, delta);
+  const FokkerPlanck fp(ou.sde(), grid);
+  // dt / h² = 25: Crank–Nicolson's amplification of the grid-scale mode is ≈ −1.
+  const auto plain = solve(fp, start, 0.2, {.dt = 0.01, .rannacher_steps = 0});
+  const auto started = solve(fp, start, 0.2, {.dt = 0.01, .rannacher_steps = 2});
+  const auto implicit = solve(fp, start, 0.2, {.scheme = TimeScheme::implicit_euler, .dt = 0.01});
+  EXPECT_LT(plain.density.minimum(), -1e-3);
+  EXPECT_GE(started.density.minimum(), -1e-14);
+  EXPECT_GE(implicit.density.minimum(), -1e-14);
+}
+
+TEST(ThetaMethod, SnapshotsLandOnTheirTimes) {
+  const Grid grid({{-3, 3, 60}});
+  const auto solution = solve(FokkerPlanck(ou.sde(), grid), DensityField::sample(grid, gaussian(0, 0.2)), 1.0,
+                              {.dt = 0.125}, {0.5, 0.0, 1.0});
+  ASSERT_EQ(solution.snapshots.size(), 3u);
+  EXPECT_EQ(solution.snapshots[0].time(), 0.5);
+  EXPECT_EQ(solution.snapshots[1].time(), 0.0);
+  EXPECT_EQ(solution.snapshots[2].values(), solution.density.values());
+}
+
+TEST(ThetaMethod, RejectsBadInput) {
+  const Grid grid({{-3, 3, 60}});
+  const FokkerPlanck fp(ou.sde(), grid);
+  const DensityField start = DensityField::sample(grid, gaussian(0, 0.2));
+  KOLMO_EXPECT_THROW_NAMING((void)solve(fp, start, 1.0, {.dt = -0.1}), "method.dt");
+  KOLMO_EXPECT_THROW_NAMING((void)solve(fp, start, 1.0, {.dt = 0.3}), "method.dt");
+  KOLMO_EXPECT_THROW_NAMING((void)solve(fp, start, 0.0, {.dt = 0.1}), "t1");
+  KOLMO_EXPECT_THROW_NAMING((void)solve(fp, start, 1.0, {.dt = 0.1}, {1.5}), "snapshot_times[0]");
+  const Grid other({{-3, 3, 61}});
+  KOLMO_EXPECT_THROW_NAMING((void)solve(fp, DensityField::sample(other, gaussian(0, 0.2)), 1.0, {.dt = 0.1}),
+                            "initial.grid()");
+  Eigen::VectorXd negative = Eigen::VectorXd::Ones(60);
+  negative(7) = -1.0;
+  KOLMO_EXPECT_THROW_NAMING(DensityField(grid, negative), "values");
+  KOLMO_EXPECT_THROW_NAMING(DensityField(grid, Eigen::VectorXd::Zero(60)), "mass");
+  KOLMO_EXPECT_THROW_NAMING(DensityField::sample(grid, gaussian(0, 1e-4)), "grid");  // sd 0.01, cells 0.1 wide
+}
+
+}  // namespace
+}  // namespace kolmo::pde
