@@ -7,6 +7,7 @@ void register_all_cases(verify::Registry& registry) {
   register_ornstein_uhlenbeck_cases(registry);
   register_sde_cases(registry);
   register_ode_cases(registry);
+  register_pde_cases(registry);
 }
 
 }  // namespace kolmo::verification

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "column_sums.hpp"
 #include "kolmo/core/validate.hpp"
 
 namespace kolmo::pde {
@@ -146,15 +147,18 @@ FokkerPlanck::Coefficients FokkerPlanck::coefficients(double t) const {
 Eigen::SparseMatrix<double> FokkerPlanck::operator()(double t) const {
   const Coefficients c = coefficients(t);
   std::vector<Eigen::Triplet<double>> entries;
-  entries.reserve(grid_.cells() * (1 + 4 * grid_.dimension()));
+  entries.reserve(grid_.cells() * (1 + 2 * grid_.dimension()));
+  Eigen::VectorXd loss = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(grid_.cells()));
   // A flux J = α p_from − β p_to through a face, from cell `from` towards cell `to` (or out
-  // of the domain, to < 0), in units of the cell width: dp/dt loses J/h in `from`, gains it in `to`.
+  // of the domain, to < 0), in units of the cell width: dp/dt loses J/h in `from`, gains it in
+  // `to`. Only the gains are entered here; the diagonal is set from them below.
   const auto add_flux = [&](Eigen::Index from, Eigen::Index to, double alpha, double beta, double h) {
-    entries.emplace_back(from, from, -alpha / h);
-    if (to < 0) return;
+    if (to < 0) {
+      loss(from) += alpha / h;
+      return;
+    }
     entries.emplace_back(from, to, beta / h);
     entries.emplace_back(to, from, alpha / h);
-    entries.emplace_back(to, to, -beta / h);
   };
 
   for (std::size_t k = 0; k < grid_.dimension(); ++k) {
@@ -196,8 +200,12 @@ Eigen::SparseMatrix<double> FokkerPlanck::operator()(double t) const {
       }
     }
   }
+  for (std::size_t cell = 0; cell < grid_.cells(); ++cell) {
+    entries.emplace_back(static_cast<Eigen::Index>(cell), static_cast<Eigen::Index>(cell), 0.0);
+  }
   Eigen::SparseMatrix<double> l(static_cast<Eigen::Index>(grid_.cells()), static_cast<Eigen::Index>(grid_.cells()));
   l.setFromTriplets(entries.begin(), entries.end());
+  detail::set_column_sums(l, -loss);
   return l;
 }
 

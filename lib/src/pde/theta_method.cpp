@@ -1,11 +1,14 @@
 #include "kolmo/pde/theta_method.hpp"
 
 #include <Eigen/SparseLU>
+#include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <optional>
 #include <string>
 
+#include "column_sums.hpp"
 #include "kolmo/core/validate.hpp"
 
 namespace kolmo::pde {
@@ -33,23 +36,88 @@ std::uint64_t step_count(double t0, double t1, double dt) {
   return static_cast<std::uint64_t>(rounded);
 }
 
-/// One factorised system matrix I − c h L.
-class ImplicitSystem {
+/// The operator at the times the θ-method asks for, assembled (and its implicit system
+/// I − c L factorised) only when the time changes — once per run for time-independent
+/// coefficients. Every implicit solve is followed by the mass bookkeeping of column_sums.hpp.
+class ThetaStepper {
  public:
-  bool factorise(const SparseMatrix& l, double coefficient) {
-    SparseMatrix identity(l.rows(), l.cols());
-    identity.setIdentity();
-    matrix_ = identity - coefficient * l;
-    lu_.compute(matrix_);
-    ++factorisations;
-    return lu_.info() == Eigen::Success;
+  ThetaStepper(const FokkerPlanck& equation, double coefficient, bool time_dependent)
+      : equation_(equation), coefficient_(coefficient), time_dependent_(time_dependent) {}
+
+  /// (I − c L(t_new)) p' = p. False if the factorisation fails.
+  bool implicit_euler(double t_new, Eigen::VectorXd& p) {
+    const Eigen::VectorXd rhs_weights = Eigen::VectorXd::Ones(p.size());
+    return implicit_solve(t_new, p, rhs_weights);
   }
-  [[nodiscard]] Eigen::VectorXd solve(const Eigen::VectorXd& rhs) const { return lu_.solve(rhs); }
+
+  /// (I − c L(t_new)) p' = (I + c L(t_old)) p.
+  bool crank_nicolson(double t_old, double t_new, Eigen::VectorXd& p) {
+    const Operator& explicit_part = at(t_old);
+    const Eigen::VectorXd rhs_weights = (1.0 + coefficient_ * explicit_part.column_sums.array()).matrix();
+    const double target = rhs_weights.dot(p);
+    p += coefficient_ * (explicit_part.matrix * p);
+    return implicit_solve(t_new, p, rhs_weights, target);
+  }
+
   std::uint64_t factorisations = 0;
+  double largest_mass_correction = 0.0;  ///< relative; round-off level unless a solve went wrong
 
  private:
-  SparseMatrix matrix_;
+  struct Operator {
+    double time = 0.0;
+    SparseMatrix matrix;
+    Eigen::VectorXd column_sums;  // 0, or minus the absorbing loss rate
+  };
+
+  const Operator& at(double t) {
+    for (const Operator& op : cache_) {
+      if (op.matrix.size() > 0 && (op.time == t || !time_dependent_)) return op;
+    }
+    Operator& slot = cache_[next_slot_];
+    next_slot_ = 1 - next_slot_;
+    slot.time = t;
+    slot.matrix = equation_(t);
+    slot.column_sums = detail::column_sums(slot.matrix);
+    return slot;
+  }
+
+  bool implicit_solve(double t_new, Eigen::VectorXd& p, const Eigen::VectorXd& rhs_weights,
+                      std::optional<double> target = std::nullopt) {
+    const double mass_before = target ? *target : rhs_weights.dot(p);
+    const Operator& op = at(t_new);
+    if (!factorised_ || factorised_time_ != op.time) {
+      SparseMatrix identity(op.matrix.rows(), op.matrix.cols());
+      identity.setIdentity();
+      system_ = identity - coefficient_ * op.matrix;
+      system_column_sums_ = (1.0 - coefficient_ * op.column_sums.array()).matrix();
+      detail::set_column_sums(system_, system_column_sums_);
+      lu_.compute(system_);
+      ++factorisations;
+      factorised_ = lu_.info() == Eigen::Success;
+      factorised_time_ = op.time;
+      if (!factorised_) return false;
+    }
+    p = lu_.solve(p);
+    // The solve conserves Σ_j (column sum)_j p_j exactly in exact arithmetic; restore what its
+    // round-off changed, and keep the size of the correction as evidence that it was round-off.
+    const double mass_after = system_column_sums_.dot(p);
+    if (mass_after > 0.0 && mass_before > 0.0) {
+      largest_mass_correction = std::max(largest_mass_correction, std::abs(mass_after / mass_before - 1.0));
+      p *= mass_before / mass_after;
+    }
+    return true;
+  }
+
+  const FokkerPlanck& equation_;
+  double coefficient_;
+  bool time_dependent_;
+  std::array<Operator, 2> cache_;
+  int next_slot_ = 0;
+  SparseMatrix system_;
+  Eigen::VectorXd system_column_sums_;
   Eigen::SparseLU<SparseMatrix> lu_;
+  bool factorised_ = false;
+  double factorised_time_ = 0.0;
 };
 
 }  // namespace
@@ -84,37 +152,20 @@ FokkerPlanckSolution solve(const FokkerPlanck& equation, const DensityField& ini
   };
   record(0);
 
-  // With time-independent coefficients the same matrix serves every step: I − h L for implicit
-  // Euler, I − (h/2) L for Crank–Nicolson and its implicit Euler half steps alike.
-  ImplicitSystem system;
-  SparseMatrix l = equation(t0);
-  const double coefficient = crank_nicolson ? 0.5 * h : h;
-  bool factorised = method.time_dependent ? true : system.factorise(l, coefficient);
+  // I − (h/2) L serves Crank–Nicolson and its implicit Euler half steps alike.
+  ThetaStepper stepper(equation, crank_nicolson ? 0.5 * h : h, method.time_dependent);
   for (std::uint64_t n = 0; n < steps && solution.status.ok(); ++n) {
     const double t = time_at(static_cast<double>(n));
-    const bool half_steps = n < rannacher;
-    if (method.time_dependent) {
-      if (crank_nicolson && !half_steps) {
-        p += 0.5 * h * (equation(t) * p);  // explicit half with L(t_n)
-        factorised = system.factorise(equation(time_at(static_cast<double>(n + 1))), coefficient);
-      } else if (half_steps) {
-        factorised = system.factorise(equation(t + 0.5 * h), coefficient);
-        if (factorised) p = system.solve(p);
-        if (factorised) factorised = system.factorise(equation(time_at(static_cast<double>(n + 1))), coefficient);
-      } else {
-        factorised = system.factorise(equation(time_at(static_cast<double>(n + 1))), coefficient);
-      }
-      if (factorised) p = system.solve(p);
-    } else if (factorised) {
-      if (half_steps) {
-        p = system.solve(system.solve(p));
-      } else {
-        if (crank_nicolson) p += 0.5 * h * (l * p);
-        p = system.solve(p);
-      }
-    }
     const double t_next = time_at(static_cast<double>(n + 1));
-    if (!factorised) {
+    bool solved = true;
+    if (!crank_nicolson) {
+      solved = stepper.implicit_euler(t_next, p);
+    } else if (n < rannacher) {
+      solved = stepper.implicit_euler(t + 0.5 * h, p) && stepper.implicit_euler(t_next, p);
+    } else {
+      solved = stepper.crank_nicolson(t, t_next, p);
+    }
+    if (!solved) {
       solution.status = Status::failure(StatusCode::not_converged, "step " + std::to_string(n) + " at t = " + describe_value(t),
                                         "the sparse LU factorisation of I − θ dt L failed (singular matrix)");
     } else if (!p.allFinite()) {
@@ -125,10 +176,11 @@ FokkerPlanckSolution solve(const FokkerPlanck& equation, const DensityField& ini
       record(n + 1);
     }
   }
+  solution.stats.factorisations = stepper.factorisations;
+  solution.stats.largest_mass_correction = stepper.largest_mass_correction;
   const double t_end = time_at(static_cast<double>(solution.stats.steps));
   solution.density = DensityField::computed(grid, p, t_end);
   solution.absorbed_mass = initial.mass() - solution.density.mass();
-  solution.stats.factorisations = system.factorisations;
   solution.stats.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return solution;
 }

@@ -1,0 +1,338 @@
+// Verification cases for the grid corner (kolmo::pde): the Fokker–Planck finite-volume operator
+// and its time steppers against the exact Ornstein–Uhlenbeck transition density (space and time
+// orders), mass conservation and positivity, Crank–Nicolson's ringing and its Rannacher cure,
+// the double-well stationary density against Gibbs, the relaxation rate against the operator's
+// spectral gap, and — the cross-check with the particle corner — grid densities against Monte
+// Carlo ensembles of the same SDE.
+#include <algorithm>
+#include <boost/math/distributions/normal.hpp>
+#include <cmath>
+#include <functional>
+#include <numbers>
+#include <numeric>
+#include <utility>
+#include <unsupported/Eigen/MatrixFunctions>
+#include <vector>
+
+#include "cases/cases.hpp"
+#include "kolmo/pde/stationary.hpp"
+#include "kolmo/pde/theta_method.hpp"
+#include "kolmo/process/double_well.hpp"
+#include "kolmo/process/kloeden_platen.hpp"
+#include "kolmo/process/ornstein_uhlenbeck.hpp"
+#include "kolmo/sde/ensemble.hpp"
+#include "kolmo/sde/platen_weak2.hpp"
+#include "kolmo/stats/chi_square.hpp"
+#include "kolmo/stats/ks_test.hpp"
+#include "kolmo/stats/order_fit.hpp"
+#include "kolmo/verify/tolerance.hpp"
+
+namespace kolmo::verification {
+namespace {
+
+// OU dX = −X dt + dW (D = ½, stationary N(0, ½)) from N(1, 0.1) to T = 1 on [−4, 4], where the
+// truncated mass (≥ 5.6 standard deviations) is below 1e-7: far under every error fitted here.
+const process::OrnsteinUhlenbeck ou(1.0, 0.0, 1.0);
+constexpr double ou_mean0 = 1.0, ou_variance0 = 0.1, ou_horizon = 1.0;
+
+pde::DensityFunction gaussian(double mean, double variance) {
+  return [=](const process::StateView& x) -> Eigen::ArrayXd {
+    return (-(x.col(0) - mean).square() / (2 * variance)).exp() / std::sqrt(2 * std::numbers::pi * variance);
+  };
+}
+
+pde::DensityFunction ou_exact(double t) {
+  const double decay = std::exp(-t);
+  return gaussian(ou_mean0 * decay, ou_variance0 * decay * decay + 0.5 * (1 - decay * decay));
+}
+
+pde::DensityField ou_start(std::size_t cells) {
+  return pde::DensityField::sample(pde::Grid({{-4.0, 4.0, cells}}), gaussian(ou_mean0, ou_variance0));
+}
+
+// Space order: cells 50 … 800 with Crank–Nicolson at dt = h/4, so the time error (∝ dt²) is
+// itself ∝ h² and cannot bend the slope; L1 error against the exact transition density.
+verify::Outcome ou_space_order(const verify::RunContext&) {
+  std::vector<double> h, error;
+  for (std::size_t cells : {50u, 100u, 200u, 400u, 800u}) {
+    const pde::DensityField start = ou_start(cells);
+    const double width = start.grid().width(0);
+    const double dt = ou_horizon / std::round(4 * ou_horizon / width);
+    const auto solution = pde::solve(pde::FokkerPlanck(ou.sde(), start.grid()), start, ou_horizon, {.dt = dt});
+    h.push_back(width);
+    error.push_back(solution.density.l1_distance(ou_exact(ou_horizon)));
+  }
+  verify::Outcome outcome = verify::order_within_interval(stats::fit_order(h, error), 2.0);
+  outcome.details["l1_errors"] = error;
+  return outcome;
+}
+
+// Time orders: the error of the θ-method against the exact solution of the same semi-discrete
+// system, p(T) = exp(T L) p0 (dense matrix exponential, 200 cells), so space error drops out.
+verify::Outcome ou_time_order(pde::TimeScheme scheme, double theoretical) {
+  const pde::DensityField start = ou_start(200);
+  const pde::FokkerPlanck fp(ou.sde(), start.grid());
+  const Eigen::MatrixXd l(fp(0.0));
+  const Eigen::VectorXd exact = (ou_horizon * l).exp() * start.values();
+  std::vector<double> dts, error;
+  for (int steps : {10, 20, 40, 80, 160}) {
+    dts.push_back(ou_horizon / steps);
+    const auto solution = pde::solve(fp, start, ou_horizon, {.scheme = scheme, .dt = dts.back()});
+    error.push_back((solution.density.values() - exact).cwiseAbs().sum() * start.grid().cell_measure());
+  }
+  verify::Outcome outcome = verify::order_within_interval(stats::fit_order(dts, error), theoretical);
+  outcome.details["l1_errors"] = error;
+  return outcome;
+}
+
+// --- conservation and positivity ---------------------------------------------------------------
+
+const process::DoubleWellLangevin well(1.0, 0.5);  // wells at ±1, barrier h/D = 2
+
+pde::ScalarField well_potential() {
+  return [](const process::StateView& x) -> Eigen::ArrayXd {
+    return x.col(0).unaryExpr([](double v) { return -well.potential(v) / well.temperature(); });
+  };
+}
+
+pde::DensityField delta_start(const pde::Grid& grid, std::size_t cell) {
+  Eigen::VectorXd values = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(grid.cells()));
+  values(static_cast<Eigen::Index>(cell)) = 1.0 / grid.cell_measure();
+  return {grid, values};
+}
+
+// 10^4 Crank–Nicolson steps of the double well with zero-flux walls: every interior face moves
+// mass between neighbours, so only round-off (≈ 1e-16 per step, random-walk growth) may change it.
+verify::Outcome mass_conservation(const verify::RunContext&) {
+  const pde::Grid grid({{-2.5, 2.5, 400}});
+  const auto start = pde::DensityField::sample(grid, gaussian(-1.0, 0.05));
+  const auto solution = pde::solve(pde::FokkerPlanck(well.sde(), grid), start, 10.0, {.dt = 1e-3});
+  verify::Outcome outcome = verify::at_most(std::abs(solution.density.mass() - 1.0), 1e-12,
+                                            "|mass − 1| after 10^4 steps with zero-flux boundaries");
+  outcome.details["steps"] = solution.stats.steps;
+  return outcome;
+}
+
+// Implicit Euler with exponential fitting: I − dt L is an M-matrix, so its inverse is
+// non-negative and p stays ≥ 0 from delta data at any dt; only round-off may dip below.
+verify::Outcome implicit_euler_positivity(const verify::RunContext&) {
+  const pde::Grid grid({{-2.5, 2.5, 401}});
+  const auto solution = pde::solve(pde::FokkerPlanck(well.sde(), grid), delta_start(grid, 120), 1.0,
+                                   {.scheme = pde::TimeScheme::implicit_euler, .dt = 1e-3});
+  return verify::at_least(solution.density.minimum(), -1e-14, "min p with implicit Euler from delta data");
+}
+
+// Crank–Nicolson maps the grid-scale mode by (1 − r)/(1 + r) ≈ −1 when r = dt D/h² ≫ 1: delta
+// data ring with alternating signs. Two implicit Euler half steps first (Rannacher) damp them.
+verify::Outcome rannacher_start_up(const verify::RunContext&) {
+  const pde::Grid grid({{-2.5, 2.5, 401}});
+  const pde::FokkerPlanck fp(well.sde(), grid);
+  const auto start = delta_start(grid, 200);
+  const auto plain = pde::solve(fp, start, 0.5, {.dt = 0.01, .rannacher_steps = 0});
+  const auto started = pde::solve(fp, start, 0.5, {.dt = 0.01, .rannacher_steps = 2});
+  verify::Outcome outcome = verify::at_least(started.density.minimum(), -1e-14,
+                                             "min p with Rannacher start-up (and min p < 0 without it)");
+  const bool rings = plain.density.minimum() < -1e-6 * plain.density.values().maxCoeff();
+  outcome.passed = outcome.passed && rings;
+  outcome.details["min_without_start_up"] = plain.density.minimum();
+  outcome.details["min_with_start_up"] = started.density.minimum();
+  if (!rings) outcome.note = "Crank–Nicolson without start-up did not ring: the check itself is broken";
+  return outcome;
+}
+
+// --- stationarity ----------------------------------------------------------------------------
+
+verify::Outcome double_well_gibbs(const verify::RunContext&) {
+  const pde::Grid grid({{-2.5, 2.5, 400}});
+  pde::FokkerPlanck fp(well.sde(), grid);
+  fp.with_drift_potential(well_potential());
+  const auto stationary = pde::stationary_density(fp);
+  const auto gibbs = pde::DensityField::sample(grid, [](const process::StateView& x) -> Eigen::ArrayXd {
+    return x.col(0).unaryExpr([](double v) { return well.gibbs_density(v); });
+  });
+  const double difference = (stationary.density.values() - gibbs.values()).cwiseAbs().maxCoeff() / gibbs.values().maxCoeff();
+  // The sampled Gibbs vector is an exact null vector of the discrete L; the pinned LU solve
+  // recovers it to its backward error times the condition number (≲ 1e4 here): 1e-10 bounds that.
+  verify::Outcome outcome = verify::at_most(difference, 1e-10, "max |p_stationary − p_Gibbs| / max p_Gibbs");
+  outcome.details["equation_residual"] = stationary.residual;
+  return outcome;
+}
+
+// The time-dependent solution approaches the stationary one as e^{−λ t}, λ the spectral gap of
+// L (its eigenvalue of smallest non-zero modulus). Measured: the decay rate of ‖p_t − p_∞‖₁
+// between t = 5 and t = 10 (Crank–Nicolson, dt = 0.01); expected: λ from a dense eigensolve.
+// Error budget: Crank–Nicolson's rate error λ³dt²/12 ≈ 1e-7; the next mode (intra-well rate
+// ≈ U''(±1) = 8) is down by e^{−35} at t = 5. Bound: 10 λ³dt²/12 + 1e-8 (round-off in the log).
+verify::Outcome double_well_relaxation(const verify::RunContext&) {
+  const pde::Grid grid({{-2.5, 2.5, 250}});
+  const pde::FokkerPlanck fp(well.sde(), grid);
+  const auto stationary = pde::stationary_density(fp);
+  const Eigen::VectorXcd eigenvalues = Eigen::MatrixXd(fp(0.0)).eigenvalues();
+  std::vector<double> rates;
+  for (const auto& e : eigenvalues) rates.push_back(-e.real());
+  std::sort(rates.begin(), rates.end());
+  const double gap = rates[1];  // rates[0] ≈ 0: the stationary mode
+  constexpr double dt = 0.01;
+  const auto solution = pde::solve(fp, pde::DensityField::sample(grid, gaussian(-1.0, 0.05)), 10.0, {.dt = dt}, {5.0});
+  const auto distance = [&](const pde::DensityField& p) {
+    return (p.values() - stationary.density.values()).cwiseAbs().sum() * grid.cell_measure();
+  };
+  const double measured = std::log(distance(solution.snapshots[0]) / distance(solution.density)) / 5.0;
+  verify::Outcome outcome = verify::within_absolute(measured, gap, 10 * std::pow(gap, 3) * dt * dt / 12 + 1e-8,
+                                                    "CN rate error 10 λ³dt²/12 + 1e-8");
+  outcome.details["next_rate"] = rates[2];
+  return outcome;
+}
+
+// --- the cross-check with Monte Carlo ---------------------------------------------------------
+
+// Grid cell probabilities against an ensemble of the same SDE from the same Gaussian initial
+// law (Platen's weak order-2 scheme at dt = 1/400: bias ~dt² ≈ 1e-5 per probability, far under
+// the Monte Carlo noise of 1e5 paths, ≈ 3e-3): Pearson chi-square on 80 equal bins, and KS
+// against the grid CDF (linear inside each cell), at two times. A wrong drift sign, a missing
+// factor ½ in D or a dropped Itô term moves the law by O(1) and fails both by many sigma; the
+// grid's own error (O(h²) with 800 cells, ~1e-5) is below what 1e5 samples can resolve.
+struct CrossCheck {
+  process::Sde sde;
+  pde::Grid grid;
+  double mean;      // initial law N(mean, variance), for both corners
+  double variance;
+  std::vector<double> times;
+};
+
+/// Grid mass in 80 equal groups of cells, renormalised, with the groups' edges.
+std::pair<std::vector<double>, std::vector<double>> binned(const pde::DensityField& p) {
+  const pde::Grid& grid = p.grid();
+  constexpr std::size_t bins = 80;
+  const std::size_t per_bin = grid.cells() / bins;
+  std::vector<double> edges{grid.axis(0).lower}, probabilities;
+  for (std::size_t b = 0; b < bins; ++b) {
+    const std::size_t first = b * per_bin, last = b + 1 == bins ? grid.cells() : first + per_bin;
+    probabilities.push_back(
+        p.values().segment(static_cast<Eigen::Index>(first), static_cast<Eigen::Index>(last - first)).sum());
+    edges.push_back(grid.axis(0).lower + static_cast<double>(last) * grid.width(0));
+  }
+  const double total = std::accumulate(probabilities.begin(), probabilities.end(), 0.0);
+  for (double& q : probabilities) q /= total;
+  return {edges, probabilities};
+}
+
+/// The grid CDF, linear inside each cell (the cell average spread uniformly).
+std::function<double(double)> grid_cdf(const pde::DensityField& p) {
+  const pde::Grid& grid = p.grid();
+  std::vector<double> cumulative{0.0};
+  for (Eigen::Index i = 0; i < p.values().size(); ++i) cumulative.push_back(cumulative.back() + p.values()(i));
+  for (double& c : cumulative) c /= cumulative.back();
+  return [grid, cumulative](double x) {
+    const double cells = static_cast<double>(grid.cells());
+    const double position = std::clamp((x - grid.axis(0).lower) / grid.width(0), 0.0, cells);
+    const auto i = std::min(static_cast<std::size_t>(position), grid.cells() - 1);
+    const double f = position - static_cast<double>(i);
+    return (1 - f) * cumulative[i] + f * cumulative[i + 1];
+  };
+}
+
+verify::Outcome cross_check(const CrossCheck& c, const verify::RunContext& context) {
+  constexpr double dt = 1.0 / 400;
+  constexpr std::uint64_t paths = 100'000;
+  const auto start = pde::DensityField::sample(c.grid, gaussian(c.mean, c.variance));
+  const auto grid_solution = pde::solve(pde::FokkerPlanck(c.sde, c.grid), start, c.times.back(), {.dt = dt}, c.times);
+  sde::Observations observe;
+  observe.terminal = false;
+  observe.snapshot_times = c.times;
+  const sde::SdeProblem problem(c.sde,
+                                sde::InitialLaw::gaussian(Eigen::VectorXd::Constant(1, c.mean),
+                                                          Eigen::MatrixXd::Constant(1, 1, c.variance)),
+                                0.0, c.times.back(), context.seed);
+  const auto ensemble =
+      sde::solve(problem, sde::PlatenWeak2{dt}, {.paths = paths, .threads = context.threads, .observe = observe});
+
+  std::vector<double> p_values;
+  nlohmann::json per_time = nlohmann::json::array();
+  for (std::size_t s = 0; s < c.times.size(); ++s) {
+    const pde::DensityField& p = grid_solution.snapshots[s];
+    const Eigen::ArrayXd x = ensemble.snapshots[s].states.col(0);
+    const std::vector<double> samples(x.begin(), x.end());
+    const auto [edges, probabilities] = binned(p);
+    const auto chi2 = stats::chi_square_test_samples(samples, edges, probabilities);
+    const auto ks = stats::ks_one_sample(samples, grid_cdf(p));
+    p_values.push_back(chi2.p_value);
+    p_values.push_back(ks.p_value);
+    per_time.push_back({{"time", c.times[s]}, {"chi_square_p", chi2.p_value}, {"chi_square_dof", chi2.degrees_of_freedom},
+                        {"ks_p", ks.p_value}, {"ks_statistic", ks.statistic}});
+  }
+  // Four p-values (two tests at two times): the 4-sigma level, Bonferroni-corrected.
+  const double level = 2 * boost::math::cdf(boost::math::complement(boost::math::normal(), 4.0)) /
+                       static_cast<double>(p_values.size());
+  verify::Outcome outcome = verify::at_least(*std::min_element(p_values.begin(), p_values.end()), level,
+                                             "smallest p-value of chi-square and KS at t = 0.5 and 2 (Bonferroni, 4 sigma)");
+  outcome.details["per_time"] = per_time;
+  outcome.details["failed_paths"] = ensemble.failures.size();
+  return outcome;
+}
+
+}  // namespace
+
+void register_pde_cases(verify::Registry& registry) {
+  using verify::CaseKind;
+  const auto info = [](std::string name, std::string claim, std::string source, CaseKind kind, std::uint64_t seed = 0) {
+    return verify::CaseInfo{std::move(name), std::move(claim), std::move(source), verify::Tier::fast, kind, seed};
+  };
+  registry.add({info("pde/ou-space-order-2",
+                     "Exponentially fitted finite volumes converge at order 2 in space to the exact OU transition density (L1)",
+                     "Scharfetter & Gummel 1969; Chang & Cooper 1970", CaseKind::deterministic),
+                ou_space_order});
+  registry.add({info("pde/ou-time-order-implicit-euler", "Implicit Euler converges at order 1 in time (against exp(T L) p0)",
+                     "Hairer & Wanner II, Sec. IV.3", CaseKind::deterministic),
+                [](const verify::RunContext&) { return ou_time_order(pde::TimeScheme::implicit_euler, 1.0); }});
+  registry.add({info("pde/ou-time-order-crank-nicolson",
+                     "Crank-Nicolson with Rannacher start-up converges at order 2 in time (against exp(T L) p0)",
+                     "Crank & Nicolson 1947; Rannacher 1984", CaseKind::deterministic),
+                [](const verify::RunContext&) { return ou_time_order(pde::TimeScheme::crank_nicolson, 2.0); }});
+  // Round-off level measurements (|mass − 1|, min p, a null-vector residual): only their order
+  // of magnitude is stable across compilers and CPUs, so their baselines allow a factor 1000.
+  const auto round_off = [&](std::string name, std::string claim, std::string source) {
+    verify::CaseInfo i = info(std::move(name), std::move(claim), std::move(source), CaseKind::deterministic);
+    i.baseline_relative_tolerance = 1e3;
+    return i;
+  };
+  registry.add({round_off("pde/mass-conservation", "Zero-flux finite volumes conserve mass to 1e-12 over 10^4 Crank-Nicolson steps",
+                          "Conservative finite volumes (LeVeque 2002, Sec. 4.1)"),
+                mass_conservation});
+  registry.add({round_off("pde/implicit-euler-positivity",
+                          "Implicit Euler with exponential fitting keeps p >= -1e-14 from delta data (M-matrix)",
+                          "Chang & Cooper 1970; Varga, Matrix Iterative Analysis, Sec. 3.5"),
+                implicit_euler_positivity});
+  registry.add({round_off("pde/crank-nicolson-rannacher",
+                          "Crank-Nicolson rings negative on delta data; with Rannacher start-up it does not",
+                          "Rannacher 1984; Giles & Carter 2006"),
+                rannacher_start_up});
+  registry.add({round_off("pde/double-well-stationary-gibbs",
+                          "The stationary density of the double-well operator with its drift potential is the sampled Gibbs density",
+                          "Gibbs law of overdamped Langevin dynamics (Pavliotis 2014, Sec. 4.5)"),
+                double_well_gibbs});
+  registry.add({info("pde/double-well-relaxation-rate",
+                     "The time-dependent double-well density relaxes to the stationary one at the operator's spectral gap",
+                     "Spectral theory of the Fokker-Planck operator (Risken 1989, Sec. 5.4)", CaseKind::deterministic),
+                double_well_relaxation});
+  // The state-dependent-noise problem lives on (−π/2, π/2), which X = arctan(aW + tan X0) never
+  // leaves; D = ½a²cos⁴x vanishes only at the (zero-flux) walls.
+  registry.add({info("pde/double-well-monte-carlo",
+                     "Grid and Monte Carlo double-well densities agree at t = 0.5 and 2 (chi-square and KS, 1e5 paths)",
+                     "Fokker-Planck equation of the SDE (Risken 1989, Sec. 4.2); Pearson 1900; Kolmogorov 1933",
+                     CaseKind::statistical, 401),
+                [](const verify::RunContext& context) {
+                  return cross_check({well.sde(), pde::Grid({{-2.5, 2.5, 800}}), -1.0, 0.05, {0.5, 2.0}}, context);
+                }});
+  registry.add({info("pde/kp-arctan-monte-carlo",
+                     "Grid and Monte Carlo densities of the state-dependent-noise SDE agree at t = 0.5 and 2 (chi-square and KS)",
+                     "Kloeden & Platen 1992, Sec. 4.4 (reducible SDE); Risken 1989, Sec. 4.2", CaseKind::statistical, 402),
+                [](const verify::RunContext& context) {
+                  const double half_pi = std::numbers::pi / 2;
+                  return cross_check({process::ArctanSde(1.0).sde(), pde::Grid({{-half_pi, half_pi, 800}}), 0.3, 0.01,
+                                      {0.5, 2.0}},
+                                     context);
+                }});
+}
+
+}  // namespace kolmo::verification
