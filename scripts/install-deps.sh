@@ -14,6 +14,7 @@ packages=(
   libcli11-dev                       # CLI11: the kolmo command line
   nlohmann-json3-dev                 # nlohmann-json: reports and baselines
   python3-numpy                      # benchmarks/peers: the NumPy baseline of the SDE benchmark
+  python3-scipy                      # benchmarks/peers: the SciPy sparse-LU baseline of the grid benchmark
 )
 
 missing=()

@@ -3,17 +3,7 @@
 # NumPy-vectorised version doing the same work, 2^20 paths x 1000 steps of 1-D OU, and the
 # normal-variate ceiling. Prints each throughput and the ratios the SDE-engine issue asks for.
 # Usage: benchmarks/peers/compare_euler_maruyama.sh [build-dir]   (default build/release)
-set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-build="${1:-$root/build/release}"
-bench="$build/benchmarks/kolmo_benchmarks"
-[ -x "$bench" ] || { echo "kolmo: build the benchmarks first (cmake --build --preset release)" >&2; exit 2; }
-/usr/bin/python3 -c "import numpy" 2>/dev/null || { echo "kolmo: needs python3-numpy (scripts/install-deps.sh)" >&2; exit 2; }
-
-json="$(mktemp)"
-trap 'rm -f "$json"' EXIT
-"$bench" --benchmark_filter='BM_EulerMaruyamaOu1d/1048576/1000|BM_FillStandardNormals/65536' \
-         --benchmark_format=json --benchmark_out="$json" --benchmark_out_format=json >/dev/null
+source "$(dirname "${BASH_SOURCE[0]}")/peer_run.sh" "${1:-}" numpy 'BM_EulerMaruyamaOu1d/1048576/1000|BM_FillStandardNormals/65536'
 numpy_line="$(/usr/bin/python3 "$root/benchmarks/peers/numpy_euler_maruyama.py" 1048576 1000 1)"
 echo "$numpy_line"
 /usr/bin/python3 - "$json" "$numpy_line" <<'PY'

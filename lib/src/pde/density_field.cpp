@@ -27,8 +27,9 @@ DensityField::DensityField(Grid grid, Eigen::VectorXd values, double time)
           "the grid's " + describe_value(grid_.cells()) + " cells");
   require_finite(class_name, "time", time);
   for (Eigen::Index i = 0; i < values_.size(); ++i) {
-    require(std::isfinite(values_[i]) && values_[i] >= 0.0, class_name, "values", cell_value(grid_, values_, i),
-            "a finite, non-negative density");
+    if (!(std::isfinite(values_[i]) && values_[i] >= 0.0)) {  // the message only on failure: this runs per cell
+      throw_bad_argument(class_name, "values", cell_value(grid_, values_, i), "a finite, non-negative density");
+    }
   }
   require(mass() > 0.0, class_name, "mass", mass(), "positive (the density is zero on every cell)");
 }

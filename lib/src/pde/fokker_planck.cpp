@@ -79,9 +79,12 @@ Eigen::ArrayXXd diffusion_diagonal(const process::Sde& sde, double t, const Eige
           "a diagonal D (the mixed-derivative operator is not implemented yet)");
   for (Eigen::Index row = 0; row < rows; ++row) {
     for (Eigen::Index k = 0; k < d; ++k) {
-      require(std::isfinite(diagonal(row, k)) && diagonal(row, k) > 0.0, class_name, "sde diffusion",
-              "D_" + std::to_string(k) + std::to_string(k) + " = " + describe_value(diagonal(row, k)) + " at x = " + point_name(x, row),
-              "positive and finite D_kk (the fluxes divide by D; pure transport is the continuity equation's)");
+      if (!(std::isfinite(diagonal(row, k)) && diagonal(row, k) > 0.0)) {  // per cell: message only on failure
+        throw_bad_argument(class_name, "sde diffusion",
+                           "D_" + std::to_string(k) + std::to_string(k) + " = " + describe_value(diagonal(row, k)) +
+                               " at x = " + point_name(x, row),
+                           "positive and finite D_kk (the fluxes divide by D; pure transport is the continuity equation's)");
+      }
     }
   }
   return diagonal;

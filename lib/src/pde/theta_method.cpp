@@ -5,10 +5,10 @@
 #include <array>
 #include <chrono>
 #include <cmath>
-#include <optional>
 #include <string>
 
 #include "column_sums.hpp"
+#include "tridiagonal_lu.hpp"
 #include "kolmo/core/validate.hpp"
 
 namespace kolmo::pde {
@@ -46,17 +46,16 @@ class ThetaStepper {
 
   /// (I − c L(t_new)) p' = p. False if the factorisation fails.
   bool implicit_euler(double t_new, Eigen::VectorXd& p) {
-    const Eigen::VectorXd rhs_weights = Eigen::VectorXd::Ones(p.size());
-    return implicit_solve(t_new, p, rhs_weights);
+    const double mass = p.sum();  // the right-hand side's matrix is I: column sums 1
+    return implicit_solve(t_new, p, mass);
   }
 
   /// (I − c L(t_new)) p' = (I + c L(t_old)) p.
   bool crank_nicolson(double t_old, double t_new, Eigen::VectorXd& p) {
     const Operator& explicit_part = at(t_old);
-    const Eigen::VectorXd rhs_weights = (1.0 + coefficient_ * explicit_part.column_sums.array()).matrix();
-    const double target = rhs_weights.dot(p);
+    const double mass = explicit_part.explicit_column_sums.dot(p);  // columns of I + c L
     p += coefficient_ * (explicit_part.matrix * p);
-    return implicit_solve(t_new, p, rhs_weights, target);
+    return implicit_solve(t_new, p, mass);
   }
 
   std::uint64_t factorisations = 0;
@@ -66,7 +65,8 @@ class ThetaStepper {
   struct Operator {
     double time = 0.0;
     SparseMatrix matrix;
-    Eigen::VectorXd column_sums;  // 0, or minus the absorbing loss rate
+    Eigen::VectorXd column_sums;           // 0, or minus the absorbing loss rate
+    Eigen::VectorXd explicit_column_sums;  // of I + c L
   };
 
   const Operator& at(double t) {
@@ -78,12 +78,13 @@ class ThetaStepper {
     slot.time = t;
     slot.matrix = equation_(t);
     slot.column_sums = detail::column_sums(slot.matrix);
+    slot.explicit_column_sums = (1.0 + coefficient_ * slot.column_sums.array()).matrix();
     return slot;
   }
 
-  bool implicit_solve(double t_new, Eigen::VectorXd& p, const Eigen::VectorXd& rhs_weights,
-                      std::optional<double> target = std::nullopt) {
-    const double mass_before = target ? *target : rhs_weights.dot(p);
+  /// Solves (I − c L(t_new)) p' = p in place; `mass_before` is what the exact solve keeps:
+  /// Σ_j (column sum of the system)_j p'_j.
+  bool implicit_solve(double t_new, Eigen::VectorXd& p, double mass_before) {
     const Operator& op = at(t_new);
     if (!factorised_ || factorised_time_ != op.time) {
       SparseMatrix identity(op.matrix.rows(), op.matrix.cols());
@@ -91,16 +92,21 @@ class ThetaStepper {
       system_ = identity - coefficient_ * op.matrix;
       system_column_sums_ = (1.0 - coefficient_ * op.column_sums.array()).matrix();
       detail::set_column_sums(system_, system_column_sums_);
-      lu_.compute(system_);
+      factorised_ = factorise_system();
       ++factorisations;
-      factorised_ = lu_.info() == Eigen::Success;
       factorised_time_ = op.time;
       if (!factorised_) return false;
     }
-    p = lu_.solve(p);
+    double mass_after = 0.0;
+    if (use_tridiagonal_) {
+      mass_after = tridiagonal_.solve({p.data(), static_cast<std::size_t>(p.size())},
+                                      {system_column_sums_.data(), static_cast<std::size_t>(p.size())});
+    } else {
+      p = lu_.solve(p);
+      mass_after = system_column_sums_.dot(p);
+    }
     // The solve conserves Σ_j (column sum)_j p_j exactly in exact arithmetic; restore what its
     // round-off changed, and keep the size of the correction as evidence that it was round-off.
-    const double mass_after = system_column_sums_.dot(p);
     if (mass_after > 0.0 && mass_before > 0.0) {
       largest_mass_correction = std::max(largest_mass_correction, std::abs(mass_after / mass_before - 1.0));
       p *= mass_before / mass_after;
@@ -108,6 +114,35 @@ class ThetaStepper {
     return true;
   }
 
+  /// A 1-D grid without a periodic axis gives a tridiagonal system: the Thomas algorithm when it
+  /// is diagonally dominant (always, with exponential fitting), else Eigen's pivoting sparse LU.
+  bool factorise_system() {
+    const Grid& grid = equation_.grid();
+    use_tridiagonal_ = false;
+    if (grid.dimension() == 1 && grid.axis(0).boundary != Boundary::periodic) {
+      const auto n = static_cast<Eigen::Index>(grid.cells());
+      std::vector<double> lower(static_cast<std::size_t>(n), 0.0), diagonal(lower), upper(lower);
+      for (Eigen::Index i = 0; i < n; ++i) {
+        const auto k = static_cast<std::size_t>(i);
+        diagonal[k] = system_.coeff(i, i);
+        if (i > 0) lower[k] = system_.coeff(i, i - 1);
+        if (i + 1 < n) upper[k] = system_.coeff(i, i + 1);
+      }
+      if (detail::TridiagonalLu::diagonally_dominant(lower, diagonal, upper)) {
+        use_tridiagonal_ = true;
+        linear_solver = "tridiagonal";
+        return tridiagonal_.factorise(lower, diagonal, upper);
+      }
+    }
+    linear_solver = "sparse_lu";
+    lu_.compute(system_);
+    return lu_.info() == Eigen::Success;
+  }
+
+ public:
+  std::string linear_solver;
+
+ private:
   const FokkerPlanck& equation_;
   double coefficient_;
   bool time_dependent_;
@@ -116,6 +151,8 @@ class ThetaStepper {
   SparseMatrix system_;
   Eigen::VectorXd system_column_sums_;
   Eigen::SparseLU<SparseMatrix> lu_;
+  detail::TridiagonalLu tridiagonal_;
+  bool use_tridiagonal_ = false;
   bool factorised_ = false;
   double factorised_time_ = 0.0;
 };
@@ -178,6 +215,7 @@ FokkerPlanckSolution solve(const FokkerPlanck& equation, const DensityField& ini
   }
   solution.stats.factorisations = stepper.factorisations;
   solution.stats.largest_mass_correction = stepper.largest_mass_correction;
+  solution.stats.linear_solver = stepper.linear_solver;
   const double t_end = time_at(static_cast<double>(solution.stats.steps));
   solution.density = DensityField::computed(grid, p, t_end);
   solution.absorbed_mass = initial.mass() - solution.density.mass();

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <Eigen/LU>
+
 #include <cmath>
 #include <numbers>
 
@@ -30,6 +32,22 @@ TEST(ThetaMethod, CrankNicolsonFollowsTheOrnsteinUhlenbeckTransitionDensity) {
   EXPECT_NEAR(solution.density.mean()(0), std::exp(-1.0), 2e-3);
   EXPECT_EQ(solution.stats.steps, 100u);
   EXPECT_EQ(solution.stats.factorisations, 1u);  // time-independent: one LU for the whole run
+  EXPECT_EQ(solution.stats.linear_solver, "tridiagonal");
+  EXPECT_LT(solution.stats.largest_mass_correction, 1e-14);  // round-off only
+}
+
+TEST(ThetaMethod, NonDominantSystemsFallBackToThePivotingSparseLu) {
+  // Central fluxes with cell Péclet number |f| h / D = 4 · 0.4 / 0.005 ≫ 2: I − c L is not
+  // diagonally dominant, so the Thomas algorithm is not safe; the answer must still be right.
+  const process::OrnsteinUhlenbeck fast(4.0, 0.0, 0.1);
+  const Grid grid({{-1, 1, 5}});
+  const FokkerPlanck central(fast.sde(), grid, FluxScheme::central);
+  const DensityField start(grid, Eigen::VectorXd::Ones(5) / 2.0);
+  const auto solution = solve(central, start, 1.0, {.scheme = TimeScheme::implicit_euler, .dt = 0.5});
+  EXPECT_EQ(solution.stats.linear_solver, "sparse_lu");
+  const Eigen::MatrixXd m = Eigen::MatrixXd::Identity(5, 5) - 0.5 * Eigen::MatrixXd(central(0.0));
+  const Eigen::VectorXd expected = m.lu().solve(m.lu().solve(start.values()));
+  EXPECT_LT((solution.density.values() - expected).cwiseAbs().maxCoeff(), 1e-12);
 }
 
 TEST(ThetaMethod, ZeroFluxConservesMassAndAbsorbingReportsWhatLeft) {

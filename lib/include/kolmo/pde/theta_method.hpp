@@ -12,6 +12,7 @@
 // high-frequency modes and keep second order. The half-step matrix I − (h/2) L is the
 // Crank–Nicolson one, so with time-independent coefficients one sparse LU (Eigen::SparseLU)
 // serves the whole run; with time-dependent ones L is re-assembled and refactorised per step.
+// In 1-D (not periodic) the system is tridiagonal and solved by the Thomas algorithm.
 // An absorbing boundary removes mass; the solution reports how much left the domain.
 //
 // Mass. The matrices' columns sum exactly to their targets (0 for L, 1 for I − cL where no mass
@@ -21,6 +22,7 @@
 // changes slowly, drifts the mass by ~1e-16 per step.
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "kolmo/core/status.hpp"
@@ -48,6 +50,7 @@ struct FokkerPlanckStats {
   /// Largest relative rescaling applied after a solve to restore the discrete conservation
   /// law Σ (column sum)_j p_j that exact arithmetic keeps (solver round-off: ~1e-15).
   double largest_mass_correction = 0.0;
+  std::string linear_solver;  ///< "tridiagonal" (1-D, Thomas algorithm) or "sparse_lu"
   double wall_seconds = 0.0;
 };
 
