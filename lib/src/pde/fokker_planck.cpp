@@ -147,69 +147,85 @@ FokkerPlanck::Coefficients FokkerPlanck::coefficients(double t) const {
   return c;
 }
 
-Eigen::SparseMatrix<double> FokkerPlanck::operator()(double t) const {
-  const Coefficients c = coefficients(t);
+FokkerPlanck::AxisPart FokkerPlanck::axis_part(const Coefficients& c, std::size_t k) const {
   std::vector<Eigen::Triplet<double>> entries;
-  entries.reserve(grid_.cells() * (1 + 2 * grid_.dimension()));
-  Eigen::VectorXd loss = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(grid_.cells()));
+  entries.reserve(3 * grid_.cells());
+  AxisPart part{{}, Eigen::VectorXd::Zero(static_cast<Eigen::Index>(grid_.cells()))};
   // A flux J = α p_from − β p_to through a face, from cell `from` towards cell `to` (or out
   // of the domain, to < 0), in units of the cell width: dp/dt loses J/h in `from`, gains it in
   // `to`. Only the gains are entered here; the diagonal is set from them below.
   const auto add_flux = [&](Eigen::Index from, Eigen::Index to, double alpha, double beta, double h) {
     if (to < 0) {
-      loss(from) += alpha / h;
+      part.loss(from) += alpha / h;
       return;
     }
     entries.emplace_back(from, to, beta / h);
     entries.emplace_back(to, from, alpha / h);
   };
 
-  for (std::size_t k = 0; k < grid_.dimension(); ++k) {
-    const Axis& axis = grid_.axis(k);
-    const double h = grid_.width(k);
-    const auto kk = static_cast<Eigen::Index>(k);
-    for (std::size_t cell = 0; cell < grid_.cells(); ++cell) {
-      const auto from = static_cast<Eigen::Index>(cell);
-      const std::size_t i = grid_.coordinate(cell, k);
-      const double d_from = c.diffusion(from, kk);
-      const bool last = i + 1 == axis.cells;
-      // Absorbing ends: p = 0 on the boundary face, half a cell from the centre.
-      if (axis.boundary == Boundary::absorbing && (last || i == 0)) {
-        const double half = 0.5 * h;
-        if (last) {
-          const double a = c.face_drift[k](from, kk) / c.face_diffusion[k](from, kk);
-          const double alpha = flux_ == FluxScheme::exponential_fitting ? bernoulli_function(-a * half) * d_from / half
-                                                                       : d_from / half;
-          add_flux(from, -1, alpha, 0.0, h);
-        }
-        if (i == 0) {
-          const double a = c.lower_drift[k](from, kk) / c.lower_diffusion[k](from, kk);
-          const double alpha = flux_ == FluxScheme::exponential_fitting ? bernoulli_function(a * half) * d_from / half
-                                                                       : d_from / half;
-          add_flux(from, -1, alpha, 0.0, h);
-        }
+  const Axis& axis = grid_.axis(k);
+  const double h = grid_.width(k);
+  const auto kk = static_cast<Eigen::Index>(k);
+  for (std::size_t cell = 0; cell < grid_.cells(); ++cell) {
+    const auto from = static_cast<Eigen::Index>(cell);
+    const std::size_t i = grid_.coordinate(cell, k);
+    const double d_from = c.diffusion(from, kk);
+    const bool last = i + 1 == axis.cells;
+    // Absorbing ends: p = 0 on the boundary face, half a cell from the centre.
+    if (axis.boundary == Boundary::absorbing && (last || i == 0)) {
+      const double half = 0.5 * h;
+      if (last) {
+        const double a = c.face_drift[k](from, kk) / c.face_diffusion[k](from, kk);
+        const double alpha = flux_ == FluxScheme::exponential_fitting ? bernoulli_function(-a * half) * d_from / half
+                                                                     : d_from / half;
+        add_flux(from, -1, alpha, 0.0, h);
       }
-      if (last && axis.boundary != Boundary::periodic) continue;  // zero flux or handled above
-      const std::size_t to_cell = last ? cell - i * grid_.stride(k) : cell + grid_.stride(k);
-      const auto to = static_cast<Eigen::Index>(to_cell);
-      const double d_to = c.diffusion(to, kk);
-      const double f = c.face_drift[k](from, kk);
-      if (flux_ == FluxScheme::exponential_fitting) {
-        const double ah = c.potential.size() > 0 ? c.potential[to] - c.potential[from]
-                                                 : f / c.face_diffusion[k](from, kk) * h;
-        add_flux(from, to, bernoulli_function(-ah) * d_from / h, bernoulli_function(ah) * d_to / h, h);
-      } else {
-        add_flux(from, to, 0.5 * f + d_from / h, -0.5 * f + d_to / h, h);
+      if (i == 0) {
+        const double a = c.lower_drift[k](from, kk) / c.lower_diffusion[k](from, kk);
+        const double alpha = flux_ == FluxScheme::exponential_fitting ? bernoulli_function(a * half) * d_from / half
+                                                                     : d_from / half;
+        add_flux(from, -1, alpha, 0.0, h);
       }
+    }
+    if (last && axis.boundary != Boundary::periodic) continue;  // zero flux or handled above
+    const std::size_t to_cell = last ? cell - i * grid_.stride(k) : cell + grid_.stride(k);
+    const auto to = static_cast<Eigen::Index>(to_cell);
+    const double d_to = c.diffusion(to, kk);
+    const double f = c.face_drift[k](from, kk);
+    if (flux_ == FluxScheme::exponential_fitting) {
+      const double ah = c.potential.size() > 0 ? c.potential[to] - c.potential[from]
+                                               : f / c.face_diffusion[k](from, kk) * h;
+      add_flux(from, to, bernoulli_function(-ah) * d_from / h, bernoulli_function(ah) * d_to / h, h);
+    } else {
+      add_flux(from, to, 0.5 * f + d_from / h, -0.5 * f + d_to / h, h);
     }
   }
   for (std::size_t cell = 0; cell < grid_.cells(); ++cell) {
     entries.emplace_back(static_cast<Eigen::Index>(cell), static_cast<Eigen::Index>(cell), 0.0);
   }
-  Eigen::SparseMatrix<double> l(static_cast<Eigen::Index>(grid_.cells()), static_cast<Eigen::Index>(grid_.cells()));
-  l.setFromTriplets(entries.begin(), entries.end());
-  detail::set_column_sums(l, -loss);
-  return l;
+  part.matrix.resize(static_cast<Eigen::Index>(grid_.cells()), static_cast<Eigen::Index>(grid_.cells()));
+  part.matrix.setFromTriplets(entries.begin(), entries.end());
+  detail::set_column_sums(part.matrix, -part.loss);
+  return part;
+}
+
+Eigen::SparseMatrix<double> FokkerPlanck::operator()(double t) const {
+  const Coefficients c = coefficients(t);
+  AxisPart sum = axis_part(c, 0);
+  for (std::size_t k = 1; k < grid_.dimension(); ++k) {
+    const AxisPart part = axis_part(c, k);
+    sum.matrix += part.matrix;
+    sum.loss += part.loss;
+  }
+  detail::set_column_sums(sum.matrix, -sum.loss);
+  return sum.matrix;
+}
+
+std::vector<Eigen::SparseMatrix<double>> FokkerPlanck::axis_operators(double t) const {
+  const Coefficients c = coefficients(t);
+  std::vector<Eigen::SparseMatrix<double>> parts;
+  for (std::size_t k = 0; k < grid_.dimension(); ++k) parts.push_back(axis_part(c, k).matrix);
+  return parts;
 }
 
 }  // namespace kolmo::pde

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "column_sums.hpp"
+#include "douglas_adi.hpp"
 #include "tridiagonal_lu.hpp"
 #include "kolmo/core/validate.hpp"
 
@@ -180,7 +181,7 @@ FokkerPlanckSolution solve(const FokkerPlanck& equation, const DensityField& ini
   }
 
   const bool crank_nicolson = method.scheme == TimeScheme::crank_nicolson;
-  const std::uint64_t rannacher = crank_nicolson ? std::min<std::uint64_t>(method.rannacher_steps, steps) : 0;
+  const std::uint64_t rannacher = crank_nicolson || method.scheme == TimeScheme::douglas_adi ? std::min<std::uint64_t>(method.rannacher_steps, steps) : 0;
   FokkerPlanckSolution solution{initial, std::vector<DensityField>(snapshot_times.size(), initial), 0.0, {}, {}};
   Eigen::VectorXd p = initial.values();
   const Grid& grid = initial.grid();
@@ -189,20 +190,24 @@ FokkerPlanckSolution solve(const FokkerPlanck& equation, const DensityField& ini
   };
   record(0);
 
-  // I − (h/2) L serves Crank–Nicolson and its implicit Euler half steps alike.
-  ThetaStepper stepper(equation, crank_nicolson ? 0.5 * h : h, method.time_dependent);
+  // I − (h/2) L serves Crank–Nicolson and its implicit Euler half steps alike; I − (h/2) L_k
+  // serves Douglas ADI with θ = ½ and its θ = 1 half steps.
+  const bool adi = method.scheme == TimeScheme::douglas_adi;
+  ThetaStepper stepper(equation, crank_nicolson || adi ? 0.5 * h : h, method.time_dependent);
+  detail::DouglasStepper douglas(equation, 0.5 * h, method.time_dependent);
+  const auto advance = [&](std::uint64_t n, double t, double t_next) {
+    if (adi) {
+      if (n < rannacher) return douglas.step(t, 0.5 * h, 1.0, p) && douglas.step(t + 0.5 * h, 0.5 * h, 1.0, p);
+      return douglas.step(t, h, 0.5, p);
+    }
+    if (!crank_nicolson) return stepper.implicit_euler(t_next, p);
+    if (n < rannacher) return stepper.implicit_euler(t + 0.5 * h, p) && stepper.implicit_euler(t_next, p);
+    return stepper.crank_nicolson(t, t_next, p);
+  };
   for (std::uint64_t n = 0; n < steps && solution.status.ok(); ++n) {
     const double t = time_at(static_cast<double>(n));
     const double t_next = time_at(static_cast<double>(n + 1));
-    bool solved = true;
-    if (!crank_nicolson) {
-      solved = stepper.implicit_euler(t_next, p);
-    } else if (n < rannacher) {
-      solved = stepper.implicit_euler(t + 0.5 * h, p) && stepper.implicit_euler(t_next, p);
-    } else {
-      solved = stepper.crank_nicolson(t, t_next, p);
-    }
-    if (!solved) {
+    if (!advance(n, t, t_next)) {
       solution.status = Status::failure(StatusCode::not_converged, "step " + std::to_string(n) + " at t = " + describe_value(t),
                                         "the sparse LU factorisation of I − θ dt L failed (singular matrix)");
     } else if (!p.allFinite()) {
@@ -213,9 +218,9 @@ FokkerPlanckSolution solve(const FokkerPlanck& equation, const DensityField& ini
       record(n + 1);
     }
   }
-  solution.stats.factorisations = stepper.factorisations;
-  solution.stats.largest_mass_correction = stepper.largest_mass_correction;
-  solution.stats.linear_solver = stepper.linear_solver;
+  solution.stats.factorisations = adi ? douglas.factorisations : stepper.factorisations;
+  solution.stats.largest_mass_correction = adi ? douglas.largest_mass_correction : stepper.largest_mass_correction;
+  solution.stats.linear_solver = adi ? "adi_lines" : stepper.linear_solver;
   const double t_end = time_at(static_cast<double>(solution.stats.steps));
   solution.density = DensityField::computed(grid, p, t_end);
   solution.absorbed_mass = initial.mass() - solution.density.mass();

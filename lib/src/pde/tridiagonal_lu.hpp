@@ -39,15 +39,23 @@ class TridiagonalLu {
   }
 
   /// Overwrites x with A⁻¹ x and returns Σ_j weights_j x_j (the mass bookkeeping of the
-  /// θ-method, computed in the last pass instead of another one). y = L⁻¹ x (y_i = x_i − m_i
-  /// y_{i−1}), then x = U⁻¹ y (x_i = y_i / u_i − (c_i / u_i) x_{i+1}).
+  /// θ-method).
+  double solve(std::span<double> x, std::span<const double> weights) const {
+    solve(x);
+    // A separate, vectorised reduction (Eigen reassociates it; a fused loop could not).
+    const auto n = static_cast<Eigen::Index>(x.size());
+    return Eigen::Map<const Eigen::VectorXd>(weights.data(), n).dot(Eigen::Map<const Eigen::VectorXd>(x.data(), n));
+  }
+
+  /// Overwrites x with A⁻¹ x: y = L⁻¹ x (y_i = x_i − m_i y_{i−1}), then x = U⁻¹ y
+  /// (x_i = y_i / u_i − (c_i / u_i) x_{i+1}).
   ///
   /// Both are first-order linear recurrences, whose sequential evaluation waits a multiply
   /// and a subtract per element. They are evaluated in `blocks_` independent pieces at once
   /// (the partitioned recurrence of Stone 1973 / Wang 1981): each piece from a zero start, then
   /// the true start value is carried in through the precomputed influence of a piece's start
   /// on each of its elements (a product of multipliers), exact up to rounding.
-  double solve(std::span<double> x, std::span<const double> weights) const {
+  void solve(std::span<double> x) const {
     const std::size_t n = x.size();
     const auto forward = [](std::size_t j) { return j; };
     const auto reversed = [n](std::size_t j) { return n - 1 - j; };
@@ -56,10 +64,6 @@ class TridiagonalLu {
     for (std::size_t i = 0; i < n; ++i) x[i] *= inverse_pivot_[i];
     recur_blocks(x, scaled_upper_shifted_, reversed, n);
     carry(x, backward_influence_, reversed, n);
-    // A separate, vectorised reduction (Eigen reassociates it; a fused loop could not).
-    const double weighted_sum = Eigen::Map<const Eigen::VectorXd>(weights.data(), static_cast<Eigen::Index>(n))
-                                    .dot(Eigen::Map<const Eigen::VectorXd>(x.data(), static_cast<Eigen::Index>(n)));
-    return weighted_sum;
   }
 
   /// True when |A_ii| ≥ the off-diagonal magnitudes of row i for every i, or of column i for

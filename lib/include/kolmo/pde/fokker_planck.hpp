@@ -28,6 +28,7 @@
 
 #include <Eigen/SparseCore>
 #include <functional>
+#include <vector>
 
 #include "kolmo/pde/grid.hpp"
 #include "kolmo/process/sde.hpp"
@@ -63,10 +64,18 @@ class FokkerPlanck {
 
   /// The sparse matrix L of dp/dt = L p at time t (cells × cells).
   [[nodiscard]] Eigen::SparseMatrix<double> operator()(double t) const;
+  /// L split by axis, L = Σ_k L_k, L_k holding the fluxes through the faces normal to axis k
+  /// (what ADI treats implicitly one axis at a time). Each conserves mass on its own.
+  [[nodiscard]] std::vector<Eigen::SparseMatrix<double>> axis_operators(double t) const;
 
  private:
   struct Coefficients;
+  struct AxisPart {
+    Eigen::SparseMatrix<double> matrix;
+    Eigen::VectorXd loss;  // outflow rate through absorbing faces, per cell
+  };
   [[nodiscard]] Coefficients coefficients(double t) const;
+  [[nodiscard]] AxisPart axis_part(const Coefficients& c, std::size_t k) const;
 
   process::Sde sde_;
   Grid grid_;

@@ -13,6 +13,12 @@
 // Crank–Nicolson one, so with time-independent coefficients one sparse LU (Eigen::SparseLU)
 // serves the whole run; with time-dependent ones L is re-assembled and refactorised per step.
 // In 1-D (not periodic) the system is tridiagonal and solved by the Thomas algorithm.
+//
+// Douglas ADI (Douglas 1962; Hundsdorfer & Verwer 2003, §IV.3.1) for 2-D and 3-D grids: an
+// explicit step with the whole L, then one implicit correction per axis, (I − θ h L_k) Y_k =
+// Y_{k−1} − θ h L_k p_n, with θ = ½: second order, unconditionally stable for d ≤ 3, and
+// O(cells) per step because each correction is a set of tridiagonal solves along one axis.
+// Rannacher start-up applies as for Crank–Nicolson (half steps with θ = 1).
 // An absorbing boundary removes mass; the solution reports how much left the domain.
 //
 // Mass. The matrices' columns sum exactly to their targets (0 for L, 1 for I − cL where no mass
@@ -31,16 +37,21 @@
 
 namespace kolmo::pde {
 
-enum class TimeScheme { implicit_euler, crank_nicolson };
+enum class TimeScheme { implicit_euler, crank_nicolson, douglas_adi };
 
 [[nodiscard]] constexpr const char* to_string(TimeScheme scheme) {
-  return scheme == TimeScheme::implicit_euler ? "implicit_euler" : "crank_nicolson";
+  switch (scheme) {
+    case TimeScheme::implicit_euler: return "implicit_euler";
+    case TimeScheme::crank_nicolson: return "crank_nicolson";
+    case TimeScheme::douglas_adi: return "douglas_adi";
+  }
+  return "unknown";
 }
 
 struct ThetaMethod {
   TimeScheme scheme = TimeScheme::crank_nicolson;
   double dt = 0.0;                   ///< step size; must divide t1 − t0 into whole steps
-  std::size_t rannacher_steps = 2;   ///< Crank–Nicolson only: steps done as two implicit Euler halves
+  std::size_t rannacher_steps = 2;   ///< Crank–Nicolson and ADI: steps done as two damped (θ = 1) halves
   bool time_dependent = false;       ///< re-assemble L every step (drift or diffusion depend on t)
 };
 
@@ -50,7 +61,7 @@ struct FokkerPlanckStats {
   /// Largest relative rescaling applied after a solve to restore the discrete conservation
   /// law Σ (column sum)_j p_j that exact arithmetic keeps (solver round-off: ~1e-15).
   double largest_mass_correction = 0.0;
-  std::string linear_solver;  ///< "tridiagonal" (1-D, Thomas algorithm) or "sparse_lu"
+  std::string linear_solver;  ///< "tridiagonal" (1-D, Thomas), "sparse_lu" or "adi_lines"
   double wall_seconds = 0.0;
 };
 

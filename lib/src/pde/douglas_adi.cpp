@@ -1,0 +1,126 @@
+#include "douglas_adi.hpp"
+
+#include <cmath>
+
+#include "column_sums.hpp"
+
+namespace kolmo::pde::detail {
+
+DouglasStepper::DouglasStepper(const FokkerPlanck& equation, double implicit_coefficient, bool time_dependent)
+    : equation_(equation), coefficient_(implicit_coefficient), time_dependent_(time_dependent),
+      axes_(equation.grid().dimension()) {}
+
+void DouglasStepper::assemble(double t, std::vector<Eigen::SparseMatrix<double>>& into) {
+  into = equation_.axis_operators(t);
+}
+
+bool DouglasStepper::factorise(std::size_t k) {
+  const Grid& grid = equation_.grid();
+  AxisSystem& axis = axes_[k];
+  const Eigen::SparseMatrix<double>& l = next_[k];
+  Eigen::SparseMatrix<double> identity(l.rows(), l.cols());
+  identity.setIdentity();
+  axis.system = identity - coefficient_ * l;
+  axis.system_column_sums = (1.0 - coefficient_ * column_sums(l).array()).matrix();
+  set_column_sums(axis.system, axis.system_column_sums);
+  ++factorisations;
+
+  // Lines along axis k: cells base + j·stride, j = 0 … n − 1. Axis 0's lines are contiguous
+  // and long: one blocked Thomas solver each. Other axes: all lines together (strided_lines.hpp).
+  const std::size_t n = grid.axis(k).cells, stride = grid.stride(k);
+  axis.use_lines = grid.axis(k).boundary != Boundary::periodic;
+  axis.lines.clear();
+  if (axis.use_lines) {
+    std::vector<double> lower(grid.cells(), 0.0), diagonal(grid.cells(), 0.0), upper(grid.cells(), 0.0);
+    for (std::size_t c = 0; c < grid.cells(); ++c) {
+      const std::size_t j = grid.coordinate(c, k);
+      const auto i = static_cast<Eigen::Index>(c), s = static_cast<Eigen::Index>(stride);
+      diagonal[c] = axis.system.coeff(i, i);
+      if (j > 0) lower[c] = axis.system.coeff(i, i - s);
+      if (j + 1 < n) upper[c] = axis.system.coeff(i, i + s);
+    }
+    for (std::size_t base = 0; base < grid.cells() && axis.use_lines; base += stride * n) {
+      for (std::size_t first = base; first < base + stride && axis.use_lines; ++first) {
+        std::vector<double> lo(n), di(n), up(n);
+        for (std::size_t j = 0; j < n; ++j) {
+          lo[j] = lower[first + j * stride];
+          di[j] = diagonal[first + j * stride];
+          up[j] = upper[first + j * stride];
+        }
+        axis.use_lines = TridiagonalLu::diagonally_dominant(lo, di, up);
+        if (axis.use_lines && stride == 1) {
+          axis.lines.emplace_back();
+          if (!axis.lines.back().factorise(lo, di, up)) return false;
+        }
+      }
+    }
+    if (axis.use_lines && stride > 1 && !axis.strided.factorise(stride, n, lower, diagonal, upper)) return false;
+  }
+  if (!axis.use_lines) {
+    axis.lines.clear();
+    axis.lu.compute(axis.system);
+    return axis.lu.info() == Eigen::Success;
+  }
+  return true;
+}
+
+void DouglasStepper::solve_stage(std::size_t k, Eigen::VectorXd& y) {
+  const Grid& grid = equation_.grid();
+  AxisSystem& axis = axes_[k];
+  const double mass_before = y.sum();  // the right-hand side's own mass: what the exact solve keeps
+  const std::size_t n = grid.axis(k).cells, stride = grid.stride(k);
+  if (!axis.use_lines) {
+    y = axis.lu.solve(y);
+  } else if (stride > 1) {
+    axis.strided.solve({y.data(), static_cast<std::size_t>(y.size())});
+  } else {
+    for (std::size_t line = 0; line < axis.lines.size(); ++line) axis.lines[line].solve({y.data() + line * n, n});
+  }
+  const double mass_after = axis.system_column_sums.dot(y);
+  if (mass_after > 0.0 && mass_before > 0.0) {
+    largest_mass_correction = std::max(largest_mass_correction, std::abs(mass_after / mass_before - 1.0));
+    y *= mass_before / mass_after;
+  }
+}
+
+bool DouglasStepper::step(double t, double h, double theta, Eigen::VectorXd& p) {
+  // L_k at t (the explicit parts) and at t + h (the implicit ones); one assembly for all of a
+  // run when the coefficients do not depend on time.
+  if (!assembled_) {
+    assemble(t, now_);
+    next_ = now_;
+    now_time_ = next_time_ = t;
+    assembled_ = true;
+  }
+  if (time_dependent_) {
+    if (next_time_ == t) {
+      now_ = next_;
+    } else if (now_time_ != t) {
+      assemble(t, now_);
+    }
+    now_time_ = t;
+    assemble(t + h, next_);
+    next_time_ = t + h;
+    factorised_ = false;
+  }
+  if (!factorised_) {
+    for (std::size_t k = 0; k < axes_.size(); ++k) {
+      if (!factorise(k)) return false;
+    }
+    factorised_ = true;
+  }
+  std::vector<Eigen::VectorXd> explicit_parts;
+  Eigen::VectorXd y = p;
+  for (const auto& l : now_) {
+    explicit_parts.push_back(l * p);
+    y += h * explicit_parts.back();
+  }
+  for (std::size_t k = 0; k < axes_.size(); ++k) {
+    y -= theta * h * explicit_parts[k];
+    solve_stage(k, y);
+  }
+  p = y;
+  return true;
+}
+
+}  // namespace kolmo::pde::detail
