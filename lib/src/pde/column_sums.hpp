@@ -10,6 +10,7 @@
 // target − sum, exact too. What remains is the rounding of the solves, which changes from step
 // to step and does not accumulate systematically.
 
+#include <Eigen/Core>
 #include <Eigen/SparseCore>
 #include <algorithm>
 #include <cmath>
@@ -41,6 +42,16 @@ inline void set_column_sums(Eigen::SparseMatrix<double>& m, const Eigen::VectorX
     for (Eigen::SparseMatrix<double>::InnerIterator it(m, col); it; ++it) sums(col) += it.value();
   }
   return sums;
+}
+
+/// After a solve of a system whose exact solution keeps Σ_j (column sum)_j p_j = mass_before:
+/// rescales p so that it does again (mass_after is that sum for the computed p), and records
+/// the relative size of the correction — round-off unless the solve went wrong.
+inline void restore_mass(Eigen::VectorXd& p, double mass_before, double mass_after, double& largest_correction) {
+  if (mass_after > 0.0 && mass_before > 0.0) {
+    largest_correction = std::max(largest_correction, std::abs(mass_after / mass_before - 1.0));
+    p *= mass_before / mass_after;
+  }
 }
 
 }  // namespace kolmo::pde::detail

@@ -17,7 +17,7 @@ void DouglasStepper::assemble(double t, std::vector<Eigen::SparseMatrix<double>>
 bool DouglasStepper::factorise(std::size_t k) {
   const Grid& grid = equation_.grid();
   AxisSystem& axis = axes_[k];
-  const Eigen::SparseMatrix<double>& l = next_[k];
+  const Eigen::SparseMatrix<double>& l = (time_dependent_ ? next_ : now_)[k];  // L_k(t_{n+1})
   Eigen::SparseMatrix<double> identity(l.rows(), l.cols());
   identity.setIdentity();
   axis.system = identity - coefficient_ * l;
@@ -39,9 +39,9 @@ bool DouglasStepper::factorise(std::size_t k) {
       if (j > 0) lower[c] = axis.system.coeff(i, i - s);
       if (j + 1 < n) upper[c] = axis.system.coeff(i, i + s);
     }
+    std::vector<double> lo(n), di(n), up(n);  // one line at a time
     for (std::size_t base = 0; base < grid.cells() && axis.use_lines; base += stride * n) {
       for (std::size_t first = base; first < base + stride && axis.use_lines; ++first) {
-        std::vector<double> lo(n), di(n), up(n);
         for (std::size_t j = 0; j < n; ++j) {
           lo[j] = lower[first + j * stride];
           di[j] = diagonal[first + j * stride];
@@ -76,11 +76,7 @@ void DouglasStepper::solve_stage(std::size_t k, Eigen::VectorXd& y) {
   } else {
     for (std::size_t line = 0; line < axis.lines.size(); ++line) axis.lines[line].solve({y.data() + line * n, n});
   }
-  const double mass_after = axis.system_column_sums.dot(y);
-  if (mass_after > 0.0 && mass_before > 0.0) {
-    largest_mass_correction = std::max(largest_mass_correction, std::abs(mass_after / mass_before - 1.0));
-    y *= mass_before / mass_after;
-  }
+  restore_mass(y, mass_before, axis.system_column_sums.dot(y), largest_mass_correction);
 }
 
 bool DouglasStepper::step(double t, double h, double theta, Eigen::VectorXd& p) {
@@ -88,17 +84,18 @@ bool DouglasStepper::step(double t, double h, double theta, Eigen::VectorXd& p) 
   // run when the coefficients do not depend on time.
   if (!assembled_) {
     assemble(t, now_);
-    next_ = now_;
-    now_time_ = next_time_ = t;
+    now_time_ = t;
     assembled_ = true;
   }
   if (time_dependent_) {
-    if (next_time_ == t) {
-      now_ = next_;
-    } else if (now_time_ != t) {
-      assemble(t, now_);
+    if (now_time_ != t) {
+      if (next_time_ == t && !next_.empty()) {
+        now_ = std::move(next_);  // the previous step's end is this step's start
+      } else {
+        assemble(t, now_);
+      }
+      now_time_ = t;
     }
-    now_time_ = t;
     assemble(t + h, next_);
     next_time_ = t + h;
     factorised_ = false;

@@ -55,7 +55,7 @@ class DouglasStepper {
   const FokkerPlanck& equation_;
   double coefficient_;
   bool time_dependent_;
-  std::vector<Eigen::SparseMatrix<double>> now_, next_;  // L_k at the step's start and end
+  std::vector<Eigen::SparseMatrix<double>> now_, next_;  // L_k at the step's start and (time-dependent only) end
   double now_time_ = 0.0, next_time_ = 0.0;
   bool assembled_ = false;
   std::vector<AxisSystem> axes_;

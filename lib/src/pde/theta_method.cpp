@@ -98,20 +98,12 @@ class ThetaStepper {
       factorised_time_ = op.time;
       if (!factorised_) return false;
     }
-    double mass_after = 0.0;
     if (use_tridiagonal_) {
-      mass_after = tridiagonal_.solve({p.data(), static_cast<std::size_t>(p.size())},
-                                      {system_column_sums_.data(), static_cast<std::size_t>(p.size())});
+      tridiagonal_.solve({p.data(), static_cast<std::size_t>(p.size())});
     } else {
       p = lu_.solve(p);
-      mass_after = system_column_sums_.dot(p);
     }
-    // The solve conserves Σ_j (column sum)_j p_j exactly in exact arithmetic; restore what its
-    // round-off changed, and keep the size of the correction as evidence that it was round-off.
-    if (mass_after > 0.0 && mass_before > 0.0) {
-      largest_mass_correction = std::max(largest_mass_correction, std::abs(mass_after / mass_before - 1.0));
-      p *= mass_before / mass_after;
-    }
+    detail::restore_mass(p, mass_before, system_column_sums_.dot(p), largest_mass_correction);
     return true;
   }
 

@@ -6,7 +6,6 @@
 // 1); callers check dominance and fall back to a pivoting sparse LU otherwise. Eigen has no
 // banded solver, and its general sparse LU costs ~10× more per solve on a tridiagonal matrix.
 
-#include <Eigen/Core>
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -36,15 +35,6 @@ class TridiagonalLu {
     }
     plan_blocks(n);
     return true;
-  }
-
-  /// Overwrites x with A⁻¹ x and returns Σ_j weights_j x_j (the mass bookkeeping of the
-  /// θ-method).
-  double solve(std::span<double> x, std::span<const double> weights) const {
-    solve(x);
-    // A separate, vectorised reduction (Eigen reassociates it; a fused loop could not).
-    const auto n = static_cast<Eigen::Index>(x.size());
-    return Eigen::Map<const Eigen::VectorXd>(weights.data(), n).dot(Eigen::Map<const Eigen::VectorXd>(x.data(), n));
   }
 
   /// Overwrites x with A⁻¹ x: y = L⁻¹ x (y_i = x_i − m_i y_{i−1}), then x = U⁻¹ y
