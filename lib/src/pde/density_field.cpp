@@ -1,5 +1,6 @@
 #include "kolmo/pde/density_field.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -78,6 +79,64 @@ double DensityField::l1_distance(const DensityFunction& q) const {
   require(exact.size() == values_.size(), "kolmo::pde::DensityField::l1_distance", "q(x).size()", exact.size(),
           "one value per cell, " + describe_value(values_.size()));
   return (values_.array() - exact).abs().sum() * grid_.cell_measure();
+}
+
+DensityField DensityField::marginal(const std::vector<std::size_t>& axes) const {
+  constexpr const char* where = "kolmo::pde::DensityField::marginal";
+  const std::size_t d = grid_.dimension();
+  require(!axes.empty() && axes.size() < d, where, "axes.size()", axes.size(),
+          "between 1 and " + describe_value(d - 1) + " (a proper subset of the grid's axes)");
+  for (std::size_t j = 0; j < axes.size(); ++j) {
+    require(axes[j] < d && (j == 0 || axes[j] > axes[j - 1]), where, "axes[" + std::to_string(j) + "]", axes[j],
+            "an axis below " + describe_value(d) + ", listed in increasing order");
+  }
+  std::vector<Axis> kept;
+  double dropped_measure = 1.0;
+  for (std::size_t k = 0, j = 0; k < d; ++k) {
+    if (j < axes.size() && axes[j] == k) {
+      kept.push_back(grid_.axis(k));
+      ++j;
+    } else {
+      dropped_measure *= grid_.width(k);
+    }
+  }
+  Grid marginal_grid(std::move(kept));
+  Eigen::VectorXd values = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(marginal_grid.cells()));
+  for (std::size_t cell = 0; cell < grid_.cells(); ++cell) {
+    std::size_t target = 0;
+    for (std::size_t j = 0; j < axes.size(); ++j) target += grid_.coordinate(cell, axes[j]) * marginal_grid.stride(j);
+    values[static_cast<Eigen::Index>(target)] += values_[static_cast<Eigen::Index>(cell)];
+  }
+  return {std::move(marginal_grid), values * dropped_measure, time_, Unchecked{}};
+}
+
+Eigen::ArrayXd DensityField::cdf(const Eigen::ArrayXd& x) const {
+  constexpr const char* where = "kolmo::pde::DensityField::cdf";
+  require(grid_.dimension() == 1, where, "grid.dimension()", grid_.dimension(), "1 (a CDF is one-dimensional)");
+  // Schemes without a positivity guarantee leave round-off below zero (−1e-21 after Crank–
+  // Nicolson): read as 0, so F never decreases. A real undershoot is refused, not hidden.
+  const double peak = values_.maxCoeff();
+  require(minimum() >= -1e-10 * peak, where, "minimum()", minimum(),
+          "no cell below −1e-10 × the peak " + describe_value(peak) + " (a CDF must not decrease)");
+  for (Eigen::Index i = 0; i < x.size(); ++i) {
+    if (std::isnan(x[i])) throw_bad_argument(where, "x[" + std::to_string(i) + "]", "nan", "a number");
+  }
+  const std::size_t n = grid_.cells();
+  Eigen::ArrayXd cumulative(static_cast<Eigen::Index>(n + 1));
+  cumulative[0] = 0.0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto c = static_cast<Eigen::Index>(i);
+    cumulative[c + 1] = cumulative[c] + std::max(values_[c], 0.0);
+  }
+  cumulative /= cumulative[static_cast<Eigen::Index>(n)];
+  const Axis& axis = grid_.axis(0);
+  return x.unaryExpr([&](double point) {
+    const double position = std::clamp((point - axis.lower) / grid_.width(0), 0.0, static_cast<double>(n));
+    const std::size_t i = std::min(static_cast<std::size_t>(position), n - 1);
+    const double inside = position - static_cast<double>(i);
+    const auto c = static_cast<Eigen::Index>(i);
+    return (1 - inside) * cumulative[c] + inside * cumulative[c + 1];
+  });
 }
 
 }  // namespace kolmo::pde

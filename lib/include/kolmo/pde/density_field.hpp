@@ -4,7 +4,9 @@
 // condition and return one at the requested times.
 
 #include <Eigen/Core>
+#include <cstddef>
 #include <functional>
+#include <vector>
 
 #include "kolmo/pde/grid.hpp"
 #include "kolmo/process/sde.hpp"
@@ -44,6 +46,16 @@ class DensityField {
   [[nodiscard]] Eigen::MatrixXd covariance() const;
   /// Σ |p_i − q(x_i)| |cell|: the L1 distance to a density q sampled at the cell centres.
   [[nodiscard]] double l1_distance(const DensityFunction& q) const;
+
+  /// The marginal on the listed axes (strictly increasing, a proper non-empty subset of
+  /// 0..d−1): cell averages summed over the other axes times their widths, on the grid of the
+  /// kept axes. Mass is preserved exactly (up to summation round-off).
+  [[nodiscard]] DensityField marginal(const std::vector<std::size_t>& axes) const;
+  /// 1-D only: the distribution function of the normalised density at each x, reading every
+  /// cell average as uniform on its cell (so F is piecewise linear, continuous and exact for
+  /// the finite-volume density): 0 below the domain, 1 above it. Cells below zero by
+  /// round-off count as 0; throws on d > 1, a NaN x, or a cell below −1e-10 × the peak.
+  [[nodiscard]] Eigen::ArrayXd cdf(const Eigen::ArrayXd& x) const;
 
  private:
   struct Unchecked {};

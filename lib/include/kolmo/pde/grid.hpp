@@ -35,6 +35,8 @@ struct Axis {
   double upper = 1.0;
   std::size_t cells = 0;
   Boundary boundary = Boundary::zero_flux;
+
+  friend bool operator==(const Axis&, const Axis&) = default;
 };
 
 class Grid {
@@ -68,6 +70,9 @@ class Grid {
   /// The same batch with the centre of axis k moved half a cell up: the faces between cell i
   /// and i + 1 along k (the last one is the upper boundary face).
   [[nodiscard]] Eigen::ArrayXXd upper_faces(std::size_t k) const;
+
+  /// Same axes (bounds, cells and boundaries), exactly.
+  friend bool operator==(const Grid& a, const Grid& b) { return a.axes_ == b.axes_; }
 
  private:
   std::vector<Axis> axes_;
