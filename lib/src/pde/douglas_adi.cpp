@@ -10,8 +10,19 @@ DouglasStepper::DouglasStepper(const FokkerPlanck& equation, double implicit_coe
     : equation_(equation), coefficient_(implicit_coefficient), time_dependent_(time_dependent),
       axes_(equation.grid().dimension()) {}
 
-void DouglasStepper::assemble(double t, std::vector<Eigen::SparseMatrix<double>>& into) {
+void DouglasStepper::assemble(double t, std::vector<Eigen::SparseMatrix<double>>& into,
+                              Eigen::SparseMatrix<double>& mixed) {
   into = equation_.axis_operators(t);
+  mixed = equation_.mixed_operator(t);
+  mixed_ = mixed_ || mixed.nonZeros() > 0;
+}
+
+void DouglasStepper::sweep(double h, double theta, const std::vector<Eigen::VectorXd>& explicit_parts,
+                           Eigen::VectorXd& y) {
+  for (std::size_t k = 0; k < axes_.size(); ++k) {
+    y -= theta * h * explicit_parts[k];
+    solve_stage(k, y);
+  }
 }
 
 bool DouglasStepper::factorise(std::size_t k) {
@@ -83,7 +94,7 @@ bool DouglasStepper::step(double t, double h, double theta, Eigen::VectorXd& p) 
   // L_k at t (the explicit parts) and at t + h (the implicit ones); one assembly for all of a
   // run when the coefficients do not depend on time.
   if (!assembled_) {
-    assemble(t, now_);
+    assemble(t, now_, mixed_now_);
     now_time_ = t;
     assembled_ = true;
   }
@@ -91,12 +102,13 @@ bool DouglasStepper::step(double t, double h, double theta, Eigen::VectorXd& p) 
     if (now_time_ != t) {
       if (next_time_ == t && !next_.empty()) {
         now_ = std::move(next_);  // the previous step's end is this step's start
+        mixed_now_ = std::move(mixed_next_);
       } else {
-        assemble(t, now_);
+        assemble(t, now_, mixed_now_);
       }
       now_time_ = t;
     }
-    assemble(t + h, next_);
+    assemble(t + h, next_, mixed_next_);
     next_time_ = t + h;
     factorised_ = false;
   }
@@ -107,16 +119,24 @@ bool DouglasStepper::step(double t, double h, double theta, Eigen::VectorXd& p) 
     factorised_ = true;
   }
   std::vector<Eigen::VectorXd> explicit_parts;
-  Eigen::VectorXd y = p;
+  Eigen::VectorXd y0 = p;
   for (const auto& l : now_) {
     explicit_parts.push_back(l * p);
-    y += h * explicit_parts.back();
+    y0 += h * explicit_parts.back();
   }
-  for (std::size_t k = 0; k < axes_.size(); ++k) {
-    y -= theta * h * explicit_parts[k];
-    solve_stage(k, y);
+  Eigen::VectorXd mixed_start;
+  if (mixed_) {
+    mixed_start = mixed_now_ * p;
+    y0 += h * mixed_start;
   }
-  p = y;
+  Eigen::VectorXd y = y0;
+  sweep(h, theta, explicit_parts, y);
+  if (mixed_) {  // the Craig–Sneyd correction
+    const Eigen::SparseMatrix<double>& mixed_end = time_dependent_ ? mixed_next_ : mixed_now_;
+    y = y0 + 0.5 * h * (mixed_end * y - mixed_start);
+    sweep(h, theta, explicit_parts, y);
+  }
+  p = std::move(y);
   return true;
 }
 

@@ -7,7 +7,15 @@
 //   (I − θ h L_k(t_{n+1})) Y_k = Y_{k−1} − θ h L_k(t_n) p_n,   k = 1 … d,
 //   p_{n+1} = Y_d.
 //
-// With θ = ½ it is second order (no mixed derivatives) and unconditionally stable for d ≤ 3;
+// With θ = ½ it is second order (no mixed derivatives) and unconditionally stable for d ≤ 3.
+// A mixed-derivative part L_0 (2-D, FokkerPlanck::mixed_operator) is explicit in Y_0, and the
+// Craig–Sneyd correction restores second order (Craig & Sneyd 1988; in 't Hout & Welfert 2009,
+// Appl. Numer. Math. 59, eq. (1.4), σ = ½; unconditionally stable in 2-D for θ ≥ ½):
+//
+//   Ỹ_0 = Y_0 + ½ h (L_0(t_{n+1}) Y_d − L_0(t_n) p_n),
+//   (I − θ h L_k(t_{n+1})) Ỹ_k = Ỹ_{k−1} − θ h L_k(t_n) p_n,   p_{n+1} = Ỹ_d.
+//
+// Without mixed terms Y_d is the step;
 // each stage solves independent tridiagonal systems along the lines of one axis, so a step
 // costs O(cells). Lines of a non-periodic axis use the Thomas algorithm when diagonally
 // dominant (always with exponential fitting) — blocked per line along axis 0, across all lines
@@ -48,7 +56,9 @@ class DouglasStepper {
     bool use_lines = false;
   };
 
-  void assemble(double t, std::vector<Eigen::SparseMatrix<double>>& into);
+  void assemble(double t, std::vector<Eigen::SparseMatrix<double>>& into, Eigen::SparseMatrix<double>& mixed);
+  /// Y_0 − θ h Σ L_k p_n through the d implicit stages (the Douglas sweep).
+  void sweep(double h, double theta, const std::vector<Eigen::VectorXd>& explicit_parts, Eigen::VectorXd& y);
   bool factorise(std::size_t k);
   void solve_stage(std::size_t k, Eigen::VectorXd& y);
 
@@ -56,6 +66,8 @@ class DouglasStepper {
   double coefficient_;
   bool time_dependent_;
   std::vector<Eigen::SparseMatrix<double>> now_, next_;  // L_k at the step's start and (time-dependent only) end
+  Eigen::SparseMatrix<double> mixed_now_, mixed_next_;    // L_0 likewise (empty without mixed terms)
+  bool mixed_ = false;
   double now_time_ = 0.0, next_time_ = 0.0;
   bool assembled_ = false;
   std::vector<AxisSystem> axes_;

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "column_sums.hpp"
@@ -34,20 +35,41 @@ Eigen::ArrayXXd ito_drift(const process::Sde& sde, double t, const Eigen::ArrayX
   return f;
 }
 
-/// Diagonal of D = ½ g gᵀ on a batch (rows × d); throws where D has an off-diagonal entry, or a
-/// diagonal one that is not positive and finite.
-Eigen::ArrayXXd diffusion_diagonal(const process::Sde& sde, double t, const Eigen::ArrayXXd& x) {
+/// D = ½ g gᵀ on a batch: its diagonal (rows × d) and, in 2-D, D_01 (rows; empty otherwise).
+struct DiffusionTensor {
+  Eigen::ArrayXXd diagonal;
+  Eigen::ArrayXd off_diagonal;
+};
+
+/// Throws where D has a diagonal entry that is not positive and finite, or (d = 3) an
+/// off-diagonal one: mixed derivatives are discretised in 2-D only.
+DiffusionTensor diffusion_tensor(const process::Sde& sde, double t, const Eigen::ArrayXXd& x) {
   const auto d = static_cast<Eigen::Index>(sde.dimension());
   const Eigen::Index rows = x.rows();
-  Eigen::ArrayXXd diagonal(rows, d);
-  double largest_off_diagonal = 0.0;
+  DiffusionTensor tensor{Eigen::ArrayXXd(rows, d), Eigen::ArrayXd::Zero(d == 2 ? rows : 0)};
+  Eigen::ArrayXXd& diagonal = tensor.diagonal;
+  double largest_off_diagonal = 0.0;  // d = 3 only
   Eigen::Index off_row = 0;
+  const auto record_off_diagonal = [&](const Eigen::ArrayXd& off) {
+    if (d == 2) {
+      tensor.off_diagonal = off;
+      return;
+    }
+    Eigen::Index r = 0;
+    const double worst = off.abs().maxCoeff(&r);
+    if (worst > largest_off_diagonal) {
+      largest_off_diagonal = worst;
+      off_row = r;
+    }
+  };
   switch (sde.noise()) {
     case process::NoiseKind::additive: {
       const Eigen::MatrixXd g = sde.diffusion_matrix(t);
       const Eigen::MatrixXd full = 0.5 * g * g.transpose();
       diagonal = full.diagonal().transpose().replicate(rows, 1).array();
-      largest_off_diagonal = (full - Eigen::MatrixXd(full.diagonal().asDiagonal())).cwiseAbs().maxCoeff();
+      for (Eigen::Index i = 0; i < d; ++i) {
+        for (Eigen::Index l = i + 1; l < d; ++l) record_off_diagonal(Eigen::ArrayXd::Constant(rows, full(i, l)));
+      }
       break;
     }
     case process::NoiseKind::diagonal:
@@ -62,12 +84,7 @@ Eigen::ArrayXXd diffusion_diagonal(const process::Sde& sde, double t, const Eige
         for (Eigen::Index l = i + 1; l < d; ++l) {
           Eigen::ArrayXd off = Eigen::ArrayXd::Zero(rows);
           for (Eigen::Index j = 0; j < m; ++j) off += 0.5 * g.col(i + d * j) * g.col(l + d * j);
-          Eigen::Index r = 0;
-          const double worst = off.abs().maxCoeff(&r);
-          if (worst > largest_off_diagonal) {
-            largest_off_diagonal = worst;
-            off_row = r;
-          }
+          record_off_diagonal(off);
         }
       }
       break;
@@ -76,7 +93,7 @@ Eigen::ArrayXXd diffusion_diagonal(const process::Sde& sde, double t, const Eige
   const double scale = diagonal.abs().maxCoeff();
   require(largest_off_diagonal <= 1e-12 * scale, class_name, "sde diffusion",
           "D = g gᵀ/2 with an off-diagonal entry " + describe_value(largest_off_diagonal) + " at x = " + point_name(x, off_row),
-          "a diagonal D (the mixed-derivative operator is not implemented yet)");
+          "a diagonal D in 3-D (mixed derivatives are discretised in 2-D only)");
   for (Eigen::Index row = 0; row < rows; ++row) {
     for (Eigen::Index k = 0; k < d; ++k) {
       if (!(std::isfinite(diagonal(row, k)) && diagonal(row, k) > 0.0)) {  // per cell: message only on failure
@@ -87,7 +104,8 @@ Eigen::ArrayXXd diffusion_diagonal(const process::Sde& sde, double t, const Eige
       }
     }
   }
-  return diagonal;
+  require(tensor.off_diagonal.allFinite(), class_name, "sde diffusion", "a non-finite D_01", "a finite diffusion matrix");
+  return tensor;
 }
 
 }  // namespace
@@ -104,6 +122,7 @@ struct FokkerPlanck::Coefficients {
   std::vector<Eigen::ArrayXXd> lower_drift;  // per axis: f at the lower faces (absorbing axes only)
   std::vector<Eigen::ArrayXXd> lower_diffusion;
   Eigen::ArrayXd potential;                  // Φ at the centres, if declared
+  Eigen::ArrayXd mixed;                      // D_01 at the centres (2-D, where not all zero)
 };
 
 FokkerPlanck::FokkerPlanck(process::Sde sde, Grid grid, FluxScheme flux)
@@ -125,15 +144,17 @@ FokkerPlanck& FokkerPlanck::with_drift_potential(ScalarField potential) {
 FokkerPlanck::Coefficients FokkerPlanck::coefficients(double t) const {
   Coefficients c;
   const Eigen::ArrayXXd centers = grid_.centers();
-  c.diffusion = diffusion_diagonal(sde_, t, centers);
+  DiffusionTensor at_centers = diffusion_tensor(sde_, t, centers);
+  c.diffusion = std::move(at_centers.diagonal);
+  if (at_centers.off_diagonal.size() > 0 && (at_centers.off_diagonal != 0.0).any()) c.mixed = std::move(at_centers.off_diagonal);
   for (std::size_t k = 0; k < grid_.dimension(); ++k) {
     const Eigen::ArrayXXd upper = shifted_centers(grid_, k, 0.5);
     c.face_drift.push_back(ito_drift(sde_, t, upper));
-    c.face_diffusion.push_back(diffusion_diagonal(sde_, t, upper));
+    c.face_diffusion.push_back(diffusion_tensor(sde_, t, upper).diagonal);
     if (grid_.axis(k).boundary == Boundary::absorbing) {
       const Eigen::ArrayXXd lower = shifted_centers(grid_, k, -0.5);
       c.lower_drift.push_back(ito_drift(sde_, t, lower));
-      c.lower_diffusion.push_back(diffusion_diagonal(sde_, t, lower));
+      c.lower_diffusion.push_back(diffusion_tensor(sde_, t, lower).diagonal);
     } else {
       c.lower_drift.emplace_back();
       c.lower_diffusion.emplace_back();
@@ -209,6 +230,60 @@ FokkerPlanck::AxisPart FokkerPlanck::axis_part(const Coefficients& c, std::size_
   return part;
 }
 
+Eigen::SparseMatrix<double> FokkerPlanck::mixed_part(const Coefficients& c) const {
+  const auto n = static_cast<Eigen::Index>(grid_.cells());
+  Eigen::SparseMatrix<double> matrix(n, n);
+  if (c.mixed.size() == 0) return matrix;
+  std::vector<Eigen::Triplet<double>> entries;
+  entries.reserve(16 * grid_.cells());
+  for (std::size_t k = 0; k < 2; ++k) {
+    const std::size_t m = 1 - k;  // the tangential axis of the faces normal to k
+    const Axis& axis = grid_.axis(k);
+    const double h = grid_.width(k);
+    for (std::size_t cell = 0; cell < grid_.cells(); ++cell) {
+      const std::size_t i = grid_.coordinate(cell, k);
+      const bool last = i + 1 == axis.cells;
+      if (last && axis.boundary != Boundary::periodic) continue;  // no flux, or p = 0 along the face
+      const std::size_t to = last ? cell - i * grid_.stride(k) : cell + grid_.stride(k);
+      // J = −∂_m q on the face, q = D_01 p: the mean of the two cells' tangential differences.
+      for (const std::size_t side : {cell, to}) {
+        for (const auto& [tap, weight] : tangential_difference(side, m)) {
+          const double rate = -0.5 * weight * c.mixed[static_cast<Eigen::Index>(tap)] / h;  // J's weight on p_tap, / h
+          entries.emplace_back(static_cast<Eigen::Index>(cell), static_cast<Eigen::Index>(tap), -rate);
+          entries.emplace_back(static_cast<Eigen::Index>(to), static_cast<Eigen::Index>(tap), rate);
+        }
+      }
+    }
+  }
+  for (Eigen::Index cell = 0; cell < n; ++cell) entries.emplace_back(cell, cell, 0.0);
+  matrix.setFromTriplets(entries.begin(), entries.end());
+  detail::set_column_sums(matrix, Eigen::VectorXd::Zero(n));  // every flux moves mass between two cells
+  return matrix;
+}
+
+std::vector<std::pair<std::size_t, double>> FokkerPlanck::tangential_difference(std::size_t cell, std::size_t m) const {
+  // ∂_m at a cell centre: centred inside; at a non-periodic edge one-sided over the edge cell
+  // (zero flux: the wall value of q is unknown), or centred with the odd ghost −q (absorbing:
+  // p = 0 on the wall).
+  const Axis& axis = grid_.axis(m);
+  const double h = grid_.width(m);
+  const std::size_t j = grid_.coordinate(cell, m), stride = grid_.stride(m), n = axis.cells;
+  const std::size_t below = j > 0 ? cell - stride : cell + (n - 1) * stride;
+  const std::size_t above = j + 1 < n ? cell + stride : cell - (n - 1) * stride;
+  if (axis.boundary == Boundary::periodic || (j > 0 && j + 1 < n)) return {{above, 0.5 / h}, {below, -0.5 / h}};
+  const bool lower_edge = j == 0;
+  if (axis.boundary == Boundary::absorbing) {
+    return lower_edge ? std::vector<std::pair<std::size_t, double>>{{above, 0.5 / h}, {cell, 0.5 / h}}
+                      : std::vector<std::pair<std::size_t, double>>{{cell, -0.5 / h}, {below, -0.5 / h}};
+  }
+  return lower_edge ? std::vector<std::pair<std::size_t, double>>{{above, 1.0 / h}, {cell, -1.0 / h}}
+                    : std::vector<std::pair<std::size_t, double>>{{cell, 1.0 / h}, {below, -1.0 / h}};
+}
+
+Eigen::SparseMatrix<double> FokkerPlanck::mixed_operator(double t) const { return mixed_part(coefficients(t)); }
+
+bool FokkerPlanck::has_mixed_derivatives(double t) const { return coefficients(t).mixed.size() > 0; }
+
 Eigen::SparseMatrix<double> FokkerPlanck::operator()(double t) const {
   const Coefficients c = coefficients(t);
   AxisPart sum = axis_part(c, 0);
@@ -217,6 +292,7 @@ Eigen::SparseMatrix<double> FokkerPlanck::operator()(double t) const {
     sum.matrix += part.matrix;
     sum.loss += part.loss;
   }
+  if (c.mixed.size() > 0) sum.matrix += mixed_part(c);
   detail::set_column_sums(sum.matrix, -sum.loss);
   return sum.matrix;
 }

@@ -82,14 +82,46 @@ TEST(FokkerPlanck, DriftPotentialMakesTheSampledGibbsDensityExactlyStationary) {
   EXPECT_GT(plain.cwiseAbs().maxCoeff(), 1e3 * residual.cwiseAbs().maxCoeff());
 }
 
+// Correlated noise in 2-D: g = [[1, 0], [0.6, 0.8]] gives D = ½ [[1, 0.6], [0.6, 1]].
+process::Sde correlated_ou() {
+  return process::Sde::additive(
+      "correlated OU", 2, 2, [](double, const process::StateView& x) -> Eigen::ArrayXXd { return -x; },
+      [](double) -> Eigen::MatrixXd { return (Eigen::MatrixXd(2, 2) << 1.0, 0.0, 0.6, 0.8).finished(); });
+}
+
+TEST(FokkerPlanck, MixedDerivativePartConservesMassAndCompletesTheOperator) {
+  for (Boundary boundary : {Boundary::zero_flux, Boundary::periodic, Boundary::absorbing}) {
+    const Grid plane({{-3, 3, 12}, {-2, 2.5, 9, boundary}});
+    const FokkerPlanck fp(correlated_ou(), plane);
+    ASSERT_TRUE(fp.has_mixed_derivatives(0.0));
+    const Eigen::SparseMatrix<double> mixed = fp.mixed_operator(0.0);
+    const Eigen::VectorXd sums = Eigen::RowVectorXd::Ones(mixed.rows()) * mixed;
+    EXPECT_EQ(sums.cwiseAbs().maxCoeff(), 0.0) << to_string(boundary);
+    Eigen::SparseMatrix<double> sum = mixed;
+    for (const auto& part : fp.axis_operators(0.0)) sum += part;
+    EXPECT_LT(Eigen::MatrixXd(sum - fp(0.0)).cwiseAbs().maxCoeff(), 1e-12) << to_string(boundary);
+  }
+  // On an interior cell the stencil is the 9-point one: corners ±D_01/(2 h_0 h_1) from the two
+  // faces (½ · ½ · 2 = ½ of 1/(h_0 h_1) each, times D_01 = 0.3), signs by quadrant.
+  const Grid plane({{0, 10, 10}, {0, 10, 10}});
+  const Eigen::MatrixXd mixed(FokkerPlanck(correlated_ou(), plane).mixed_operator(0.0));
+  const Eigen::Index centre = 5 + 10 * 5;
+  EXPECT_NEAR(mixed(centre, centre + 1 + 10), 0.3 / 2, 1e-15);
+  EXPECT_NEAR(mixed(centre, centre - 1 - 10), 0.3 / 2, 1e-15);
+  EXPECT_NEAR(mixed(centre, centre + 1 - 10), -0.3 / 2, 1e-15);
+  EXPECT_NEAR(mixed(centre, centre + 1), 0.0, 1e-15);
+  EXPECT_FALSE(FokkerPlanck(rotating_sde(), plane).has_mixed_derivatives(0.0));
+}
+
 TEST(FokkerPlanck, RejectsWhatItCannotDiscretise) {
   const Grid line({{-1, 1, 10}});
   KOLMO_EXPECT_THROW_NAMING(FokkerPlanck(rotating_sde(), line), "sde.dimension()");
+  // Mixed derivatives are discretised in 2-D only.
   const process::Sde correlated = process::Sde::additive(
-      "correlated", 2, 2, [](double, const process::StateView& x) -> Eigen::ArrayXXd { return -x; },
-      [](double) -> Eigen::MatrixXd { return (Eigen::MatrixXd(2, 2) << 1.0, 0.5, 0.0, 1.0).finished(); });
-  const Grid plane({{-1, 1, 10}, {-1, 1, 10}});
-  KOLMO_EXPECT_THROW_NAMING((void)FokkerPlanck(correlated, plane)(0.0), "sde diffusion");
+      "correlated", 3, 3, [](double, const process::StateView& x) -> Eigen::ArrayXXd { return -x; },
+      [](double) -> Eigen::MatrixXd { return (Eigen::MatrixXd(3, 3) << 1.0, 0.5, 0, 0, 1.0, 0, 0, 0, 1).finished(); });
+  const Grid cube({{-1, 1, 5}, {-1, 1, 5}, {-1, 1, 5}});
+  KOLMO_EXPECT_THROW_NAMING((void)FokkerPlanck(correlated, cube)(0.0), "sde diffusion");
   const process::Sde degenerate = process::Sde::diagonal(
       "degenerate", 1, [](double, const process::StateView& x) -> Eigen::ArrayXXd { return -x; },
       [](double, const process::StateView& x) -> Eigen::ArrayXXd { return 0.0 * x; });

@@ -2,12 +2,12 @@
 // The Fokker–Planck (Kolmogorov forward) operator of an SDE on a grid, by cell-centred finite
 // volumes:
 //
-//   ∂p/∂t = L p = −Σ_k ∂_k J_k,   J_k = f_k p − ∂_k (D_kk p),   D = ½ g gᵀ,
+//   ∂p/∂t = L p = −Σ_k ∂_k J_k,   J_k = f_k p − Σ_m ∂_m (D_km p),   D = ½ g gᵀ,
 //
 // for the same process::Sde that drives the Monte Carlo engine (one problem, both corners of
-// the cross-check). Diagonal D only, in 1 to 3 dimensions: a diffusion with off-diagonal D is
-// refused with an error (the 2-D mixed-derivative operator is future work). Stratonovich SDEs are
-// turned into their Itô drift f + ½ g ∂g/∂x (diagonal noise with its derivative) first.
+// the cross-check). Diagonal D in 1 to 3 dimensions, full D in 2-D; an off-diagonal D in 3-D is
+// refused with an error. Stratonovich SDEs are turned into their Itô drift f + ½ g ∂g/∂x
+// (diagonal noise with its derivative) first.
 //
 // Fluxes through the face between neighbouring cells c, c⁺ (distance h along axis k), with
 // q = D p at the cell centres:
@@ -21,6 +21,16 @@
 // and zero-flux boundaries conserve mass to round-off. An absorbing boundary sets p = 0 on the
 // boundary face (half a cell from the last centre): the same flux formula with distance h/2.
 //
+// Mixed derivatives (2-D). The part −∂_m(D_km p), m ≠ k, of the flux through a face normal to
+// k is the mean of the centred differences of q = D_01 p along m at the face's two cells (the
+// standard 9-point stencil; at a zero-flux edge one-sided over the edge cell, at an absorbing
+// one centred with the odd ghost −q). It is conservative and second order, and it is kept apart
+// (mixed_operator) because ADI treats it explicitly. Positivity caveat: the stencil has
+// off-diagonal entries of both signs (±D_01/(4 h_0 h_1) at the corners), so L is no longer an
+// M-matrix and no step size guarantees p ≥ 0: near steep data implicit Euler undershoots by a
+// small fraction of the peak (measured in pde/correlated-ou-2d-craig-sneyd-time-order-2 with
+// correlation 0.6: −1.7e-3 × max p one step after one-cell data, −1.6e-5 × max p at t = 0.5).
+//
 // Gradient drifts. If f_k = D_kk ∂_k Φ for a known Φ (overdamped Langevin: Φ = −U/D),
 // with_drift_potential(Φ) sets a h = Φ(x_{c⁺}) − Φ(x_c) on interior faces. Then the zero-flux
 // discrete equilibrium is q ∝ e^Φ exactly, i.e. p ∝ e^Φ / D — for constant D the Gibbs density
@@ -28,6 +38,7 @@
 
 #include <Eigen/SparseCore>
 #include <functional>
+#include <utility>
 #include <vector>
 
 #include "kolmo/pde/grid.hpp"
@@ -50,8 +61,8 @@ using ScalarField = std::function<Eigen::ArrayXd(const process::StateView& x)>;
 class FokkerPlanck {
  public:
   /// Throws kolmo::Error when the SDE's dimension differs from the grid's, or (at the first
-  /// operator()) when D is not diagonal, not positive, or not finite on the grid — naming
-  /// where.
+  /// operator()) when a D_kk is not positive or not finite on the grid, or D is not diagonal
+  /// in 3-D — naming where.
   FokkerPlanck(process::Sde sde, Grid grid, FluxScheme flux = FluxScheme::exponential_fitting);
 
   /// Declares f_k = D_kk ∂_k Φ (see the header comment). Φ is the caller's promise; it is not
@@ -67,6 +78,11 @@ class FokkerPlanck {
   /// L split by axis, L = Σ_k L_k, L_k holding the fluxes through the faces normal to axis k
   /// (what ADI treats implicitly one axis at a time). Each conserves mass on its own.
   [[nodiscard]] std::vector<Eigen::SparseMatrix<double>> axis_operators(double t) const;
+  /// The mixed-derivative part L_0 (2-D with D_01 ≠ 0; otherwise an empty matrix), so that
+  /// L = L_0 + Σ_k L_k. Conserves mass on its own.
+  [[nodiscard]] Eigen::SparseMatrix<double> mixed_operator(double t) const;
+  /// Whether D_01 is non-zero somewhere on the grid at time t.
+  [[nodiscard]] bool has_mixed_derivatives(double t) const;
 
  private:
   struct Coefficients;
@@ -76,6 +92,9 @@ class FokkerPlanck {
   };
   [[nodiscard]] Coefficients coefficients(double t) const;
   [[nodiscard]] AxisPart axis_part(const Coefficients& c, std::size_t k) const;
+  [[nodiscard]] Eigen::SparseMatrix<double> mixed_part(const Coefficients& c) const;
+  /// (cell, weight) pairs of ∂_m at a cell centre.
+  [[nodiscard]] std::vector<std::pair<std::size_t, double>> tangential_difference(std::size_t cell, std::size_t m) const;
 
   process::Sde sde_;
   Grid grid_;

@@ -18,6 +18,8 @@
 // explicit step with the whole L, then one implicit correction per axis, (I − θ h L_k) Y_k =
 // Y_{k−1} − θ h L_k p_n, with θ = ½: second order, unconditionally stable for d ≤ 3, and
 // O(cells) per step because each correction is a set of tridiagonal solves along one axis.
+// With mixed derivatives (full D in 2-D) their part is explicit and a Craig–Sneyd correction
+// sweep follows (Craig & Sneyd 1988), which keeps second order.
 // Rannacher start-up applies as for Crank–Nicolson (half steps with θ = 1).
 // An absorbing boundary removes mass; the solution reports how much left the domain.
 //
