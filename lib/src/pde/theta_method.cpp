@@ -9,6 +9,7 @@
 
 #include "column_sums.hpp"
 #include "douglas_adi.hpp"
+#include "same_grid.hpp"
 #include "tridiagonal_lu.hpp"
 #include "kolmo/core/validate.hpp"
 
@@ -17,15 +18,6 @@ namespace {
 
 constexpr const char* solve_name = "kolmo::pde::solve";
 using SparseMatrix = Eigen::SparseMatrix<double>;
-
-bool same_grid(const Grid& a, const Grid& b) {
-  if (a.dimension() != b.dimension()) return false;
-  for (std::size_t k = 0; k < a.dimension(); ++k) {
-    const Axis &x = a.axis(k), &y = b.axis(k);
-    if (x.lower != y.lower || x.upper != y.upper || x.cells != y.cells || x.boundary != y.boundary) return false;
-  }
-  return true;
-}
 
 std::uint64_t step_count(double t0, double t1, double dt) {
   require(std::isfinite(t1) && t1 > t0, solve_name, "t1", t1, "finite and after the initial time " + describe_value(t0));
@@ -155,7 +147,7 @@ class ThetaStepper {
 FokkerPlanckSolution solve(const FokkerPlanck& equation, const DensityField& initial, double t1,
                            const ThetaMethod& method, const std::vector<double>& snapshot_times) {
   const auto start = std::chrono::steady_clock::now();
-  require(same_grid(equation.grid(), initial.grid()), solve_name, "initial.grid()", "a different grid",
+  require(detail::same_grid(equation.grid(), initial.grid()), solve_name, "initial.grid()", "a different grid",
           "the operator's grid");
   const double t0 = initial.time();
   const std::uint64_t steps = step_count(t0, t1, method.dt);
