@@ -44,10 +44,13 @@ class SspStepper {
   const FaceVelocities& velocities(double t) {
     if (!cached_ || (time_dependent_ && cache_.time != t)) {
       cache_ = equation_.face_velocities(t);
+      cache_courant_rate_ = cache_.non_finite.empty() ? equation_.courant_rate(cache_) : 0.0;
       cached_ = true;
     }
     return cache_;
   }
+  /// Continuity::courant_rate of the velocities last returned.
+  [[nodiscard]] double courant_rate() const { return cache_courant_rate_; }
 
   enum class Result { accepted, unstable, non_finite_velocity };
   struct Attempt {
@@ -65,9 +68,9 @@ class SspStepper {
       const double time = t + tableau_.time_shift[i] * dt;
       const FaceVelocities& v = i == 0 ? velocities(t) : velocities(time);
       if (!v.non_finite.empty()) return {Result::non_finite_velocity, time, 0.0, v.non_finite};
-      const double courant = equation_.courant_rate(v) * dt;
+      const double courant = courant_rate() * dt;
       if (courant > equation_.courant_limit() * (1.0 + dt_slack)) {
-        return {Result::unstable, time, equation_.largest_stable_dt(v), {}};
+        return {Result::unstable, time, equation_.courant_limit() / courant_rate(), {}};
       }
       stats_.largest_courant_number = std::max(stats_.largest_courant_number, courant);
       const double outflow = equation_.rate(v, stage_, rate_, scratch_);
@@ -90,6 +93,7 @@ class SspStepper {
   bool time_dependent_;
   ContinuityStats& stats_;
   FaceVelocities cache_;
+  double cache_courant_rate_ = 0.0;
   bool cached_ = false;
   Eigen::VectorXd stage_, rate_;
   FluxScratch scratch_;
@@ -137,9 +141,8 @@ class Run {
       due[static_cast<std::size_t>(k)].push_back(s);
     }
     // Misuse is caught before the run: a dt the velocity at t0 already makes unstable.
-    const FaceVelocities& start = stepper_.velocities(t0);
-    if (start.non_finite.empty()) {
-      const double stable = equation_.largest_stable_dt(start);
+    if (stepper_.velocities(t0).non_finite.empty()) {
+      const double stable = equation_.courant_limit() / stepper_.courant_rate();
       require(dt <= stable * (1.0 + dt_slack), solve_name, "method.dt", dt,
               "at most the largest stable dt " + describe_value(stable) + " at t = " + describe_value(t0) + " (" +
                   limit_text(equation_) + "), or method.adaptive");
@@ -170,8 +173,8 @@ class Run {
     double t = t0;
     for (double stop : stops) {
       while (t < stop && solution_.status.ok()) {
-        const FaceVelocities& v = stepper_.velocities(t);
-        const double stable = v.non_finite.empty() ? equation_.largest_stable_dt(v) : stop - t;
+        const bool finite = stepper_.velocities(t).non_finite.empty();
+        const double stable = finite ? equation_.courant_limit() / stepper_.courant_rate() : stop - t;
         double dt = std::min(method_.cfl * stable, stop - t);
         // A later stage may meet a faster velocity: retry with a step that is stable there.
         constexpr int retries = 30;
