@@ -6,17 +6,14 @@
 #include <string>
 
 #include "kolmo/core/validate.hpp"
+#include "point_name.hpp"
 
 namespace kolmo::pde {
 namespace {
 
 constexpr const char* class_name = "kolmo::pde::Continuity";
 
-std::string point_name(const Eigen::ArrayXXd& x, Eigen::Index row) {
-  std::string name = "(";
-  for (Eigen::Index k = 0; k < x.cols(); ++k) name += (k > 0 ? ", " : "") + describe_value(x(row, k));
-  return name + ")";
-}
+using detail::point_name;
 
 /// How an axis's cells are laid out: lines along k are `stride` apart, and the `stride` lines
 /// that start in one slab of stride·length cells fill it contiguously (grid.hpp's ordering).

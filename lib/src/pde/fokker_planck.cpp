@@ -7,17 +7,14 @@
 
 #include "column_sums.hpp"
 #include "kolmo/core/validate.hpp"
+#include "point_name.hpp"
 
 namespace kolmo::pde {
 namespace {
 
 constexpr const char* class_name = "kolmo::pde::FokkerPlanck";
 
-std::string point_name(const Eigen::ArrayXXd& x, Eigen::Index row) {
-  std::string name = "(";
-  for (Eigen::Index k = 0; k < x.cols(); ++k) name += (k > 0 ? ", " : "") + describe_value(x(row, k));
-  return name + ")";
-}
+using detail::point_name;
 
 /// The batch of cell centres shifted by `offset` cell widths along axis k.
 Eigen::ArrayXXd shifted_centers(const Grid& grid, std::size_t k, double offset) {
