@@ -44,7 +44,7 @@ Etdrk4Weights contour_weights(double z, double h) {
     const Complex w = z + c.r[j];
     const Complex e = exp_z * c.exp_r[j];
     // 1/w as w̄/|w|²: real divisions only (a complex one is a libgcc call that handles
-    // infinities, ~10x slower, and |w| ≥ sin(π/2M) keeps this one well conditioned).
+    // infinities, ~10x slower, and |w| ≥ 2 sin(π/4M) keeps this one well conditioned).
     const Complex inverse = std::conj(w) / std::norm(w);
     const Complex inverse3 = inverse * inverse * inverse;
     q += ((exp_half_z * c.exp_half_r[j] - 1.0) * inverse).real();              // ½ φ₁(w/2)

@@ -7,7 +7,8 @@
 // among algorithms by timing them, which changes the round-off from run to run (and the
 // verification baselines and the thread-invariance check compare round-off-level numbers). It
 // would also overwrite the arrays while planning. FFTW's planner is not thread-safe (FFTW 3.3
-// manual, §5.4 "Thread safety"); fftw_execute is, so only planning takes the mutex.
+// manual, §5.4 "Thread safety"); fftw_execute is, so only planning and destroying plans take the
+// mutex.
 //
 // Transforms are unnormalised (FFTW manual §4.8): c2r(r2c(u)) = N u. The c2r transform
 // overwrites its complex input (the FFTW default for c2r, and the only choice in 2-D).
@@ -41,15 +42,20 @@ class FftwBuffer {
   std::unique_ptr<T, Free> data_;
 };
 
-struct PlanDestroy {
-  void operator()(fftw_plan_s* plan) const { fftw_destroy_plan(plan); }
-};
-using FftwPlan = std::unique_ptr<fftw_plan_s, PlanDestroy>;
-
 inline std::mutex& planner_mutex() {
   static std::mutex mutex;
   return mutex;
 }
+
+/// Destroying a plan touches the planner's shared state too (FFTW manual §5.4: only
+/// fftw_execute is thread-safe), so it takes the same mutex as planning.
+struct PlanDestroy {
+  void operator()(fftw_plan_s* plan) const {
+    const std::lock_guard<std::mutex> lock(planner_mutex());
+    fftw_destroy_plan(plan);
+  }
+};
+using FftwPlan = std::unique_ptr<fftw_plan_s, PlanDestroy>;
 
 /// The pair of plans for a real array of `extents` (FFTW's row-major order: last index
 /// fastest) and its half spectrum, made on the given buffers.

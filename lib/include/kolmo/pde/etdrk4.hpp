@@ -19,8 +19,9 @@
 // near z = 0). Following Kassam & Trefethen (2005, SIAM J. Sci. Comput. 26(4):1214–1233, §2–3)
 // each coefficient is the mean of the same expression over M points on a circle of radius 1
 // around z: by Cauchy's integral formula that mean is the value at the centre, the trapezoidal
-// rule on the circle converges geometrically for these entire functions, and no point of the
-// circle is closer to the cancellation at 0 than sin(π/2M). Since L̂ is real, the coefficients
+// rule on the circle converges geometrically for these entire functions, and no contour point
+// comes closer to the cancellation at 0 than 2 sin(π/4M) ≈ 0.049 (the worst case, z = −1, where
+// the circle passes through 0 between two points). Since L̂ is real, the coefficients
 // are real: M points on the upper half circle, real part taken (their §3), M = 32.
 //
 // Mass. The k = 0 mode has z = 0 and N̂₀ = 0, so its value is carried exactly (e⁰ = 1); the mass
