@@ -9,24 +9,16 @@
 
 #include "column_sums.hpp"
 #include "douglas_adi.hpp"
+#include "time_steps.hpp"
 #include "tridiagonal_lu.hpp"
 #include "kolmo/core/validate.hpp"
 
 namespace kolmo::pde {
 namespace {
 
-constexpr const char* solve_name = "kolmo::pde::solve";
 using SparseMatrix = Eigen::SparseMatrix<double>;
-
-std::uint64_t step_count(double t0, double t1, double dt) {
-  require(std::isfinite(t1) && t1 > t0, solve_name, "t1", t1, "finite and after the initial time " + describe_value(t0));
-  require(std::isfinite(dt) && dt > 0.0, solve_name, "method.dt", dt, "positive and finite");
-  const double steps = (t1 - t0) / dt;
-  const double rounded = std::round(steps);
-  require(rounded >= 1.0 && std::abs(steps - rounded) <= 1e-9 * rounded, solve_name, "method.dt", dt,
-          "a divisor of t1 − t0 = " + describe_value(t1 - t0));
-  return static_cast<std::uint64_t>(rounded);
-}
+using detail::solve_name;
+using detail::step_count;
 
 /// The operator at the times the θ-method asks for, assembled (and its implicit system
 /// I − c L factorised) only when the time changes — once per run for time-independent
@@ -153,15 +145,7 @@ FokkerPlanckSolution solve(const FokkerPlanck& equation, const DensityField& ini
   const double h = (t1 - t0) / static_cast<double>(steps);
   const auto time_at = [&](double n) { return n >= static_cast<double>(steps) ? t1 : t0 + n * h; };
 
-  std::vector<std::vector<std::size_t>> due(steps + 1);
-  for (std::size_t s = 0; s < snapshot_times.size(); ++s) {
-    const double position = (snapshot_times[s] - t0) / h;
-    const double k = std::round(position);
-    require(std::isfinite(position) && k >= 0 && k <= static_cast<double>(steps) && std::abs(position - k) <= 1e-9 * std::max(1.0, k),
-            solve_name, "snapshot_times[" + std::to_string(s) + "]", snapshot_times[s],
-            "a time t0 + k dt in [" + describe_value(t0) + ", " + describe_value(t1) + "]");
-    due[static_cast<std::size_t>(k)].push_back(s);
-  }
+  const auto due = detail::snapshot_schedule(snapshot_times, t0, t1, h, steps);
 
   const bool crank_nicolson = method.scheme == TimeScheme::crank_nicolson;
   const std::uint64_t rannacher = crank_nicolson || method.scheme == TimeScheme::douglas_adi ? std::min<std::uint64_t>(method.rannacher_steps, steps) : 0;

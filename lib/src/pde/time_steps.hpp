@@ -1,0 +1,46 @@
+#pragma once
+// Internal: the checks and bookkeeping every pde::solve shares — the number of steps of size dt
+// from t0 to t1 (dt must divide t1 − t0) and which step each requested snapshot falls on.
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "kolmo/core/validate.hpp"
+#include "kolmo/pde/grid.hpp"
+
+namespace kolmo::pde::detail {
+
+inline constexpr const char* solve_name = "kolmo::pde::solve";
+
+/// (t1 − t0) / dt, which must be a whole number ≥ 1 (to 1e-9 relative).
+[[nodiscard]] inline std::uint64_t step_count(double t0, double t1, double dt) {
+  require(std::isfinite(t1) && t1 > t0, solve_name, "t1", t1, "finite and after the initial time " + describe_value(t0));
+  require(std::isfinite(dt) && dt > 0.0, solve_name, "method.dt", dt, "positive and finite");
+  const double steps = (t1 - t0) / dt;
+  const double rounded = std::round(steps);
+  require(rounded >= 1.0 && std::abs(steps - rounded) <= 1e-9 * rounded, solve_name, "method.dt", dt,
+          "a divisor of t1 − t0 = " + describe_value(t1 - t0));
+  return static_cast<std::uint64_t>(rounded);
+}
+
+/// due[n]: the indices of the snapshot times equal to t0 + n h, n = 0 … steps. Throws on a time
+/// outside [t0, t1] or off the step grid.
+[[nodiscard]] inline std::vector<std::vector<std::size_t>> snapshot_schedule(const std::vector<double>& times, double t0,
+                                                                             double t1, double h, std::uint64_t steps) {
+  std::vector<std::vector<std::size_t>> due(steps + 1);
+  for (std::size_t s = 0; s < times.size(); ++s) {
+    const double position = (times[s] - t0) / h;
+    const double k = std::round(position);
+    require(std::isfinite(position) && k >= 0 && k <= static_cast<double>(steps) &&
+                std::abs(position - k) <= 1e-9 * std::max(1.0, k),
+            solve_name, "snapshot_times[" + std::to_string(s) + "]", times[s],
+            "a time t0 + k dt in [" + describe_value(t0) + ", " + describe_value(t1) + "]");
+    due[static_cast<std::size_t>(k)].push_back(s);
+  }
+  return due;
+}
+
+}  // namespace kolmo::pde::detail
