@@ -258,7 +258,7 @@ Eigen::SparseMatrix<double> FokkerPlanck::mixed_part(const Coefficients& c) cons
   return matrix;
 }
 
-std::vector<std::pair<std::size_t, double>> FokkerPlanck::tangential_difference(std::size_t cell, std::size_t m) const {
+FokkerPlanck::Stencil2 FokkerPlanck::tangential_difference(std::size_t cell, std::size_t m) const {
   // ∂_m at a cell centre: centred inside; at a non-periodic edge one-sided over the edge cell
   // (zero flux: the wall value of q is unknown), or centred with the odd ghost −q (absorbing:
   // p = 0 on the wall).
@@ -267,14 +267,12 @@ std::vector<std::pair<std::size_t, double>> FokkerPlanck::tangential_difference(
   const std::size_t j = grid_.coordinate(cell, m), stride = grid_.stride(m), n = axis.cells;
   const std::size_t below = j > 0 ? cell - stride : cell + (n - 1) * stride;
   const std::size_t above = j + 1 < n ? cell + stride : cell - (n - 1) * stride;
-  if (axis.boundary == Boundary::periodic || (j > 0 && j + 1 < n)) return {{above, 0.5 / h}, {below, -0.5 / h}};
+  if (axis.boundary == Boundary::periodic || (j > 0 && j + 1 < n)) return {{{above, 0.5 / h}, {below, -0.5 / h}}};
   const bool lower_edge = j == 0;
   if (axis.boundary == Boundary::absorbing) {
-    return lower_edge ? std::vector<std::pair<std::size_t, double>>{{above, 0.5 / h}, {cell, 0.5 / h}}
-                      : std::vector<std::pair<std::size_t, double>>{{cell, -0.5 / h}, {below, -0.5 / h}};
+    return lower_edge ? Stencil2{{{above, 0.5 / h}, {cell, 0.5 / h}}} : Stencil2{{{cell, -0.5 / h}, {below, -0.5 / h}}};
   }
-  return lower_edge ? std::vector<std::pair<std::size_t, double>>{{above, 1.0 / h}, {cell, -1.0 / h}}
-                    : std::vector<std::pair<std::size_t, double>>{{cell, 1.0 / h}, {below, -1.0 / h}};
+  return lower_edge ? Stencil2{{{above, 1.0 / h}, {cell, -1.0 / h}}} : Stencil2{{{cell, 1.0 / h}, {below, -1.0 / h}}};
 }
 
 Eigen::SparseMatrix<double> FokkerPlanck::mixed_operator(double t) const { return mixed_part(coefficients(t)); }

@@ -8,24 +8,16 @@
 #include <utility>
 
 #include "kolmo/core/validate.hpp"
+#include "time_steps.hpp"
 
 namespace kolmo::pde {
 namespace {
 
-constexpr const char* solve_name = "kolmo::pde::solve";
+using detail::solve_name;
 
 /// A fixed dt may exceed the largest stable one by this relative amount: the slack that
-/// dividing t1 − t0 into whole steps gives it (see step_count).
-constexpr double dt_slack = 1e-9;
-
-std::uint64_t step_count(double t0, double t1, double dt) {
-  require(std::isfinite(dt) && dt > 0.0, solve_name, "method.dt", dt, "positive and finite (or method.adaptive)");
-  const double steps = (t1 - t0) / dt;
-  const double rounded = std::round(steps);
-  require(rounded >= 1.0 && std::abs(steps - rounded) <= dt_slack * rounded, solve_name, "method.dt", dt,
-          "a divisor of t1 − t0 = " + describe_value(t1 - t0));
-  return static_cast<std::uint64_t>(rounded);
-}
+/// dividing t1 − t0 into whole steps gives it (detail::step_count).
+constexpr double dt_slack = detail::step_tolerance;
 
 std::string limit_text(const Continuity& equation) {
   return "outflow Courant number max_c dt Σ_k (v_k⁺ + v_k⁻)/h_k <= " + describe_value(equation.courant_limit()) +
@@ -126,19 +118,12 @@ class Run {
   ContinuitySolution fixed() {
     solution_.stats.step_control = "fixed";
     const double t0 = initial_.time();
-    const std::uint64_t steps = step_count(t0, t1_, method_.dt);
+    require(std::isfinite(method_.dt) && method_.dt > 0.0, solve_name, "method.dt", method_.dt,
+            "positive and finite (or method.adaptive)");
+    const std::uint64_t steps = detail::step_count(t0, t1_, method_.dt);
     const double dt = (t1_ - t0) / static_cast<double>(steps);
     const auto time_at = [&](std::uint64_t n) { return n >= steps ? t1_ : t0 + static_cast<double>(n) * dt; };
-    std::vector<std::vector<std::size_t>> due(steps + 1);
-    for (std::size_t s = 0; s < snapshot_times_.size(); ++s) {
-      const double position = (snapshot_times_[s] - t0) / dt;
-      const double k = std::round(position);
-      require(std::isfinite(position) && k >= 0 && k <= static_cast<double>(steps) &&
-                  std::abs(position - k) <= dt_slack * std::max(1.0, k),
-              solve_name, "snapshot_times[" + std::to_string(s) + "]", snapshot_times_[s],
-              "a time t0 + k dt in [" + describe_value(t0) + ", " + describe_value(t1_) + "]");
-      due[static_cast<std::size_t>(k)].push_back(s);
-    }
+    const auto due = detail::snapshot_schedule(snapshot_times_, t0, t1_, dt, steps);
     // Misuse is caught before the run: a dt the velocity at t0 already makes unstable.
     if (stepper_.velocities(t0).non_finite.empty()) {
       const double stable = equation_.courant_limit() / stepper_.courant_rate();

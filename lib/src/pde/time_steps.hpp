@@ -15,13 +15,16 @@ namespace kolmo::pde::detail {
 
 inline constexpr const char* solve_name = "kolmo::pde::solve";
 
+/// How far (relative) t1 − t0 may miss a whole number of steps, and a snapshot time its step.
+inline constexpr double step_tolerance = 1e-9;
+
 /// (t1 − t0) / dt, which must be a whole number ≥ 1 (to 1e-9 relative).
 [[nodiscard]] inline std::uint64_t step_count(double t0, double t1, double dt) {
   require(std::isfinite(t1) && t1 > t0, solve_name, "t1", t1, "finite and after the initial time " + describe_value(t0));
   require(std::isfinite(dt) && dt > 0.0, solve_name, "method.dt", dt, "positive and finite");
   const double steps = (t1 - t0) / dt;
   const double rounded = std::round(steps);
-  require(rounded >= 1.0 && std::abs(steps - rounded) <= 1e-9 * rounded, solve_name, "method.dt", dt,
+  require(rounded >= 1.0 && std::abs(steps - rounded) <= step_tolerance * rounded, solve_name, "method.dt", dt,
           "a divisor of t1 − t0 = " + describe_value(t1 - t0));
   return static_cast<std::uint64_t>(rounded);
 }
@@ -35,7 +38,7 @@ inline constexpr const char* solve_name = "kolmo::pde::solve";
     const double position = (times[s] - t0) / h;
     const double k = std::round(position);
     require(std::isfinite(position) && k >= 0 && k <= static_cast<double>(steps) &&
-                std::abs(position - k) <= 1e-9 * std::max(1.0, k),
+                std::abs(position - k) <= step_tolerance * std::max(1.0, k),
             solve_name, "snapshot_times[" + std::to_string(s) + "]", times[s],
             "a time t0 + k dt in [" + describe_value(t0) + ", " + describe_value(t1) + "]");
     due[static_cast<std::size_t>(k)].push_back(s);

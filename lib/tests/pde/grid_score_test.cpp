@@ -60,15 +60,16 @@ TEST(GridScore, FillsTheGapBetweenSeparatedModesLinearly) {
   ASSERT_TRUE(s.allFinite());
   const Eigen::ArrayXd resolved = (p.values().array() >= 1e-12 * p.values().maxCoeff()).cast<double>();
   EXPECT_GT(score.filled_components(), 50u);
-  // Where three neighbours are resolved the score is −(x ∓ 2)/0.02 up to O(h²); in the gap,
-  // the fill is affine between the gap's last computed values: second differences vanish.
+  // Where both neighbours are resolved the other bump is below e^{−190} of the near one, so log p
+  // is the near bump's quadratic and the centred difference gives −(x ∓ 2)/0.02 to round-off; in
+  // the gap the fill is affine between the gap's last computed values: second differences vanish.
   const Eigen::ArrayXd x = grid.centers().col(0);
   for (Eigen::Index i = 1; i + 1 < s.size(); ++i) {
     const bool computed = resolved[i - 1] > 0 && resolved[i + 1] > 0;
     const bool interior_of_gap = resolved[i - 1] + resolved[i] + resolved[i + 1] == 0.0;
     if (computed) {
       const double nearest = x[i] > 0 ? 2.0 : -2.0;
-      EXPECT_NEAR(s[i], -(x[i] - nearest) / 0.02, 0.05 + 1e-3 * std::abs(s[i])) << "x = " << x[i];
+      EXPECT_NEAR(s[i], -(x[i] - nearest) / 0.02, 1e-9 * (1.0 + std::abs(s[i]))) << "x = " << x[i];
     } else if (interior_of_gap && std::abs(x[i]) < 1.0) {
       EXPECT_NEAR(s[i - 1] - 2 * s[i] + s[i + 1], 0.0, 1e-9 * std::abs(s[i]) + 1e-9) << "x = " << x[i];
     }

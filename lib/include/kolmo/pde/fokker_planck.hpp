@@ -37,6 +37,7 @@
 // sampled at the cell centres, to round-off.
 
 #include <Eigen/SparseCore>
+#include <array>
 #include <functional>
 #include <utility>
 #include <vector>
@@ -93,8 +94,9 @@ class FokkerPlanck {
   [[nodiscard]] Coefficients coefficients(double t) const;
   [[nodiscard]] AxisPart axis_part(const Coefficients& c, std::size_t k) const;
   [[nodiscard]] Eigen::SparseMatrix<double> mixed_part(const Coefficients& c) const;
-  /// (cell, weight) pairs of ∂_m at a cell centre.
-  [[nodiscard]] std::vector<std::pair<std::size_t, double>> tangential_difference(std::size_t cell, std::size_t m) const;
+  /// (cell, weight) pairs of ∂_m at a cell centre: always two taps.
+  using Stencil2 = std::array<std::pair<std::size_t, double>, 2>;
+  [[nodiscard]] Stencil2 tangential_difference(std::size_t cell, std::size_t m) const;
 
   process::Sde sde_;
   Grid grid_;
