@@ -20,6 +20,7 @@ enum class Purpose : std::uint16_t {
   accept_reject = 4,  ///< Metropolis acceptance uniforms (MALA)
   resampling = 5,     ///< permutations and bootstraps inside statistical tests
   verification = 6,   ///< draws made directly by verification cases
+  langevin = 7,       ///< Langevin corrector / MCMC proposal noise of the samplers
   user = 1024,        ///< first value free for user code: Purpose{user_value}
 };
 

@@ -1,0 +1,77 @@
+#pragma once
+// What every discrete-time sampler (DDPM, DDIM, DPM-Solver, DPM-Solver++, predictor–corrector,
+// annealed Langevin) shares: the problem, the time grid, the run options and the result.
+//
+//   SamplingProblem problem{model, schedule, initial, /*t_max=*/1.0, /*t_min=*/1e-3, /*seed=*/7};
+//   auto result = kolmo::sampling::sample(problem, DpmSolverPlusPlus2M{.steps = 20}, {.paths = 10000});
+//   result.samples;                     // paths × d at t_min (or the denoised x̂_0, see below)
+//   result.stats.model_evaluations;     // score evaluations per path (NFE)
+//
+// Times. The sampler visits t_max = t_0 > t_1 > ... > t_M = t_min (sampling_times), spaced
+// uniformly in t or in λ = log(α/σ) (Lu et al. 2022, §3.4). t_min > 0 is explicit everywhere:
+// the samples approximate p_{t_min}, not p_0 — for data with a density the bias is
+// W2(p_{t_min}, p_0) = O(σ(t_min)) (plus the α(t_min) − 1 scaling), e.g. σ ≈ 4.5e-2 at
+// t_min = 1e-3 for VP-linear(0.1, 20) — and the result states it. With denoise_final the last
+// output is E[x_0 | x_{t_min}] from the model (Tweedie), the usual "final step to σ = 0",
+// computed in a form finite at σ = 0.
+//
+// Randomness. Path p's initial state is problem.initial at (seed, p); its noise at step j is the
+// normal at (seed, Purpose::brownian, p, j, component) — corrector steps use Purpose::langevin
+// with step j·(corrector steps) + k. Paths are processed in thread-independent batches:
+// bit-identical for any thread count. A non-finite state stops that path and is reported.
+
+#include <Eigen/Core>
+#include <cstdint>
+#include <vector>
+
+#include "kolmo/core/status.hpp"
+#include "kolmo/process/noise_schedule.hpp"
+#include "kolmo/score/score_model.hpp"
+#include "kolmo/sde/ensemble.hpp"
+#include "kolmo/sde/initial_law.hpp"
+
+namespace kolmo::sampling {
+
+enum class StepSpacing { uniform_time, uniform_lambda };
+
+struct SamplingProblem {
+  /// Throws kolmo::Error when the model's and initial law's dimensions differ, or unless
+  /// 0 < t_min < t_max ≤ T (naming the values).
+  SamplingProblem(score::ScoreModel model, process::NoiseSchedule schedule, sde::InitialLaw initial,
+                  double t_max, double t_min, std::uint64_t seed);
+
+  score::ScoreModel model;
+  process::NoiseSchedule schedule;
+  sde::InitialLaw initial;  ///< law of x_{t_max}: the prior N(0, σ(T)² I + α(T)² Cov) or exact p_T
+  double t_max;
+  double t_min;
+  std::uint64_t seed;
+};
+
+/// The M + 1 decreasing times t_max = t_0 > ... > t_M = t_min. Throws for steps = 0.
+[[nodiscard]] std::vector<double> sampling_times(const process::NoiseSchedule& schedule, double t_max,
+                                                 double t_min, std::size_t steps, StepSpacing spacing);
+
+struct SamplerOptions {
+  std::uint64_t paths = 0;       ///< at least 1
+  int threads = 1;               ///< never changes a result
+  std::uint64_t first_path = 0;
+};
+
+struct SamplerStats {
+  std::uint64_t steps = 0;              ///< sampler steps per path
+  std::uint64_t model_evaluations = 0;  ///< score evaluations per path (NFE)
+  std::uint64_t paths = 0;
+  double wall_seconds = 0.0;
+};
+
+struct SampleResult {
+  Status status;                          ///< ok, or non_finite with the first failure
+  std::string sampler;                    ///< e.g. "dpm-solver++(2M)"
+  std::vector<double> times;              ///< the time grid visited
+  Eigen::ArrayXXd samples;                ///< paths × d
+  std::vector<sde::PathFailure> failures; ///< sorted by path; failed paths' rows are NaN
+  SamplerStats stats;
+};
+
+}  // namespace kolmo::sampling
