@@ -63,19 +63,23 @@ void check_covariance(const Eigen::MatrixXd& covariance, Eigen::Index d, const s
           "a positive semi-definite matrix");
 }
 
-/// log Σ_k exp(a_k) per row, shifted by the row maximum so that no term overflows and the
-/// largest is exactly 1 (Blanchard, Higham & Higham 2021).
-struct SoftMax {
-  Eigen::ArrayXd log_sum;         ///< log Σ_k exp(a_k)
-  Eigen::ArrayXXd probabilities;  ///< exp(a_k − log_sum)
-};
+/// exp(a_k − max_j a_j) per row: shifted by the row maximum, so that none overflows and the
+/// largest is exactly 1 (log-sum-exp; Blanchard, Higham & Higham 2021).
+Eigen::ArrayXXd shifted_exponentials(const Eigen::ArrayXXd& a, const Eigen::ArrayXd& shift) {
+  return (a.colwise() - shift).exp();
+}
 
-SoftMax soft_max(const Eigen::ArrayXXd& log_terms) {
-  const Eigen::ArrayXd shift = log_terms.rowwise().maxCoeff();
-  Eigen::ArrayXXd exponentials = (log_terms.colwise() - shift).exp();
-  const Eigen::ArrayXd sum = exponentials.rowwise().sum();
-  exponentials.colwise() /= sum;
-  return {shift + sum.log(), std::move(exponentials)};
+/// log Σ_k exp(a_k) per row.
+Eigen::ArrayXd log_sum_exp(const Eigen::ArrayXXd& a) {
+  const Eigen::ArrayXd shift = a.rowwise().maxCoeff();
+  return shift + shifted_exponentials(a, shift).rowwise().sum().log();
+}
+
+/// exp(a_k) / Σ_j exp(a_j) per row.
+Eigen::ArrayXXd soft_max(const Eigen::ArrayXXd& a) {
+  Eigen::ArrayXXd exponentials = shifted_exponentials(a, a.rowwise().maxCoeff());
+  exponentials.colwise() /= exponentials.rowwise().sum().eval();
+  return exponentials;
 }
 
 }  // namespace
@@ -246,9 +250,11 @@ GaussianMixture::ComponentTerms GaussianMixture::component_terms(const process::
 template <class Consume>
 void GaussianMixture::for_each_block(const process::StateView& points, const char* where, Consume consume) const {
   check_points(points, where);
-  // About 2^16 doubles of terms per block (512 KiB: the size of an L2 cache).
+  // About 2^12 doubles of terms per block (32 KiB, an L1 data cache): the block's arrays stay
+  // in cache, and they are small enough for malloc to recycle them without returning memory to
+  // the system and faulting it back in on every call (which cost 10x the arithmetic here).
   const auto per_row = static_cast<Eigen::Index>(components()) * (points.cols() + 1);
-  const Eigen::Index rows = std::max<Eigen::Index>(1, (Eigen::Index{1} << 16) / per_row);
+  const Eigen::Index rows = std::max<Eigen::Index>(1, (Eigen::Index{1} << 12) / per_row);
   for (Eigen::Index first = 0; first < points.rows(); first += rows) {
     const Eigen::Index count = std::min(rows, points.rows() - first);
     consume(first, component_terms(points.middleRows(first, count)));
@@ -259,7 +265,7 @@ Eigen::ArrayXd GaussianMixture::log_density(const process::StateView& points) co
   Eigen::ArrayXd out(points.rows());
   for_each_block(points, "kolmo::distribution::GaussianMixture::log_density",
                  [&](Eigen::Index first, const ComponentTerms& terms) {
-                   out.segment(first, terms.log_terms.rows()) = soft_max(terms.log_terms).log_sum;
+                   out.segment(first, terms.log_terms.rows()) = log_sum_exp(terms.log_terms);
                  });
   return out;
 }
@@ -268,7 +274,7 @@ Eigen::ArrayXXd GaussianMixture::responsibilities(const process::StateView& poin
   Eigen::ArrayXXd out(points.rows(), static_cast<Eigen::Index>(components()));
   for_each_block(points, "kolmo::distribution::GaussianMixture::responsibilities",
                  [&](Eigen::Index first, const ComponentTerms& terms) {
-                   out.middleRows(first, terms.log_terms.rows()) = soft_max(terms.log_terms).probabilities;
+                   out.middleRows(first, terms.log_terms.rows()) = soft_max(terms.log_terms);
                  });
   return out;
 }
@@ -278,7 +284,7 @@ Eigen::ArrayXXd GaussianMixture::score(const process::StateView& points) const {
   Eigen::ArrayXXd out(points.rows(), points.cols());
   for_each_block(points, "kolmo::distribution::GaussianMixture::score",
                  [&](Eigen::Index first, const ComponentTerms& terms) {
-                   const Eigen::ArrayXXd r = soft_max(terms.log_terms).probabilities;
+                   const Eigen::ArrayXXd r = soft_max(terms.log_terms);
                    auto block = out.middleRows(first, r.rows());
                    block.setZero();
                    for (std::size_t k = 0; k < components(); ++k) {
@@ -293,7 +299,7 @@ Eigen::ArrayXd GaussianMixture::score_divergence(const process::StateView& point
   Eigen::ArrayXd out(points.rows());
   for_each_block(points, "kolmo::distribution::GaussianMixture::score_divergence",
                  [&](Eigen::Index first, const ComponentTerms& terms) {
-                   const Eigen::ArrayXXd r = soft_max(terms.log_terms).probabilities;
+                   const Eigen::ArrayXXd r = soft_max(terms.log_terms);
                    Eigen::ArrayXXd mean_score = Eigen::ArrayXXd::Zero(r.rows(), points.cols());
                    Eigen::ArrayXd second = Eigen::ArrayXd::Zero(r.rows());
                    for (std::size_t k = 0; k < components(); ++k) {
