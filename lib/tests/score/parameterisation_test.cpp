@@ -121,7 +121,7 @@ TEST(Parameterisation, RejectsTimesWithoutNoiseNamingT) {
   KOLMO_EXPECT_THROW_NAMING((void)predict(exact, Parameterisation::epsilon, schedule, 1.5, x), "t");
   EXPECT_NO_THROW((void)predict(exact, Parameterisation::score, schedule, 0.0, x));  // nothing converted
 
-  const auto wrong_shape = [](double, const process::StateView  const auto wrong_shape = [](double, const process::StateView& x) -> Eigen::ArrayXXd { return x.leftCols(1); }; y) -> Eigen::ArrayXXd { return y.leftCols(1); };
+  const auto wrong_shape = [](double, const process::StateView& y) -> Eigen::ArrayXXd { return y.leftCols(1); };
   const ScoreModel wrong = as_score_model("narrow", 2, Parameterisation::epsilon, wrong_shape, schedule);
   KOLMO_EXPECT_THROW_NAMING((void)wrong.score(0.5, x), "prediction of narrow");
   KOLMO_EXPECT_THROW_NAMING((void)as_score_model("none", 2, Parameterisation::epsilon, nullptr, schedule), "prediction");
