@@ -28,42 +28,32 @@ kolmo::distribution::DiffusedMixture bimodal_vp() {
 
 constexpr double t = 0.5;
 
-Eigen::ArrayXXd batch(const kolmo::distribution::DiffusedMixture& law, const benchmark::State& state) {
-  return law.marginal(t).sample(/*seed=*/11, 0, static_cast<std::size_t>(state.range(0)));
+/// Times `evaluate(x)` on a batch of state.range(0) points drawn from p_t; items are points.
+template <class Evaluate>
+void per_point(benchmark::State& state, Evaluate evaluate) {
+  const Eigen::ArrayXXd x = bimodal_vp().marginal(t).sample(/*seed=*/11, 0, static_cast<std::size_t>(state.range(0)));
+  for (auto _ : state) {
+    const auto result = evaluate(x);
+    benchmark::DoNotOptimize(result.data());
+  }
+  state.SetItemsProcessed(state.iterations() * state.range(0));
 }
 
 void BM_MixtureScore(benchmark::State& state) {
-  const auto law = bimodal_vp();
-  const kolmo::score::ScoreModel model = kolmo::score::mixture_score(law);
-  const Eigen::ArrayXXd x = batch(law, state);
-  for (auto _ : state) {
-    const Eigen::ArrayXXd s = model.score(t, x);
-    benchmark::DoNotOptimize(s.data());
-  }
-  state.SetItemsProcessed(state.iterations() * state.range(0));
+  const kolmo::score::ScoreModel model = kolmo::score::mixture_score(bimodal_vp());
+  per_point(state, [&](const Eigen::ArrayXXd& x) { return model.score(t, x); });
 }
 BENCHMARK(BM_MixtureScore)->Arg(256)->Arg(4096)->Arg(65536);
 
 void BM_MixtureLogDensity(benchmark::State& state) {
   const auto law = bimodal_vp();
-  const Eigen::ArrayXXd x = batch(law, state);
-  for (auto _ : state) {
-    const Eigen::ArrayXd log_p = law.log_density(t, x);
-    benchmark::DoNotOptimize(log_p.data());
-  }
-  state.SetItemsProcessed(state.iterations() * state.range(0));
+  per_point(state, [&](const Eigen::ArrayXXd& x) { return law.log_density(t, x); });
 }
 BENCHMARK(BM_MixtureLogDensity)->Arg(4096);
 
 void BM_MixtureDivergence(benchmark::State& state) {
-  const auto law = bimodal_vp();
-  const kolmo::score::ScoreModel model = kolmo::score::mixture_score(law);
-  const Eigen::ArrayXXd x = batch(law, state);
-  for (auto _ : state) {
-    const Eigen::ArrayXXd divergence = model.divergence(t, x);
-    benchmark::DoNotOptimize(divergence.data());
-  }
-  state.SetItemsProcessed(state.iterations() * state.range(0));
+  const kolmo::score::ScoreModel model = kolmo::score::mixture_score(bimodal_vp());
+  per_point(state, [&](const Eigen::ArrayXXd& x) { return model.divergence(t, x); });
 }
 BENCHMARK(BM_MixtureDivergence)->Arg(4096);
 
