@@ -15,7 +15,9 @@
 //
 // α and σ here are always the exact transition from t = 0, never an approximation:
 //   VP (Ho et al. 2020; Song et al. 2021)    α = e^{−½∫β},  σ² = 1 − α² (expm1: exact near 0);
-//   VP cosine (Nichol & Dhariwal 2021, eq. 17) ᾱ(t) = cos²(π/2 (t/T + s)/(1 + s)) / cos²(π/2 s/(1 + s));
+//   VP cosine (Nichol & Dhariwal 2021, eq. 17) ᾱ(t) = cos²(π/2 (t + s)/(1 + s)) / cos²(π/2 s/(1 + s)),
+//                                            t ∈ [0, T] with T < 1 since α(1) = 0 (λ = −∞);
+//                                            Lu et al. (2022, App. D.2) use T = 0.9946;
 //   VE (Song & Ermon 2019; Song et al. 2021)  σ_VE(t) = σ_min (σ_max/σ_min)^{t/T} is the noise
 //                                            *level*; the exact transition from a point mass has
 //                                            α = 1, σ(t)² = σ_VE(t)² − σ_VE(0)² (Song et al.
@@ -23,7 +25,7 @@
 //   sub-VP (Song et al. 2021, eq. 11)         α = e^{−½∫β},  σ = 1 − e^{−∫β} (no square root);
 //   EDM (Karras et al. 2022, Table 1)         α = 1, σ(t) = t, t ∈ [0, σ_max];
 //   general                                   any (α, σ) with derivatives, or any (f, g²) with
-//                                            α, σ by quadrature.
+//                                            α, σ by numerical integration.
 //
 // Signal-to-noise ratio SNR = α²/σ² and half log-SNR λ = log(α/σ) (Lu et al. 2022, §3.1) must
 // decrease strictly on (0, T]; construction checks this on a fine grid and throws kolmo::Error
@@ -47,9 +49,9 @@ class NoiseSchedule {
   static NoiseSchedule vp_linear(double beta_min = 0.1, double beta_max = 20.0, double horizon = 1.0);
   /// VP with constant β: the OU process dX = −½β X dt + √β dW with stationary law N(0, I).
   static NoiseSchedule vp_constant(double beta, double horizon);
-  /// VP cosine schedule with offset s (Nichol & Dhariwal 2021: s = 0.008); α is clipped nowhere,
-  /// so T must keep α(T) > 0.
-  static NoiseSchedule vp_cosine(double offset = 0.008, double horizon = 1.0);
+  /// VP cosine schedule with offset s (Nichol & Dhariwal 2021: s = 0.008) on [0, T], 0 < T < 1:
+  /// α is clipped nowhere, so T must keep α(T) > 0.
+  static NoiseSchedule vp_cosine(double offset = 0.008, double horizon = 0.9946);
   /// VE with geometric noise level σ_min (σ_max/σ_min)^{t/T}; Song et al. (2021): 0.01, 50.
   static NoiseSchedule ve_geometric(double sigma_min = 0.01, double sigma_max = 50.0, double horizon = 1.0);
   /// sub-VP with linear β(t), as vp_linear.
@@ -59,7 +61,8 @@ class NoiseSchedule {
   /// Any (α, σ) given with their time derivatives; α(0) must be 1 and σ(0) must be 0.
   static NoiseSchedule from_alpha_sigma(std::string name, TimeFunction alpha, TimeFunction alpha_derivative,
                                         TimeFunction sigma, TimeFunction sigma_derivative, double horizon);
-  /// Any (f, g²): α and σ² by adaptive Gauss–Kronrod quadrature (Boost.Math) to ~1e-13 relative.
+  /// Any (f, g²): α and σ² by integrating (log α, ∫ g²/α²) with Odeint's controlled
+  /// Dormand–Prince to ~1e-13 relative (each evaluation integrates from 0; for tests and rare use).
   static NoiseSchedule from_drift_diffusion(std::string name, TimeFunction drift_rate,
                                             TimeFunction diffusion_squared, double horizon);
 
