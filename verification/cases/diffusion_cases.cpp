@@ -251,17 +251,11 @@ void register_diffusion_cases(verify::Registry& registry) {
   const auto info = [](std::string name, std::string claim, std::string source, CaseKind kind, std::uint64_t seed = 0) {
     return verify::CaseInfo{std::move(name), std::move(claim), std::move(source), verify::Tier::fast, kind, seed};
   };
-  // Round-off level measurements: only their order of magnitude is stable across compilers and
-  // CPUs, so their baselines allow a factor 1000 (as in pde_cases.cpp).
-  const auto round_off = [&](std::string name, std::string claim, std::string source) {
-    verify::CaseInfo i = info(std::move(name), std::move(claim), std::move(source), CaseKind::deterministic);
-    i.baseline_relative_tolerance = 1e3;
-    return i;
-  };
   const char* ou = "VP SDE with constant beta = OU process (Song et al. 2021, App. B; Gardiner, Stochastic Methods, 3.8.4)";
-  registry.add({round_off("diffusion/vp-constant-exact-transition",
-                          "The constant-beta VP schedule's (alpha, sigma) push N(m0, s0^2 I) to the OU law N(m0 e^{-beta t/2}, 1 + (s0^2 - 1) e^{-beta t}) -> N(0, I)",
-                          ou),
+  registry.add({with_round_off_baseline(info(
+                    "diffusion/vp-constant-exact-transition",
+                    "The constant-beta VP schedule's (alpha, sigma) push N(m0, s0^2 I) to the OU law N(m0 e^{-beta t/2}, 1 + (s0^2 - 1) e^{-beta t}) -> N(0, I)",
+                    ou, CaseKind::deterministic)),
                 exact_transition});
   registry.add({info("diffusion/vp-constant-monte-carlo",
                      "An Euler-Maruyama ensemble of the constant-beta VP SDE has its chain's exact Gaussian moments, relaxing to N(0, I)",
@@ -275,9 +269,10 @@ void register_diffusion_cases(verify::Registry& registry) {
                      "The KL divergence of the grid solution p_t from N(0, 1) decays at the rate beta of the mean term",
                      "Bakry, Gentil & Ledoux 2014, Sec. 5.7 (exponential decay of entropy for OU)", CaseKind::deterministic),
                 kl_decay_rate});
-  registry.add({round_off("diffusion/vp-constant-moment-odes",
-                          "The moment ODEs of the constant-beta VP SDE (Dormand-Prince) reproduce the closed-form OU moments, relaxing to N(0, I)",
-                          "Sarkka & Solin 2019, Sec. 5.5"),
+  registry.add({with_round_off_baseline(info(
+                    "diffusion/vp-constant-moment-odes",
+                    "The moment ODEs of the constant-beta VP SDE (Dormand-Prince) reproduce the closed-form OU moments, relaxing to N(0, I)",
+                    "Sarkka & Solin 2019, Sec. 5.5", CaseKind::deterministic)),
                 moment_odes});
 }
 
