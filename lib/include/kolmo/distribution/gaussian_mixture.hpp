@@ -17,6 +17,16 @@
 // denoiser" (Karras et al. 2022, App. B.3). A singular C_k (σ = 0 with a singular Σ_k) has no
 // density; the density functions then throw kolmo::Error.
 //
+// Numerics. Each component covariance is factorised once, C_k = V_k Λ_k V_kᵀ (symmetric
+// eigendecomposition): Λ_k gives log det C_k and the positive semi-definiteness check, V_k Λ_k⁻¹ V_kᵀ
+// the precision C_k⁻¹, V_k Λ_k^{1/2} V_kᵀ the sampling root. noised() maps the factors without a
+// new decomposition, Λ ↦ α² Λ + σ², V unchanged. C_k counts as singular when its smallest
+// eigenvalue is at most d · ε · (largest eigenvalue) — below the absolute error ε‖C_k‖ of a
+// computed eigenvalue, the standard numerical-rank threshold (Golub & Van Loan 2013, §5.4.1).
+// The density functions evaluate the batch component by component (residuals n × d, one
+// product with C_k⁻¹, squared norms) in blocks of rows, and combine the components with
+// log-sum-exp so that no term underflows.
+//
 // Batches follow process/sde.hpp: points are n × d, one row per point.
 
 #include <Eigen/Core>
@@ -31,8 +41,9 @@ namespace kolmo::distribution {
 class GaussianMixture {
  public:
   /// Throws kolmo::Error naming the component: weights not positive or not summing to 1
-  /// (to 1e-12), means of the wrong length, a covariance not symmetric or not positive
-  /// semi-definite (Eigen's LDLT), or no components.
+  /// (to max(1e-12, K ε), the rounding of a K-term sum), means of the wrong length or not
+  /// finite, a covariance not d × d, not finite, not symmetric (to 1e-12 relative) or not positive
+  /// semi-definite (smallest eigenvalue below −d ε times the largest), or no components.
   GaussianMixture(std::vector<double> weights, std::vector<Eigen::VectorXd> means,
                   std::vector<Eigen::MatrixXd> covariances);
   /// One Gaussian N(mean, covariance).
@@ -52,13 +63,21 @@ class GaussianMixture {
   /// Throws unless α and σ are finite and σ ≥ 0.
   [[nodiscard]] GaussianMixture noised(double alpha, double sigma) const;
 
+  /// Whether every C_k is positive definite, i.e. p has a density (see the header comment).
+  [[nodiscard]] bool has_density() const;
+
+  /// The density functions below throw kolmo::Error when points has d ≠ dimension() columns,
+  /// a non-finite entry, or when !has_density() (naming the singular component).
   /// log p at each point: n × 1.
   [[nodiscard]] Eigen::ArrayXd log_density(const process::StateView& points) const;
   /// ∇log p: n × d.
   [[nodiscard]] Eigen::ArrayXXd score(const process::StateView& points) const;
   /// ∇·∇log p = Δ log p: n × 1.
   [[nodiscard]] Eigen::ArrayXd score_divergence(const process::StateView& points) const;
-  /// The CDF in 1-D (throws for d > 1).
+  /// Posterior component probabilities r_k(x) = w_k N(x; μ_k, C_k) / p(x): n × K.
+  [[nodiscard]] Eigen::ArrayXXd responsibilities(const process::StateView& points) const;
+  /// The CDF in 1-D (throws for d > 1), Σ_k w_k Φ((x − m_k)/√Σ_k); a zero-variance component
+  /// contributes the right-continuous step 1{x ≥ m_k}.
   [[nodiscard]] Eigen::ArrayXd cdf(const Eigen::ArrayXd& x) const;
 
   /// Draws for paths [first_path, first_path + count), count × d, at Purpose::initial_state (so
@@ -69,9 +88,35 @@ class GaussianMixture {
                                        int threads = 1) const;
 
  private:
+  /// The factors of one component covariance C = V Λ Vᵀ and what the density needs from them.
+  struct Factor {
+    Eigen::VectorXd eigenvalues;   ///< Λ (entries ≥ −d ε max Λ)
+    Eigen::MatrixXd eigenvectors;  ///< V, orthogonal
+    bool singular = true;          ///< smallest eigenvalue ≤ d ε · largest: no density
+    Eigen::MatrixXd precision;     ///< C⁻¹ (empty when singular)
+    double log_normaliser = 0.0;   ///< −½ (d log 2π + log det C)
+    double precision_trace = 0.0;  ///< tr C⁻¹
+  };
+  /// log(w_k N(x; μ_k, C_k)) (rows × K) and the component scores s_k (rows × d each) of a block.
+  struct ComponentTerms {
+    Eigen::ArrayXXd log_terms;
+    std::vector<Eigen::ArrayXXd> scores;
+  };
+
+  GaussianMixture(std::vector<double> weights, std::vector<Eigen::VectorXd> means,
+                  std::vector<Eigen::MatrixXd> covariances, std::vector<Factor> factors);
+  static Factor factor(Eigen::VectorXd eigenvalues, Eigen::MatrixXd eigenvectors);
+  void check_points(const process::StateView& points, const char* where) const;
+  [[nodiscard]] ComponentTerms component_terms(const process::StateView& block) const;
+  /// Calls consume(first_row, terms) for consecutive blocks of rows, sized so that the terms
+  /// of a block stay in cache.
+  template <class Consume>
+  void for_each_block(const process::StateView& points, const char* where, Consume consume) const;
+
   std::vector<double> weights_;
   std::vector<Eigen::VectorXd> means_;
   std::vector<Eigen::MatrixXd> covariances_;
+  std::vector<Factor> factors_;
 };
 
 }  // namespace kolmo::distribution

@@ -1,0 +1,259 @@
+#include "kolmo/distribution/gaussian_mixture.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+#include <numbers>
+
+#include "support/expect_error.hpp"
+#include "support/finite_difference.hpp"
+
+namespace kolmo::distribution {
+namespace {
+
+constexpr double epsilon = std::numeric_limits<double>::epsilon();
+
+Eigen::Matrix2d matrix2(double a, double b, double c, double d) { return (Eigen::Matrix2d() << a, b, c, d).finished(); }
+
+/// Three anisotropic, correlated components in 2-D (the scipy reference below uses the same).
+GaussianMixture three_components() {
+  return GaussianMixture({0.5, 0.3, 0.2}, {Eigen::Vector2d(1.0, -0.5), Eigen::Vector2d(-1.5, 0.8), Eigen::Vector2d(0.2, 2.0)},
+                         {matrix2(1.0, 0.6, 0.6, 0.8), matrix2(0.3, -0.1, -0.1, 0.5), matrix2(2.0, 0.0, 0.0, 0.05)});
+}
+
+Eigen::ArrayXXd points() {
+  Eigen::ArrayXXd x(5, 2);
+  x << 0.0, 0.0, 1.2, -0.3, -2.0, 1.5, 0.3, 2.1, 4.0, -3.0;
+  return x;
+}
+
+Eigen::ArrayXXd row(const Eigen::RowVectorXd& x) { return x.array(); }
+
+TEST(GaussianMixture, LogDensityMatchesScipy) {
+  // Generated with /usr/bin/python3 (SciPy 1.10):
+  //   logsumexp([log(w[k]) + multivariate_normal(m[k], C[k]).logpdf(x) for k in range(3)])
+  // for the mixture of three_components() at the rows of points().
+  const Eigen::ArrayXd scipy = (Eigen::ArrayXd(5) << -3.8574024103806313, -2.147801160038319, -2.7412667450356567,
+                                -2.3983572368574886, -27.63189760729775)
+                                   .finished();
+  const Eigen::ArrayXd log_p = three_components().log_density(points());
+  // Both sides are backward-stable evaluations of quadratic forms of size ≤ 60 (the far point)
+  // with condition numbers ≤ 40: agreement to 1e-13 relative.
+  for (Eigen::Index i = 0; i < scipy.size(); ++i) EXPECT_NEAR(log_p[i], scipy[i], 1e-13 * std::abs(scipy[i])) << i;
+}
+
+TEST(GaussianMixture, OneComponentIsTheBivariateNormalFormula) {
+  // Independent closed form: log N = −log(2π) − ½ log det C − ½ Q, Q from the explicit 2×2 inverse.
+  const Eigen::Vector2d m(0.3, -1.1);
+  const double a = 2.0, b = -0.7, c = 0.9, det = a * c - b * b;
+  const Eigen::ArrayXd log_p = GaussianMixture::gaussian(m, matrix2(a, b, b, c)).log_density(points());
+  for (Eigen::Index i = 0; i < points().rows(); ++i) {
+    const double u = points()(i, 0) - m[0], v = points()(i, 1) - m[1];
+    const double q = (c * u * u - 2 * b * u * v + a * v * v) / det;
+    EXPECT_NEAR(log_p[i], -std::log(2 * std::numbers::pi) - 0.5 * std::log(det) - 0.5 * q, 1e-14 * (1 + q)) << i;
+  }
+}
+
+TEST(GaussianMixture, OneDimensionalDensityIntegratesToOneAndItsIntegralIsTheCdf) {
+  const GaussianMixture mixture({0.25, 0.75}, {Eigen::VectorXd::Constant(1, -1.0), Eigen::VectorXd::Constant(1, 2.0)},
+                                {Eigen::MatrixXd::Constant(1, 1, 0.25), Eigen::MatrixXd::Constant(1, 1, 2.25)});
+  // Composite Simpson on [−9, 14] with h = 0.005. Error ≤ (b − a) h⁴ max|p⁗| / 180 with
+  // max|p⁗| ≤ Σ w_k 3/(s_k⁵ √(2π)) ≈ 9.9: ≤ 8e-10; the tails outside carry < 1e-15.
+  const double a = -9.0, b = 14.0, h = 0.005;
+  const auto n = static_cast<Eigen::Index>(std::lround((b - a) / h));
+  const Eigen::ArrayXd x = Eigen::ArrayXd::LinSpaced(n + 1, a, b);
+  const Eigen::ArrayXd p = mixture.log_density(x).exp();
+  double simpson = p[0] + p[n];
+  for (Eigen::Index i = 1; i < n; ++i) simpson += (i % 2 == 1 ? 4.0 : 2.0) * p[i];
+  simpson *= h / 3;
+  EXPECT_NEAR(simpson, 1.0, 8e-10);
+
+  // Generated with /usr/bin/python3 (SciPy 1.10):
+  //   sum(w[k] * norm.cdf(x, m[k], s[k]) for k in range(2)),  w = (.25, .75), m = (−1, 2), s = (.5, 1.5).
+  const Eigen::ArrayXd at = (Eigen::ArrayXd(4) << -2.0, 0.0, 1.0, 3.5).finished();
+  const Eigen::ArrayXd scipy =
+      (Eigen::ArrayXd(4) << 0.0085603184127371, 0.31272088180735613, 0.4393614853497339, 0.8810085595514072).finished();
+  const Eigen::ArrayXd cdf = mixture.cdf(at);
+  for (Eigen::Index i = 0; i < at.size(); ++i) EXPECT_NEAR(cdf[i], scipy[i], 1e-15) << at[i];
+}
+
+TEST(GaussianMixture, EmpiricalCdfIsARightContinuousStaircase) {
+  const GaussianMixture empirical = GaussianMixture::empirical((Eigen::ArrayXXd(4, 1) << 0.5, -1.0, 0.5, 2.0).finished());
+  const Eigen::ArrayXd cdf = empirical.cdf((Eigen::ArrayXd(5) << -1.5, -1.0, 0.4999, 0.5, 2.0).finished());
+  EXPECT_EQ(cdf[0], 0.0);
+  EXPECT_EQ(cdf[1], 0.25);
+  EXPECT_EQ(cdf[2], 0.25);
+  EXPECT_EQ(cdf[3], 0.75);
+  EXPECT_EQ(cdf[4], 1.0);
+}
+
+TEST(GaussianMixture, ScoreIsTheGradientOfTheLogDensity) {
+  const GaussianMixture mixture = three_components();
+  const Eigen::ArrayXXd x = points();
+  const Eigen::ArrayXXd score = mixture.score(x);
+  const test_support::ScalarFunction log_p = [&](const Eigen::RowVectorXd& y) { return mixture.log_density(row(y))[0]; };
+  // Central differences at h = 1e-4; tolerance 2 (h²/6)|∂³log p| + 8 ε |log p|/h (support/finite_difference.hpp).
+  for (Eigen::Index i = 0; i < x.rows(); ++i) {
+    for (Eigen::Index j = 0; j < 2; ++j) {
+      const Eigen::RowVectorXd y = x.row(i).matrix();
+      EXPECT_NEAR(score(i, j), test_support::central_difference(log_p, y, j, 1e-4),
+                  test_support::central_difference_error(log_p, y, j, 1e-4, 1e-2))
+          << "point " << i << " component " << j;
+    }
+  }
+}
+
+TEST(GaussianMixture, DivergenceIsTheLaplacianOfTheLogDensity) {
+  const GaussianMixture mixture = three_components();
+  const Eigen::ArrayXXd x = points();
+  const Eigen::ArrayXd divergence = mixture.score_divergence(x);
+  for (Eigen::Index i = 0; i < x.rows(); ++i) {
+    double difference = 0.0, tolerance = 0.0;
+    for (Eigen::Index j = 0; j < 2; ++j) {
+      const test_support::ScalarFunction s_j = [&](const Eigen::RowVectorXd& y) { return mixture.score(row(y))(0, j); };
+      const Eigen::RowVectorXd y = x.row(i).matrix();
+      difference += test_support::central_difference(s_j, y, j, 1e-4);
+      tolerance += test_support::central_difference_error(s_j, y, j, 1e-4, 1e-2);
+    }
+    EXPECT_NEAR(divergence[i], difference, tolerance) << "point " << i;
+  }
+  // One Gaussian: Δlog p = −tr C⁻¹ everywhere (C⁻¹ = [[0.9, 0.7], [0.7, 2]]/1.31).
+  const Eigen::ArrayXd gaussian =
+      GaussianMixture::gaussian(Eigen::Vector2d(0.3, -1.1), matrix2(2.0, -0.7, -0.7, 0.9)).score_divergence(x);
+  EXPECT_LT((gaussian + 2.9 / 1.31).abs().maxCoeff(), 1e-14);
+}
+
+TEST(GaussianMixture, ResponsibilitiesAreTheComponentPosteriors) {
+  const GaussianMixture mixture = three_components();
+  const Eigen::ArrayXXd r = mixture.responsibilities(points());
+  const Eigen::ArrayXd log_p = mixture.log_density(points());
+  for (std::size_t k = 0; k < 3; ++k) {
+    // r_k = w_k N_k / p with N_k evaluated as its own one-component mixture.
+    const Eigen::ArrayXd log_n = GaussianMixture::gaussian(mixture.means()[k], mixture.covariances()[k]).log_density(points());
+    const Eigen::ArrayXd expected = (std::log(mixture.weights()[k]) + log_n - log_p).exp();
+    EXPECT_LT((r.col(static_cast<Eigen::Index>(k)) - expected).abs().maxCoeff(), 1e-13) << k;
+  }
+  EXPECT_LT((r.rowwise().sum() - 1.0).abs().maxCoeff(), 4 * epsilon);
+}
+
+TEST(GaussianMixture, MomentsFollowTheLawOfTotalCovariance) {
+  const GaussianMixture mixture = three_components();
+  const Eigen::Vector2d mean(0.5 * 1.0 + 0.3 * -1.5 + 0.2 * 0.2, 0.5 * -0.5 + 0.3 * 0.8 + 0.2 * 2.0);
+  Eigen::Matrix2d second = Eigen::Matrix2d::Zero();  // E[X Xᵀ] = Σ w_k (C_k + m_k m_kᵀ)
+  for (std::size_t k = 0; k < 3; ++k) {
+    second += mixture.weights()[k] * (mixture.covariances()[k] + mixture.means()[k] * mixture.means()[k].transpose());
+  }
+  EXPECT_LT((mixture.mean() - mean).cwiseAbs().maxCoeff(), 1e-15);
+  EXPECT_LT((mixture.covariance() - (second - mean * mean.transpose())).cwiseAbs().maxCoeff(), 1e-14);
+}
+
+TEST(GaussianMixture, NoisedComponentsAndMomentsArePushedThroughTheAffineMap) {
+  const GaussianMixture mixture = three_components();
+  const double alpha = 0.6, sigma = 0.7;
+  const GaussianMixture noised = mixture.noised(alpha, sigma);
+  const Eigen::Matrix2d identity = Eigen::Matrix2d::Identity();
+  // Law of αX + σε: mean α m, covariance α² Σ + σ² I.
+  EXPECT_LT((noised.mean() - alpha * mixture.mean()).cwiseAbs().maxCoeff(), 1e-15);
+  EXPECT_LT((noised.covariance() - (alpha * alpha * mixture.covariance() + sigma * sigma * identity)).cwiseAbs().maxCoeff(),
+            1e-14);
+  // The mapped factors give the density of the mixture built from scratch.
+  std::vector<Eigen::MatrixXd> covariances;
+  std::vector<Eigen::VectorXd> means;
+  for (std::size_t k = 0; k < 3; ++k) {
+    means.push_back(alpha * mixture.means()[k]);
+    covariances.push_back(alpha * alpha * mixture.covariances()[k] + sigma * sigma * identity);
+  }
+  const GaussianMixture direct(mixture.weights(), means, covariances);
+  EXPECT_LT((noised.log_density(points()) - direct.log_density(points())).abs().maxCoeff(), 1e-13);
+  EXPECT_LT((noised.score(points()) - direct.score(points())).abs().maxCoeff(), 1e-13);
+}
+
+TEST(GaussianMixture, NoisedEmpiricalLawIsTheIsotropicMixtureAndUnnoisedHasNoDensity) {
+  Eigen::ArrayXXd data(3, 2);
+  data << 0.0, 1.0, -2.0, 0.5, 1.5, -1.0;
+  const GaussianMixture empirical = GaussianMixture::empirical(data);
+  EXPECT_FALSE(empirical.has_density());
+  KOLMO_EXPECT_THROW_NAMING((void)empirical.log_density(points()), "covariances[0]");
+  KOLMO_EXPECT_THROW_NAMING((void)empirical.score(points()), "covariances[0]");
+
+  const double sigma = 0.4;
+  const GaussianMixture noised = empirical.noised(1.0, sigma);
+  ASSERT_TRUE(noised.has_density());
+  // Σ_i (1/n) N(x; x_i, σ² I) in closed form.
+  for (Eigen::Index p = 0; p < points().rows(); ++p) {
+    double density = 0.0;
+    for (Eigen::Index i = 0; i < 3; ++i) {
+      const double squared = (points().row(p) - data.row(i)).square().sum();
+      density += std::exp(-squared / (2 * sigma * sigma)) / (2 * std::numbers::pi * sigma * sigma) / 3;
+    }
+    EXPECT_NEAR(noised.log_density(points().row(p))[0], std::log(density), 1e-13 * (1 - std::log(density))) << p;
+  }
+}
+
+TEST(GaussianMixture, SamplesHaveTheMixtureMeanAndCovariance) {
+  const GaussianMixture mixture = three_components();
+  constexpr std::uint64_t seed = 20260705;
+  constexpr std::size_t n = 200'000;
+  const Eigen::ArrayXXd x = mixture.sample(seed, 0, n, 2);
+  const Eigen::RowVectorXd mean = x.colwise().mean().matrix();
+  const Eigen::MatrixXd centred = x.matrix().rowwise() - mean;
+  const Eigen::MatrixXd covariance = centred.transpose() * centred / static_cast<double>(n - 1);
+  const Eigen::Vector2d true_mean = mixture.mean();
+  const Eigen::Matrix2d true_covariance = mixture.covariance();
+  for (Eigen::Index i = 0; i < 2; ++i) {
+    // 4 standard errors: the mean's is √(Var/n), a covariance entry's √(Var[(x_i − m_i)(x_j − m_j)]/n).
+    EXPECT_NEAR(mean[i], true_mean[i], 4 * std::sqrt(true_covariance(i, i) / n)) << "seed " << seed;
+    for (Eigen::Index j = 0; j < 2; ++j) {
+      const Eigen::ArrayXd product = centred.col(i).array() * centred.col(j).array();
+      const double standard_error = std::sqrt((product - product.mean()).square().mean() / n);
+      EXPECT_NEAR(covariance(i, j), true_covariance(i, j), 4 * standard_error) << "seed " << seed << " (" << i << j << ")";
+    }
+  }
+}
+
+TEST(GaussianMixture, SamplesArePureFunctionsOfSeedAndPath) {
+  const GaussianMixture mixture = three_components();
+  const Eigen::ArrayXXd one = mixture.sample(7, 0, 10'000, 1);
+  const Eigen::ArrayXXd four = mixture.sample(7, 0, 10'000, 4);
+  EXPECT_TRUE((one == four).all());
+  EXPECT_TRUE((mixture.sample(7, 1234, 100, 1) == one.middleRows(1234, 100)).all());
+  EXPECT_FALSE((mixture.sample(8, 0, 10'000, 1) == one).all());
+  // The empirical law draws data points, each about 1/3 of the time.
+  const Eigen::ArrayXXd data = (Eigen::ArrayXXd(3, 1) << -1.0, 0.0, 4.0).finished();
+  const Eigen::ArrayXXd draws = GaussianMixture::empirical(data).sample(7, 0, 3000, 1);
+  EXPECT_TRUE((draws == -1.0 || draws == 0.0 || draws == 4.0).all());
+}
+
+TEST(GaussianMixture, RejectsBadParametersNamingThem) {
+  const Eigen::Vector2d m(0.0, 0.0);
+  const Eigen::Matrix2d c = Eigen::Matrix2d::Identity();
+  KOLMO_EXPECT_THROW_NAMING(GaussianMixture({}, {}, {}), "weights.size()");
+  KOLMO_EXPECT_THROW_NAMING(GaussianMixture({0.5, 0.4}, {m, m}, {c, c}), "sum of weights");
+  KOLMO_EXPECT_THROW_NAMING(GaussianMixture({1.2, -0.2}, {m, m}, {c, c}), "weights[1]");
+  KOLMO_EXPECT_THROW_NAMING(GaussianMixture({0.5, 0.5}, {m}, {c, c}), "means.size()");
+  KOLMO_EXPECT_THROW_NAMING(GaussianMixture({0.5, 0.5}, {m, Eigen::Vector3d::Zero()}, {c, c}), "means[1].size()");
+  KOLMO_EXPECT_THROW_NAMING(GaussianMixture({0.5, 0.5}, {m, m}, {c, Eigen::Matrix3d::Identity()}), "covariances[1]");
+  KOLMO_EXPECT_THROW_NAMING(GaussianMixture::gaussian(m, matrix2(1.0, 0.5, 0.3, 1.0)), "covariances[0]");
+  KOLMO_EXPECT_THROW_NAMING(GaussianMixture::gaussian(m, matrix2(1.0, NAN, NAN, 1.0)), "covariances[0]");
+  KOLMO_EXPECT_THROW_NAMING(GaussianMixture::gaussian(Eigen::Vector2d(0.0, INFINITY), c), "means[0]");
+  try {
+    (void)GaussianMixture::gaussian(m, matrix2(1.0, 2.0, 2.0, 1.0));  // eigenvalues 3 and −1
+    ADD_FAILURE() << "a matrix that is not positive semi-definite was accepted";
+  } catch (const Error& error) {
+    const std::string message = error.what();
+    EXPECT_NE(message.find("'covariances[0]' = [[1, 2], [2, 1]] (smallest eigenvalue -0.9999"), std::string::npos) << message;
+  }
+
+  const GaussianMixture mixture = three_components();
+  KOLMO_EXPECT_THROW_NAMING((void)mixture.score(Eigen::ArrayXXd::Zero(4, 3)), "points.cols()");
+  KOLMO_EXPECT_THROW_NAMING((void)mixture.log_density((Eigen::ArrayXXd(2, 2) << 0, 0, 1, NAN).finished()), "points(1, 1)");
+  KOLMO_EXPECT_THROW_NAMING((void)mixture.cdf(Eigen::ArrayXd::Zero(2)), "dimension()");
+  KOLMO_EXPECT_THROW_NAMING((void)mixture.noised(1.0, -0.1), "sigma");
+  KOLMO_EXPECT_THROW_NAMING((void)mixture.noised(NAN, 0.1), "alpha");
+  KOLMO_EXPECT_THROW_NAMING((void)mixture.sample(1, 0, 10, 0), "threads");
+  KOLMO_EXPECT_THROW_NAMING((void)GaussianMixture::empirical(Eigen::ArrayXXd(0, 2)), "data.rows()");
+}
+
+}  // namespace
+}  // namespace kolmo::distribution

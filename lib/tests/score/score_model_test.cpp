@@ -1,0 +1,65 @@
+#include "kolmo/score/score_model.hpp"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+#include <vector>
+
+#include "support/expect_error.hpp"
+
+namespace kolmo::score {
+namespace {
+
+/// The score of N(0, (1 + t) I): −x / (1 + t), divergence −d / (1 + t).
+ScoreModel widening_gaussian(std::size_t d) {
+  return ScoreModel("widening-gaussian", d,
+                    [](double t, const process::StateView& x) -> Eigen::ArrayXXd { return -x / (1 + t); })
+      .with_divergence([d](double t, const process::StateView& x) -> Eigen::ArrayXXd {
+        return Eigen::ArrayXXd::Constant(x.rows(), 1, -static_cast<double>(d) / (1 + t));
+      });
+}
+
+TEST(ScoreModel, EvaluatesTheWrappedFunctionsAndCountsPointsAcrossCopies) {
+  const ScoreModel model = widening_gaussian(2);
+  const ScoreModel copy = model;  // NOLINT(performance-unnecessary-copy-initialization): copies share the count
+  const Eigen::ArrayXXd x = Eigen::ArrayXXd::Random(5, 2);
+  EXPECT_TRUE((model.score(1.0, x) == -x / 2).all());
+  EXPECT_TRUE((copy.divergence(1.0, x) == -1.0).all());
+  (void)copy.score(0.0, x.topRows(3));
+  EXPECT_EQ(model.evaluations(), 8u);
+  EXPECT_EQ(copy.evaluations(), 8u);
+  model.reset_evaluations();
+  EXPECT_EQ(copy.evaluations(), 0u);
+}
+
+TEST(ScoreModel, CountsEvaluationsFromManyThreadsExactly) {
+  const ScoreModel model = widening_gaussian(1);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 4; ++i) {
+    threads.emplace_back([model] {
+      for (int j = 0; j < 1000; ++j) (void)model.score(0.5, Eigen::ArrayXXd::Zero(3, 1));
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(model.evaluations(), 4u * 1000u * 3u);
+}
+
+TEST(ScoreModel, RejectsMisuseAndWrongShapesNamingThem) {
+  const auto identity = [](double, const process::StateView& x) -> Eigen::ArrayXXd { return x; };
+  KOLMO_EXPECT_THROW_NAMING(ScoreModel("", 1, identity), "name");
+  KOLMO_EXPECT_THROW_NAMING(ScoreModel("m", 0, identity), "dimension");
+  KOLMO_EXPECT_THROW_NAMING(ScoreModel("m", 1, nullptr), "score");
+  ScoreModel model("m", 2, identity);
+  KOLMO_EXPECT_THROW_NAMING(model.with_divergence(nullptr), "divergence");
+  KOLMO_EXPECT_THROW_NAMING((void)model.divergence(0.0, Eigen::ArrayXXd::Zero(1, 2)), "divergence of m");
+  KOLMO_EXPECT_THROW_NAMING((void)model.score(0.0, Eigen::ArrayXXd::Zero(4, 3)), "x");
+
+  const ScoreModel wrong("wrong", 2, [](double, const process::StateView& x) -> Eigen::ArrayXXd {
+    return Eigen::ArrayXXd::Zero(x.rows(), 1);
+  });
+  KOLMO_EXPECT_THROW_NAMING((void)wrong.score(0.0, Eigen::ArrayXXd::Zero(4, 2)), "score result of wrong");
+  EXPECT_EQ(wrong.evaluations(), 0u);  // a rejected result is not counted
+}
+
+}  // namespace
+}  // namespace kolmo::score

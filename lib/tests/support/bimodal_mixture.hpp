@@ -1,0 +1,25 @@
+#pragma once
+// Test helper: the data law of the diffusion-model tests, a 2-D bimodal mixture with
+// anisotropic, oppositely correlated components (condition numbers 9 and 16) and unequal
+// weights, and a batch of points spread over its modes, the gap between them and its tails.
+
+#include <Eigen/Core>
+
+#include "kolmo/distribution/gaussian_mixture.hpp"
+
+namespace kolmo::test_support {
+
+inline distribution::GaussianMixture bimodal_mixture() {
+  const Eigen::Matrix2d first = (Eigen::Matrix2d() << 0.5, 0.4, 0.4, 0.5).finished();     // eigenvalues 0.9, 0.1
+  const Eigen::Matrix2d second = (Eigen::Matrix2d() << 0.17, -0.15, -0.15, 0.17).finished();  // 0.32, 0.02
+  return distribution::GaussianMixture({0.35, 0.65}, {Eigen::Vector2d(-1.5, 1.0), Eigen::Vector2d(1.2, -0.4)},
+                                       {first, second});
+}
+
+inline Eigen::ArrayXXd spread_points() {
+  Eigen::ArrayXXd x(7, 2);
+  x << -1.5, 1.0, 1.2, -0.4, 0.0, 0.3, -0.8, -1.7, 2.5, 1.9, -3.0, 3.5, 0.6, -2.2;
+  return x;
+}
+
+}  // namespace kolmo::test_support
