@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <boost/numeric/odeint/integrate/integrate_times.hpp>
 #include <boost/numeric/odeint/integrate/max_step_checker.hpp>
+#include <boost/numeric/odeint/stepper/euler.hpp>
+#include <boost/numeric/odeint/stepper/explicit_generic_rk.hpp>
 #include <boost/numeric/odeint/stepper/generation.hpp>
 #include <boost/numeric/odeint/stepper/runge_kutta4.hpp>
 #include <boost/numeric/odeint/stepper/runge_kutta_dopri5.hpp>
@@ -175,18 +177,32 @@ struct Recorder {
   }
 };
 
-std::uint64_t run_rk4(AugmentedFlow& system, State& y, double t0, double t1, double dt,
-                      const std::vector<double>& times, std::vector<Eigen::VectorXd>& stops, Eigen::Index d) {
+/// Heun's method as Odeint's generic explicit Runge–Kutta stepper with the tableau
+/// c = (0, 1), a21 = 1, b = (1/2, 1/2) (Butcher 2016, Sec. 23; ode/methods.hpp).
+using HeunStepper = odeint::explicit_generic_rk<2, 2, State, double, State, double>;
+
+HeunStepper heun_stepper() {
+  const boost::array<double, 1> a21 = {{1.0}};
+  const HeunStepper::coef_b_type b = {{0.5, 0.5}};
+  const HeunStepper::coef_c_type c = {{0.0, 1.0}};
+  return HeunStepper(boost::fusion::make_vector(a21), b, c);
+}
+
+/// Fixed steps of `stepper` from t0 to t1 (dt dividing the interval), recording the state at
+/// every stop time, which must lie on the grid t0 + k dt.
+template <class Stepper>
+std::uint64_t run_fixed_step(Stepper stepper, const char* method, AugmentedFlow& system, State& y, double t0,
+                             double t1, double dt, const std::vector<double>& times,
+                             std::vector<Eigen::VectorXd>& stops, Eigen::Index d) {
   const std::uint64_t n = sde::step_count(t0, t1, dt);
   const double h = (t1 - t0) / static_cast<double>(n);
   std::vector<std::uint64_t> stop_steps;
   for (std::size_t k = 1; k < times.size(); ++k) {
     const double position = (times[k] - t0) / h;
     require(std::abs(position - std::round(position)) <= 1e-9, where, "options.observe_times", times[k],
-            "times on the Rk4 grid t0 + k dt");
+            std::string("times on the ") + method + " grid t0 + k dt");
     stop_steps.push_back(static_cast<std::uint64_t>(std::llround(position)));
   }
-  odeint::runge_kutta4<State> stepper;
   std::size_t next = 0;
   while (next < stop_steps.size() && stop_steps[next] == 0) {  // observations at t0 itself
     stops.push_back(Eigen::Map<const Eigen::VectorXd>(y.data(), d));
@@ -263,8 +279,12 @@ FlowResult integrate(const Flow& flow, const Eigen::VectorXd& x0, double t0, dou
   FlowResult result;
   std::vector<Eigen::VectorXd> stops;
   try {
-    if (const auto* rk4 = std::get_if<Rk4>(&method)) {
-      result.steps = run_rk4(system, y, t0, t1, rk4->dt, times, stops, d);
+    if (const auto* euler = std::get_if<Euler>(&method)) {
+      result.steps = run_fixed_step(odeint::euler<State>(), "Euler", system, y, t0, t1, euler->dt, times, stops, d);
+    } else if (const auto* heun = std::get_if<Heun>(&method)) {
+      result.steps = run_fixed_step(heun_stepper(), "Heun", system, y, t0, t1, heun->dt, times, stops, d);
+    } else if (const auto* rk4 = std::get_if<Rk4>(&method)) {
+      result.steps = run_fixed_step(odeint::runge_kutta4<State>(), "Rk4", system, y, t0, t1, rk4->dt, times, stops, d);
     } else if (const auto* dopri = std::get_if<DormandPrince>(&method)) {
       require_tolerances(dopri->absolute_tolerance, dopri->relative_tolerance);
       result.steps = run_adaptive(odeint::make_controlled<odeint::runge_kutta_dopri5<State>>(

@@ -1,6 +1,7 @@
 #include "batch_records.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 
 #include "kolmo/core/validate.hpp"
@@ -24,6 +25,30 @@ void BatchObserver::stop(std::size_t i, PathFailure failure) {
   alive_[i] = false;
   ++stopped_;
   record_.failures.push_back(failure);
+}
+
+void BatchObserver::stop_non_finite(Eigen::ArrayXXd& x, const Eigen::ArrayXXd& previous, double time,
+                                    std::uint64_t first_path) {
+  // x·0 is 0 for finite x and NaN otherwise, so the sum is NaN exactly when some entry is
+  // non-finite: one vectorised pass instead of allFinite()'s element-by-element test.
+  if (!std::isnan((x * 0.0).sum()) && stopped_ == 0) return;
+  for (std::size_t i = 0; i < count_; ++i) {
+    const auto row = static_cast<Eigen::Index>(i);
+    if (alive_[i]) {
+      for (Eigen::Index c = 0; c < x.cols(); ++c) {
+        if (!std::isfinite(x(row, c))) {
+          stop(i, {first_path + i, time, static_cast<std::size_t>(c), x(row, c)});
+          break;
+        }
+      }
+    }
+    if (alive_[i]) continue;
+    if (previous.row(row).allFinite()) {
+      x.row(row) = previous.row(row);
+    } else {
+      x.row(row).setZero();  // a path that started non-finite: any finite placeholder will do
+    }
+  }
 }
 
 void BatchObserver::snapshot(Eigen::ArrayXXd& states, const Eigen::ArrayXXd& x) const {

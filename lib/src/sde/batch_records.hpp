@@ -42,6 +42,10 @@ class BatchObserver {
   [[nodiscard]] std::vector<bool>& alive() { return alive_; }
   /// Marks path i stopped (once) and records where.
   void stop(std::size_t i, PathFailure failure);
+  /// Stops every live path of x with a non-finite component (recording path first_path + i, the
+  /// time and the first such component) and freezes every stopped path at its row of `previous`
+  /// (zero if that is not finite either), so that the next step never sees a NaN.
+  void stop_non_finite(Eigen::ArrayXXd& x, const Eigen::ArrayXXd& previous, double time, std::uint64_t first_path);
   [[nodiscard]] std::size_t stopped() const { return stopped_; }
 
   void snapshot(Eigen::ArrayXXd& states, const Eigen::ArrayXXd& x) const;

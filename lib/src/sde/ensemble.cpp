@@ -98,7 +98,7 @@ class BatchRunner {
     const std::size_t m = run_.scheme.wiener_dimension;
     Eigen::ArrayXXd x = run_.problem.initial.sample(run_.problem.seed, first_path_, count_);
     Eigen::ArrayXXd previous = x;
-    check_finite(x, previous, run_.problem.t0);
+    observer_.stop_non_finite(x, previous, run_.problem.t0, first_path_);
 
     const auto rows = static_cast<Eigen::Index>(count_);
     Eigen::ArrayXXd increments(rows, static_cast<Eigen::Index>(m));
@@ -119,7 +119,8 @@ class BatchRunner {
       }
       previous = x;
       stepper->step(t, run_.h, x, noise);
-      check_finite(x, previous, grid_time(k + 1, run_.problem.t0, run_.problem.t1, run_.steps));
+      const double t_next = grid_time(k + 1, run_.problem.t0, run_.problem.t1, run_.steps);
+      observer_.stop_non_finite(x, previous, t_next, first_path_);
       observe(k + 1, x);
     }
     record_.drift_evaluations = stepper->drift_evaluations();
@@ -128,31 +129,6 @@ class BatchRunner {
   }
 
  private:
-  /// Stops every live path with a non-finite component (recording where) and freezes every
-  /// stopped path at its last finite state, so the stepper never sees a NaN.
-  void check_finite(Eigen::ArrayXXd& x, const Eigen::ArrayXXd& previous, double time) {
-    // x·0 is 0 for finite x and NaN otherwise, so the sum is NaN exactly when some entry is
-    // non-finite: one vectorised pass instead of allFinite()'s element-by-element test.
-    if (!std::isnan((x * 0.0).sum()) && observer_.stopped() == 0) return;
-    for (std::size_t i = 0; i < count_; ++i) {
-      const auto row = static_cast<Eigen::Index>(i);
-      if (observer_.alive()[i]) {
-        for (Eigen::Index c = 0; c < x.cols(); ++c) {
-          if (!std::isfinite(x(row, c))) {
-            observer_.stop(i, {first_path_ + i, time, static_cast<std::size_t>(c), x(row, c)});
-            break;
-          }
-        }
-      }
-      if (observer_.alive()[i]) continue;
-      if (previous.row(row).allFinite()) {
-        x.row(row) = previous.row(row);
-      } else {
-        x.row(row).setZero();  // a path that started non-finite: any finite placeholder will do
-      }
-    }
-  }
-
   void observe(std::uint64_t k, const Eigen::ArrayXXd& x) {
     for (std::size_t s : run_.schedule.snapshots[k]) observer_.snapshot(run_.solution.snapshots[s].states, x);
     if (k == run_.steps && run_.options.observe.terminal) observer_.snapshot(run_.solution.terminal, x);

@@ -40,6 +40,29 @@ TEST(Integrate, Rk4HalvingTheStepDividesTheErrorBySixteen) {
   EXPECT_NEAR(e1 / e2, 16.0, 1.0);
 }
 
+TEST(Integrate, EulerAndHeunHalvingTheStepDivideTheErrorByTwoAndFour) {
+  const auto error = [](const Method& method) {
+    return (integrate(rotating(false, false), x0, 0.0, 2.0, method).state - exact(2.0)).norm();
+  };
+  // Orders 1 and 2: the ratios are 2 (1 + O(h)) and 4 (1 + O(h)); at |λ| h = 2.02 · 0.01 the
+  // O(h) term is about |λ| h = 2 per cent of the ratio.
+  EXPECT_NEAR(error(Euler{0.01}) / error(Euler{0.005}), 2.0, 0.1);
+  EXPECT_NEAR(error(Heun{0.01}) / error(Heun{0.005}), 4.0, 0.2);
+}
+
+TEST(Integrate, EulerAndHeunCountOneAndTwoEvaluationsPerStepAndRunBackwards) {
+  const FlowResult euler = integrate(rotating(false, false), x0, 0.0, 1.0, Euler{0.1});
+  EXPECT_EQ(euler.steps, 10u);
+  EXPECT_EQ(euler.velocity_evaluations, 10u);
+  const FlowResult heun = integrate(rotating(false, false), x0, 0.0, 1.0, Heun{0.1});
+  EXPECT_EQ(heun.velocity_evaluations, 20u);
+  // Forwards then backwards with Heun's method: back to x0 up to the O(h²) global error.
+  const FlowResult forward = integrate(rotating(false, false), x0, 0.0, 1.0, Heun{1e-3});
+  const FlowResult back = integrate(rotating(false, false), forward.state, 1.0, 0.0, Heun{-1e-3});
+  EXPECT_LT((back.state - x0).norm(), 1e-5);
+  KOLMO_EXPECT_THROW_NAMING((void)integrate(rotating(false, false), x0, 0.0, 1.0, Euler{0.3}), "dt");
+}
+
 TEST(Integrate, DormandPrinceForwardsAndBackwardsReturnsToTheStart) {
   const DormandPrince tight{1e-12, 1e-12};
   const FlowResult forward = integrate(rotating(false, false), x0, 0.0, 3.0, tight);

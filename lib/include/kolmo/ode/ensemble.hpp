@@ -11,8 +11,8 @@
 // Each path has its own adaptive steps; paths are cut into the same thread-independent batches
 // as SDE ensembles and their statistics merged in batch order, so results are bit-identical for
 // any thread count. Observation times may be any times in [t0, t1] for the adaptive methods
-// (on the grid for Rk4). A path whose integration fails (non-finite, Odeint giving up) is
-// stopped and reported in solution.failures and the status.
+// (on the grid for the fixed-step Euler, Heun and Rk4). A path whose integration fails
+// (non-finite, Odeint giving up) is stopped and reported in solution.failures and the status.
 
 #include <Eigen/Core>
 #include <cstdint>

@@ -1,0 +1,85 @@
+#include "kolmo/sampling/reverse_sde.hpp"
+
+#include <cmath>
+#include <string>
+
+#include "kolmo/core/validate.hpp"
+
+namespace kolmo::sampling {
+namespace {
+
+void require_matching_score(const ForwardProcess& forward, const score::ScoreModel& score, const char* where) {
+  require(score.dimension() == forward.dimension(), where, "score.dimension()", score.dimension(),
+          "the forward process's dimension " + describe_value(forward.dimension()));
+  // Anderson's reverse drift is the Itô one; a Stratonovich forward SDE has another reversal.
+  require(forward.sde().calculus() == process::Calculus::ito, where, "forward.sde().calculus()",
+          std::string_view("stratonovich"), "an Itô SDE");
+}
+
+/// f − c (∇·(g gᵀ) + g gᵀ s): the drift of the k-family with c = (1 + k²)/2 (c = ½ for the
+/// probability-flow ODE, 1 for Anderson's reverse SDE).
+process::BatchCoefficient reverse_drift(const ForwardProcess& forward, const score::ScoreModel& score, double c) {
+  return [forward, score, c](double t, const process::StateView& x) -> Eigen::ArrayXXd {
+    const Eigen::ArrayXXd s = score.score(t, x);
+    return forward.sde().drift(t, x) -
+           c * (forward.diffusion_divergence(t, x) + forward.diffusion_times_transpose_times(t, x, s));
+  };
+}
+
+/// ∇·v = ∇·f − ½ ∇·(g gᵀ s) for additive noise, where ∇·∇·(g gᵀ) = 0. With g gᵀ = c(t) I this
+/// is ∇·f − ½ c ∇·s; for an anisotropic g gᵀ it would need the whole Jacobian of s, which the
+/// score interface does not give, so that case is refused (naming the time).
+process::BatchCoefficient flow_divergence(const process::Sde& sde, const score::ScoreModel& score) {
+  return [sde, score](double t, const process::StateView& x) -> Eigen::ArrayXXd {
+    const Eigen::MatrixXd g = sde.diffusion_matrix(t);
+    const Eigen::MatrixXd ggt = g * g.transpose();
+    const double c = ggt.diagonal().mean();
+    const double off_isotropy = (ggt - c * Eigen::MatrixXd::Identity(ggt.rows(), ggt.cols())).cwiseAbs().maxCoeff();
+    require(off_isotropy <= 1e-12 * std::abs(c), "kolmo::sampling::probability_flow", "g(t) g(t)ᵀ at t",
+            t, "a multiple of the identity for the exact divergence (use FiniteDifference or Hutchinson otherwise)");
+    return sde.drift_divergence(t, x) - 0.5 * c * score.divergence(t, x);
+  };
+}
+
+}  // namespace
+
+process::Sde reverse_sde(const ForwardProcess& forward, const score::ScoreModel& score, double k) {
+  constexpr const char* where = "kolmo::sampling::reverse_sde";
+  require_matching_score(forward, score, where);
+  require(std::isfinite(k) && k >= 0.0, where, "k", k, "a finite k >= 0");
+  const process::Sde& sde = forward.sde();
+  const std::string name = "reverse-sde(k=" + describe_value(k) + ")[" + sde.name() + ", " + score.name() + "]";
+  const process::BatchCoefficient drift = reverse_drift(forward, score, 0.5 * (1.0 + k * k));
+  const std::size_t d = sde.dimension();
+  if (sde.noise() == process::NoiseKind::additive) {
+    return process::Sde::additive(name, d, sde.noise_dimension(), drift,
+                                  [sde, k](double t) -> Eigen::MatrixXd { return k * sde.diffusion_matrix(t); });
+  }
+  const process::BatchCoefficient diffusion = [sde, k](double t, const process::StateView& x) -> Eigen::ArrayXXd {
+    return k * sde.diffusion(t, x);
+  };
+  if (sde.noise() == process::NoiseKind::general) {
+    return process::Sde::general(name, d, sde.noise_dimension(), drift, diffusion);
+  }
+  process::Sde reverse = process::Sde::diagonal(name, d, drift, diffusion);
+  if (sde.has_diffusion_derivative()) {  // ∂(k g_i)/∂x_i, for Milstein on the reverse SDE
+    reverse.with_diffusion_derivative([sde, k](double t, const process::StateView& x) -> Eigen::ArrayXXd {
+      return k * sde.diffusion_derivative(t, x);
+    });
+  }
+  return reverse;
+}
+
+ode::Flow probability_flow(const ForwardProcess& forward, const score::ScoreModel& score) {
+  constexpr const char* where = "kolmo::sampling::probability_flow";
+  require_matching_score(forward, score, where);
+  const process::Sde& sde = forward.sde();
+  ode::Flow flow("probability-flow[" + sde.name() + ", " + score.name() + "]", sde.dimension(),
+                 reverse_drift(forward, score, 0.5));
+  if (sde.noise() == process::NoiseKind::additive && sde.has_drift_divergence() && score.has_divergence()) {
+    flow.with_divergence(flow_divergence(sde, score));
+  }
+  return flow;
+}
+
+}  // namespace kolmo::sampling

@@ -1,0 +1,118 @@
+#include "kolmo/sampling/reverse_sde.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+
+#include "kolmo/score/mixture_score.hpp"
+#include "support/bimodal_mixture.hpp"
+#include "support/expect_error.hpp"
+#include "support/finite_difference.hpp"
+
+namespace kolmo::sampling {
+namespace {
+
+const Eigen::ArrayXXd points = (Eigen::ArrayXXd(3, 2) << 0.3, -1.2, 1.5, 0.4, -0.7, 2.0).finished();
+
+// A state-dependent diagonal-noise SDE, dX_i = −X_i dt + g_i(X) dW_i with g_i = 1 + ½ sin x_i,
+// so (∇·(g gᵀ))_i = ∂_i g_i² = 2 g_i · ½ cos x_i = g_i cos x_i, and a score s = −x/(1 + t) + ¼
+// (any smooth field: the formula is checked, not the law).
+process::Sde state_dependent() {
+  return process::Sde::diagonal(
+      "state-dependent", 2, [](double, const process::StateView& x) -> Eigen::ArrayXXd { return -x; },
+      [](double, const process::StateView& x) -> Eigen::ArrayXXd { return 1.0 + 0.5 * x.sin(); });
+}
+
+ForwardProcess state_dependent_forward() {
+  return {state_dependent(), [](double, const process::StateView& x) -> Eigen::ArrayXXd {
+            return (1.0 + 0.5 * x.sin()) * x.cos();
+          }};
+}
+
+score::ScoreModel affine_score(std::size_t dimension = 2) {
+  return {"affine", dimension, [](double t, const process::StateView& x) -> Eigen::ArrayXXd { return -x / (1.0 + t) + 0.25; }};
+}
+
+TEST(ReverseSde, DriftAndDiffusionOfTheKFamilyFollowTheFormulaForStateDependentNoise) {
+  const ForwardProcess forward = state_dependent_forward();
+  constexpr double t = 0.4;
+  for (double k : {0.0, 0.5, 1.0, 2.0}) {
+    const process::Sde reverse = reverse_sde(forward, affine_score(), k);
+    const Eigen::ArrayXXd drift = reverse.drift(t, points);
+    const Eigen::ArrayXXd diffusion = reverse.diffusion(t, points);
+    for (Eigen::Index p = 0; p < points.rows(); ++p) {
+      for (Eigen::Index i = 0; i < 2; ++i) {
+        // By hand: f_i − (1 + k²)/2 (g_i cos x_i + g_i² s_i).
+        const double x = points(p, i), g = 1.0 + 0.5 * std::sin(x), s = -x / (1.0 + t) + 0.25;
+        const double expected = -x - 0.5 * (1.0 + k * k) * (g * std::cos(x) + g * g * s);
+        EXPECT_NEAR(drift(p, i), expected, 1e-15 * (1.0 + std::abs(expected))) << k;
+        EXPECT_DOUBLE_EQ(diffusion(p, i), k * g) << k;
+      }
+    }
+  }
+}
+
+TEST(ReverseSde, TheProbabilityFlowIsTheKZeroMemberAsAFlow) {
+  const ForwardProcess forward = state_dependent_forward();
+  const ode::Flow flow = probability_flow(forward, affine_score());
+  const process::Sde k0 = reverse_sde(forward, affine_score(), 0.0);
+  EXPECT_TRUE((flow.velocity(0.3, points) == k0.drift(0.3, points)).all());
+  EXPECT_FALSE(flow.has_divergence());  // diagonal noise: ∇·(g gᵀ s) needs more than ∇·s
+}
+
+TEST(ReverseSde, BadInputIsAClearError) {
+  const ForwardProcess forward = state_dependent_forward();
+  KOLMO_EXPECT_THROW_NAMING((void)reverse_sde(forward, affine_score(3)), "score.dimension()");
+  KOLMO_EXPECT_THROW_NAMING((void)probability_flow(forward, affine_score(1)), "score.dimension()");
+  KOLMO_EXPECT_THROW_NAMING((void)reverse_sde(forward, affine_score(), -1.0), "k");
+  KOLMO_EXPECT_THROW_NAMING((void)reverse_sde(forward, affine_score(), std::numeric_limits<double>::quiet_NaN()), "k");
+}
+
+TEST(ProbabilityFlow, ExactDivergenceAgreesWithFiniteDifferencesOfTheVelocity) {
+  // VP noising of the 2-D bimodal mixture: additive isotropic noise, ∇·f = d f(t), and the exact
+  // score's divergence, so ∇·v = d f − ½ g² Δlog p_t is available in closed form.
+  const process::NoiseSchedule schedule = process::NoiseSchedule::vp_linear();
+  const score::ScoreModel score = score::mixture_score({test_support::bimodal_mixture(), schedule});
+  const ode::Flow flow = probability_flow(ForwardProcess::of(schedule, 2), score);
+  ASSERT_TRUE(flow.has_divergence());
+  constexpr double h = 1e-3, big_h = 1e-2;
+  for (double t : {1e-3, 0.3, 0.9}) {
+    const Eigen::ArrayXXd divergence = flow.divergence(t, points);
+    const Eigen::ArrayXXd s = score.score(t, points);
+    for (Eigen::Index p = 0; p < points.rows(); ++p) {
+      double difference = 0.0, bound = 0.0;
+      for (Eigen::Index i = 0; i < 2; ++i) {
+        const test_support::ScalarFunction v_i = [&flow, t, i](const Eigen::RowVectorXd& x) {
+          return flow.velocity(t, x.array())(0, i);
+        };
+        const Eigen::RowVectorXd x = points.row(p).matrix();
+        difference += test_support::central_difference(v_i, x, i, h);
+        // The helper's truncation and rounding bound, plus the rounding of the two terms that
+        // cancel inside v_i = f x_i − ½ g² s_i (v ≈ 0 near T, where both are ~ β|x|/2).
+        const double terms = std::abs(schedule.drift_rate(t) * x(i)) + 0.5 * schedule.diffusion_squared(t) * std::abs(s(p, i));
+        bound += test_support::central_difference_error(v_i, x, i, h, big_h) +
+                 8 * std::numeric_limits<double>::epsilon() * terms / h;
+      }
+      EXPECT_NEAR(divergence(p, 0), difference, bound) << "t = " << t;
+    }
+  }
+}
+
+TEST(ProbabilityFlow, ExactDivergenceRefusesAnisotropicNoise) {
+  const Eigen::Matrix2d g = Eigen::Vector2d(1.0, 2.0).asDiagonal();
+  process::Sde sde = process::Sde::additive(
+      "anisotropic", 2, 2, [](double, const process::StateView& x) -> Eigen::ArrayXXd { return -x; },
+      [g](double) -> Eigen::MatrixXd { return g; });
+  sde.with_drift_divergence(
+      [](double, const process::StateView& x) -> Eigen::ArrayXXd { return Eigen::ArrayXXd::Constant(x.rows(), 1, -2.0); });
+  score::ScoreModel score = affine_score();
+  score.with_divergence([](double t, const process::StateView& x) -> Eigen::ArrayXXd {
+    return Eigen::ArrayXXd::Constant(x.rows(), 1, -2.0 / (1.0 + t));
+  });
+  const ode::Flow flow = probability_flow(ForwardProcess(sde), score);
+  KOLMO_EXPECT_THROW_NAMING((void)flow.divergence(0.5, points), "g(t) g(t)ᵀ at t");
+}
+
+}  // namespace
+}  // namespace kolmo::sampling

@@ -1,0 +1,560 @@
+// Verification cases for the samplers (kolmo::sampling): every sampler, driven by the exact
+// score of a Gaussian-mixture data law and started from exact samples of p_T, must produce the
+// forward marginal p_{t_min} (t_min = 1e-3, explicit: the samples approximate p_{t_min}, not the
+// data law), so that the only errors are the sampler's discretisation and Monte Carlo noise.
+//
+//   1-D  data 0.3 N(−1.5, 0.05) + 0.7 N(1, 0.3): one-sample KS against the exact mixture CDF of
+//        p_{t_min}, 20 000 samples; D_crit = 2.28/√n = 0.016 at the 4-sigma false-alarm rate.
+//   2-D  the bimodal anisotropic mixture of the score tests (components with condition numbers
+//        9 and 16, opposite correlations): block MMD² (below) against independent exact samples
+//        of p_{t_min}, 40 000 samples.
+//
+// Step counts are chosen so that the discretisation bias is far below each test's resolution.
+// Stochastic samplers: measured once on 2·10^5 samples (1-D, seed 7), KS statistic D (the null
+// expectation of D at that size is 0.87/√n ≈ 0.002, so D ≤ 0.003 means no resolved bias):
+//   DDPM M = 100: D = 0.012 (resolved bias, p = 2e-25), M = 400: D = 0.0034, M = 1000: < 0.0034;
+//   DDIM η = 0.5 M = 200: D = 0.0036, M = 500: D = 0.0016; reverse SDE (Euler–Maruyama)
+//   M = 1000: D = 0.0022 (k = 1), 0.0013 (k = 2) — all below 1/4 of D_crit.
+// Deterministic samplers estimate theirs in every run, from the same method at 4× the steps and
+// the same x_T (Richardson, 1/(1 − 4^{−order})): in 1-D the KS distance between the two coupled
+// samples (only paths that cross x contribute noise), in 2-D the bound E δ²/ℓ² on the MMD² of a
+// Gaussian kernel of width ℓ for per-path errors δ (‖φ(x) − φ(y)‖² = 2 − 2k(x, y) ≤ |x − y|²/ℓ²).
+// The estimates are in each case's details ("discretisation"), next to each test's resolution
+// (d_crit, mmd2_standard_error).
+//
+// Block MMD². The unbiased MMD²_u (Gretton et al. 2012, Lemma 6) of B independent blocks of b
+// sampler and b exact samples has mean MMD²(P, Q) — exactly 0 when the laws agree, > 0 otherwise
+// — and the blocks are i.i.d., so their mean over B = 200 blocks of b = 200 is asymptotically
+// normal with a standard error estimated from the blocks: a one-sided z-test, p = 1 − Φ(z), with
+// no permutations (a permutation test could not reach the 6.3e-5 false-alarm rate at affordable
+// cost). The kernel width is the median heuristic on a separate exact sample, fixed before the
+// blocks are drawn. Checked under H0 on 400 pairs of exact 2-D samples (seeds 10..809): z has
+// mean −0.18, sd 1.13 and range [−4.50, 2.36]. The block values are right-skewed (a degenerate
+// U-statistic is a weighted sum of centred χ² variables), so the studentised mean is left-skewed:
+// its lower tail is heavy, which is why the test is one-sided, and its upper tail — the side a
+// discrepancy moves it to — is lighter than the normal one (largest of 400: 2.36 against ~2.97
+// expected), so the normal p-value is conservative there.
+//
+// Deterministic cases: DDIM (η = 0) against DPM-Solver-1 step for step, the probability-flow
+// log-density against the exact one, and the order of each deterministic sampler in function
+// evaluations on the map x_T → x_{t_min} against a Dormand–Prince (tol 1e-12) reference.
+#include <algorithm>
+#include <boost/math/distributions/normal.hpp>
+#include <cmath>
+#include <limits>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "cases/cases.hpp"
+#include "kolmo/core/validate.hpp"
+#include "kolmo/distribution/diffused_mixture.hpp"
+#include "kolmo/ode/ensemble.hpp"
+#include "kolmo/ode/integrate.hpp"
+#include "kolmo/sampling/ddim.hpp"
+#include "kolmo/sampling/ddpm.hpp"
+#include "kolmo/sampling/dpm_solver.hpp"
+#include "kolmo/sampling/dpm_solver_plus_plus.hpp"
+#include "kolmo/sampling/reverse_sde.hpp"
+#include "kolmo/score/mixture_score.hpp"
+#include "kolmo/sde/euler_maruyama.hpp"
+#include "kolmo/stats/ks_test.hpp"
+#include "kolmo/stats/mmd.hpp"
+#include "kolmo/stats/order_fit.hpp"
+#include "kolmo/verify/tolerance.hpp"
+
+namespace kolmo::verification {
+namespace {
+
+using sampling::SampleResult;
+using sampling::SamplingProblem;
+using sampling::StepSpacing;
+
+constexpr double horizon = 1.0, t_min = 1e-3;
+constexpr std::uint64_t paths_1d = 20'000, paths_2d = 40'000;
+constexpr Eigen::Index block = 200;  // 2-D: 200 blocks of 200 + 200 samples
+const process::NoiseSchedule schedule = process::NoiseSchedule::vp_linear();
+
+/// 2(1 − Φ(4)): the false-alarm rate of a two-sided 4-sigma rule, for p-value cases.
+const double four_sigma_p_value = 2 * boost::math::cdf(boost::math::complement(boost::math::normal(), 4.0));
+
+distribution::DiffusedMixture law_1d() {
+  return {distribution::GaussianMixture({0.3, 0.7}, {Eigen::VectorXd::Constant(1, -1.5), Eigen::VectorXd::Constant(1, 1.0)},
+                                        {Eigen::MatrixXd::Constant(1, 1, 0.05), Eigen::MatrixXd::Constant(1, 1, 0.3)}),
+          schedule};
+}
+
+distribution::DiffusedMixture law_2d() {
+  const Eigen::Matrix2d first = (Eigen::Matrix2d() << 0.5, 0.4, 0.4, 0.5).finished();         // eigenvalues 0.9, 0.1
+  const Eigen::Matrix2d second = (Eigen::Matrix2d() << 0.17, -0.15, -0.15, 0.17).finished();  // 0.32, 0.02
+  return {distribution::GaussianMixture({0.35, 0.65}, {Eigen::Vector2d(-1.5, 1.0), Eigen::Vector2d(1.2, -0.4)},
+                                        {first, second}),
+          schedule};
+}
+
+/// Exact samples of p_T as the initial law: the sampler's only errors are its own.
+sde::InitialLaw exact_prior(const distribution::DiffusedMixture& law) {
+  const distribution::GaussianMixture prior = law.marginal(horizon);
+  return sde::InitialLaw::custom(law.dimension(), [prior](std::uint64_t seed, std::uint64_t first, std::size_t count) {
+    return prior.sample(seed, first, count);
+  });
+}
+
+SamplingProblem problem_for(const distribution::DiffusedMixture& law, std::uint64_t seed) {
+  return {score::mixture_score(law), schedule, exact_prior(law), horizon, t_min, seed};
+}
+
+/// Exact samples of p_t, independent of the sampler's (another seed).
+Eigen::ArrayXXd exact_samples(const distribution::DiffusedMixture& law, double t, std::uint64_t seed, std::uint64_t n,
+                              int threads) {
+  return law.marginal(t).sample(seed + 1'000'003, 0, n, threads);
+}
+
+// --- the two tests ------------------------------------------------------------------------------
+
+/// One test's p-value and what the report shows of it.
+struct TestRow {
+  double p_value = 0.0;
+  nlohmann::json details;
+};
+
+/// One-sample KS of a 1-D sample (n × 1) against the exact CDF of p_t.
+TestRow ks_row(const std::string& what, const Eigen::ArrayXXd& samples, const distribution::DiffusedMixture& law,
+               double t) {
+  std::vector<double> sorted(samples.data(), samples.data() + samples.rows());
+  std::sort(sorted.begin(), sorted.end());
+  const Eigen::ArrayXd cdf = law.marginal(t).cdf(Eigen::Map<const Eigen::ArrayXd>(sorted.data(), samples.rows()));
+  const stats::KsResult ks = stats::ks_one_sample_from_cdf_values({cdf.data(), static_cast<std::size_t>(cdf.size())});
+  return {ks.p_value, {{"test", what}, {"t", t}, {"ks_statistic", ks.statistic}, {"p_value", ks.p_value},
+                       {"n", ks.n}, {"d_crit", std::sqrt(-0.5 * std::log(0.5 * four_sigma_p_value) / static_cast<double>(ks.n))}}};
+}
+
+/// Block MMD² (header comment): mean over blocks, its standard error, and the kernel width used.
+struct BlockMmd {
+  double mean = 0.0;
+  double standard_error = 0.0;
+  double bandwidth = 0.0;
+};
+
+double median_bandwidth(const distribution::DiffusedMixture& law, double t, std::uint64_t seed) {
+  const Eigen::ArrayXXd reference = law.marginal(t).sample(seed + 2'000'003, 0, 1000);
+  return stats::median_heuristic_bandwidth(reference.topRows(500).matrix(), reference.bottomRows(500).matrix());
+}
+
+BlockMmd block_mmd(const Eigen::ArrayXXd& x, const Eigen::ArrayXXd& y, double bandwidth) {
+  const Eigen::Index blocks = x.rows() / block;
+  Eigen::ArrayXd values(blocks);
+  for (Eigen::Index b = 0; b < blocks; ++b) {
+    values(b) = stats::mmd_squared_unbiased(x.middleRows(b * block, block).matrix(), y.middleRows(b * block, block).matrix(),
+                                            bandwidth);
+  }
+  const double mean = values.mean();
+  const double variance = (values - mean).square().sum() / static_cast<double>(blocks - 1);
+  return {mean, std::sqrt(variance / static_cast<double>(blocks)), bandwidth};
+}
+
+/// Block-MMD z-test of a 2-D sample against exact samples of p_t; one-sided p-value 1 − Φ(z).
+TestRow mmd_row(const std::string& what, const Eigen::ArrayXXd& samples, const distribution::DiffusedMixture& law,
+                double t, std::uint64_t seed, int threads) {
+  const BlockMmd mmd = block_mmd(samples, exact_samples(law, t, seed, static_cast<std::uint64_t>(samples.rows()), threads),
+                                 median_bandwidth(law, t, seed));
+  const double z = mmd.mean / mmd.standard_error;
+  const double p = boost::math::cdf(boost::math::complement(boost::math::normal(), z));
+  return {p, {{"test", what}, {"t", t}, {"mmd2", mmd.mean}, {"mmd2_standard_error", mmd.standard_error}, {"z", z},
+              {"p_value", p}, {"bandwidth", mmd.bandwidth}, {"blocks", samples.rows() / block}, {"block", block}}};
+}
+
+/// All of a case's tests at once: the smallest p-value against the 4-sigma rate shared out over
+/// the k tests (Bonferroni), so the case's false-alarm rate stays 6.3e-5.
+verify::Outcome all_tests_pass(const std::vector<TestRow>& rows, const std::vector<Status>& statuses) {
+  double smallest = 1.0;
+  nlohmann::json tests = nlohmann::json::array();
+  for (const TestRow& row : rows) {
+    smallest = std::min(smallest, row.p_value);
+    tests.push_back(row.details);
+  }
+  for (const Status& status : statuses) {
+    if (!status.ok()) smallest = std::numeric_limits<double>::quiet_NaN();  // a failed path fails the case
+  }
+  const double k = static_cast<double>(rows.size());
+  verify::Outcome outcome = verify::at_least(
+      smallest, four_sigma_p_value / k,
+      "min p-value >= 2(1 - Phi(4))/k over the k = " + std::to_string(rows.size()) + " tests (Bonferroni)");
+  outcome.details["tests"] = tests;
+  return outcome;
+}
+
+// --- discretisation bounds of deterministic samplers ------------------------------------------
+
+/// The discretisation estimate of the header comment for `method` of `order`, from the same
+/// method at 4× the steps on the same first 2000 paths (x_T shared, so the two samples differ
+/// only by the discretisation). 1-D: the KS distance between the two coupled samples, whose
+/// expectation at each x is F_M(x) − F_4M(x) exactly and whose noise is only that of the few paths
+/// that cross x, over 1 − 4^{−order} (Richardson) — the shift of the sampler's CDF from the
+/// exact one. 2-D: the bound E δ²/ℓ² on the MMD², δ the per-path error estimated the same way.
+template <class Method>
+nlohmann::json discretisation_estimate(const SamplingProblem& problem, const distribution::DiffusedMixture& law,
+                                       const Method& method, int order, int threads) {
+  constexpr std::uint64_t paths = 2000;
+  Method refined = method;
+  refined.steps = 4 * method.steps;
+  const SampleResult coarse = sampling::sample(problem, method, {.paths = paths, .threads = threads});
+  const SampleResult fine = sampling::sample(problem, refined, {.paths = paths, .threads = threads});
+  const double richardson = 1.0 / (1.0 - std::pow(4.0, -order));
+  if (law.dimension() == 1) {
+    const stats::KsResult coupled = stats::ks_two_sample({coarse.samples.data(), paths}, {fine.samples.data(), paths});
+    return {{"sampler", coarse.sampler}, {"steps", method.steps}, {"cdf_shift", richardson * coupled.statistic}};
+  }
+  const Eigen::ArrayXd squared_error = (coarse.samples - fine.samples).square().rowwise().sum() * richardson * richardson;
+  const double bandwidth = median_bandwidth(law, t_min, problem.seed);
+  return {{"sampler", coarse.sampler}, {"steps", method.steps}, {"rms_displacement", std::sqrt(squared_error.mean())},
+          {"mmd2_bound", squared_error.mean() / (bandwidth * bandwidth)}};
+}
+
+// --- marginal cases ----------------------------------------------------------------------------
+
+/// The samples of `method` at t_min in 1-D (KS) and 2-D (block MMD).
+template <class Method>
+std::vector<TestRow> both_dimensions(const std::string& what, const Method& method_1d, const Method& method_2d,
+                                     const verify::RunContext& context, std::vector<Status>& statuses) {
+  std::vector<TestRow> rows;
+  const distribution::DiffusedMixture one = law_1d(), two = law_2d();
+  const SampleResult x1 = sampling::sample(problem_for(one, context.seed), method_1d, {.paths = paths_1d, .threads = context.threads});
+  const SampleResult x2 = sampling::sample(problem_for(two, context.seed), method_2d, {.paths = paths_2d, .threads = context.threads});
+  statuses.push_back(x1.status);
+  statuses.push_back(x2.status);
+  rows.push_back(ks_row(what + " 1-D (" + x1.sampler + ", NFE " + std::to_string(x1.stats.model_evaluations) + ")",
+                        x1.samples, one, t_min));
+  rows.push_back(mmd_row(what + " 2-D (" + x2.sampler + ", NFE " + std::to_string(x2.stats.model_evaluations) + ")",
+                         x2.samples, two, t_min, context.seed, context.threads));
+  return rows;
+}
+
+// Anderson's reverse SDE by Euler–Maruyama through the SDE engine, backwards from T to t_min
+// (1000 steps in 1-D, 500 in 2-D). Trips on: a wrong sign or factor of the score term (k = 1
+// needs g² s, the probability-flow half would give the wrong marginal once noise is added), the
+// noise not scaled by g, a forward rather than backward time direction.
+verify::Outcome reverse_sde_marginals(const verify::RunContext& context) {
+  std::vector<TestRow> rows;
+  std::vector<Status> statuses;
+  for (const auto& [law, steps, paths] : {std::tuple{law_1d(), 1000, paths_1d}, std::tuple{law_2d(), 500, paths_2d}}) {
+    const SamplingProblem problem = problem_for(law, context.seed);
+    const process::Sde reverse =
+        sampling::reverse_sde(sampling::ForwardProcess::of(schedule, law.dimension()), problem.model, 1.0);
+    const sde::SdeProblem backwards(reverse, problem.initial, horizon, t_min, context.seed);
+    const sde::EnsembleSolution solution =
+        sde::solve(backwards, sde::EulerMaruyama{(t_min - horizon) / steps}, {.paths = paths, .threads = context.threads});
+    statuses.push_back(solution.status);
+    const std::string what = "reverse SDE, Euler-Maruyama, " + std::to_string(steps) + " steps";
+    rows.push_back(law.dimension() == 1 ? ks_row(what + " 1-D", solution.terminal, law, t_min)
+                                        : mmd_row(what + " 2-D", solution.terminal, law, t_min, context.seed, context.threads));
+  }
+  return all_tests_pass(rows, statuses);
+}
+
+// The probability-flow ODE through the ODE engine (Dormand–Prince, tol 1e-6: its global error
+// ~1e-6 moves nothing at this resolution), observed at intermediate times and at t_min, each
+// against the forward marginal p_t (1-D KS, 4000 paths: one adaptive trajectory per path costs
+// ~0.4 ms). In 1-D the exact flow is the monotone transport map, F_t(x_t) = F_T(x_T), so the
+// four KS statistics coincide up to the integrator's error; an error in the flow shows as a
+// statistic that moves with t. Trips on: the factor ½ on the score term missing (the reverse
+// SDE's drift without its noise: the samples contract too far), a drift sign error, the score
+// evaluated at the wrong time.
+verify::Outcome probability_flow_marginals(const verify::RunContext& context) {
+  constexpr std::uint64_t paths = 4000;
+  const distribution::DiffusedMixture law = law_1d();
+  const SamplingProblem problem = problem_for(law, context.seed);
+  const ode::Flow flow = sampling::probability_flow(sampling::ForwardProcess::of(schedule, 1), problem.model);
+  const std::vector<double> times = {0.5, 0.2, 0.05};
+  ode::FlowEnsembleOptions options{.paths = paths, .threads = context.threads};
+  options.observe.snapshot_times = times;
+  const ode::FlowEnsembleSolution solution =
+      ode::solve_ensemble(flow, problem.initial, horizon, t_min, context.seed, ode::DormandPrince{1e-6, 1e-6}, options);
+  std::vector<TestRow> rows;
+  for (std::size_t k = 0; k < times.size(); ++k) {
+    rows.push_back(ks_row("probability-flow ODE 1-D", solution.ensemble.snapshots[k].states, law, times[k]));
+  }
+  rows.push_back(ks_row("probability-flow ODE 1-D", solution.ensemble.terminal, law, t_min));
+  verify::Outcome outcome = all_tests_pass(rows, {solution.ensemble.status});
+  outcome.details["velocity_evaluations_per_path"] = static_cast<double>(solution.velocity_evaluations) / paths;
+  return outcome;
+}
+
+// The 2-D probability-flow ODE at t_min, 20 000 paths (full tier: one adaptive trajectory per
+// path costs ~1 ms). Trips on what the 1-D case does, plus a wrong g gᵀ for the anisotropic data.
+verify::Outcome probability_flow_marginal_2d(const verify::RunContext& context) {
+  constexpr std::uint64_t paths = 20'000;
+  const distribution::DiffusedMixture law = law_2d();
+  const SamplingProblem problem = problem_for(law, context.seed);
+  const ode::Flow flow = sampling::probability_flow(sampling::ForwardProcess::of(schedule, 2), problem.model);
+  const ode::FlowEnsembleSolution solution = ode::solve_ensemble(
+      flow, problem.initial, horizon, t_min, context.seed, ode::DormandPrince{1e-6, 1e-6}, {.paths = paths, .threads = context.threads});
+  return all_tests_pass({mmd_row("probability-flow ODE 2-D", solution.ensemble.terminal, law, t_min, context.seed, context.threads)},
+                        {solution.ensemble.status});
+}
+
+// DDPM ancestral sampling, 1000 steps (1-D) and 500 (2-D), uniform in t. Trips on: σ̃ instead of
+// σ̃² in the posterior variance (or σ_t for σ̃), the posterior mean's coefficients swapped, the
+// noise drawn at the wrong step, an off-by-one in the grid (the last step to t_min skipped).
+verify::Outcome ddpm_marginals(const verify::RunContext& context) {
+  std::vector<Status> statuses;
+  const std::vector<TestRow> rows =
+      both_dimensions("DDPM", sampling::Ddpm{.steps = 1000}, sampling::Ddpm{.steps = 500}, context, statuses);
+  return all_tests_pass(rows, statuses);
+}
+
+// DDIM with η = 0 (1000 steps in 1-D, 200 in 2-D) and η = 0.5 (500 steps). Trips on: the noise
+// level c_t not taken out of the direction term √(σ_t² − c_t²) (too much variance), η applied to
+// the variance rather than the standard deviation, x̂_0 from the wrong time.
+verify::Outcome ddim_marginals(const verify::RunContext& context) {
+  std::vector<Status> statuses;
+  const sampling::Ddim deterministic_1d{.steps = 1000}, deterministic_2d{.steps = 200};
+  std::vector<TestRow> rows = both_dimensions("DDIM eta = 0", deterministic_1d, deterministic_2d, context, statuses);
+  const std::vector<TestRow> stochastic = both_dimensions("DDIM eta = 0.5", sampling::Ddim{.steps = 500, .eta = 0.5},
+                                                          sampling::Ddim{.steps = 500, .eta = 0.5}, context, statuses);
+  rows.insert(rows.end(), stochastic.begin(), stochastic.end());
+  verify::Outcome outcome = all_tests_pass(rows, statuses);
+  const distribution::DiffusedMixture one = law_1d(), two = law_2d();
+  outcome.details["discretisation"] = {
+      discretisation_estimate(problem_for(one, context.seed), one, deterministic_1d, 1, context.threads),
+      discretisation_estimate(problem_for(two, context.seed), two, deterministic_2d, 1, context.threads)};
+  return outcome;
+}
+
+// DPM-Solver-2 (60 steps) and -3 (40 steps) and DPM-Solver++(2M) (120 steps): 120 function
+// evaluations each, logSNR-uniform. Trips on: a wrong intermediate point (r1), a wrong sign of
+// the difference term, σ_s in place of σ_t in a coefficient, the multistep ratio r_i inverted.
+verify::Outcome dpm_solver_marginals(const verify::RunContext& context) {
+  const std::vector<sampling::DpmSolver> singlestep = {{.order = 2, .steps = 60}, {.order = 3, .steps = 40}};
+  const sampling::DpmSolverPlusPlus2M multistep{.steps = 120};
+  std::vector<Status> statuses;
+  std::vector<TestRow> rows;
+  for (const sampling::DpmSolver& method : singlestep) {
+    const std::vector<TestRow> order_rows = both_dimensions("DPM-Solver", method, method, context, statuses);
+    rows.insert(rows.end(), order_rows.begin(), order_rows.end());
+  }
+  const std::vector<TestRow> multistep_rows = both_dimensions("DPM-Solver++", multistep, multistep, context, statuses);
+  rows.insert(rows.end(), multistep_rows.begin(), multistep_rows.end());
+  verify::Outcome outcome = all_tests_pass(rows, statuses);
+  outcome.details["discretisation"] = nlohmann::json::array();
+  for (const distribution::DiffusedMixture& law : {law_1d(), law_2d()}) {
+    const SamplingProblem problem = problem_for(law, context.seed);
+    for (const sampling::DpmSolver& method : singlestep) {
+      outcome.details["discretisation"].push_back(
+          discretisation_estimate(problem, law, method, method.order, context.threads));
+    }
+    outcome.details["discretisation"].push_back(discretisation_estimate(problem, law, multistep, 2, context.threads));
+  }
+  return outcome;
+}
+
+// The k-family dx = [f − (1 + k²)/2 (∇·(g gᵀ) + g gᵀ s)] dt + k g dW̄ for k = 0, 0.5, 1, 2 shares
+// the marginals: each, by Euler–Maruyama (1000 steps, 10 000 paths in 1-D), against p_{t_min}.
+// Trips on: (1 + k)/2 or (1 + k²) in place of (1 + k²)/2 (right at k = 0 or 1 only), the noise
+// scaled by k² instead of k.
+verify::Outcome k_family_marginals(const verify::RunContext& context) {
+  constexpr std::uint64_t paths = 10'000;
+  constexpr int steps = 1000;
+  const distribution::DiffusedMixture law = law_1d();
+  const SamplingProblem problem = problem_for(law, context.seed);
+  std::vector<TestRow> rows;
+  std::vector<Status> statuses;
+  for (double k : {0.0, 0.5, 1.0, 2.0}) {
+    const sde::SdeProblem backwards(sampling::reverse_sde(sampling::ForwardProcess::of(schedule, 1), problem.model, k),
+                                    problem.initial, horizon, t_min, context.seed);
+    const sde::EnsembleSolution solution =
+        sde::solve(backwards, sde::EulerMaruyama{(t_min - horizon) / steps}, {.paths = paths, .threads = context.threads});
+    statuses.push_back(solution.status);
+    rows.push_back(ks_row("k = " + describe_value(k), solution.terminal, law, t_min));
+  }
+  return all_tests_pass(rows, statuses);
+}
+
+// --- deterministic cases -------------------------------------------------------------------------
+
+// DDIM (η = 0) and DPM-Solver-1 are one update written two ways (ddim.hpp): their states agree
+// at every step of a 40-step logSNR grid to rounding. Each step cancels x_s ~ 1 against σ_s ε̂ to
+// form x̂_0 ≈ x_s/α_s (α(T) = 6.7e-3): ~150 ulp per step, bound 1e-12 relative. Trips on: any
+// coefficient that differs between the two (e.g. σ_s for σ_t, e^h for e^{−h}).
+verify::Outcome ddim_equals_dpm_solver_1(const verify::RunContext& context) {
+  const distribution::DiffusedMixture law = law_2d();
+  const std::vector<double> times = sampling::sampling_times(schedule, horizon, t_min, 40, StepSpacing::uniform_lambda);
+  Eigen::ArrayXXd x = law.marginal(horizon).sample(context.seed, 0, 500);
+  double worst = 0.0;
+  for (std::size_t j = 0; j + 1 < times.size(); ++j) {
+    const SamplingProblem step(score::mixture_score(law), schedule, sde::InitialLaw::points(x), times[j], times[j + 1],
+                               context.seed);
+    const SampleResult ddim = sampling::sample(step, sampling::Ddim{.steps = 1}, {.paths = 500});
+    const SampleResult dpm = sampling::sample(step, sampling::DpmSolver{.order = 1, .steps = 1}, {.paths = 500});
+    worst = std::max(worst, (ddim.samples - dpm.samples).abs().maxCoeff() / dpm.samples.abs().maxCoeff());
+    x = ddim.samples;
+  }
+  return verify::within_absolute(worst, 0.0, 1e-12, "max over steps of max |DDIM - DPM-Solver-1| / max |x| <= 1e-12");
+}
+
+// log p carried along the probability-flow ODE with the exact divergence (the mixture score's
+// Laplacian) equals the exact log p_{t_min} at the transported point: 16 paths, Dormand–Prince
+// at tol 1e-10. Bound 1e-7: the log-density is one more component of the integrated system, so
+// its global error is ~tol times the growth of the error along the flow (~1e3 here: the
+// divergence reaches ~10 and is integrated over λ-steps near T where g² = β = 20). Trips on: a
+// sign error in d log p/dt = −∇·v, the ½ missing from the score's part of ∇·v, ∇·f left out.
+verify::Outcome probability_flow_log_density(const verify::RunContext& context) {
+  const distribution::DiffusedMixture law = law_2d();
+  const ode::Flow flow = sampling::probability_flow(sampling::ForwardProcess::of(schedule, 2), score::mixture_score(law));
+  const Eigen::ArrayXXd starts = law.marginal(horizon).sample(context.seed, 0, 16);
+  ode::IntegrateOptions options;
+  options.log_density = ode::ExactDivergence{};
+  double worst = 0.0;
+  for (Eigen::Index i = 0; i < starts.rows(); ++i) {
+    const ode::FlowResult result =
+        ode::integrate(flow, starts.row(i).transpose().matrix(), horizon, t_min, ode::DormandPrince{1e-10, 1e-10}, options);
+    const double carried = law.log_density(horizon, starts.row(i))(0) + result.log_density_change;
+    const double exact = law.log_density(t_min, result.state.transpose().array())(0);
+    worst = std::max(worst, result.status.ok() ? std::abs(carried - exact) : std::numeric_limits<double>::quiet_NaN());
+  }
+  return verify::within_absolute(worst, 0.0, 1e-7, "max |log p carried - log p exact| at t_min <= 1e-7");
+}
+
+/// The order rule: the fit succeeded, its 95% interval is narrow enough to tell neighbouring
+/// orders apart (half-width <= 0.25), and the fitted order is at least the advertised one less
+/// the half-width and the 0.1 that verify::order_within_interval allows for pre-asymptotic
+/// curvature (a straight line through C h^p (1 + O(h)) is off by O(h) in slope; DDIM's fit is
+/// 0.9997 with a half-width of 5e-5). A method of one order less is rejected by ~0.9.
+verify::Outcome order_at_least(const stats::OrderFit& fit, double order, const std::vector<double>& nfe,
+                               const std::vector<double>& error) {
+  constexpr double curvature = 0.1;
+  const double half_width = 0.5 * (fit.ci_upper - fit.ci_lower);
+  const bool passed = fit.status.ok() && half_width <= 0.25 && fit.slope >= order - half_width - curvature;
+  verify::Outcome outcome;
+  outcome.measured = fit.slope;
+  outcome.uncertainty = fit.slope_standard_error;
+  outcome.expected = order;
+  outcome.tolerance = {"fitted order >= order - CI half-width - 0.1, half-width <= 0.25", half_width + curvature};
+  outcome.passed = passed;
+  outcome.details["ci"] = {fit.ci_lower, fit.ci_upper};
+  outcome.details["nfe"] = nfe;
+  outcome.details["rms_error"] = error;
+  return outcome;
+}
+
+/// RMS over 32 paths of |x_{t_min} − reference| for the map x_T → x_{t_min} (2-D mixture).
+class FlowMapStudy {
+ public:
+  explicit FlowMapStudy(std::uint64_t seed)
+      : law_(law_2d()), model_(score::mixture_score(law_)), starts_(law_.marginal(horizon).sample(seed, 0, 32)),
+        reference_(starts_.rows(), 2) {
+    const ode::Flow flow = sampling::probability_flow(sampling::ForwardProcess::of(schedule, 2), model_);
+    for (Eigen::Index i = 0; i < starts_.rows(); ++i) {
+      reference_.row(i) =
+          ode::integrate(flow, starts_.row(i).transpose().matrix(), horizon, t_min, ode::DormandPrince{1e-12, 1e-12})
+              .state.transpose()
+              .array();
+    }
+  }
+
+  /// Fits the error against 1/NFE over the step counts and applies order_at_least.
+  template <class Method>
+  verify::Outcome order(Method method, const std::vector<std::size_t>& steps, double advertised) const {
+    const SamplingProblem problem(model_, schedule, sde::InitialLaw::points(starts_), horizon, t_min, 1);
+    std::vector<double> inverse_nfe, nfe, error;
+    for (std::size_t m : steps) {
+      method.steps = m;
+      const SampleResult result = sampling::sample(problem, method, {.paths = static_cast<std::uint64_t>(starts_.rows())});
+      nfe.push_back(static_cast<double>(result.stats.model_evaluations));
+      inverse_nfe.push_back(1.0 / nfe.back());
+      error.push_back(std::sqrt((result.samples - reference_).square().rowwise().sum().mean()));
+    }
+    return order_at_least(stats::fit_order(inverse_nfe, error), advertised, nfe, error);
+  }
+
+ private:
+  distribution::DiffusedMixture law_;
+  score::ScoreModel model_;
+  Eigen::ArrayXXd starts_;
+  Eigen::ArrayXXd reference_;
+};
+
+// Steps 32..256 (logSNR-uniform), where the error ratio per doubling has settled (DPM-Solver-3:
+// 7.4 at 64 → 128 and 7.7 at 128 → 256; DPM-Solver++(2M): 3.8). The Dormand–Prince reference
+// agrees with DPM-Solver-3 at 2000 steps to 2e-9, far below the smallest error fitted (~1e-6).
+// Each trips on a coefficient error that lowers the order: r1 misplaced, the difference term's
+// 1/(2 r1) or (e^h − 1)/h − 1 replaced by e^h − 1, the 2M ratio r_i inverted.
+const std::vector<std::size_t> order_steps = {32, 48, 64, 96, 128, 192, 256};
+
+}  // namespace
+
+void register_sampler_cases(verify::Registry& registry) {
+  using verify::CaseKind;
+  using verify::Tier;
+  const auto info = [](std::string name, std::string claim, std::string source, CaseKind kind, std::uint64_t seed,
+                       Tier tier = Tier::fast) {
+    return verify::CaseInfo{std::move(name), std::move(claim), std::move(source), tier, kind, seed};
+  };
+  registry.add({info("sampling/reverse-sde-marginal",
+                     "Anderson's reverse SDE with the exact mixture score, by Euler-Maruyama from exact p_T samples, "
+                     "has the forward marginal at t_min (1-D KS, 2-D block MMD)",
+                     "Anderson 1982; Song et al. 2021 (ICLR), eq. 6", CaseKind::statistical, 501),
+                reverse_sde_marginals});
+  registry.add({info("sampling/probability-flow-marginals",
+                     "The probability-flow ODE maps exact p_T samples to the forward marginals at t = 0.5, 0.2, 0.05 "
+                     "and t_min (1-D KS)",
+                     "Song et al. 2021 (ICLR), eq. 13", CaseKind::statistical, 502),
+                probability_flow_marginals});
+  registry.add({info("sampling/probability-flow-marginal-2d",
+                     "The 2-D probability-flow ODE maps exact p_T samples to the forward marginal at t_min (block MMD)",
+                     "Song et al. 2021 (ICLR), eq. 13", CaseKind::statistical, 503, Tier::full),
+                probability_flow_marginal_2d});
+  registry.add({info("sampling/ddpm-marginal",
+                     "DDPM ancestral sampling with the exact score has the forward marginal at t_min (1-D KS, 2-D MMD)",
+                     "Ho et al. 2020, Alg. 2; Kingma et al. 2021 (posterior q(z_s|z_t,x))", CaseKind::statistical, 504),
+                ddpm_marginals});
+  registry.add({info("sampling/ddim-marginal",
+                     "DDIM with eta = 0 and eta = 0.5 has the forward marginal at t_min (1-D KS, 2-D MMD)",
+                     "Song, Meng & Ermon 2021, eq. 12 and 16", CaseKind::statistical, 505),
+                ddim_marginals});
+  registry.add({info("sampling/dpm-solver-marginal",
+                     "DPM-Solver-2, DPM-Solver-3 and DPM-Solver++(2M) at 120 function evaluations have the forward "
+                     "marginal at t_min (1-D KS, 2-D MMD)",
+                     "Lu et al. 2022, Alg. 1-2; Lu et al. 2022b, Alg. 2", CaseKind::statistical, 506),
+                dpm_solver_marginals});
+  registry.add({info("sampling/k-family-marginals",
+                     "The reverse-time family with k = 0, 0.5, 1, 2 shares the forward marginal at t_min (1-D KS)",
+                     "Song et al. 2021 (ICLR), App. D.1; Zhang & Chen 2023, eq. 5", CaseKind::statistical, 507),
+                k_family_marginals});
+  registry.add({with_round_off_baseline(info("sampling/ddim-equals-dpm-solver-1",
+                     "DDIM (eta = 0) equals DPM-Solver-1 step for step to rounding (1e-12 relative)",
+                     "Lu et al. 2022, Sec. 4.1", CaseKind::deterministic, 508)),
+                ddim_equals_dpm_solver_1});
+  // The log-density error is Dormand–Prince's at tol 1e-10: its digits move with rounding.
+  registry.add({with_round_off_baseline(info("sampling/probability-flow-log-density",
+                     "log p carried along the probability-flow ODE equals the exact log p at t_min",
+                     "Chen et al. 2018 (instantaneous change of variables); Song et al. 2021 (ICLR), App. D.2",
+                     CaseKind::deterministic, 509)),
+                probability_flow_log_density});
+  registry.add({info("sampling/ddim-order-1-in-nfe",
+                     "DDIM (eta = 0, = DPM-Solver-1) converges at order 1 in function evaluations on the map x_T -> x_t_min",
+                     "Song, Meng & Ermon 2021; Lu et al. 2022, Sec. 4.1 (DDIM = DPM-Solver-1)", CaseKind::deterministic, 510),
+                [](const verify::RunContext& c) {
+                  return FlowMapStudy(c.seed).order(sampling::Ddim{.spacing = StepSpacing::uniform_lambda}, order_steps, 1.0);
+                }});
+  registry.add({info("sampling/dpm-solver-2-order-2-in-nfe",
+                     "DPM-Solver-2 converges at order 2 in function evaluations on the map x_T -> x_t_min",
+                     "Lu et al. 2022, Alg. 1", CaseKind::deterministic, 510),
+                [](const verify::RunContext& c) {
+                  return FlowMapStudy(c.seed).order(sampling::DpmSolver{.order = 2}, order_steps, 2.0);
+                }});
+  registry.add({info("sampling/dpm-solver-3-order-3-in-nfe",
+                     "DPM-Solver-3 converges at order 3 in function evaluations on the map x_T -> x_t_min",
+                     "Lu et al. 2022, Alg. 2", CaseKind::deterministic, 510),
+                [](const verify::RunContext& c) {
+                  return FlowMapStudy(c.seed).order(sampling::DpmSolver{.order = 3}, order_steps, 3.0);
+                }});
+  registry.add({info("sampling/dpm-solver++2m-order-2-in-nfe",
+                     "DPM-Solver++(2M) converges at order 2 in function evaluations on the map x_T -> x_t_min",
+                     "Lu et al. 2022b, Alg. 2", CaseKind::deterministic, 510),
+                [](const verify::RunContext& c) {
+                  return FlowMapStudy(c.seed).order(sampling::DpmSolverPlusPlus2M{}, order_steps, 2.0);
+                }});
+}
+
+}  // namespace kolmo::verification
