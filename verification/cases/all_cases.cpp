@@ -10,6 +10,7 @@ void register_all_cases(verify::Registry& registry) {
   register_pde_cases(registry);
   register_continuity_cases(registry);
   register_spectral_cases(registry);
+  register_grid_oracle_cases(registry);
 }
 
 }  // namespace kolmo::verification
