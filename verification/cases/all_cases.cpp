@@ -11,6 +11,7 @@ void register_all_cases(verify::Registry& registry) {
   register_continuity_cases(registry);
   register_spectral_cases(registry);
   register_grid_oracle_cases(registry);
+  register_langevin_cases(registry);
 }
 
 }  // namespace kolmo::verification

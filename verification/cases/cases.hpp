@@ -14,6 +14,7 @@ void register_pde_cases(verify::Registry& registry);
 void register_continuity_cases(verify::Registry& registry);
 void register_spectral_cases(verify::Registry& registry);
 void register_grid_oracle_cases(verify::Registry& registry);
+void register_langevin_cases(verify::Registry& registry);
 
 /// Every case Kolmo ships, in a stable order.
 void register_all_cases(verify::Registry& registry);
