@@ -95,6 +95,14 @@ TEST(AnnealedLangevin, RefusesBadArguments) {
   KOLMO_EXPECT_THROW_NAMING(
       (void)sample(problem, AnnealedLangevin{.levels = 2, .steps_per_level = 1, .epsilon = -1.0}, {.paths = 2}),
       "method.epsilon");
+  const score::ScoreModel wrong{"two columns", 1, [](double, const process::StateView& x) -> Eigen::ArrayXXd {
+                                  return Eigen::ArrayXXd::Zero(x.rows(), 2);
+                                }};
+  const SamplingProblem bad{wrong, process::NoiseSchedule::ve_geometric(),
+                            sde::InitialLaw::point(Eigen::VectorXd::Zero(1)), 1.0, 0.5, 1};
+  KOLMO_EXPECT_THROW_NAMING(
+      (void)sample(bad, AnnealedLangevin{.levels = 2, .steps_per_level = 1, .epsilon = 0.1}, {.paths = 2}),
+      "score result of two columns");
 }
 
 }  // namespace

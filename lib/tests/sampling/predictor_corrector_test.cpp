@@ -122,7 +122,8 @@ TEST(PredictorCorrector, RefusesBadArguments) {
                                 }};
   const SamplingProblem bad{wrong, process::NoiseSchedule::vp_linear(),
                             sde::InitialLaw::point(Eigen::VectorXd::Zero(1)), 1.0, 0.5, 1};
-  EXPECT_THROW((void)sample(bad, PredictorCorrector{.steps = 2}, {.paths = 2}), kolmo::Error);
+  KOLMO_EXPECT_THROW_NAMING((void)sample(bad, PredictorCorrector{.steps = 2}, {.paths = 2}),
+                            "score result of two columns");
 }
 
 }  // namespace
