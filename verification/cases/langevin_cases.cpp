@@ -105,8 +105,9 @@ void require_bias_unresolved(verify::Outcome& outcome, double h, double narrowes
 // norms) with the exact score at fixed t = 0.1 leave p_t invariant: 20000 paths started from p_t
 // itself. ε ≈ 4e-3 gives a total diffusion 2Kε ≈ 0.16, comparable to the narrow component's
 // variance 0.18, so a corrector that is not a Langevin step for p_t moves the law visibly: a
-// wrong drift weight (ε/2 ŝ or 2ε ŝ — temperature 2 or ½), a missing √2, a score sign error, or
-// per-path norms (state-dependent ε, stationary law ∝ p_t ‖ŝ‖²) all fail KS. Seed 5101.
+// wrong drift weight (ε/2 ŝ or 2ε ŝ — temperature 2 or ½) or a score sign error; checked by
+// mutation: noise √ε z for √(2ε) z gives p ≈ 3e-11, per-path norms (state-dependent ε, stationary
+// law ∝ p_t ‖ŝ‖²) p ≈ 0 with a variance z-score of 1e6. Seed 5101.
 verify::Outcome corrector_invariance_case(const verify::RunContext& context) {
   constexpr std::size_t paths = 20000, steps = 20;
   constexpr double snr = 0.1;
@@ -131,8 +132,8 @@ verify::Outcome corrector_invariance_case(const verify::RunContext& context) {
 // Claim: annealed Langevin (Song & Ermon 2019, Alg. 1) at a single level t = 0.1, T = 40 steps of
 // x + (ε/2) ŝ + √ε z with ε = 0.01 (the h = ε/2 form of the bias rule), run through the sampler
 // driver from the exact p_t, leaves p_t invariant. Total diffusion Tε = 0.4, twice the narrow
-// component's variance: a dropped ½ on the drift (temperature ½), a √(2ε) noise (temperature 2)
-// or noise not at the documented (seed, langevin, path, step) fail. Seed 5102.
+// component's variance: a dropped ½ on the drift (temperature ½; checked by mutation, p ≈ 1e-42)
+// or a √(2ε) noise (temperature 2) fail. Seed 5102.
 verify::Outcome annealed_invariance_case(const verify::RunContext& context) {
   constexpr std::size_t paths = 20000;
   constexpr double epsilon = 0.01;
@@ -187,9 +188,10 @@ verify::Outcome ula_mala_variance_case(const verify::RunContext& context) {
 
 // Claim: the predictor–corrector sampler (reverse diffusion + 1 Langevin step, r = 0.16, batch-mean
 // norms, M = 200 uniform steps) with the exact score, started from the exact p_1, samples
-// p_{t_min}, t_min = 0.01, of the bimodal mixture: KS and moments with 10000 paths. A wrong
-// predictor (G² from σ_t instead of σ_s, f without the (a − 1) form, a missing score term), a
-// corrector at the wrong time or with α_i inverted (> 1 steps) fail. Seed 5104.
+// p_{t_min}, t_min = 0.01, of the bimodal mixture: KS and moments with 10000 paths. Checked by
+// mutation: the predictor's x − f(x) written x + f(x) (a x for (2 − a) x) gives p ≈ 5e-26, the
+// corrector's noise √ε z for √(2ε) z gives p ≈ 5e-71. (α_i inverted, ≈ 1 ± β Δt on this grid, is
+// below the resolution.) Seed 5104.
 verify::Outcome pc_end_to_end_case(const verify::RunContext& context) {
   constexpr std::size_t paths = 10000;
   constexpr double t_min = 0.01;
