@@ -13,6 +13,7 @@ void register_all_cases(verify::Registry& registry) {
   register_diffusion_cases(registry);
   register_grid_oracle_cases(registry);
   register_sampler_cases(registry);
+  register_langevin_cases(registry);
 }
 
 }  // namespace kolmo::verification

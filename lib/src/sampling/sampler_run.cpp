@@ -25,8 +25,11 @@ void validate(const SamplingProblem& problem, const SamplerRun& run, const Sampl
             "options.first_path + options.paths", options.first_path + options.paths,
             "at most the number of initial points, " + describe_value(problem.initial.fixed_paths()));
   }
-  require(run.times.size() >= 2 && run.times.size() - 1 <= random::max_step, where, "steps", run.times.size() - 1,
-          "between 1 and 2^32 - 1");
+  const std::size_t fewest_times = run.correct_first_time && run.corrector_steps > 0 ? 1 : 2;
+  require(run.times.size() >= fewest_times && run.times.size() - 1 <= random::max_step, where, "steps",
+          run.times.size() - 1, fewest_times == 1 ? "at most 2^32 - 1" : "between 1 and 2^32 - 1");
+  require(run.corrector_steps <= (random::max_step + 1) / run.times.size(), where, "corrector steps × times",
+          run.corrector_steps * run.times.size(), "at most 2^32");
 }
 
 /// The batch of paths [first_path, first_path + count): initial draw, the method's steps, the
@@ -47,13 +50,15 @@ class BatchWalk {
 
     const std::unique_ptr<BatchStepper> stepper = run_.make_stepper();
     Eigen::ArrayXXd noise;
-    if (run_.stochastic) noise.resize(rows, d);
+    if (run_.stochastic || run_.corrector_steps > 0) noise.resize(rows, d);
+    if (run_.correct_first_time) correct_at(0, *stepper, x, noise, model);
     const std::size_t steps = run_.times.size() - 1;
     for (std::size_t j = 0; j < steps; ++j) {
-      if (run_.stochastic) draw_noise(j, noise);
+      if (run_.stochastic) draw_noise(random::Purpose::brownian, j, noise);
       previous = x;
       stepper->step(j, x, noise, model);
       observer_.stop_non_finite(x, previous, run_.times[j + 1], first_path_);
+      correct_at(j + 1, *stepper, x, noise, model);
     }
     if (run_.denoise_final) {
       previous = x;
@@ -64,10 +69,20 @@ class BatchWalk {
   }
 
  private:
-  /// The step's normals at (seed, brownian, path, j, component): paths × d, column-major, which
-  /// is the component-major layout of a batch fill.
-  void draw_noise(std::size_t j, Eigen::ArrayXXd& noise) const {
-    const random::BatchAddress address{problem_.seed, random::Purpose::brownian, j, first_path_, count_,
+  /// The K corrector steps at t_i, the k-th with the normals at (seed, langevin, path, i·K + k).
+  void correct_at(std::size_t i, BatchStepper& stepper, Eigen::ArrayXXd& x, Eigen::ArrayXXd& noise, Denoiser& model) {
+    for (std::size_t k = 0; k < run_.corrector_steps; ++k) {
+      draw_noise(random::Purpose::langevin, i * run_.corrector_steps + k, noise);
+      Eigen::ArrayXXd previous = x;
+      stepper.correct(i, x, noise, model);
+      observer_.stop_non_finite(x, previous, run_.times[i], first_path_);
+    }
+  }
+
+  /// The normals at (seed, purpose, path, step, component): paths × d, column-major, which is
+  /// the component-major layout of a batch fill.
+  void draw_noise(random::Purpose purpose, std::size_t step, Eigen::ArrayXXd& noise) const {
+    const random::BatchAddress address{problem_.seed, purpose, step, first_path_, count_,
                                        static_cast<std::size_t>(noise.cols()), 0};
     random::fill_standard_normals(address, std::span<double>(noise.data(), static_cast<std::size_t>(noise.size())));
   }
@@ -92,6 +107,14 @@ Eigen::ArrayXXd Denoiser::epsilon(double t, const Eigen::ArrayXXd& x) {
   ++evaluations_;
   return score::predict(model_, score::Parameterisation::epsilon, schedule_, t, x);
 }
+
+Eigen::ArrayXXd Denoiser::score(double t, const Eigen::ArrayXXd& x) {
+  ++evaluations_;
+  return model_.score(t, x);
+}
+
+void BatchStepper::correct(std::size_t /*i*/, Eigen::ArrayXXd& /*x*/, const Eigen::ArrayXXd& /*noise*/,
+                           Denoiser& /*model*/) {}
 
 Eigen::ArrayXXd Denoiser::data(double t, const Eigen::ArrayXXd& x) {
   ++evaluations_;
@@ -127,7 +150,7 @@ SampleResult run_sampler(const SamplingProblem& problem, const SamplerRun& run, 
   if (run.denoise_final) result.times.push_back(0.0);
   result.samples = std::move(solution.terminal);
   result.failures = std::move(solution.failures);
-  result.stats.steps = run.times.size() - 1 + (run.denoise_final ? 1 : 0);
+  result.stats.steps = run.times.size() - 1 + (run.denoise_final ? 1 : 0);  // predictor steps
   result.stats.model_evaluations = *std::max_element(evaluations.begin(), evaluations.end());
   result.stats.paths = options.paths;
   result.truncation = {run.times.back(), problem.schedule.alpha(run.times.back()), problem.schedule.sigma(run.times.back())};

@@ -9,7 +9,12 @@
 // lets the method's BatchStepper advance the batch from t_j to t_{j+1}, and stops paths that
 // became non-finite (reported with path and time, frozen at their last finite state so the model
 // never sees a NaN). With denoise_final it then takes the first-order step to σ = 0 (below).
-// Every number is a pure function of (seed, path): bit-identical for any thread count.
+// A run with corrector_steps = K > 0 (predictor–corrector, annealed Langevin) also takes K
+// corrector steps at every time t_i reached by a step (and at t_0 with correct_first_time): the
+// k-th draws its normals at (seed, Purpose::langevin, path, i·K + k, component).
+// Every number is a pure function of (seed, path), except where a method couples the paths of a
+// batch on purpose (the predictor–corrector's batch-mean step rule); the batches themselves do
+// not depend on the threads, so every result is bit-identical for any thread count.
 
 #include <Eigen/Core>
 #include <cstddef>
@@ -37,6 +42,8 @@ class Denoiser {
   [[nodiscard]] Eigen::ArrayXXd epsilon(double t, const Eigen::ArrayXXd& x);
   /// x̂_0 = E[x_0 | x_t = x]: one model evaluation.
   [[nodiscard]] Eigen::ArrayXXd data(double t, const Eigen::ArrayXXd& x);
+  /// s = ∇log p_t(x): one model evaluation.
+  [[nodiscard]] Eigen::ArrayXXd score(double t, const Eigen::ArrayXXd& x);
   /// Model evaluations per path so far.
   [[nodiscard]] std::uint64_t evaluations() const { return evaluations_; }
 
@@ -53,6 +60,9 @@ class BatchStepper {
   /// x (paths × d) at t_j → x at t_{j+1}; `noise` holds the step's standard normals (paths × d)
   /// for a stochastic method and is empty otherwise.
   virtual void step(std::size_t j, Eigen::ArrayXXd& x, const Eigen::ArrayXXd& noise, Denoiser& model) = 0;
+  /// One corrector step at t_i (runs with corrector_steps > 0 only); `noise` holds its standard
+  /// normals (paths × d). The default leaves x alone: methods without a corrector ignore it.
+  virtual void correct(std::size_t i, Eigen::ArrayXXd& x, const Eigen::ArrayXXd& noise, Denoiser& model);
 };
 
 /// One run of a method, its type erased.
@@ -62,6 +72,8 @@ struct SamplerRun {
   bool stochastic = false;      ///< draws paths × d normals per step
   bool denoise_final = false;   ///< end with the step from t_min to σ = 0
   std::function<std::unique_ptr<BatchStepper>()> make_stepper;
+  std::size_t corrector_steps = 0;  ///< K corrector steps after every step, at the time reached
+  bool correct_first_time = false;  ///< also K corrector steps at t_0 (then times may hold t_0 only)
 };
 
 /// Runs `run` on `problem` for options.paths paths. The final step to σ = 0 is the step every

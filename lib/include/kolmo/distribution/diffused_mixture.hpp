@@ -13,6 +13,11 @@
 //                          E[X_0 | x] = (x + σ² ∇log p_t(x)) / α  (Efron 2011) is a cross-check;
 //   the network targets of the three parameterisations (Ho et al. 2020; Salimans & Ho 2022):
 //     ε̂ = E[ε | x] = −σ ∇log p_t,   x̂_0 = E[X_0 | x],   v̂ = α ε̂ − σ x̂_0.
+//
+// Every function throws kolmo::Error for t outside [0, T] (naming t) and where p_t has no density
+// (t = 0 for data without one, e.g. GaussianMixture::empirical). Each call forms p_t afresh with
+// GaussianMixture::noised (the factors mapped, O(K d³), no decomposition): the class holds no
+// mutable state, so samplers may call it from any number of threads.
 
 #include <Eigen/Core>
 

@@ -21,8 +21,8 @@
 // posterior mean, not p_0 — the truncation is still t_min.
 //
 // Randomness. Path p's initial state is problem.initial at (seed, p); its noise at step j is the
-// normal at (seed, Purpose::brownian, p, j, component) — corrector steps use Purpose::langevin
-// with step j·(corrector steps) + k. Paths are processed in thread-independent batches:
+// normal at (seed, Purpose::brownian, p, j, component) — the k-th of K corrector steps at time
+// t_i uses Purpose::langevin with step i·K + k. Paths are processed in thread-independent batches:
 // bit-identical for any thread count. A non-finite state stops that path and is reported.
 
 #include <Eigen/Core>
