@@ -13,6 +13,7 @@
 
 #include <benchmark/benchmark.h>
 
+#include "bimodal_mixture.hpp"
 #include "kolmo/sampling/ddpm.hpp"
 #include "kolmo/sampling/dpm_solver.hpp"
 #include "kolmo/sampling/dpm_solver_plus_plus.hpp"
@@ -22,17 +23,10 @@
 
 namespace {
 
+using kolmo::benchmarks::bimodal_vp;
 using kolmo::sampling::SamplingProblem;
 
 constexpr double t_min = 1e-3;
-
-kolmo::distribution::DiffusedMixture bimodal_vp() {
-  const Eigen::Matrix2d first = (Eigen::Matrix2d() << 0.5, 0.4, 0.4, 0.5).finished();
-  const Eigen::Matrix2d second = (Eigen::Matrix2d() << 0.17, -0.15, -0.15, 0.17).finished();
-  const kolmo::distribution::GaussianMixture data({0.35, 0.65}, {Eigen::Vector2d(-1.5, 1.0), Eigen::Vector2d(1.2, -0.4)},
-                                                  {first, second});
-  return {data, kolmo::process::NoiseSchedule::vp_linear()};
-}
 
 SamplingProblem problem() {
   const kolmo::distribution::DiffusedMixture law = bimodal_vp();

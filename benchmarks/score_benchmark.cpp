@@ -2,8 +2,7 @@
 // in points per second (items/s; ns per point = 1e9 / items_per_second):
 //   build/release/benchmarks/kolmo_benchmarks --benchmark_filter=Mixture
 //
-// The law: a 2-D bimodal mixture with anisotropic, oppositely correlated components (weights
-// 0.35/0.65, covariance eigenvalues 0.9/0.1 and 0.32/0.02) under VP-linear (β from 0.1 to 20),
+// The law: the 2-D bimodal anisotropic mixture of bimodal_mixture.hpp under VP-linear,
 // evaluated at t = 0.5 on a batch of points drawn from p_t — one score call of a sampler step.
 // Each call forms the marginal mixture at t (factors mapped, no decomposition) and evaluates
 // the batch component by component in cache-sized blocks (distribution/gaussian_mixture.hpp).
@@ -14,17 +13,12 @@
 
 #include <benchmark/benchmark.h>
 
+#include "bimodal_mixture.hpp"
 #include "kolmo/score/mixture_score.hpp"
 
 namespace {
 
-kolmo::distribution::DiffusedMixture bimodal_vp() {
-  const Eigen::Matrix2d first = (Eigen::Matrix2d() << 0.5, 0.4, 0.4, 0.5).finished();
-  const Eigen::Matrix2d second = (Eigen::Matrix2d() << 0.17, -0.15, -0.15, 0.17).finished();
-  const kolmo::distribution::GaussianMixture data({0.35, 0.65}, {Eigen::Vector2d(-1.5, 1.0), Eigen::Vector2d(1.2, -0.4)},
-                                                  {first, second});
-  return {data, kolmo::process::NoiseSchedule::vp_linear()};
-}
+using kolmo::benchmarks::bimodal_vp;
 
 constexpr double t = 0.5;
 

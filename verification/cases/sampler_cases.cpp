@@ -233,7 +233,7 @@ std::vector<TestRow> both_dimensions(const std::string& what, const Method& meth
 // Anderson's reverse SDE by Euler–Maruyama through the SDE engine, backwards from T to t_min
 // (1000 steps in 1-D, 500 in 2-D). Trips on: a wrong sign or factor of the score term (k = 1
 // needs g² s, the probability-flow half would give the wrong marginal once noise is added), the
-// noise not scaled by g, a forward rather than backward time direction.
+// noise not scaled by g. Seen: the score term's sign flipped gives p = 0.
 verify::Outcome reverse_sde_marginals(const verify::RunContext& context) {
   std::vector<TestRow> rows;
   std::vector<Status> statuses;
@@ -259,7 +259,7 @@ verify::Outcome reverse_sde_marginals(const verify::RunContext& context) {
 // four KS statistics coincide up to the integrator's error; an error in the flow shows as a
 // statistic that moves with t. Trips on: the factor ½ on the score term missing (the reverse
 // SDE's drift without its noise: the samples contract too far), a drift sign error, the score
-// evaluated at the wrong time.
+// evaluated at the wrong time. Seen: the ½ replaced by 1 gives p = 0.
 verify::Outcome probability_flow_marginals(const verify::RunContext& context) {
   constexpr std::uint64_t paths = 4000;
   const distribution::DiffusedMixture law = law_1d();
@@ -293,9 +293,9 @@ verify::Outcome probability_flow_marginal_2d(const verify::RunContext& context) 
                         {solution.ensemble.status});
 }
 
-// DDPM ancestral sampling, 1000 steps (1-D) and 500 (2-D), uniform in t. Trips on: σ̃ instead of
-// σ̃² in the posterior variance (or σ_t for σ̃), the posterior mean's coefficients swapped, the
-// noise drawn at the wrong step, an off-by-one in the grid (the last step to t_min skipped).
+// DDPM ancestral sampling, 1000 steps (1-D) and 500 (2-D), uniform in t. Trips on: σ vs σ² in
+// the ancestral variance, the posterior mean's coefficients swapped, an off-by-one in the grid
+// (the last step to t_min skipped). Seen: the noise scaled by σ̃²/σ_t instead of σ̃ gives p = 0.
 verify::Outcome ddpm_marginals(const verify::RunContext& context) {
   std::vector<Status> statuses;
   const std::vector<TestRow> rows =
@@ -305,7 +305,9 @@ verify::Outcome ddpm_marginals(const verify::RunContext& context) {
 
 // DDIM with η = 0 (1000 steps in 1-D, 200 in 2-D) and η = 0.5 (500 steps). Trips on: the noise
 // level c_t not taken out of the direction term √(σ_t² − c_t²) (too much variance), η applied to
-// the variance rather than the standard deviation, x̂_0 from the wrong time.
+// the variance rather than the standard deviation. Seen: the direction term left at σ_t gives
+// p = 0. The model evaluated one grid point late is a first-order perturbation that this case
+// does not resolve at these step counts (p = 0.11); sampling/ddim-equals-dpm-solver-1 does.
 verify::Outcome ddim_marginals(const verify::RunContext& context) {
   std::vector<Status> statuses;
   const sampling::Ddim deterministic_1d{.steps = 1000}, deterministic_2d{.steps = 200};
@@ -322,8 +324,9 @@ verify::Outcome ddim_marginals(const verify::RunContext& context) {
 }
 
 // DPM-Solver-2 (60 steps) and -3 (40 steps) and DPM-Solver++(2M) (120 steps): 120 function
-// evaluations each, logSNR-uniform. Trips on: a wrong intermediate point (r1), a wrong sign of
-// the difference term, σ_s in place of σ_t in a coefficient, the multistep ratio r_i inverted.
+// evaluations each, logSNR-uniform. Trips on an inconsistent update, e.g. σ_s in place of σ_t in
+// the first-order coefficient (seen: p = 8e-38). Errors that only lower the order (a misplaced
+// r1, the 2M ratio inverted: p = 0.05 and 0.4 here) are left to the order cases below.
 verify::Outcome dpm_solver_marginals(const verify::RunContext& context) {
   const std::vector<sampling::DpmSolver> singlestep = {{.order = 2, .steps = 60}, {.order = 3, .steps = 40}};
   const sampling::DpmSolverPlusPlus2M multistep{.steps = 120};
@@ -351,7 +354,7 @@ verify::Outcome dpm_solver_marginals(const verify::RunContext& context) {
 // The k-family dx = [f − (1 + k²)/2 (∇·(g gᵀ) + g gᵀ s)] dt + k g dW̄ for k = 0, 0.5, 1, 2 shares
 // the marginals: each, by Euler–Maruyama (1000 steps, 10 000 paths in 1-D), against p_{t_min}.
 // Trips on: (1 + k)/2 or (1 + k²) in place of (1 + k²)/2 (right at k = 0 or 1 only), the noise
-// scaled by k² instead of k.
+// scaled by k² instead of k. Seen: (1 + k)/2 gives p = 3e-57.
 verify::Outcome k_family_marginals(const verify::RunContext& context) {
   constexpr std::uint64_t paths = 10'000;
   constexpr int steps = 1000;
@@ -375,7 +378,9 @@ verify::Outcome k_family_marginals(const verify::RunContext& context) {
 // DDIM (η = 0) and DPM-Solver-1 are one update written two ways (ddim.hpp): their states agree
 // at every step of a 40-step logSNR grid to rounding. Each step cancels x_s ~ 1 against σ_s ε̂ to
 // form x̂_0 ≈ x_s/α_s (α(T) = 6.7e-3): ~150 ulp per step, bound 1e-12 relative. Trips on: any
-// coefficient that differs between the two (e.g. σ_s for σ_t, e^h for e^{−h}).
+// coefficient that differs between the two (e.g. σ_s for σ_t, e^h for e^{−h}), the model of one
+// evaluated at another time. Seen: σ_s for σ_t in DPM-Solver-1 gives 1.9e-2, DDIM's model one
+// grid point late 2.0e-2.
 verify::Outcome ddim_equals_dpm_solver_1(const verify::RunContext& context) {
   const distribution::DiffusedMixture law = law_2d();
   const std::vector<double> times = sampling::sampling_times(schedule, horizon, t_min, 40, StepSpacing::uniform_lambda);
@@ -398,6 +403,7 @@ verify::Outcome ddim_equals_dpm_solver_1(const verify::RunContext& context) {
 // its global error is ~tol times the growth of the error along the flow (~1e3 here: the
 // divergence reaches ~10 and is integrated over λ-steps near T where g² = β = 20). Trips on: a
 // sign error in d log p/dt = −∇·v, the ½ missing from the score's part of ∇·v, ∇·f left out.
+// Seen: the probability-flow score term with 1 in place of ½ gives an error of 4.1.
 verify::Outcome probability_flow_log_density(const verify::RunContext& context) {
   const distribution::DiffusedMixture law = law_2d();
   const ode::Flow flow = sampling::probability_flow(sampling::ForwardProcess::of(schedule, 2), score::mixture_score(law));
@@ -479,8 +485,9 @@ class FlowMapStudy {
 // that its step ratio r_i varies (its error ratio per doubling: 3.0 at 64 → 128, 3.9 at
 // 512 → 1024). The Dormand–Prince reference agrees with DPM-Solver-3 at 2000 steps to 2e-9, far
 // below the smallest error fitted (~2e-7).
-// Each trips on a coefficient error that lowers the order: r1 misplaced, the difference term's
-// 1/(2 r1) or (e^h − 1)/h − 1 replaced by e^h − 1, the 2M ratio r_i inverted.
+// Each trips on a coefficient error that lowers the order. Seen: DPM-Solver-2's intermediate point
+// at r = 1/3 with the r1 = 1/2 coefficient fits 0.96; DPM-Solver-3's (e^h − 1)/h − 1 replaced by
+// e^h − 1 fits 1.03; DPM-Solver++(2M) with r_i inverted fits 1.70 (rule: >= 1.87).
 const std::vector<std::size_t> order_steps = {32, 48, 64, 96, 128, 192, 256};
 const std::vector<std::size_t> multistep_order_steps = {128, 192, 256, 384, 512, 768, 1024};
 

@@ -6,28 +6,21 @@
 #include <vector>
 
 #include "kolmo/stats/order_fit.hpp"
-#include "support/single_gaussian.hpp"
+#include "support/flow_map_error.hpp"
 
 namespace kolmo::sampling {
 namespace {
 
-constexpr double t_min = 1e-3;
-const test_support::SingleGaussian gaussian{process::NoiseSchedule::vp_linear(), Eigen::RowVector2d(0.5, -1.0),
-                                            Eigen::RowVector2d(0.3, 1.5)};
-const Eigen::ArrayXXd starts = (Eigen::ArrayXXd(4, 2) << 0.3, -1.2, 1.5, 0.4, -0.7, 2.0, -2.2, -0.1).finished();
+using test_support::flow_map_error;
 
-double map_error(const test_support::SingleGaussian& law, const DpmSolverPlusPlus2M& method) {
-  const SamplingProblem problem(law.score(), law.schedule, sde::InitialLaw::points(starts), 1.0, t_min, 1);
-  const SampleResult result = sample(problem, method, {.paths = static_cast<std::uint64_t>(starts.rows())});
-  return (result.samples - law.flow_map(1.0, t_min, starts)).abs().maxCoeff();
-}
+const test_support::SingleGaussian gaussian = test_support::anisotropic_gaussian();
 
 TEST(DpmSolverPlusPlus2M, IsExactWhenTheDataPredictionIsConstant) {
   // Point-mass data: x̂_0 = m everywhere, so D_i = m whatever r_i and the exponential integrator
   // in data-prediction form is exact at any step count: rounding only.
   const test_support::SingleGaussian point_mass{gaussian.schedule, gaussian.mean, Eigen::RowVector2d::Zero()};
   for (std::size_t steps : {2u, 5u, 17u}) {
-    EXPECT_LT(map_error(point_mass, DpmSolverPlusPlus2M{.steps = steps}), 1e-12) << steps;
+    EXPECT_LT(flow_map_error(point_mass, DpmSolverPlusPlus2M{.steps = steps}), 1e-12) << steps;
   }
 }
 
@@ -39,7 +32,7 @@ TEST(DpmSolverPlusPlus2M, ConvergesAtOrderTwoToTheClosedFormFlowMap) {
     std::vector<double> h, error;
     for (std::size_t steps : {64u, 96u, 128u, 192u, 256u, 384u, 512u}) {
       h.push_back(1.0 / static_cast<double>(steps));
-      error.push_back(map_error(gaussian, DpmSolverPlusPlus2M{.steps = steps, .spacing = spacing}));
+      error.push_back(flow_map_error(gaussian, DpmSolverPlusPlus2M{.steps = steps, .spacing = spacing}));
     }
     const stats::OrderFit fit = stats::fit_order(h, error);
     ASSERT_TRUE(fit.status.ok());

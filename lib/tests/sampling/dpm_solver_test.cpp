@@ -6,29 +6,21 @@
 #include <vector>
 
 #include "kolmo/stats/order_fit.hpp"
-#include "support/single_gaussian.hpp"
+#include "support/flow_map_error.hpp"
 
 namespace kolmo::sampling {
 namespace {
 
-constexpr double t_min = 1e-3;
-const test_support::SingleGaussian gaussian{process::NoiseSchedule::vp_linear(), Eigen::RowVector2d(0.5, -1.0),
-                                            Eigen::RowVector2d(0.3, 1.5)};
-const Eigen::ArrayXXd starts = (Eigen::ArrayXXd(4, 2) << 0.3, -1.2, 1.5, 0.4, -0.7, 2.0, -2.2, -0.1).finished();
+using test_support::flow_map_error;
 
-/// max over the starts of |x_{t_min} − the closed-form probability-flow map|.
-double map_error(const test_support::SingleGaussian& law, const DpmSolver& method) {
-  const SamplingProblem problem(law.score(), law.schedule, sde::InitialLaw::points(starts), 1.0, t_min, 1);
-  const SampleResult result = sample(problem, method, {.paths = static_cast<std::uint64_t>(starts.rows())});
-  return (result.samples - law.flow_map(1.0, t_min, starts)).abs().maxCoeff();
-}
+const test_support::SingleGaussian gaussian = test_support::anisotropic_gaussian();
 
 TEST(DpmSolver, FirstOrderIsExactWhenTheNoisePredictionIsConstantAlongTheFlow) {
   // Point-mass data (s0 = 0): ε̂ = (x − α m)/σ is constant along the flow, so the exponential
   // integrator with a frozen ε̂ (eq. 3.7) is exact whatever the step: rounding only.
   const test_support::SingleGaussian point_mass{gaussian.schedule, gaussian.mean, Eigen::RowVector2d::Zero()};
   for (std::size_t steps : {1u, 3u, 10u}) {
-    EXPECT_LT(map_error(point_mass, DpmSolver{.order = 1, .steps = steps}), 1e-12) << steps;
+    EXPECT_LT(flow_map_error(point_mass, DpmSolver{.order = 1, .steps = steps}), 1e-12) << steps;
   }
 }
 
@@ -42,7 +34,7 @@ TEST(DpmSolver, ConvergesAtItsOrderToTheClosedFormFlowMap) {
     std::vector<double> h, error;
     for (std::size_t steps : {32u, 48u, 64u, 96u, 128u, 192u, 256u}) {
       h.push_back(1.0 / static_cast<double>(steps));
-      error.push_back(map_error(gaussian, DpmSolver{.order = order, .steps = steps}));
+      error.push_back(flow_map_error(gaussian, DpmSolver{.order = order, .steps = steps}));
     }
     const stats::OrderFit fit = stats::fit_order(h, error);
     ASSERT_TRUE(fit.status.ok()) << order;
@@ -55,8 +47,8 @@ TEST(DpmSolver, ConvergesAtItsOrderToTheClosedFormFlowMap) {
 TEST(DpmSolver, EverySpacingConvergesToTheSameMap) {
   // With uniform_time steps (and λ-placed intermediate points) the solver still converges: at
   // M = 200 third-order steps the error is far below the first-order error at M = 10.
-  const double coarse = map_error(gaussian, DpmSolver{.order = 1, .steps = 10, .spacing = StepSpacing::uniform_time});
-  const double fine = map_error(gaussian, DpmSolver{.order = 3, .steps = 200, .spacing = StepSpacing::uniform_time});
+  const double coarse = flow_map_error(gaussian, DpmSolver{.order = 1, .steps = 10, .spacing = StepSpacing::uniform_time});
+  const double fine = flow_map_error(gaussian, DpmSolver{.order = 3, .steps = 200, .spacing = StepSpacing::uniform_time});
   EXPECT_LT(fine, 1e-3 * coarse);
 }
 
