@@ -153,6 +153,7 @@ SampleResult run_sampler(const SamplingProblem& problem, const SamplerRun& run, 
   result.stats.steps = run.times.size() - 1 + (run.denoise_final ? 1 : 0);  // predictor steps
   result.stats.model_evaluations = *std::max_element(evaluations.begin(), evaluations.end());
   result.stats.paths = options.paths;
+  result.truncation = {run.times.back(), problem.schedule.alpha(run.times.back()), problem.schedule.sigma(run.times.back())};
   result.stats.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;
 }

@@ -131,6 +131,10 @@ TEST(Samplers, TheFinalStepToSigmaZeroIsTweediesPosteriorMeanAndFinite) {
   ASSERT_TRUE(denoised.status.ok());
   ASSERT_TRUE(denoised.samples.allFinite());
   EXPECT_EQ(denoised.times.back(), 0.0);
+  // The output is still a function of x_{t_min}: the truncation is stated either way.
+  EXPECT_EQ(denoised.truncation.t_min, 1e-3);
+  EXPECT_EQ(denoised.truncation.sigma, schedule.sigma(1e-3));
+  EXPECT_EQ(at_t_min.truncation.alpha, schedule.alpha(1e-3));
   // E[x_0 | x_{t_min}] by per-component Gaussian conditioning (no score involved): the driver's
   // x_s/α_s − (σ_s/α_s) ε̂ differs from it by the rounding of Tweedie's cancellation, a few ulp of
   // |x|/α_s + σ_s |ε̂|/α_s (both ~ 5 here).

@@ -12,7 +12,8 @@
 // engine (sde::solve with t0 = T > t1 = t_min: any scheme, any noise kind, state-dependent g
 // included), probability_flow() an ode::Flow for the ODE engine (Euler, Heun, rk4,
 // Dormand–Prince; log-density along paths). The score is the ScoreModel's, so its
-// evaluation count is the sampler's function evaluations.
+// evaluation count is the sampler's function evaluations. The truncation is the solve's t1 = t_min
+// > 0: the samples approximate p_{t_min}, with the bias bound of sampling/sampler.hpp.
 
 #include "kolmo/ode/flow.hpp"
 #include "kolmo/process/sde.hpp"

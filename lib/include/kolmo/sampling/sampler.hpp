@@ -9,11 +9,16 @@
 //
 // Times. The sampler visits t_max = t_0 > t_1 > ... > t_M = t_min (sampling_times), spaced
 // uniformly in t or in λ = log(α/σ) (Lu et al. 2022, §3.4). t_min > 0 is explicit everywhere:
-// the samples approximate p_{t_min}, not p_0 — for data with a density the bias is
-// W2(p_{t_min}, p_0) = O(σ(t_min)) (plus the α(t_min) − 1 scaling), e.g. σ ≈ 4.5e-2 at
-// t_min = 1e-3 for VP-linear(0.1, 20) — and the result states it. With denoise_final the last
-// output is E[x_0 | x_{t_min}] from the model (Tweedie), the usual "final step to σ = 0",
-// computed in a form finite at σ = 0.
+// the samples approximate p_{t_min}, the law of α x_0 + σ ε at t_min, not p_0. The coupling
+// x_0 ↦ α x_0 + σ ε bounds the bias:
+//   W2(p_{t_min}, p_0) ≤ √((1 − α(t_min))² E|x_0|² + d σ(t_min)²),
+// e.g. σ = 1.05e-2 and 1 − α = 5.5e-5 at t_min = 1e-3 for VP-linear(0.1, 20) (σ = 4.5e-2 at
+// t_min = 1e-2) — and the result states α and σ at t_min (SampleResult::truncation). t_min → 0
+// is not available: the ε and x_0 predictions are undefined at σ = 0, and the score of data
+// without a density (an empirical law, data on a manifold) grows like 1/σ². With denoise_final
+// the last output is E[x_0 | x_{t_min}] from the model (Tweedie), the usual "final step to
+// σ = 0", computed in a form finite at σ = 0 (one more evaluation); its law is that of the
+// posterior mean, not p_0 — the truncation is still t_min.
 //
 // Randomness. Path p's initial state is problem.initial at (seed, p); its noise at step j is the
 // normal at (seed, Purpose::brownian, p, j, component) — the k-th of K corrector steps at time
@@ -65,6 +70,14 @@ struct SamplerStats {
   double wall_seconds = 0.0;
 };
 
+/// The truncation the samples carry: they follow p_{t_min}, the law of α x_0 + σ ε, and
+/// W2(p_{t_min}, p_0) ≤ √((1 − α)² E|x_0|² + d σ²) (header comment).
+struct Truncation {
+  double t_min = 0.0;
+  double alpha = 1.0;  ///< α(t_min)
+  double sigma = 0.0;  ///< σ(t_min)
+};
+
 struct SampleResult {
   Status status;                          ///< ok, or non_finite with the first failure
   std::string sampler;                    ///< e.g. "dpm-solver++(2M)"
@@ -72,6 +85,7 @@ struct SampleResult {
   Eigen::ArrayXXd samples;                ///< paths × d
   std::vector<sde::PathFailure> failures; ///< sorted by path; failed paths' rows are NaN
   SamplerStats stats;
+  Truncation truncation;                  ///< t_min and α, σ there
 };
 
 }  // namespace kolmo::sampling
