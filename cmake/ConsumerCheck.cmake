@@ -26,4 +26,5 @@ run_step("configure" ${CMAKE_COMMAND} -S "${CONSUMER_SOURCE_DIR}" -B "${build}"
 run_step("build" ${CMAKE_COMMAND} --build "${build}")
 run_step("run" "${build}/kolmo_consumer")
 run_step("run the SDE example" "${build}/kolmo_consumer_sde")
+run_step("run the diffusion example" "${build}/kolmo_consumer_diffusion")
 message(STATUS "consumer output:\n${step_output}")
