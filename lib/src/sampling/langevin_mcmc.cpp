@@ -1,12 +1,8 @@
 #include "kolmo/sampling/langevin_mcmc.hpp"
 
-#include <omp.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <exception>
-#include <limits>
 #include <span>
 
 #include "../sde/batch_records.hpp"
@@ -19,44 +15,40 @@ namespace {
 
 enum class Adjustment { none, metropolis };
 
-/// What one batch of chains contributes; merged in batch order.
-struct ChainBatch {
+/// Proposals and acceptances of one batch of chains (integers: their sum is order-independent).
+struct AcceptanceCount {
   std::uint64_t proposals = 0;
   std::uint64_t accepted = 0;
-  std::vector<sde::PathFailure> failures;
-  std::exception_ptr error;
 };
 
+/// Advances one batch of chains. Non-finite states are stopped, recorded and frozen by the SDE
+/// engine's BatchObserver (sde/batch_records.hpp), with the iteration as the failure's time.
 class ChainRun {
  public:
   ChainRun(const LangevinTarget& target, std::uint64_t seed, double step, Adjustment adjustment)
       : target_(target), seed_(seed), step_(step), adjustment_(adjustment) {}
 
   /// Advances chains [first_path, first_path + x.rows()) through every iteration, in place.
-  void run(Eigen::ArrayXXd& x, std::uint64_t first_path, std::uint64_t iterations, ChainBatch& batch) const {
-    const auto count = static_cast<std::size_t>(x.rows());
-    std::vector<bool> alive(count, true);
-    stop_non_finite(x, alive, first_path, 0, batch);
+  void run(Eigen::ArrayXXd& x, std::uint64_t first_path, std::uint64_t iterations, sde::detail::BatchObserver& observer,
+           AcceptanceCount& count) const {
+    observer.stop_non_finite(x, x, 0.0, first_path);  // a non-finite initial state is parked at zero
     const bool metropolis = adjustment_ == Adjustment::metropolis;
     Eigen::ArrayXXd score = metropolis ? target_.score(x) : Eigen::ArrayXXd();  // MALA carries ∇log π(x)
     Eigen::ArrayXd log_density = metropolis ? target_.log_density(x) : Eigen::ArrayXd();
     Eigen::ArrayXXd z(x.rows(), x.cols());
     for (std::uint64_t k = 0; k < iterations; ++k) {
       if (!metropolis) score = target_.score(x);
-      random::fill_standard_normals({seed_, random::Purpose::langevin, k, first_path, count,
+      random::fill_standard_normals({seed_, random::Purpose::langevin, k, first_path, static_cast<std::size_t>(x.rows()),
                                      static_cast<std::size_t>(x.cols())},
                                     std::span<double>(z.data(), static_cast<std::size_t>(z.size())));
       // The Langevin proposal y = x + h ∇log π(x) + √(2h) z (Roberts & Tweedie 1996, eq. 1.5).
       Eigen::ArrayXXd proposal = x + step_ * score + std::sqrt(2.0 * step_) * z;
       if (!metropolis) {
-        x = std::move(proposal);
-        stop_non_finite(x, alive, first_path, k + 1, batch);
+        std::swap(x, proposal);  // proposal now holds the previous state
+        observer.stop_non_finite(x, proposal, static_cast<double>(k + 1), first_path);
       } else {
-        accept_or_reject(x, score, log_density, proposal, z, alive, first_path, k, batch);
+        accept_or_reject(x, score, log_density, proposal, z, observer.alive(), first_path, k, count);
       }
-    }
-    for (std::size_t i = 0; i < count; ++i) {
-      if (!alive[i]) x.row(static_cast<Eigen::Index>(i)).setConstant(std::numeric_limits<double>::quiet_NaN());
     }
   }
 
@@ -64,47 +56,29 @@ class ChainRun {
   // MALA's accept/reject (Roberts & Tweedie 1996, §1.4): log of the Hastings ratio
   //   log π(y) − log π(x) + log q(x | y) − log q(y | x),
   // with log q(y | x) = −|z|²/2 since y − x − h ∇log π(x) = √(2h) z. A proposal whose target
-  // values are not finite has π(y) = 0 in effect and is rejected.
+  // values are not finite has π(y) = 0 in effect and is rejected, so MALA's state stays finite.
   void accept_or_reject(Eigen::ArrayXXd& x, Eigen::ArrayXXd& score, Eigen::ArrayXd& log_density,
-                        const Eigen::ArrayXXd& proposal, const Eigen::ArrayXXd& z, std::vector<bool>& alive,
-                        std::uint64_t first_path, std::uint64_t k, ChainBatch& batch) const {
-    const auto count = static_cast<std::size_t>(x.rows());
+                        const Eigen::ArrayXXd& proposal, const Eigen::ArrayXXd& z, const std::vector<bool>& alive,
+                        std::uint64_t first_path, std::uint64_t k, AcceptanceCount& count) const {
+    const auto paths = static_cast<std::size_t>(x.rows());
     const Eigen::ArrayXXd proposal_score = target_.score(proposal);
     const Eigen::ArrayXd proposal_log_density = target_.log_density(proposal);
     const Eigen::ArrayXd forward = -0.5 * z.square().rowwise().sum();
     const Eigen::ArrayXd backward =
         -(x - proposal - step_ * proposal_score).square().rowwise().sum() / (4.0 * step_);
     const Eigen::ArrayXd log_ratio = proposal_log_density - log_density + backward - forward;
-    std::vector<double> uniforms(count);
-    random::fill_uniforms({seed_, random::Purpose::accept_reject, k, first_path, count, 1}, uniforms);
-    for (std::size_t i = 0; i < count; ++i) {
+    std::vector<double> uniforms(paths);
+    random::fill_uniforms({seed_, random::Purpose::accept_reject, k, first_path, paths, 1}, uniforms);
+    for (std::size_t i = 0; i < paths; ++i) {
       if (!alive[i]) continue;
-      ++batch.proposals;
+      ++count.proposals;
       const auto row = static_cast<Eigen::Index>(i);
       const bool finite = std::isfinite(log_ratio(row)) && proposal_score.row(row).isFinite().all();
       if (finite && std::log(uniforms[i]) < log_ratio(row)) {
-        ++batch.accepted;
+        ++count.accepted;
         x.row(row) = proposal.row(row);
         score.row(row) = proposal_score.row(row);
         log_density(row) = proposal_log_density(row);
-      }
-    }
-  }
-
-  /// Stops every live chain whose state is not finite (recording where) and parks it at 0 so the
-  /// target is never evaluated at NaN.
-  static void stop_non_finite(Eigen::ArrayXXd& x, std::vector<bool>& alive, std::uint64_t first_path,
-                              std::uint64_t iteration, ChainBatch& batch) {
-    for (Eigen::Index i = 0; i < x.rows(); ++i) {
-      const auto index = static_cast<std::size_t>(i);
-      if (!alive[index]) continue;
-      for (Eigen::Index c = 0; c < x.cols(); ++c) {
-        if (std::isfinite(x(i, c))) continue;
-        batch.failures.push_back({first_path + index, static_cast<double>(iteration), static_cast<std::size_t>(c),
-                                  x(i, c)});
-        alive[index] = false;
-        x.row(i).setZero();
-        break;
       }
     }
   }
@@ -136,47 +110,38 @@ ChainResult run(const LangevinTarget& target, const sde::InitialLaw& initial, st
   check_arguments(target, initial, step, iterations, options, adjustment);
   const auto start = std::chrono::steady_clock::now();
   const std::size_t d = target.dimension;
+  const sde::Observations terminal_only{};
+  sde::EnsembleSolution solution;  // the SDE engine's batch bookkeeping: final states, failures
+  sde::detail::prepare_observations(solution, terminal_only, options.paths, d);
   const std::size_t batch = sde::detail::batch_size(d);
-  const auto paths = static_cast<std::size_t>(options.paths);
-  const std::size_t batches = (paths + batch - 1) / batch;
-  ChainResult result;
-  result.method = adjustment == Adjustment::none ? "ula" : "mala";
-  result.samples.resize(static_cast<Eigen::Index>(paths), static_cast<Eigen::Index>(d));
-  std::vector<ChainBatch> records(batches);
+  std::vector<AcceptanceCount> counts((options.paths + batch - 1) / batch);
   const ChainRun chains(target, seed, step, adjustment);
-#pragma omp parallel for schedule(dynamic, 1) num_threads(options.threads)
-  for (std::size_t b = 0; b < batches; ++b) {
-    try {
-      const std::size_t first = b * batch;
-      const std::size_t count = std::min(batch, paths - first);
-      Eigen::ArrayXXd x = initial.sample(seed, options.first_path + first, count);
-      chains.run(x, options.first_path + first, iterations, records[b]);
-      result.samples.middleRows(static_cast<Eigen::Index>(first), static_cast<Eigen::Index>(count)) = x;
-    } catch (...) {
-      records[b].error = std::current_exception();
-    }
-  }
-  std::uint64_t proposals = 0;
-  std::uint64_t accepted = 0;
-  for (ChainBatch& record : records) {
-    if (record.error) std::rethrow_exception(record.error);
-    proposals += record.proposals;
-    accepted += record.accepted;
-    result.failures.insert(result.failures.end(), record.failures.begin(), record.failures.end());
-  }
-  if (adjustment == Adjustment::metropolis) {
-    result.acceptance_rate = proposals == 0 ? 0.0 : static_cast<double>(accepted) / static_cast<double>(proposals);
-  }
-  std::sort(result.failures.begin(), result.failures.end(),
-            [](const sde::PathFailure& a, const sde::PathFailure& b) { return a.path < b.path; });
-  if (!result.failures.empty()) {
-    const sde::PathFailure& first = result.failures.front();
-    result.status = Status::failure(StatusCode::non_finite,
-                                    "chain " + std::to_string(first.path) + " at iteration " +
-                                        describe_value(first.time) + ", component " + std::to_string(first.component),
-                                    std::to_string(result.failures.size()) + " chain(s) reached a non-finite state");
-  }
+  sde::detail::run_in_waves(counts.size(), options.threads, solution,
+                            [&](std::size_t index, sde::detail::BatchRecord& record) {
+                              const std::size_t first_row = index * batch;
+                              const std::size_t count = std::min<std::uint64_t>(batch, options.paths - first_row);
+                              sde::detail::BatchObserver observer(terminal_only, d, first_row, count, record);
+                              Eigen::ArrayXXd x = initial.sample(seed, options.first_path + first_row, count);
+                              chains.run(x, options.first_path + first_row, iterations, observer, counts[index]);
+                              observer.snapshot(solution.terminal, x);
+                            });
+  sde::detail::set_failure_status(solution, "reached a non-finite state (time = iteration)");
+
   const bool metropolis = adjustment == Adjustment::metropolis;
+  ChainResult result;
+  result.status = std::move(solution.status);
+  result.method = metropolis ? "mala" : "ula";
+  result.samples = std::move(solution.terminal);
+  result.failures = std::move(solution.failures);
+  if (metropolis) {
+    AcceptanceCount total;
+    for (const AcceptanceCount& count : counts) {
+      total.proposals += count.proposals;
+      total.accepted += count.accepted;
+    }
+    result.acceptance_rate =
+        total.proposals == 0 ? 0.0 : static_cast<double>(total.accepted) / static_cast<double>(total.proposals);
+  }
   result.stats = {iterations, iterations + (metropolis ? 1 : 0), metropolis ? iterations + 1 : 0, options.paths,
                   std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()};
   return result;

@@ -76,7 +76,7 @@ TEST(LangevinMcmc, DivergentChainsAreReportedNotHidden) {
   EXPECT_EQ(result.status.code, StatusCode::non_finite);
   EXPECT_EQ(result.failures.size(), 4u);
   EXPECT_TRUE(result.samples.isNaN().all());
-  EXPECT_NE(result.status.where.find("chain 0"), std::string::npos) << result.status.where;
+  EXPECT_NE(result.status.where.find("path 0"), std::string::npos) << result.status.where;
 }
 
 TEST(LangevinMcmc, RefusesBadArguments) {

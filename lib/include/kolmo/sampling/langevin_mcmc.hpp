@@ -15,8 +15,9 @@
 // Many chains run side by side, one per path. Randomness: chain p's initial state is the
 // InitialLaw draw at (seed, p); its proposal noise at iteration k the normals at
 // (seed, Purpose::langevin, p, k, component), its acceptance uniform (seed,
-// Purpose::accept_reject, p, k, 0). Chains are advanced in thread-independent batches:
-// bit-identical for any thread count. A non-finite state stops that chain and is reported.
+// Purpose::accept_reject, p, k, 0). Chains are advanced in the SDE engine's thread-independent
+// batches (bit-identical for any thread count); a non-finite state stops that chain, which is
+// reported like an SDE path with the iteration as its time.
 
 #include <Eigen/Core>
 #include <cstddef>
@@ -71,7 +72,7 @@ struct ChainResult {
   std::string method;                      ///< "ula" or "mala"
   Eigen::ArrayXXd samples;                 ///< paths × d: each chain's final state
   double acceptance_rate = 1.0;            ///< accepted / proposed over live chains (1 for ULA)
-  std::vector<sde::PathFailure> failures;  ///< sorted by path; failed rows are NaN; time = iteration
+  std::vector<sde::PathFailure> failures;  ///< sorted by path; failed rows are NaN; time = the iteration
   ChainStats stats;
 };
 
