@@ -11,10 +11,13 @@
 
 // This file is compiled with -fno-math-errno and -fno-trapping-math (so √ is one instruction,
 // selects are branch-free and the loops vectorise) and -ffp-contract=off (so no clone fuses
-// a·b + c and every clone gives the same bits); see lib/CMakeLists.txt. The batch row fill is cloned for AVX-512 and AVX2 and picked at load
-// time; IEEE arithmetic makes every clone bit-identical to the scalar standard_normal().
+// a·b + c and every clone gives the same bits); see lib/CMakeLists.txt. The batch row fill is
+// cloned for x86-64-v4 (AVX-512 with its DQ and VL extensions: with AVX-512F alone the
+// vectorised Philox runs 1.5× slower, benchmarks/random_benchmark.cpp) and for AVX2, and the
+// clone is picked at load time; IEEE arithmetic makes every clone bit-identical to the scalar
+// standard_normal().
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
-#define KOLMO_VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#define KOLMO_VECTOR_CLONES __attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))
 #else
 #define KOLMO_VECTOR_CLONES
 #endif
