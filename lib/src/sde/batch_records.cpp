@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "batch_kernels.hpp"
 #include "kolmo/core/validate.hpp"
 
 namespace kolmo::sde::detail {
@@ -29,9 +30,8 @@ void BatchObserver::stop(std::size_t i, PathFailure failure) {
 
 void BatchObserver::stop_non_finite(Eigen::ArrayXXd& x, const Eigen::ArrayXXd& previous, double time,
                                     std::uint64_t first_path) {
-  // x·0 is 0 for finite x and NaN otherwise, so the sum is NaN exactly when some entry is
-  // non-finite: one vectorised pass instead of allFinite()'s element-by-element test.
-  if (!std::isnan((x * 0.0).sum()) && stopped_ == 0) return;
+  // One vectorised pass (batch_kernels.hpp) instead of allFinite()'s element-by-element test.
+  if (stopped_ == 0 && all_finite({x.data(), static_cast<std::size_t>(x.size())})) return;
   for (std::size_t i = 0; i < count_; ++i) {
     const auto row = static_cast<Eigen::Index>(i);
     if (alive_[i]) {

@@ -1,5 +1,8 @@
 #include "kolmo/sde/euler_maruyama.hpp"
 
+#include <span>
+
+#include "batch_kernels.hpp"
 #include "scheme_support.hpp"
 
 namespace kolmo::sde {
@@ -10,9 +13,28 @@ class EulerMaruyamaStepper final : public Stepper {
   using Stepper::Stepper;
 
   void step(double t, double h, Eigen::ArrayXXd& x, const StepNoise& noise) override {
-    // Both terms are evaluated at the old state before x changes (Eigen evaluates each call
-    // into its own temporary first), then added in one pass.
-    x += drift(t, x) * h + diffusion_times(t, x, noise.increments);
+    // Both terms are evaluated at the old state before x changes, then added in one pass.
+    // Scalar additive and diagonal noise, the common cases, take the vectorised kernels;
+    // they compute x + (f h + g dW) entry by entry exactly as the general expression does.
+    const Eigen::ArrayXXd f = drift(t, x);
+    const std::span<const double> dw = span_of(noise.increments);
+    if (sde().noise() == process::NoiseKind::additive) {
+      const Eigen::MatrixXd g = diffusion_matrix(t);
+      if (g.size() == 1) return detail::add_euler_step(span_of(x), span_of(f), h, g(0, 0), dw);
+      x += f * h + times_increments({}, g, noise.increments);
+      return;
+    }
+    const Eigen::ArrayXXd g = diffusion(t, x);
+    if (sde().noise() == process::NoiseKind::diagonal) {
+      return detail::add_euler_step(span_of(x), span_of(f), h, span_of(g), dw);
+    }
+    x += f * h + times_increments(g, {}, noise.increments);
+  }
+
+ private:
+  static std::span<double> span_of(Eigen::ArrayXXd& a) { return {a.data(), static_cast<std::size_t>(a.size())}; }
+  static std::span<const double> span_of(const Eigen::ArrayXXd& a) {
+    return {a.data(), static_cast<std::size_t>(a.size())};
   }
 };
 
