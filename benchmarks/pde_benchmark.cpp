@@ -1,16 +1,15 @@
-// Throughput of the grid Fokker–Planck solver, per step and cell (items/s = cell-steps/s), with
-// the memory bandwidth it achieves, beside a STREAM-like triad measured in the same run
+// Throughput of the grid Fokker–Planck solvers, per step and cell, with the memory bandwidth a
+// step achieves on the bytes it must move, beside a STREAM-like triad measured in the same run
 // (McCalpin 1995) and, in peers/scipy_implicit_euler.py, SciPy's pre-factorised sparse LU on
 // the same 1-D problem.
-//   build/release/benchmarks/kolmo_benchmarks --benchmark_filter='FokkerPlanck|StreamTriad'
-// or side by side with SciPy:  benchmarks/peers/compare_fokker_planck.sh
+//   build/release/benchmarks/kolmo_benchmarks --benchmark_filter='FokkerPlanck|Spectral|StreamTriad'
+// or side by side with SciPy and the triad:  benchmarks/peers/compare_fokker_planck.sh
 //
-// BM_FokkerPlanck1d/cells/scheme: 1-D OU dX = −X dt + dW on [−5, 5] (zero flux), exponential
-// fitting, 1000 steps of dt = 1e-3 (scheme 0: implicit Euler, 1: Crank–Nicolson). Setup (one
-// assembly, one factorisation) is included and is below 1% of the run.
-// bytes_per_second counts what a step must move at least: implicit Euler reads the three
-// factor arrays and p and writes p (5 doubles per cell); Crank–Nicolson also reads the three
-// operator diagonals and p for the explicit half and writes the right-hand side (+5).
+// Every solver benchmark runs the same problem for a short and a long number of steps, set-up
+// (assembly, factorisation, plans) included in both: a step costs (T_long − T_short) /
+// (steps_long − steps_short), and set-up is T_short less its steps. The counters `cells` and
+// `bytes_per_cell_step` (the least a step must move, derived at each benchmark) let the script
+// turn that into a bandwidth.
 
 #include <benchmark/benchmark.h>
 
@@ -25,35 +24,53 @@
 
 namespace {
 
+// BM_FokkerPlanck1d/cells/scheme/steps: 1-D OU dX = −X dt + dW on [−5, 5] (zero flux),
+// exponential fitting, dt = 1e-3 (scheme 0: implicit Euler, 1: Crank–Nicolson).
+// Bytes a step must move: implicit Euler reads the three factor arrays of I − dt L and p and
+// writes p — 5 doubles, 40 bytes per cell. Crank–Nicolson with a time-independent L is stepped
+// as the implicit midpoint rule p' = 2 (I − (dt/2) L)⁻¹ p − p (the same step, without the
+// explicit product), so it must move the same 40 bytes. (The partitioned solve moves more — the
+// spikes and a second pass, lib/src/pde/tridiagonal_lu.hpp — which is what the ratio shows.)
 void BM_FokkerPlanck1d(benchmark::State& state) {
   const auto cells = static_cast<std::size_t>(state.range(0));
   const bool crank_nicolson = state.range(1) == 1;
+  const auto steps = static_cast<int>(state.range(2));
   const kolmo::process::OrnsteinUhlenbeck ou(1.0, 0.0, 1.0);
   const kolmo::pde::Grid grid({{-5.0, 5.0, cells}});
   const kolmo::pde::FokkerPlanck fp(ou.sde(), grid);
   const auto start = kolmo::pde::DensityField::sample(grid, [](const kolmo::process::StateView& x) -> Eigen::ArrayXd {
     return (-(x.col(0) - 1.0).square() / 0.2).exp();
   });
-  constexpr int steps = 1000;
   const kolmo::pde::ThetaMethod method{
       .scheme = crank_nicolson ? kolmo::pde::TimeScheme::crank_nicolson : kolmo::pde::TimeScheme::implicit_euler,
-      .dt = 1e-3};
+      .dt = 1e-3,
+      .rannacher_steps = 0};  // every step the same kind
   for (auto _ : state) {
     const auto solution = kolmo::pde::solve(fp, start, steps * 1e-3, method);
     benchmark::DoNotOptimize(solution.density.values().data());
   }
-  const auto cell_steps = static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(cells) * steps;
-  state.SetItemsProcessed(cell_steps);
-  state.SetBytesProcessed(cell_steps * (crank_nicolson ? 10 : 5) * static_cast<std::int64_t>(sizeof(double)));
+  state.counters["cells"] = static_cast<double>(cells);
+  state.counters["steps"] = steps;
+  state.counters["bytes_per_cell_step"] = 5 * sizeof(double);
 }
-BENCHMARK(BM_FokkerPlanck1d)->Args({1 << 16, 0})->Args({1 << 16, 1})->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_FokkerPlanck1d)
+    ->Args({1 << 16, 0, 1})
+    ->Args({1 << 16, 0, 1001})
+    ->Args({1 << 16, 1, 1})
+    ->Args({1 << 16, 1, 1001})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 // BM_SpectralStep/cells_per_axis/dimension/steps: pseudo-spectral ETDRK4 (pde/etdrk4.hpp) on
 // the periodic box [0, 2π)^d with drift f_k = sin x_k + cos x_{k+1} and D = ½ I, 1-D on 2^16
-// nodes and 2-D on 512², `steps` steps of dt = 1e-3. A step is 4 (1 + d) FFTs of the grid plus
-// O(cells) mode-wise arithmetic. per_cell_step is wall time per cell and step including the
-// set-up (plans with FFTW_ESTIMATE, the contour coefficients of every mode, the drift at the
-// nodes); as for ADI, (T_steps − T_1)/(steps − 1) separates the step from the set-up.
+// nodes and 2-D on 512², `steps` steps of dt = 1e-3, set-up included (plans with
+// FFTW_ESTIMATE, the contour coefficients of every mode, the drift at the nodes).
+// Bytes a step must move, in grid-sized arrays of doubles (the half spectrum of n reals holds n
+// doubles; a real coefficient per mode is half an array): each of the four transports N(·)
+// runs 1 + d FFTs, each reading and writing one array (2 (1 + d)), and reads the d drift
+// components and the d wave-number arrays (1.5 d); the four stage formulas read their operands
+// and write their result once: a = e^{z/2} v + Q N(v) moves 4 arrays, b 4, c 5, and v⁺ 8 — 21.
+// So 4 (2 + 3.5 d) + 21 = 43 arrays (344 bytes per cell) in 1-D, 57 (456 bytes) in 2-D.
 void BM_SpectralStep(benchmark::State& state) {
   const auto cells = static_cast<std::size_t>(state.range(0));
   const auto dimension = static_cast<Eigen::Index>(state.range(1));
@@ -83,7 +100,9 @@ void BM_SpectralStep(benchmark::State& state) {
   const auto cell_steps = static_cast<double>(state.iterations()) * static_cast<double>(grid.cells()) * steps;
   state.counters["per_cell_step"] = benchmark::Counter(cell_steps, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
   state.counters["cells"] = static_cast<double>(grid.cells());
+  state.counters["steps"] = steps;
   state.counters["transforms"] = static_cast<double>(transforms);
+  state.counters["bytes_per_cell_step"] = static_cast<double>(sizeof(double)) * (4 * (2 + 3.5 * static_cast<double>(dimension)) + 21);
 }
 BENCHMARK(BM_SpectralStep)
     ->Args({1 << 16, 1, 1})
@@ -95,8 +114,13 @@ BENCHMARK(BM_SpectralStep)
 
 // BM_FokkerPlanckAdi/cells_per_axis/dimension/steps: Douglas ADI on the isotropic OU
 // dX = −X dt + dW in 2-D (512²) and 3-D (128³), `steps` steps of dt = 0.01 including the
-// assembly and factorisation. The cost of a step is the difference between the 41-step and the
-// 1-step runs, divided by 40 (setup dominates short runs on these grids; see the README).
+// assembly and factorisation (which dominate short runs on these grids).
+// Bytes a step must move, in grid-sized arrays of doubles: p read and p_{n+1} written (2); the
+// three diagonals of every L_k for the explicit part and the three factor arrays of every
+// I − θ h L_k for the implicit stages (6 d); the stages are global solves in sequence, so the
+// first stage's right-hand side Y_0 − θ h L_1 p and each of the d − 1 intermediate Y_k are
+// written and read again (2 d), and so are the products L_k p, k ≥ 2, that later stages
+// subtract (2 (d − 1)): 10 d arrays — 160 bytes per cell in 2-D, 240 in 3-D.
 void BM_FokkerPlanckAdi(benchmark::State& state) {
   const auto cells = static_cast<std::size_t>(state.range(0));
   const auto dimension = static_cast<Eigen::Index>(state.range(1));
@@ -115,6 +139,7 @@ void BM_FokkerPlanckAdi(benchmark::State& state) {
   }
   state.counters["cells"] = static_cast<double>(grid.cells());
   state.counters["steps"] = steps;
+  state.counters["bytes_per_cell_step"] = static_cast<double>(sizeof(double)) * 10 * static_cast<double>(dimension);
 }
 BENCHMARK(BM_FokkerPlanckAdi)
     ->Args({512, 2, 1})
@@ -169,7 +194,8 @@ void BM_StreamTriad(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(n) * 24);
 }
 // 2^17 (3 MB): about the working set of the 1-D step at 2^16 cells (p and the factor arrays);
-// 2^16: half that, in L2; 2^24 (400 MB): main memory.
-BENCHMARK(BM_StreamTriad)->Arg(1 << 16)->Arg(1 << 17)->Arg(1 << 24);
+// 2^16: half that, in L2; 2^21 (48 MB): about the 2-D ADI step's (512²); 2^24 (400 MB): main
+// memory, as for the 3-D ADI step's (128³, ~0.5 GB).
+BENCHMARK(BM_StreamTriad)->Arg(1 << 16)->Arg(1 << 17)->Arg(1 << 21)->Arg(1 << 24);
 
 }  // namespace

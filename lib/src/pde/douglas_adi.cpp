@@ -1,5 +1,6 @@
 #include "douglas_adi.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "column_sums.hpp"
@@ -36,11 +37,12 @@ bool DouglasStepper::factorise(std::size_t k) {
   set_column_sums(axis.system, axis.system_column_sums);
   ++factorisations;
 
-  // Lines along axis k: cells base + j·stride, j = 0 … n − 1. Axis 0's lines are contiguous
-  // and long: one blocked Thomas solver each. Other axes: all lines together (strided_lines.hpp).
+  // Lines along axis k: cells base + j·stride, j = 0 … n − 1; lower of j = 0 and upper of
+  // j = n − 1 stay 0, so the lines together are one tridiagonal system with neighbours
+  // `stride` apart. Axis 0 (stride 1) is solved as such by the partitioned solver; the other
+  // axes by all lines at once (strided_lines.hpp).
   const std::size_t n = grid.axis(k).cells, stride = grid.stride(k);
   axis.use_lines = grid.axis(k).boundary != Boundary::periodic;
-  axis.lines.clear();
   if (axis.use_lines) {
     std::vector<double> lower(grid.cells(), 0.0), diagonal(grid.cells(), 0.0), upper(grid.cells(), 0.0);
     for (std::size_t c = 0; c < grid.cells(); ++c) {
@@ -50,25 +52,11 @@ bool DouglasStepper::factorise(std::size_t k) {
       if (j > 0) lower[c] = axis.system.coeff(i, i - s);
       if (j + 1 < n) upper[c] = axis.system.coeff(i, i + s);
     }
-    std::vector<double> lo(n), di(n), up(n);  // one line at a time
-    for (std::size_t base = 0; base < grid.cells() && axis.use_lines; base += stride * n) {
-      for (std::size_t first = base; first < base + stride && axis.use_lines; ++first) {
-        for (std::size_t j = 0; j < n; ++j) {
-          lo[j] = lower[first + j * stride];
-          di[j] = diagonal[first + j * stride];
-          up[j] = upper[first + j * stride];
-        }
-        axis.use_lines = TridiagonalLu::diagonally_dominant(lo, di, up);
-        if (axis.use_lines && stride == 1) {
-          axis.lines.emplace_back();
-          if (!axis.lines.back().factorise(lo, di, up)) return false;
-        }
-      }
-    }
+    axis.use_lines = TridiagonalLu::diagonally_dominant(lower, diagonal, upper, stride);
+    if (axis.use_lines && stride == 1 && !axis.lines.factorise(lower, diagonal, upper)) return false;
     if (axis.use_lines && stride > 1 && !axis.strided.factorise(stride, n, lower, diagonal, upper)) return false;
   }
   if (!axis.use_lines) {
-    axis.lines.clear();
     axis.lu.compute(axis.system);
     return axis.lu.info() == Eigen::Success;
   }
@@ -78,14 +66,17 @@ bool DouglasStepper::factorise(std::size_t k) {
 void DouglasStepper::solve_stage(std::size_t k, Eigen::VectorXd& y) {
   const Grid& grid = equation_.grid();
   AxisSystem& axis = axes_[k];
+  const std::size_t stride = grid.stride(k);
+  if (axis.use_lines && stride == 1) {  // keeps the right-hand side's mass itself
+    const double correction = axis.lines.solve_keeping_mass({y.data(), static_cast<std::size_t>(y.size())});
+    largest_mass_correction = std::max(largest_mass_correction, correction);
+    return;
+  }
   const double mass_before = y.sum();  // the right-hand side's own mass: what the exact solve keeps
-  const std::size_t n = grid.axis(k).cells, stride = grid.stride(k);
-  if (!axis.use_lines) {
-    y = axis.lu.solve(y);
-  } else if (stride > 1) {
+  if (axis.use_lines) {
     axis.strided.solve({y.data(), static_cast<std::size_t>(y.size())});
   } else {
-    for (std::size_t line = 0; line < axis.lines.size(); ++line) axis.lines[line].solve({y.data() + line * n, n});
+    y = axis.lu.solve(y);
   }
   restore_mass(y, mass_before, axis.system_column_sums.dot(y), largest_mass_correction);
 }

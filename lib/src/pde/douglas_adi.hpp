@@ -18,8 +18,8 @@
 // Without mixed terms Y_d is the step;
 // each stage solves independent tridiagonal systems along the lines of one axis, so a step
 // costs O(cells). Lines of a non-periodic axis use the Thomas algorithm when diagonally
-// dominant (always with exponential fitting) — blocked per line along axis 0, across all lines
-// at once along the others; otherwise, and for periodic axes (cyclic systems), the stage
+// dominant (always with exponential fitting) — along axis 0 the partitioned solver of
+// tridiagonal_lu.hpp on all lines as one system, along the others across all lines at once; otherwise, and for periodic axes (cyclic systems), the stage
 // matrix is factorised whole by a sparse LU. Every stage ends with the
 // mass bookkeeping of column_sums.hpp.
 
@@ -50,7 +50,7 @@ class DouglasStepper {
   struct AxisSystem {
     Eigen::SparseMatrix<double> system;       // I − θ h L_k
     Eigen::VectorXd system_column_sums;
-    std::vector<TridiagonalLu> lines;         // axis 0: one per (contiguous) line
+    TridiagonalLu lines;                      // axis 0: all (contiguous) lines as one system
     StridedLines strided;                     // other axes: all lines at once
     Eigen::SparseLU<Eigen::SparseMatrix<double>> lu;  // otherwise
     bool use_lines = false;

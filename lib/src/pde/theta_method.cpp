@@ -5,6 +5,7 @@
 #include <array>
 #include <chrono>
 #include <cmath>
+#include <optional>
 #include <string>
 
 #include "column_sums.hpp"
@@ -30,12 +31,14 @@ class ThetaStepper {
 
   /// (I − c L(t_new)) p' = p. False if the factorisation fails.
   bool implicit_euler(double t_new, Eigen::VectorXd& p) {
-    const double mass = p.sum();  // the right-hand side's matrix is I: column sums 1
-    return implicit_solve(t_new, p, mass);
+    return implicit_solve(t_new, p, std::nullopt);  // the right-hand side's matrix is I: Σ p is kept
   }
 
-  /// (I − c L(t_new)) p' = (I + c L(t_old)) p.
+  /// (I − c L(t_new)) p' = (I + c L(t_old)) p. For time-independent L as the implicit midpoint
+  /// rule p' = 2 (I − c L)⁻¹ p − p (the same step: see TridiagonalLu::midpoint_keeping_mass),
+  /// which saves the explicit product and its pass over p.
   bool crank_nicolson(double t_old, double t_new, Eigen::VectorXd& p) {
+    if (!time_dependent_) return midpoint(t_new, p);
     const Operator& explicit_part = at(t_old);
     const double mass = explicit_part.explicit_column_sums.dot(p);  // columns of I + c L
     p += coefficient_ * (explicit_part.matrix * p);
@@ -66,29 +69,50 @@ class ThetaStepper {
     return slot;
   }
 
-  /// Solves (I − c L(t_new)) p' = p in place; `mass_before` is what the exact solve keeps:
-  /// Σ_j (column sum of the system)_j p'_j.
-  bool implicit_solve(double t_new, Eigen::VectorXd& p, double mass_before) {
-    const Operator& op = at(t_new);
-    if (!factorised_ || factorised_time_ != op.time) {
-      SparseMatrix identity(op.matrix.rows(), op.matrix.cols());
-      identity.setIdentity();
-      system_ = identity - coefficient_ * op.matrix;
-      system_column_sums_ = (1.0 - coefficient_ * op.column_sums.array()).matrix();
-      detail::set_column_sums(system_, system_column_sums_);
-      factorised_ = factorise_system();
-      ++factorisations;
-      factorised_time_ = op.time;
-      if (!factorised_) return false;
-    }
+  /// Factorises I − c L(t) unless that is done already. False if the factorisation fails.
+  bool prepare(double t) {
+    const Operator& op = at(t);
+    if (factorised_ && factorised_time_ == op.time) return true;
+    SparseMatrix identity(op.matrix.rows(), op.matrix.cols());
+    identity.setIdentity();
+    system_ = identity - coefficient_ * op.matrix;
+    system_column_sums_ = (1.0 - coefficient_ * op.column_sums.array()).matrix();
+    detail::set_column_sums(system_, system_column_sums_);
+    factorised_ = factorise_system();
+    ++factorisations;
+    factorised_time_ = op.time;
+    return factorised_;
+  }
+
+  /// Solves (I − c L(t_new)) p' = p in place; `mass_before` (default Σ p) is what the exact
+  /// solve keeps: Σ_j (column sum of the system)_j p'_j.
+  bool implicit_solve(double t_new, Eigen::VectorXd& p, std::optional<double> mass_before) {
+    if (!prepare(t_new)) return false;
     if (use_tridiagonal_) {
-      tridiagonal_.solve({p.data(), static_cast<std::size_t>(p.size())});
+      record(tridiagonal_.solve_keeping_mass({p.data(), static_cast<std::size_t>(p.size())}, mass_before));
     } else {
+      const double mass = mass_before.value_or(p.sum());
       p = lu_.solve(p);
+      detail::restore_mass(p, mass, system_column_sums_.dot(p), largest_mass_correction);
     }
-    detail::restore_mass(p, mass_before, system_column_sums_.dot(p), largest_mass_correction);
     return true;
   }
+
+  /// p' = 2 (I − c L(t_new))⁻¹ p − p, keeping what the exact step keeps: with s the column
+  /// sums of I − c L, Σ s_j p'_j = Σ (2 − s_j) p_j (the column sums of I + c L).
+  bool midpoint(double t_new, Eigen::VectorXd& p) {
+    if (!prepare(t_new)) return false;
+    if (use_tridiagonal_) {
+      record(tridiagonal_.midpoint_keeping_mass({p.data(), static_cast<std::size_t>(p.size())}));
+    } else {
+      const double mass = 2.0 * p.sum() - system_column_sums_.dot(p);
+      p = 2.0 * lu_.solve(p) - p;
+      detail::restore_mass(p, mass, system_column_sums_.dot(p), largest_mass_correction);
+    }
+    return true;
+  }
+
+  void record(double mass_correction) { largest_mass_correction = std::max(largest_mass_correction, mass_correction); }
 
   /// A 1-D grid without a periodic axis gives a tridiagonal system: the Thomas algorithm when it
   /// is diagonally dominant (always, with exponential fitting), else Eigen's pivoting sparse LU.
@@ -177,7 +201,7 @@ FokkerPlanckSolution solve(const FokkerPlanck& equation, const DensityField& ini
     if (!advance(n, t, t_next)) {
       solution.status = Status::failure(StatusCode::not_converged, "step " + std::to_string(n) + " at t = " + describe_value(t),
                                         "the sparse LU factorisation of I − θ dt L failed (singular matrix)");
-    } else if (!p.allFinite()) {
+    } else if (!detail::all_finite(p)) {
       solution.status = Status::failure(StatusCode::non_finite, "t = " + describe_value(t_next),
                                         "the density became non-finite");
     } else {

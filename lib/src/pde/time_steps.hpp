@@ -2,6 +2,7 @@
 // Internal: the checks and bookkeeping every pde::solve shares — the number of steps of size dt
 // from t0 to t1 (dt must divide t1 − t0) and which step each requested snapshot falls on.
 
+#include <Eigen/Core>
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -17,6 +18,10 @@ inline constexpr const char* solve_name = "kolmo::pde::solve";
 
 /// How far (relative) t1 − t0 may miss a whole number of steps, and a snapshot time its step.
 inline constexpr double step_tolerance = 1e-9;
+
+/// Whether every value is finite, in one vectorised pass (Eigen's allFinite() tests one element
+/// at a time): x · 0 is ±0 for a finite x and NaN otherwise, and one NaN term makes the sum NaN.
+[[nodiscard]] inline bool all_finite(const Eigen::VectorXd& values) { return !std::isnan((values.array() * 0.0).sum()); }
 
 /// (t1 − t0) / dt, which must be a whole number ≥ 1 (to 1e-9 relative).
 [[nodiscard]] inline std::uint64_t step_count(double t0, double t1, double dt) {

@@ -1,70 +1,124 @@
 #pragma once
-// Internal: LU factors of a tridiagonal matrix without pivoting — the Thomas algorithm (Golub &
-// Van Loan, Matrix Computations, 4th ed., §4.3.6) — factorised once, solved many times. Without
-// pivoting it is backward stable for matrices diagonally dominant by rows or by columns (ibid.
-// §4.1.1 and §4.3.5), which I − c L is for exponential fitting (an M-matrix whose columns sum to
-// 1); callers check dominance and fall back to a pivoting sparse LU otherwise. Eigen has no
-// banded solver, and its general sparse LU costs ~10× more per solve on a tridiagonal matrix.
+// Internal: a tridiagonal system A x = b, factorised once and solved many times.
+//
+// Factors. A = L U without pivoting — the Thomas algorithm (Golub & Van Loan, Matrix
+// Computations, 4th ed., §4.3.6): y_i = b_i − m_i y_{i−1}, then x_i = y_i / u_i − w_i x_{i+1}
+// with multipliers m_i, pivots u_i and w_i = A_{i,i+1} / u_i. Without pivoting it is backward
+// stable for matrices diagonally dominant by rows or by columns (ibid. §4.1.1 and §4.3.5;
+// Higham, Accuracy and Stability of Numerical Algorithms, 2nd ed., §9.5), which I − c L is for
+// exponential fitting (an M-matrix whose columns sum to 1); callers check dominance and fall
+// back to a pivoting sparse LU otherwise. Eigen has no banded solver, and its general sparse LU
+// costs ~10× more per solve on a tridiagonal matrix.
+//
+// Solve. Both substitutions are first-order recurrences: in order, every cell waits for the
+// previous cell's multiply and subtract (~12 cycles a cell for the pair). They are evaluated by
+// the partitioned, SPIKE-type algorithm (Wang 1981, ACM TOMS 7(2):170–183; Polizzi & Sameh 2006,
+// Parallel Computing 32(2):177–194) with the partition and everything that depends only on A
+// computed at factorisation:
+//   1. Local solves. The cells are cut into blocks of `block_length`; each block runs both
+//      substitutions with its own rows of L and U, starting from zero at its ends. The blocks
+//      are independent, so `lanes` of them advance in lockstep (one SIMD lane each, the
+//      factors stored lane-interleaved): the chains overlap instead of waiting on each other.
+//   2. Reduced system. With y⁻ the exact forward value at the last cell of the previous block and
+//      x⁺ the exact solution at the first cell of the next, block b's solution is
+//        x = x_local + G y⁻ + H x⁺,
+//      where the spikes G (the local solve of the forward coupling −m_first e_1) and H (the
+//      backward coupling, H_i = Π_{k ≥ i in the block} (−w_k)) depend on A alone. y⁻ and x⁺ of
+//      every block follow from a recurrence over the blocks: one step per block, not per cell.
+//   3. Correction. One contiguous pass adds the spike terms (and, below, a rescaling).
+// Each cell is read and written twice (local solve, correction) instead of four times and more,
+// and no step waits on a chain of cells. In exact arithmetic the result is Thomas's; in floating
+// point the spikes are products formed by the same recurrences, so the extra rounding stays
+// local (a few ulps per cell; see the unit test's residual bound).
+//
+// Mass. Σ_i (A x)_i = Σ_j s_j x_j with s_j the column sums of A, so the exact solution keeps
+// Σ_j s_j x_j = Σ_i b_i. The *_keeping_mass solves rescale x so that it does after rounding too
+// (column_sums.hpp explains why the pde solvers need this); the sum of the computed x is known
+// from the local sums and the spike sums before the correction pass, which applies the factor.
 
+#include <Eigen/Core>
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstddef>
+#include <limits>
+#include <optional>
 #include <span>
+#include <utility>
 #include <vector>
 
 namespace kolmo::pde::detail {
 
 class TridiagonalLu {
  public:
+  /// Blocks advanced together (SIMD lanes; 8 fill SSE2's registers without spilling).
+  static constexpr std::size_t lanes = 8;
+  /// Cells per block. Not a power of two: the lanes' streams then start 1088 bytes apart, in
+  /// different L1 sets, where 1024 would make them compete for the same ones.
+  static constexpr std::size_t block_length = 136;
+
   /// lower[i] = A(i, i−1), diagonal[i] = A(i, i), upper[i] = A(i, i+1) (lower[0] and
-  /// upper[n−1] unused). False when a pivot is zero or not finite.
+  /// upper[n−1] unused). False when n = 0 or a pivot is zero or not finite.
   bool factorise(std::span<const double> lower, std::span<const double> diagonal, std::span<const double> upper) {
-    const std::size_t n = diagonal.size();
-    multiplier_.assign(n, 0.0);
-    inverse_pivot_.assign(n, 0.0);
-    scaled_upper_.assign(n, 0.0);
+    n_ = diagonal.size();
+    if (n_ == 0) return false;
+    std::vector<double> multiplier(n_, 0.0), inverse_pivot(n_, 0.0), scaled_upper(n_, 0.0);
     double pivot = diagonal[0];
     for (std::size_t i = 0;; ++i) {
       if (!(std::isfinite(pivot) && pivot != 0.0)) return false;
-      inverse_pivot_[i] = 1.0 / pivot;
-      if (i + 1 == n) break;
-      scaled_upper_[i] = upper[i] * inverse_pivot_[i];
-      multiplier_[i + 1] = lower[i + 1] * inverse_pivot_[i];
-      pivot = diagonal[i + 1] - multiplier_[i + 1] * upper[i];
+      inverse_pivot[i] = 1.0 / pivot;
+      if (i + 1 == n_) break;
+      scaled_upper[i] = upper[i] * inverse_pivot[i];
+      multiplier[i + 1] = lower[i + 1] * inverse_pivot[i];
+      pivot = diagonal[i + 1] - multiplier[i + 1] * upper[i];
     }
-    plan_blocks(n);
+    plan_blocks();
+    multiplier_ = interleaved(multiplier);
+    inverse_pivot_ = interleaved(inverse_pivot);
+    scaled_upper_ = interleaved(scaled_upper);
+    compute_spikes(multiplier, inverse_pivot, scaled_upper);
+    record_column_sums(lower, diagonal, upper);
     return true;
   }
 
-  /// Overwrites x with A⁻¹ x: y = L⁻¹ x (y_i = x_i − m_i y_{i−1}), then x = U⁻¹ y
-  /// (x_i = y_i / u_i − (c_i / u_i) x_{i+1}).
-  ///
-  /// Both are first-order linear recurrences, whose sequential evaluation waits a multiply
-  /// and a subtract per element. They are evaluated in `blocks_` independent pieces at once
-  /// (the partitioned recurrence of Stone 1973 / Wang 1981): each piece from a zero start, then
-  /// the true start value is carried in through the precomputed influence of a piece's start
-  /// on each of its elements (a product of multipliers), exact up to rounding.
-  void solve(std::span<double> x) const {
-    const std::size_t n = x.size();
-    const auto forward = [](std::size_t j) { return j; };
-    const auto reversed = [n](std::size_t j) { return n - 1 - j; };
-    recur_blocks(x, multiplier_, forward, n);
-    carry(x, forward_influence_, forward, n);
-    for (std::size_t i = 0; i < n; ++i) x[i] *= inverse_pivot_[i];
-    recur_blocks(x, scaled_upper_shifted_, reversed, n);
-    carry(x, backward_influence_, reversed, n);
+  /// x ← A⁻¹ x.
+  void solve(std::span<double> x) {
+    local_solves<Form::solution>(x);
+    correct(x, 1.0, 1.0);
+  }
+
+  /// x ← A⁻¹ x, rescaled so that Σ_j s_j x_j equals `mass` (default: Σ_i x_i before the solve,
+  /// which the exact solution keeps). Returns the relative size of the rescaling (round-off
+  /// unless the solve went wrong); nothing is rescaled, and 0 returned, unless the target and
+  /// the computed sum are positive.
+  double solve_keeping_mass(std::span<double> x, std::optional<double> mass = std::nullopt) {
+    local_solves<Form::solution>(x);
+    return rescale(x, 1.0, mass.value_or(rhs_sum_));
+  }
+
+  /// p ← 2 A⁻¹ p − p: for A = I − (h/2) L the implicit midpoint rule, which for a
+  /// time-independent L is Crank–Nicolson without its explicit product:
+  /// (I − (h/2) L)⁻¹ (I + (h/2) L) = (I − (h/2) L)⁻¹ (2I − (I − (h/2) L)). The result is rescaled
+  /// to keep what the exact one keeps, Σ s_j p'_j = 2 Σ p − Σ s_j p_j (Crank–Nicolson's
+  /// Σ (columns of I − (h/2) L) p' = Σ (columns of I + (h/2) L) p). Returns the rescaling as
+  /// solve_keeping_mass does.
+  double midpoint_keeping_mass(std::span<double> p) {
+    local_solves<Form::midpoint>(p);
+    return rescale(p, 2.0, 2.0 * rhs_sum_ - weighted_rhs_sum_);
   }
 
   /// True when |A_ii| ≥ the off-diagonal magnitudes of row i for every i, or of column i for
-  /// every i: the condition under which the factorisation needs no pivoting.
+  /// every i: the condition under which the factorisation needs no pivoting. With `stride` s
+  /// the neighbours of i are i ± s (lower[i] = A(i, i − s), upper[i] = A(i, i + s); the lines
+  /// of a grid axis, lower and upper 0 where a line ends).
   [[nodiscard]] static bool diagonally_dominant(std::span<const double> lower, std::span<const double> diagonal,
-                                                std::span<const double> upper) {
+                                                std::span<const double> upper, std::size_t stride = 1) {
     const std::size_t n = diagonal.size();
     bool rows = true, columns = true;
     for (std::size_t i = 0; i < n; ++i) {
-      const double row_off = (i > 0 ? std::abs(lower[i]) : 0.0) + (i + 1 < n ? std::abs(upper[i]) : 0.0);
-      const double column_off = (i > 0 ? std::abs(upper[i - 1]) : 0.0) + (i + 1 < n ? std::abs(lower[i + 1]) : 0.0);
+      const bool below = i >= stride, above = i + stride < n;
+      const double row_off = (below ? std::abs(lower[i]) : 0.0) + (above ? std::abs(upper[i]) : 0.0);
+      const double column_off = (below ? std::abs(upper[i - stride]) : 0.0) + (above ? std::abs(lower[i + stride]) : 0.0);
       rows = rows && std::abs(diagonal[i]) >= row_off;
       columns = columns && std::abs(diagonal[i]) >= column_off;
     }
@@ -72,76 +126,190 @@ class TridiagonalLu {
   }
 
  private:
-  static constexpr std::size_t max_blocks = 8;
+  // Block b covers [b ℓ, (b + 1) ℓ), the last one also the remainder n − B ℓ (so it has
+  // between ℓ and 2ℓ − 1 cells, or n < ℓ when it is the only one).
+  [[nodiscard]] std::size_t start(std::size_t b) const { return b * block_length; }
+  [[nodiscard]] std::size_t end(std::size_t b) const { return b + 1 == blocks_ ? n_ : (b + 1) * block_length; }
+  [[nodiscard]] std::size_t block_of(std::size_t i) const { return std::min(i / block_length, blocks_ - 1); }
 
-  // Block b covers recurrence positions [first(b), first(b + 1)); the last block also takes
-  // the remainder of n / blocks_.
-  [[nodiscard]] std::size_t first(std::size_t b, std::size_t n) const { return b == blocks_ ? n : b * block_length_; }
+  void plan_blocks() {
+    blocks_ = std::max<std::size_t>(1, n_ / block_length);
+    const std::size_t full = n_ < block_length ? 0 : blocks_ - (n_ % block_length != 0 ? 1 : 0);
+    grouped_ = full / lanes * lanes;
+    local_sum_.assign(blocks_, 0.0);
+    local_start_.assign(blocks_, 0.0);
+    forward_end_.assign(blocks_, 0.0);
+    block_sum_.assign(blocks_, 0.0);
+    before_.assign(blocks_, 0.0);
+    after_.assign(blocks_, 0.0);
+  }
 
-  // With coefficient k_j (in recurrence order j), v_j −= k_j v_{j−1} inside a block; the first
-  // element of a block has no predecessor there. The blocks advance in lockstep with their
-  // running values in registers, so the `blocks_` chains overlap in the CPU instead of each
-  // waiting a multiply, a subtract and a store-to-load round trip per element.
-  template <class Index>
-  void recur_blocks(std::span<double> v, const std::vector<double>& k, Index index, std::size_t n) const {
-    std::array<double, max_blocks> running{};
-    for (std::size_t b = 0; b < blocks_; ++b) running[b] = v[index(first(b, n))];
-    for (std::size_t offset = 1; offset < block_length_; ++offset) {
-      for (std::size_t b = 0; b < blocks_; ++b) {
-        const std::size_t j = b * block_length_ + offset;
-        running[b] = v[index(j)] - k[j] * running[b];
-        v[index(j)] = running[b];
+  // The factors of the first `grouped_` blocks, `lanes` at a time, lane-interleaved: element j
+  // of the group's blocks 0 … lanes − 1 side by side, so that step j of a lockstep sweep loads
+  // one contiguous vector. The remaining blocks keep the natural order (one lane).
+  [[nodiscard]] std::vector<double> interleaved(const std::vector<double>& natural) const {
+    std::vector<double> stored(natural);
+    const std::size_t group = lanes * block_length;
+    for (std::size_t first = 0; first < grouped_ * block_length; first += group) {
+      for (std::size_t lane = 0; lane < lanes; ++lane) {
+        for (std::size_t j = 0; j < block_length; ++j) {
+          stored[first + j * lanes + lane] = natural[first + lane * block_length + j];
+        }
       }
     }
-    double last = running[blocks_ - 1];  // the remainder of the last block, sequentially
-    for (std::size_t j = blocks_ * block_length_; j < n; ++j) {
-      last = v[index(j)] - k[j] * last;
-      v[index(j)] = last;
-    }
+    return stored;
   }
 
-  // The true value before block b's start reaches element j of the block times its influence
-  // g_j = Π_{i = start..j} (−k_i): first the block ends in order, then every element. The
-  // first block starts from the true (zero) value already and needs nothing.
-  template <class Index>
-  void carry(std::span<double> v, const std::vector<double>& influence, Index index, std::size_t n) const {
-    for (std::size_t b = 1; b < blocks_; ++b) {
-      const std::size_t end = first(b + 1, n) - 1;
-      v[index(end)] += influence[end] * v[index(first(b, n) - 1)];
-    }
-    for (std::size_t b = 1; b < blocks_; ++b) {
-      const std::size_t start = first(b, n), end = first(b + 1, n) - 1;
-      const double before = v[index(start - 1)];
-      for (std::size_t j = start; j < end; ++j) v[index(j)] += influence[j] * before;
-    }
-  }
-
-  void plan_blocks(std::size_t n) {
-    blocks_ = n >= 256 ? max_blocks : 1;
-    block_length_ = n / blocks_;
-    // Backward coefficients in recurrence order j (index n − 1 − j): w_{n−1−j}, where the
-    // recurrence reads x_i −= w_i x_{i+1}.
-    scaled_upper_shifted_.assign(n, 0.0);
-    for (std::size_t j = 1; j < n; ++j) scaled_upper_shifted_[j] = scaled_upper_[n - 1 - j];
-    forward_influence_ = influences(multiplier_, n);
-    backward_influence_ = influences(scaled_upper_shifted_, n);
-  }
-
-  [[nodiscard]] std::vector<double> influences(const std::vector<double>& k, std::size_t n) const {
-    std::vector<double> g(n, 0.0);
+  // G: the forward coupling g_i = Π_{k = start..i} (−m_k) through the block's backward
+  // substitution; H: H_i = Π_{k = i..end−1} (−w_k). Also the per-block sums of both (for the
+  // mass) and the gain Π (−m_k) of a whole block (for the reduced recurrence). m of the first
+  // cell and w of the last are 0, so the outermost blocks get no coupling.
+  void compute_spikes(const std::vector<double>& m, const std::vector<double>& inverse_pivot,
+                      const std::vector<double>& w) {
+    left_spike_.assign(n_, 0.0);
+    right_spike_.assign(n_, 0.0);
+    gain_.assign(blocks_, 0.0);
     for (std::size_t b = 0; b < blocks_; ++b) {
-      double product = 1.0;
-      for (std::size_t j = first(b, n); j < first(b + 1, n); ++j) {
-        product *= -k[j];
-        g[j] = product;
+      double g = 1.0, h = 1.0, x = 0.0;
+      for (std::size_t i = start(b); i < end(b); ++i) left_spike_[i] = g *= -m[i];
+      gain_[b] = g;
+      for (std::size_t i = end(b); i-- > start(b);) {
+        x = left_spike_[i] = left_spike_[i] * inverse_pivot[i] - w[i] * x;
+        right_spike_[i] = h *= -w[i];
       }
     }
-    return g;
+    // Entries below the smallest normal number contribute nothing above round-off, but would
+    // make the correction pass compute with subnormals (slow on many CPUs): zero them.
+    const auto flush = [](double v) { return std::abs(v) < std::numeric_limits<double>::min() ? 0.0 : v; };
+    std::transform(left_spike_.begin(), left_spike_.end(), left_spike_.begin(), flush);
+    std::transform(right_spike_.begin(), right_spike_.end(), right_spike_.begin(), flush);
+    left_sum_.assign(blocks_, 0.0);
+    right_sum_.assign(blocks_, 0.0);
+    for (std::size_t b = 0; b < blocks_; ++b) {
+      for (std::size_t i = start(b); i < end(b); ++i) {
+        left_sum_[b] += left_spike_[i];
+        right_sum_[b] += right_spike_[i];
+      }
+    }
   }
 
-  std::vector<double> multiplier_, inverse_pivot_, scaled_upper_, scaled_upper_shifted_;
-  std::vector<double> forward_influence_, backward_influence_;
-  std::size_t blocks_ = 1, block_length_ = 0;
+  // Column sums s_j = 1 + e_j with the few j where e_j ≠ 0 listed (none for zero-flux walls,
+  // the cells beside an absorbing wall otherwise): Σ s_j x_j = Σ x_j + Σ e_j x_j. Off-diagonals
+  // are added first: for matrices from set_column_sums that sum is exact, and so is s_j.
+  void record_column_sums(std::span<const double> lower, std::span<const double> diagonal,
+                          std::span<const double> upper) {
+    excess_.clear();
+    for (std::size_t j = 0; j < n_; ++j) {
+      const double off = (j + 1 < n_ ? lower[j + 1] : 0.0) + (j > 0 ? upper[j - 1] : 0.0);
+      const double s = off + diagonal[j];
+      if (s != 1.0) excess_.emplace_back(j, s - 1.0);
+    }
+  }
+
+  // What a solve leaves in b: x = A⁻¹ b, or the implicit midpoint step 2x − b.
+  enum class Form { solution, midpoint };
+
+  // Step 1 for every block, leaving x_local (or 2 x_local − b) in b, then step 2: the
+  // coupling values before_ (y⁻) and after_ (x⁺) of every block, and the sums Σ b, Σ s b and
+  // Σ s (the result after step 3 without rescaling).
+  template <Form F>
+  void local_solves(std::span<double> b) {
+    constexpr double a = F == Form::midpoint ? 2.0 : 1.0, c = F == Form::midpoint ? 1.0 : 0.0;
+    weighted_rhs_sum_ = 0.0;
+    for (const auto& [j, e] : excess_) weighted_rhs_sum_ += e * b[j];  // before b is overwritten
+    alignas(16) std::array<double, lanes * block_length> forward, rhs;
+    std::size_t block = 0;
+    for (; block < grouped_; block += lanes) sweep<lanes, F>(b.data() + start(block), block_length, block, forward.data(), rhs.data());
+    for (; block < blocks_; ++block) {  // < 2ℓ cells: fits the tiles
+      sweep<1, F>(b.data() + start(block), end(block) - start(block), block, forward.data(), rhs.data());
+    }
+    double y = 0.0, x = 0.0;
+    for (std::size_t k = 0; k < blocks_; ++k) {
+      before_[k] = y;
+      y = forward_end_[k] + gain_[k] * y;
+    }
+    rhs_sum_ = result_sum_ = 0.0;
+    for (std::size_t k = blocks_; k-- > 0;) {
+      after_[k] = x;
+      x = local_start_[k] + left_spike_[start(k)] * before_[k] + right_spike_[start(k)] * x;
+      rhs_sum_ += block_sum_[k];
+      result_sum_ += a * (local_sum_[k] + left_sum_[k] * before_[k] + right_sum_[k] * after_[k]);
+    }
+    weighted_rhs_sum_ += rhs_sum_;
+    result_sum_ -= c * rhs_sum_;
+    for (const auto& [j, e] : excess_) {
+      const std::size_t k = block_of(j);
+      result_sum_ += e * (b[j] + a * (left_spike_[j] * before_[k] + right_spike_[j] * after_[k]));
+    }
+  }
+
+  // Both substitutions on P consecutive blocks of `length` cells in lockstep, the forward
+  // values (and for the midpoint form b) kept lane-interleaved in L1-resident tiles for the
+  // backward sweep. Records per block Σ b, Σ x_local, x_local at its first cell and y at its last.
+  template <std::size_t P, Form F>
+  void sweep(double* b, std::size_t length, std::size_t block, double* forward, double* rhs) {
+    using Lanes = Eigen::Array<double, static_cast<int>(P), 1>;
+    using Cells = Eigen::Map<Lanes, Eigen::Unaligned, Eigen::InnerStride<>>;  // cell j of each block
+    using Stored = Eigen::Map<const Lanes>;
+    using Tile = Eigen::Map<Lanes>;
+    const Eigen::InnerStride<> stride(static_cast<Eigen::Index>(length));
+    const std::size_t offset = start(block);  // a group's factors start where its cells do
+    const double* m = multiplier_.data() + offset;
+    const double* inverse_pivot = inverse_pivot_.data() + offset;
+    const double* w = scaled_upper_.data() + offset;
+    Lanes y = Lanes::Zero(), b_sum = Lanes::Zero();
+    for (std::size_t j = 0; j < length; ++j) {
+      const Lanes value = Cells(b + j, stride);
+      b_sum += value;
+      y = value - Stored(m + j * P) * y;
+      Tile(forward + j * P) = y;
+      if constexpr (F == Form::midpoint) Tile(rhs + j * P) = value;
+    }
+    Lanes x = Lanes::Zero(), x_sum = Lanes::Zero();
+    for (std::size_t j = length; j-- > 0;) {
+      x = Tile(forward + j * P) * Stored(inverse_pivot + j * P) - Stored(w + j * P) * x;
+      x_sum += x;
+      if constexpr (F == Form::midpoint) {
+        Cells(b + j, stride) = 2.0 * x - Tile(rhs + j * P);
+      } else {
+        Cells(b + j, stride) = x;
+      }
+    }
+    Tile(forward_end_.data() + block) = y;
+    Tile(local_start_.data() + block) = x;
+    Tile(local_sum_.data() + block) = x_sum;
+    Tile(block_sum_.data() + block) = b_sum;
+  }
+
+  // Step 3 with the factor ρ that makes Σ s_j v_j equal `target`; returns |ρ⁻¹ − 1|.
+  double rescale(std::span<double> v, double a, double target) {
+    if (!(target > 0.0 && result_sum_ > 0.0)) {
+      correct(v, a, 1.0);
+      return 0.0;
+    }
+    correct(v, a, target / result_sum_);
+    return std::abs(result_sum_ / target - 1.0);
+  }
+
+  // Step 3: v ← ρ (v + a (G y⁻ + H x⁺)) in every block.
+  void correct(std::span<double> v, double a, double rho) const {
+    using Segment = Eigen::Map<const Eigen::ArrayXd>;
+    for (std::size_t k = 0; k < blocks_; ++k) {
+      const auto first = static_cast<Eigen::Index>(start(k)), size = static_cast<Eigen::Index>(end(k) - start(k));
+      Eigen::Map<Eigen::ArrayXd> target(v.data() + first, size);
+      const Segment g(left_spike_.data() + first, size), h(right_spike_.data() + first, size);
+      target = rho * target + (rho * a * before_[k]) * g + (rho * a * after_[k]) * h;
+    }
+  }
+
+  std::size_t n_ = 0, blocks_ = 1, grouped_ = 0;
+  std::vector<double> multiplier_, inverse_pivot_, scaled_upper_;  // lane-interleaved (see interleaved)
+  std::vector<double> left_spike_, right_spike_;                   // G and H, natural order
+  std::vector<double> gain_, left_sum_, right_sum_;                 // per block
+  std::vector<std::pair<std::size_t, double>> excess_;              // (j, s_j − 1) where s_j ≠ 1
+  // Per-solve scratch, per block: Σ x_local, x_local at the first cell, y at the last, Σ b, y⁻, x⁺.
+  std::vector<double> local_sum_, local_start_, forward_end_, block_sum_, before_, after_;
+  double rhs_sum_ = 0.0, weighted_rhs_sum_ = 0.0, result_sum_ = 0.0;  // Σ b, Σ s b, Σ s (result before rescaling)
 };
 
 }  // namespace kolmo::pde::detail
