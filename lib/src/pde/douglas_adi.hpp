@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "kolmo/pde/fokker_planck.hpp"
+#include "axis_bands.hpp"
 #include "strided_lines.hpp"
 #include "tridiagonal_lu.hpp"
 
@@ -48,15 +49,19 @@ class DouglasStepper {
 
  private:
   struct AxisSystem {
-    Eigen::SparseMatrix<double> system;       // I − θ h L_k
-    Eigen::VectorXd system_column_sums;
+    Eigen::VectorXd system_column_sums;       // of I − θ h L_k
     TridiagonalLu lines;                      // axis 0: all (contiguous) lines as one system
     StridedLines strided;                     // other axes: all lines at once
-    Eigen::SparseLU<Eigen::SparseMatrix<double>> lu;  // otherwise
-    bool use_lines = false;
+    Eigen::SparseLU<Eigen::SparseMatrix<double>> lu;  // periodic axes, or no diagonal dominance
+    enum class Solver { lines, strided, lu } solver = Solver::lu;
+  };
+  /// L_k at one time: bands, and for a periodic axis (wrap-round entries) also the sparse matrix.
+  struct AxisOperator {
+    AxisBands bands;
+    Eigen::SparseMatrix<double> matrix;
   };
 
-  void assemble(double t, std::vector<Eigen::SparseMatrix<double>>& into, Eigen::SparseMatrix<double>& mixed);
+  void assemble(double t, std::vector<AxisOperator>& into, Eigen::SparseMatrix<double>& mixed);
   /// Y_0 − θ h Σ L_k p_n through the d implicit stages (the Douglas sweep).
   void sweep(double h, double theta, const std::vector<Eigen::VectorXd>& explicit_parts, Eigen::VectorXd& y);
   bool factorise(std::size_t k);
@@ -65,13 +70,16 @@ class DouglasStepper {
   const FokkerPlanck& equation_;
   double coefficient_;
   bool time_dependent_;
-  std::vector<Eigen::SparseMatrix<double>> now_, next_;  // L_k at the step's start and (time-dependent only) end
+  std::vector<AxisOperator> now_, next_;                  // L_k at the step's start and (time-dependent only) end
   Eigen::SparseMatrix<double> mixed_now_, mixed_next_;    // L_0 likewise (empty without mixed terms)
   bool mixed_ = false;
   double now_time_ = 0.0, next_time_ = 0.0;
   bool assembled_ = false;
   std::vector<AxisSystem> axes_;
   bool factorised_ = false;
+  ImplicitSystem system_;                         // I − θ h L_k of the axis being factorised
+  std::vector<Eigen::VectorXd> explicit_parts_;  // L_k p_n
+  Eigen::VectorXd y0_, y_, mixed_start_;
 };
 
 }  // namespace kolmo::pde::detail
