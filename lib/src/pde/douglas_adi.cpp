@@ -97,21 +97,23 @@ bool DouglasStepper::step(double t, double h, double theta, Eigen::VectorXd& p) 
     factorised_ = true;
   }
   // Buffers kept from step to step: a fresh grid-sized allocation per step costs page faults.
+  // Y_0 itself is kept only for the Craig–Sneyd correction; otherwise it is formed in y.
   explicit_parts_.resize(now_.size());
-  y0_ = p;
+  Eigen::VectorXd& y0 = mixed_ ? y0_ : y_;
+  y0 = p;
   for (std::size_t k = 0; k < now_.size(); ++k) {
     if (now_[k].bands.periodic) {
       explicit_parts_[k] = now_[k].matrix * p;
     } else {
       multiply(now_[k].bands, p, explicit_parts_[k]);
     }
-    y0_ += h * explicit_parts_[k];
+    y0 += h * explicit_parts_[k];
   }
   if (mixed_) {
     mixed_start_ = mixed_now_ * p;
     y0_ += h * mixed_start_;
+    y_ = y0_;
   }
-  y_ = y0_;
   sweep(h, theta, explicit_parts_, y_);
   if (mixed_) {  // the Craig–Sneyd correction
     const Eigen::SparseMatrix<double>& mixed_end = time_dependent_ ? mixed_next_ : mixed_now_;

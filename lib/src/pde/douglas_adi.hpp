@@ -15,21 +15,22 @@
 //   Ỹ_0 = Y_0 + ½ h (L_0(t_{n+1}) Y_d − L_0(t_n) p_n),
 //   (I − θ h L_k(t_{n+1})) Ỹ_k = Ỹ_{k−1} − θ h L_k(t_n) p_n,   p_{n+1} = Ỹ_d.
 //
-// Without mixed terms Y_d is the step;
-// each stage solves independent tridiagonal systems along the lines of one axis, so a step
-// costs O(cells). Lines of a non-periodic axis use the Thomas algorithm when diagonally
-// dominant (always with exponential fitting) — along axis 0 the partitioned solver of
-// tridiagonal_lu.hpp on all lines as one system, along the others across all lines at once; otherwise, and for periodic axes (cyclic systems), the stage
-// matrix is factorised whole by a sparse LU. Every stage ends with the
-// mass bookkeeping of column_sums.hpp.
+// Without mixed terms Y_d is the step; each stage solves independent tridiagonal systems along
+// the lines of one axis, so a step costs O(cells). The L_k come as bands (FokkerPlanck::
+// axis_bands), from which the explicit products and the stage systems are formed directly.
+// Lines of a non-periodic axis use the Thomas algorithm when diagonally dominant (always with
+// exponential fitting) — along axis 0 the partitioned solver of tridiagonal_lu.hpp on all lines
+// as one system, along the others across all lines at once (strided_lines.hpp); otherwise, and
+// for periodic axes (cyclic systems), the stage matrix is factorised whole by a sparse LU.
+// Every stage ends with the mass bookkeeping of column_sums.hpp.
 
 #include <Eigen/SparseCore>
 #include <Eigen/SparseLU>
 #include <cstdint>
 #include <vector>
 
-#include "kolmo/pde/fokker_planck.hpp"
 #include "axis_bands.hpp"
+#include "kolmo/pde/fokker_planck.hpp"
 #include "strided_lines.hpp"
 #include "tridiagonal_lu.hpp"
 
