@@ -7,9 +7,12 @@
 //
 // Every solver benchmark runs the same problem for a short and a long number of steps, set-up
 // (assembly, factorisation, plans) included in both: a step costs (T_long − T_short) /
-// (steps_long − steps_short), and set-up is T_short less its steps. The counters `cells` and
-// `bytes_per_cell_step` (the least a step must move, derived at each benchmark) let the script
-// turn that into a bandwidth.
+// (steps_long − steps_short), and set-up is T_short less its steps. Each is solved once untimed
+// first and reported as the median of 3 repetitions: a process's first touch of a fresh
+// grid-sized array costs page faults (~5 µs per 4 KiB page on the development VM) that the
+// allocator's reuse hides afterwards, and one cold iteration of a multi-second run would make the
+// difference of two such runs noise. The counters `cells` and `bytes_per_cell_step` (the least a
+// step must move, derived at each benchmark) let the script turn it into a bandwidth.
 
 #include <benchmark/benchmark.h>
 
@@ -23,6 +26,25 @@
 #include "kolmo/process/ornstein_uhlenbeck.hpp"
 
 namespace {
+
+// a = b + s c over n doubles: 3 arrays moved per element (24 bytes; the write-allocate read of
+// `a` is not counted, as in STREAM). Registered first, so that it runs next to the solver runs
+// it is compared with (the script runs the 1-D and the ADI/spectral sets separately); the
+// development VM's bandwidth drifts by ±30% over a minute with what the other core does.
+void BM_StreamTriad(benchmark::State& state) {
+  const auto n = static_cast<std::size_t>(state.range(0));
+  std::vector<double> a(n, 0.0), b(n, 1.0), c(n, 2.0);
+  for (auto _ : state) {
+    for (std::size_t i = 0; i < n; ++i) a[i] = b[i] + 3.0 * c[i];
+    benchmark::DoNotOptimize(a.data());
+    benchmark::ClobberMemory();
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(n) * 24);
+}
+// 2^17 (3 MB): about the working set of the 1-D step at 2^16 cells (p and the factor arrays);
+// 2^16: half that, in L2; 2^21 (48 MB): about the 2-D ADI step's (512²); 2^24 (400 MB): main
+// memory, as for the 3-D ADI step's (128³, ~0.5 GB).
+BENCHMARK(BM_StreamTriad)->Arg(1 << 16)->Arg(1 << 17)->Arg(1 << 21)->Arg(1 << 24)->Repetitions(3)->ReportAggregatesOnly(true);
 
 // BM_FokkerPlanck1d/cells/scheme/steps: 1-D OU dX = −X dt + dW on [−5, 5] (zero flux),
 // exponential fitting, dt = 1e-3 (scheme 0: implicit Euler, 1: Crank–Nicolson).
@@ -45,6 +67,7 @@ void BM_FokkerPlanck1d(benchmark::State& state) {
       .scheme = crank_nicolson ? kolmo::pde::TimeScheme::crank_nicolson : kolmo::pde::TimeScheme::implicit_euler,
       .dt = 1e-3,
       .rannacher_steps = 0};  // every step the same kind
+  (void)kolmo::pde::solve(fp, start, steps * 1e-3, method);  // warm-up (see the top)
   for (auto _ : state) {
     const auto solution = kolmo::pde::solve(fp, start, steps * 1e-3, method);
     benchmark::DoNotOptimize(solution.density.values().data());
@@ -55,9 +78,11 @@ void BM_FokkerPlanck1d(benchmark::State& state) {
 }
 BENCHMARK(BM_FokkerPlanck1d)
     ->Args({1 << 16, 0, 1})
-    ->Args({1 << 16, 0, 1001})
+    ->Args({1 << 16, 0, 2001})
     ->Args({1 << 16, 1, 1})
-    ->Args({1 << 16, 1, 1001})
+    ->Args({1 << 16, 1, 2001})
+    ->Repetitions(3)
+    ->ReportAggregatesOnly(true)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 
@@ -92,6 +117,7 @@ void BM_SpectralStep(benchmark::State& state) {
     return x.cos().rowwise().sum().exp();
   });
   std::uint64_t transforms = 0;
+  (void)kolmo::pde::solve(equation, start, steps * 1e-3, {.dt = 1e-3});  // warm-up (see the top)
   for (auto _ : state) {
     const auto solution = kolmo::pde::solve(equation, start, steps * 1e-3, {.dt = 1e-3});
     transforms = solution.stats.transforms;
@@ -109,6 +135,8 @@ BENCHMARK(BM_SpectralStep)
     ->Args({1 << 16, 1, 101})
     ->Args({512, 2, 1})
     ->Args({512, 2, 21})
+    ->Repetitions(3)
+    ->ReportAggregatesOnly(true)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 
@@ -133,8 +161,10 @@ void BM_FokkerPlanckAdi(benchmark::State& state) {
   const auto start = kolmo::pde::DensityField::sample(grid, [](const kolmo::process::StateView& x) -> Eigen::ArrayXd {
     return (-(x.matrix().rowwise().squaredNorm().array()) / 0.5).exp();
   });
+  const kolmo::pde::ThetaMethod method{.scheme = kolmo::pde::TimeScheme::douglas_adi, .dt = 0.01};
+  (void)kolmo::pde::solve(fp, start, steps * 0.01, method);  // warm-up (see the top)
   for (auto _ : state) {
-    const auto solution = kolmo::pde::solve(fp, start, steps * 0.01, {.scheme = kolmo::pde::TimeScheme::douglas_adi, .dt = 0.01});
+    const auto solution = kolmo::pde::solve(fp, start, steps * 0.01, method);
     benchmark::DoNotOptimize(solution.density.values().data());
   }
   state.counters["cells"] = static_cast<double>(grid.cells());
@@ -146,6 +176,8 @@ BENCHMARK(BM_FokkerPlanckAdi)
     ->Args({512, 2, 41})
     ->Args({128, 3, 1})
     ->Args({128, 3, 41})
+    ->Repetitions(3)
+    ->ReportAggregatesOnly(true)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 
@@ -180,22 +212,5 @@ void BM_ContinuityStep(benchmark::State& state) {
       benchmark::Counter(cell_steps, benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
 }
 BENCHMARK(BM_ContinuityStep)->Args({512, 1})->Args({512, 0})->Unit(benchmark::kMillisecond)->UseRealTime();
-
-// a = b + s c over n doubles: 3 arrays moved per element (24 bytes; the write-allocate read of
-// `a` is not counted, as in STREAM).
-void BM_StreamTriad(benchmark::State& state) {
-  const auto n = static_cast<std::size_t>(state.range(0));
-  std::vector<double> a(n, 0.0), b(n, 1.0), c(n, 2.0);
-  for (auto _ : state) {
-    for (std::size_t i = 0; i < n; ++i) a[i] = b[i] + 3.0 * c[i];
-    benchmark::DoNotOptimize(a.data());
-    benchmark::ClobberMemory();
-  }
-  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(n) * 24);
-}
-// 2^17 (3 MB): about the working set of the 1-D step at 2^16 cells (p and the factor arrays);
-// 2^16: half that, in L2; 2^21 (48 MB): about the 2-D ADI step's (512²); 2^24 (400 MB): main
-// memory, as for the 3-D ADI step's (128³, ~0.5 GB).
-BENCHMARK(BM_StreamTriad)->Arg(1 << 16)->Arg(1 << 17)->Arg(1 << 21)->Arg(1 << 24);
 
 }  // namespace

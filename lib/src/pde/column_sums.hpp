@@ -13,9 +13,38 @@
 #include <Eigen/Core>
 #include <Eigen/SparseCore>
 #include <algorithm>
+#include <bit>
 #include <cmath>
+#include <cstdint>
+
+#include "kolmo/pde/fokker_planck.hpp"
 
 namespace kolmo::pde::detail {
+
+/// The grid q = 2^(e − 50), 2^e ≥ `scale` (|target| + Σ |off-diagonals| of a column), to which
+/// the column's off-diagonal entries are rounded, and 1/q: powers of two, so v · (1/q) is v / q
+/// exactly. Both are put together from scale's exponent bits where they are normal numbers (the
+/// assembly rounds every column: ilogb and ldexp calls per column would dominate it).
+struct ColumnQuantum {
+  double step, inverse;  // inverse 0 where 1/q would overflow (scale below ~1e-292)
+};
+
+[[nodiscard]] inline ColumnQuantum column_quantum(double scale) {
+  const auto biased = static_cast<std::uint64_t>(std::bit_cast<std::uint64_t>(scale) >> 52 & 0x7ff);  // scale ≥ 0
+  if (biased >= 50 && biased <= 2046) {  // e = biased − 1022: q has exponent field biased − 49, 1/q 2095 − biased
+    return {std::bit_cast<double>((biased - 49) << 52), std::bit_cast<double>((2095 - biased) << 52)};
+  }
+  const double q = std::ldexp(1.0, std::max(std::ilogb(std::max(scale, 1e-300)) + 1, -1000) - 50);
+  return {q, std::isfinite(1.0 / q) ? 1.0 / q : 0.0};
+}
+
+/// v rounded to the nearest multiple of q (ties to even): |v / q| < 2^50, where adding and
+/// subtracting 1.5 · 2^52 rounds to an integer in the default rounding mode, as nearbyint does.
+[[nodiscard]] inline double round_to(double v, const ColumnQuantum& q) {
+  constexpr double shift = 0x1.8p52;
+  const double x = q.inverse != 0.0 ? v * q.inverse : v / q.step;
+  return ((x + shift) - shift) * q.step;
+}
 
 /// Sets the (stored) diagonal of `m` so that column j sums exactly to target_j (see above).
 inline void set_column_sums(Eigen::SparseMatrix<double>& m, const Eigen::VectorXd& target) {
@@ -24,14 +53,40 @@ inline void set_column_sums(Eigen::SparseMatrix<double>& m, const Eigen::VectorX
     for (Eigen::SparseMatrix<double>::InnerIterator it(m, col); it; ++it) {
       if (it.row() != col) scale += std::abs(it.value());
     }
-    const double quantum = std::ldexp(1.0, std::max(std::ilogb(std::max(scale, 1e-300)) + 1, -1000) - 50);
+    const ColumnQuantum quantum = column_quantum(scale);
     double sum = 0.0;
     for (Eigen::SparseMatrix<double>::InnerIterator it(m, col); it; ++it) {
       if (it.row() == col) continue;
-      it.valueRef() = std::nearbyint(it.value() / quantum) * quantum;
+      it.valueRef() = round_to(it.value(), quantum);
       sum += it.value();  // exact: multiples of `quantum` below 2^53 quantum
     }
     m.coeffRef(col, col) = target(col) - sum;
+  }
+}
+
+/// The same for an axis operator in bands: column j holds upper of the cell before j (row
+/// before), diagonal[j] and lower of the cell after j (row after), where those cells exist.
+/// `target` may be an expression (read once per column).
+template <class Target>
+void set_column_sums(AxisBands& bands, const Eigen::MatrixBase<Target>& target) {
+  const auto cells = static_cast<Eigen::Index>(bands.diagonal.size());
+  const auto s = static_cast<Eigen::Index>(bands.stride), n = static_cast<Eigen::Index>(bands.length);
+  for (Eigen::Index base = 0; base < cells; base += s * n) {
+    for (Eigen::Index j = 0; j < n; ++j) {
+      for (Eigen::Index col = base + j * s; col < base + (j + 1) * s; ++col) {
+        double* from_before = j > 0 || bands.periodic ? &bands.upper(j > 0 ? col - s : col + (n - 1) * s) : nullptr;
+        double* from_after = j + 1 < n || bands.periodic ? &bands.lower(j + 1 < n ? col + s : col - (n - 1) * s) : nullptr;
+        const ColumnQuantum quantum = column_quantum(std::abs(target(col)) + (from_before ? std::abs(*from_before) : 0.0) +
+                                                     (from_after ? std::abs(*from_after) : 0.0));
+        double sum = 0.0;
+        for (double* entry : {from_before, from_after}) {
+          if (entry == nullptr) continue;
+          *entry = round_to(*entry, quantum);
+          sum += *entry;  // exact, as above
+        }
+        bands.diagonal(col) = target(col) - sum;
+      }
+    }
   }
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "axis_bands.hpp"
 #include "column_sums.hpp"
 
 namespace kolmo::pde::detail {
@@ -11,9 +12,13 @@ DouglasStepper::DouglasStepper(const FokkerPlanck& equation, double implicit_coe
     : equation_(equation), coefficient_(implicit_coefficient), time_dependent_(time_dependent),
       axes_(equation.grid().dimension()) {}
 
-void DouglasStepper::assemble(double t, std::vector<Eigen::SparseMatrix<double>>& into,
-                              Eigen::SparseMatrix<double>& mixed) {
-  into = equation_.axis_operators(t);
+void DouglasStepper::assemble(double t, std::vector<AxisOperator>& into, Eigen::SparseMatrix<double>& mixed) {
+  into.clear();
+  for (AxisBands& bands : equation_.axis_bands(t)) {
+    Eigen::SparseMatrix<double> matrix = bands.periodic ? bands.matrix() : Eigen::SparseMatrix<double>();
+    into.push_back({std::move(bands), std::move(matrix)});
+  }
+  if (equation_.grid().dimension() != 2) return;  // mixed derivatives are discretised in 2-D only
   mixed = equation_.mixed_operator(t);
   mixed_ = mixed_ || mixed.nonZeros() > 0;
 }
@@ -27,54 +32,36 @@ void DouglasStepper::sweep(double h, double theta, const std::vector<Eigen::Vect
 }
 
 bool DouglasStepper::factorise(std::size_t k) {
-  const Grid& grid = equation_.grid();
   AxisSystem& axis = axes_[k];
-  const Eigen::SparseMatrix<double>& l = (time_dependent_ ? next_ : now_)[k];  // L_k(t_{n+1})
-  Eigen::SparseMatrix<double> identity(l.rows(), l.cols());
-  identity.setIdentity();
-  axis.system = identity - coefficient_ * l;
-  axis.system_column_sums = (1.0 - coefficient_ * column_sums(l).array()).matrix();
-  set_column_sums(axis.system, axis.system_column_sums);
+  const AxisBands& l = (time_dependent_ ? next_ : now_)[k].bands;  // L_k(t_{n+1})
+  implicit_system(l, coefficient_, system_);
+  const AxisBands& a = system_.bands;
+  axis.system_column_sums = system_.column_sums;
   ++factorisations;
-
-  // Lines along axis k: cells base + j·stride, j = 0 … n − 1; lower of j = 0 and upper of
-  // j = n − 1 stay 0, so the lines together are one tridiagonal system with neighbours
-  // `stride` apart. Axis 0 (stride 1) is solved as such by the partitioned solver; the other
-  // axes by all lines at once (strided_lines.hpp).
-  const std::size_t n = grid.axis(k).cells, stride = grid.stride(k);
-  axis.use_lines = grid.axis(k).boundary != Boundary::periodic;
-  if (axis.use_lines) {
-    std::vector<double> lower(grid.cells(), 0.0), diagonal(grid.cells(), 0.0), upper(grid.cells(), 0.0);
-    for (std::size_t c = 0; c < grid.cells(); ++c) {
-      const std::size_t j = grid.coordinate(c, k);
-      const auto i = static_cast<Eigen::Index>(c), s = static_cast<Eigen::Index>(stride);
-      diagonal[c] = axis.system.coeff(i, i);
-      if (j > 0) lower[c] = axis.system.coeff(i, i - s);
-      if (j + 1 < n) upper[c] = axis.system.coeff(i, i + s);
-    }
-    axis.use_lines = TridiagonalLu::diagonally_dominant(lower, diagonal, upper, stride);
-    if (axis.use_lines && stride == 1 && !axis.lines.factorise(lower, diagonal, upper)) return false;
-    if (axis.use_lines && stride > 1 && !axis.strided.factorise(stride, n, lower, diagonal, upper)) return false;
+  // The lines along a wall-bounded axis are one tridiagonal system with neighbours `stride`
+  // apart (lower and upper 0 where a line ends): along axis 0 the partitioned solver takes them
+  // as such, along the others all lines advance together (strided_lines.hpp).
+  const auto lower = as_span(a.lower), diagonal = as_span(a.diagonal), upper = as_span(a.upper);
+  if (!l.periodic && TridiagonalLu::diagonally_dominant(lower, diagonal, upper, l.stride)) {
+    axis.solver = l.stride == 1 ? AxisSystem::Solver::lines : AxisSystem::Solver::strided;
+    return l.stride == 1 ? axis.lines.factorise(lower, diagonal, upper)
+                         : axis.strided.factorise(l.stride, l.length, lower, diagonal, upper);
   }
-  if (!axis.use_lines) {
-    axis.lu.compute(axis.system);
-    return axis.lu.info() == Eigen::Success;
-  }
-  return true;
+  axis.solver = AxisSystem::Solver::lu;
+  axis.lu.compute(a.matrix());
+  return axis.lu.info() == Eigen::Success;
 }
 
 void DouglasStepper::solve_stage(std::size_t k, Eigen::VectorXd& y) {
-  const Grid& grid = equation_.grid();
   AxisSystem& axis = axes_[k];
-  const std::size_t stride = grid.stride(k);
-  if (axis.use_lines && stride == 1) {  // keeps the right-hand side's mass itself
-    const double correction = axis.lines.solve_keeping_mass({y.data(), static_cast<std::size_t>(y.size())});
+  if (axis.solver == AxisSystem::Solver::lines) {  // keeps the right-hand side's mass itself
+    const double correction = axis.lines.solve_keeping_mass(as_span(y)).mass_correction;
     largest_mass_correction = std::max(largest_mass_correction, correction);
     return;
   }
   const double mass_before = y.sum();  // the right-hand side's own mass: what the exact solve keeps
-  if (axis.use_lines) {
-    axis.strided.solve({y.data(), static_cast<std::size_t>(y.size())});
+  if (axis.solver == AxisSystem::Solver::strided) {
+    axis.strided.solve(as_span(y));
   } else {
     y = axis.lu.solve(y);
   }
@@ -109,25 +96,31 @@ bool DouglasStepper::step(double t, double h, double theta, Eigen::VectorXd& p) 
     }
     factorised_ = true;
   }
-  std::vector<Eigen::VectorXd> explicit_parts;
-  Eigen::VectorXd y0 = p;
-  for (const auto& l : now_) {
-    explicit_parts.push_back(l * p);
-    y0 += h * explicit_parts.back();
+  // Buffers kept from step to step: a fresh grid-sized allocation per step costs page faults.
+  // Y_0 itself is kept only for the Craig–Sneyd correction; otherwise it is formed in y.
+  explicit_parts_.resize(now_.size());
+  Eigen::VectorXd& y0 = mixed_ ? y0_ : y_;
+  y0 = p;
+  for (std::size_t k = 0; k < now_.size(); ++k) {
+    if (now_[k].bands.periodic) {
+      explicit_parts_[k] = now_[k].matrix * p;
+    } else {
+      multiply(now_[k].bands, p, explicit_parts_[k]);
+    }
+    y0 += h * explicit_parts_[k];
   }
-  Eigen::VectorXd mixed_start;
   if (mixed_) {
-    mixed_start = mixed_now_ * p;
-    y0 += h * mixed_start;
+    mixed_start_ = mixed_now_ * p;
+    y0_ += h * mixed_start_;
+    y_ = y0_;
   }
-  Eigen::VectorXd y = y0;
-  sweep(h, theta, explicit_parts, y);
+  sweep(h, theta, explicit_parts_, y_);
   if (mixed_) {  // the Craig–Sneyd correction
     const Eigen::SparseMatrix<double>& mixed_end = time_dependent_ ? mixed_next_ : mixed_now_;
-    y = y0 + 0.5 * h * (mixed_end * y - mixed_start);
-    sweep(h, theta, explicit_parts, y);
+    y_ = y0_ + 0.5 * h * (mixed_end * y_ - mixed_start_);
+    sweep(h, theta, explicit_parts_, y_);
   }
-  p = std::move(y);
+  p.swap(y_);
   return true;
 }
 

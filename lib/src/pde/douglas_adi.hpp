@@ -15,19 +15,21 @@
 //   Ỹ_0 = Y_0 + ½ h (L_0(t_{n+1}) Y_d − L_0(t_n) p_n),
 //   (I − θ h L_k(t_{n+1})) Ỹ_k = Ỹ_{k−1} − θ h L_k(t_n) p_n,   p_{n+1} = Ỹ_d.
 //
-// Without mixed terms Y_d is the step;
-// each stage solves independent tridiagonal systems along the lines of one axis, so a step
-// costs O(cells). Lines of a non-periodic axis use the Thomas algorithm when diagonally
-// dominant (always with exponential fitting) — along axis 0 the partitioned solver of
-// tridiagonal_lu.hpp on all lines as one system, along the others across all lines at once; otherwise, and for periodic axes (cyclic systems), the stage
-// matrix is factorised whole by a sparse LU. Every stage ends with the
-// mass bookkeeping of column_sums.hpp.
+// Without mixed terms Y_d is the step; each stage solves independent tridiagonal systems along
+// the lines of one axis, so a step costs O(cells). The L_k come as bands (FokkerPlanck::
+// axis_bands), from which the explicit products and the stage systems are formed directly.
+// Lines of a non-periodic axis use the Thomas algorithm when diagonally dominant (always with
+// exponential fitting) — along axis 0 the partitioned solver of tridiagonal_lu.hpp on all lines
+// as one system, along the others across all lines at once (strided_lines.hpp); otherwise, and
+// for periodic axes (cyclic systems), the stage matrix is factorised whole by a sparse LU.
+// Every stage ends with the mass bookkeeping of column_sums.hpp.
 
 #include <Eigen/SparseCore>
 #include <Eigen/SparseLU>
 #include <cstdint>
 #include <vector>
 
+#include "axis_bands.hpp"
 #include "kolmo/pde/fokker_planck.hpp"
 #include "strided_lines.hpp"
 #include "tridiagonal_lu.hpp"
@@ -48,15 +50,19 @@ class DouglasStepper {
 
  private:
   struct AxisSystem {
-    Eigen::SparseMatrix<double> system;       // I − θ h L_k
-    Eigen::VectorXd system_column_sums;
+    Eigen::VectorXd system_column_sums;       // of I − θ h L_k
     TridiagonalLu lines;                      // axis 0: all (contiguous) lines as one system
     StridedLines strided;                     // other axes: all lines at once
-    Eigen::SparseLU<Eigen::SparseMatrix<double>> lu;  // otherwise
-    bool use_lines = false;
+    Eigen::SparseLU<Eigen::SparseMatrix<double>> lu;  // periodic axes, or no diagonal dominance
+    enum class Solver { lines, strided, lu } solver = Solver::lu;
+  };
+  /// L_k at one time: bands, and for a periodic axis (wrap-round entries) also the sparse matrix.
+  struct AxisOperator {
+    AxisBands bands;
+    Eigen::SparseMatrix<double> matrix;
   };
 
-  void assemble(double t, std::vector<Eigen::SparseMatrix<double>>& into, Eigen::SparseMatrix<double>& mixed);
+  void assemble(double t, std::vector<AxisOperator>& into, Eigen::SparseMatrix<double>& mixed);
   /// Y_0 − θ h Σ L_k p_n through the d implicit stages (the Douglas sweep).
   void sweep(double h, double theta, const std::vector<Eigen::VectorXd>& explicit_parts, Eigen::VectorXd& y);
   bool factorise(std::size_t k);
@@ -65,13 +71,16 @@ class DouglasStepper {
   const FokkerPlanck& equation_;
   double coefficient_;
   bool time_dependent_;
-  std::vector<Eigen::SparseMatrix<double>> now_, next_;  // L_k at the step's start and (time-dependent only) end
+  std::vector<AxisOperator> now_, next_;                  // L_k at the step's start and (time-dependent only) end
   Eigen::SparseMatrix<double> mixed_now_, mixed_next_;    // L_0 likewise (empty without mixed terms)
   bool mixed_ = false;
   double now_time_ = 0.0, next_time_ = 0.0;
   bool assembled_ = false;
   std::vector<AxisSystem> axes_;
   bool factorised_ = false;
+  ImplicitSystem system_;                         // I − θ h L_k of the axis being factorised
+  std::vector<Eigen::VectorXd> explicit_parts_;  // L_k p_n
+  Eigen::VectorXd y0_, y_, mixed_start_;
 };
 
 }  // namespace kolmo::pde::detail

@@ -1,5 +1,6 @@
 #include "kolmo/pde/fokker_planck.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <utility>
@@ -14,14 +15,11 @@ namespace {
 
 constexpr const char* class_name = "kolmo::pde::FokkerPlanck";
 
-using detail::point_name;
+/// Cells per batch of SDE (and potential) evaluations: the temporaries stay in cache and are
+/// reused, instead of fresh grid-sized allocations (and their page faults) per coefficient.
+constexpr Eigen::Index chunk = 4096;
 
-/// The batch of cell centres shifted by `offset` cell widths along axis k.
-Eigen::ArrayXXd shifted_centers(const Grid& grid, std::size_t k, double offset) {
-  Eigen::ArrayXXd x = grid.centers();
-  x.col(static_cast<Eigen::Index>(k)) += offset * grid.width(k);
-  return x;
-}
+using detail::point_name;
 
 /// Itô drift of the SDE on a batch: f, or f + ½ g ∂g/∂x for a Stratonovich SDE.
 Eigen::ArrayXXd ito_drift(const process::Sde& sde, double t, const Eigen::ArrayXXd& x) {
@@ -91,9 +89,9 @@ DiffusionTensor diffusion_tensor(const process::Sde& sde, double t, const Eigen:
   require(largest_off_diagonal <= 1e-12 * scale, class_name, "sde diffusion",
           "D = g gᵀ/2 with an off-diagonal entry " + describe_value(largest_off_diagonal) + " at x = " + point_name(x, off_row),
           "a diagonal D in 3-D (mixed derivatives are discretised in 2-D only)");
-  for (Eigen::Index row = 0; row < rows; ++row) {
-    for (Eigen::Index k = 0; k < d; ++k) {
-      if (!(std::isfinite(diagonal(row, k)) && diagonal(row, k) > 0.0)) {  // per cell: message only on failure
+  for (Eigen::Index row = 0; !(diagonal.isFinite() && diagonal > 0.0).all() && row < rows; ++row) {
+    for (Eigen::Index k = 0; k < d; ++k) {  // only when some D_kk fails: find and name the first
+      if (!(std::isfinite(diagonal(row, k)) && diagonal(row, k) > 0.0)) {
         throw_bad_argument(class_name, "sde diffusion",
                            "D_" + std::to_string(k) + std::to_string(k) + " = " + describe_value(diagonal(row, k)) +
                                " at x = " + point_name(x, row),
@@ -112,14 +110,10 @@ double bernoulli_function(double z) {
   return z / std::expm1(z);
 }
 
-struct FokkerPlanck::Coefficients {
-  Eigen::ArrayXXd diffusion;                 // D_kk at cell centres (cells × d)
-  std::vector<Eigen::ArrayXXd> face_drift;   // per axis: f at the upper faces (cells × d)
-  std::vector<Eigen::ArrayXXd> face_diffusion;
-  std::vector<Eigen::ArrayXXd> lower_drift;  // per axis: f at the lower faces (absorbing axes only)
-  std::vector<Eigen::ArrayXXd> lower_diffusion;
-  Eigen::ArrayXd potential;                  // Φ at the centres, if declared
-  Eigen::ArrayXd mixed;                      // D_01 at the centres (2-D, where not all zero)
+struct FokkerPlanck::CenterCoefficients {
+  Eigen::ArrayXXd diffusion;  // D_kk at cell centres (cells × d)
+  Eigen::ArrayXd potential;   // Φ at the centres, if declared
+  Eigen::ArrayXd mixed;       // D_01 at the centres (2-D, where not all zero)
 };
 
 FokkerPlanck::FokkerPlanck(process::Sde sde, Grid grid, FluxScheme flux)
@@ -138,96 +132,155 @@ FokkerPlanck& FokkerPlanck::with_drift_potential(ScalarField potential) {
   return *this;
 }
 
-FokkerPlanck::Coefficients FokkerPlanck::coefficients(double t) const {
-  Coefficients c;
-  const Eigen::ArrayXXd centers = grid_.centers();
-  DiffusionTensor at_centers = diffusion_tensor(sde_, t, centers);
-  c.diffusion = std::move(at_centers.diagonal);
-  if (at_centers.off_diagonal.size() > 0 && (at_centers.off_diagonal != 0.0).any()) c.mixed = std::move(at_centers.off_diagonal);
-  for (std::size_t k = 0; k < grid_.dimension(); ++k) {
-    const Eigen::ArrayXXd upper = shifted_centers(grid_, k, 0.5);
-    c.face_drift.push_back(ito_drift(sde_, t, upper));
-    c.face_diffusion.push_back(diffusion_tensor(sde_, t, upper).diagonal);
-    if (grid_.axis(k).boundary == Boundary::absorbing) {
-      const Eigen::ArrayXXd lower = shifted_centers(grid_, k, -0.5);
-      c.lower_drift.push_back(ito_drift(sde_, t, lower));
-      c.lower_diffusion.push_back(diffusion_tensor(sde_, t, lower).diagonal);
-    } else {
-      c.lower_drift.emplace_back();
-      c.lower_diffusion.emplace_back();
+FokkerPlanck::CenterCoefficients FokkerPlanck::center_coefficients(double t) const {
+  const auto cells = static_cast<Eigen::Index>(grid_.cells()), d = static_cast<Eigen::Index>(grid_.dimension());
+  CenterCoefficients c{Eigen::ArrayXXd(cells, d), Eigen::ArrayXd(potential_ ? cells : 0), Eigen::ArrayXd(d == 2 ? cells : 0)};
+  for (Eigen::Index first = 0; first < cells; first += chunk) {  // chunks: see `chunk`
+    const Eigen::Index count = std::min(chunk, cells - first);
+    const Eigen::ArrayXXd centers = grid_.centers(static_cast<std::size_t>(first), static_cast<std::size_t>(count));
+    DiffusionTensor at_centers = diffusion_tensor(sde_, t, centers);
+    c.diffusion.middleRows(first, count) = at_centers.diagonal;
+    if (d == 2) c.mixed.segment(first, count) = at_centers.off_diagonal;
+    if (potential_) {
+      const Eigen::ArrayXd potential = potential_(centers);
+      require(potential.size() == count && potential.allFinite(), class_name, "potential(x)",
+              describe_value(potential.size()) + " values for " + describe_value(count) + " points", "one finite value per point");
+      c.potential.segment(first, count) = potential;
     }
   }
-  if (potential_) {
-    c.potential = potential_(centers);
-    require(static_cast<std::size_t>(c.potential.size()) == grid_.cells() && c.potential.allFinite(), class_name,
-            "potential(x)", describe_value(c.potential.size()) + " values", "one finite value per cell");
-  }
+  if (d == 2 && (c.mixed == 0.0).all()) c.mixed.resize(0);
   return c;
 }
 
-FokkerPlanck::AxisPart FokkerPlanck::axis_part(const Coefficients& c, std::size_t k) const {
-  std::vector<Eigen::Triplet<double>> entries;
-  entries.reserve(3 * grid_.cells());
-  AxisPart part{{}, Eigen::VectorXd::Zero(static_cast<Eigen::Index>(grid_.cells()))};
-  // A flux J = α p_from − β p_to through a face, from cell `from` towards cell `to` (or out
-  // of the domain, to < 0), in units of the cell width: dp/dt loses J/h in `from`, gains it in
-  // `to`. Only the gains are entered here; the diagonal is set from them below.
-  const auto add_flux = [&](Eigen::Index from, Eigen::Index to, double alpha, double beta, double h) {
-    if (to < 0) {
-      part.loss(from) += alpha / h;
-      return;
-    }
-    entries.emplace_back(from, to, beta / h);
-    entries.emplace_back(to, from, alpha / h);
-  };
+namespace {
 
-  const Axis& axis = grid_.axis(k);
-  const double h = grid_.width(k);
+/// A column of centre values (D_kk or Φ), without a copy.
+using Column = Eigen::Ref<const Eigen::ArrayXd>;
+
+/// f_k and D_kk at faces normal to axis k.
+struct FaceValues {
+  Eigen::ArrayXd drift, diffusion;
+};
+
+FaceValues face_values(const process::Sde& sde, double t, std::size_t k, Eigen::ArrayXXd faces) {
   const auto kk = static_cast<Eigen::Index>(k);
-  for (std::size_t cell = 0; cell < grid_.cells(); ++cell) {
-    const auto from = static_cast<Eigen::Index>(cell);
-    const std::size_t i = grid_.coordinate(cell, k);
-    const double d_from = c.diffusion(from, kk);
-    const bool last = i + 1 == axis.cells;
-    // Absorbing ends: p = 0 on the boundary face, half a cell from the centre.
-    if (axis.boundary == Boundary::absorbing && (last || i == 0)) {
-      const double half = 0.5 * h;
-      if (last) {
-        const double a = c.face_drift[k](from, kk) / c.face_diffusion[k](from, kk);
-        const double alpha = flux_ == FluxScheme::exponential_fitting ? bernoulli_function(-a * half) * d_from / half
-                                                                     : d_from / half;
-        add_flux(from, -1, alpha, 0.0, h);
-      }
-      if (i == 0) {
-        const double a = c.lower_drift[k](from, kk) / c.lower_diffusion[k](from, kk);
-        const double alpha = flux_ == FluxScheme::exponential_fitting ? bernoulli_function(a * half) * d_from / half
-                                                                     : d_from / half;
-        add_flux(from, -1, alpha, 0.0, h);
-      }
-    }
-    if (last && axis.boundary != Boundary::periodic) continue;  // zero flux or handled above
-    const std::size_t to_cell = last ? cell - i * grid_.stride(k) : cell + grid_.stride(k);
-    const auto to = static_cast<Eigen::Index>(to_cell);
-    const double d_to = c.diffusion(to, kk);
-    const double f = c.face_drift[k](from, kk);
-    if (flux_ == FluxScheme::exponential_fitting) {
-      const double ah = c.potential.size() > 0 ? c.potential[to] - c.potential[from]
-                                               : f / c.face_diffusion[k](from, kk) * h;
-      add_flux(from, to, bernoulli_function(-ah) * d_from / h, bernoulli_function(ah) * d_to / h, h);
-    } else {
-      add_flux(from, to, 0.5 * f + d_from / h, -0.5 * f + d_to / h, h);
-    }
-  }
-  for (std::size_t cell = 0; cell < grid_.cells(); ++cell) {
-    entries.emplace_back(static_cast<Eigen::Index>(cell), static_cast<Eigen::Index>(cell), 0.0);
-  }
-  part.matrix.resize(static_cast<Eigen::Index>(grid_.cells()), static_cast<Eigen::Index>(grid_.cells()));
-  part.matrix.setFromTriplets(entries.begin(), entries.end());
-  detail::set_column_sums(part.matrix, -part.loss);
-  return part;
+  return {ito_drift(sde, t, faces).col(kk), diffusion_tensor(sde, t, faces).diagonal.col(kk)};
 }
 
-Eigen::SparseMatrix<double> FokkerPlanck::mixed_part(const Coefficients& c) const {
+/// α and β of the faces between cells from … from + count − 1 and to … to + count − 1, as
+/// J = α p_from − β p_to in units of the cell width h:
+///   exponential fitting  α = B(−a h) D_from / h,  β = B(a h) D_to / h,  a = f/D at the face (or
+///                        a h = Φ_to − Φ_from with a drift potential);
+///   central              α = f/2 + D_from / h,    β = −f/2 + D_to / h.
+/// B(−z) = B(z) + z, so one exponential per face: B at |a h|, and the other as a sum of two
+/// non-negative terms (no cancellation).
+struct FaceRates {
+  Eigen::ArrayXd alpha, beta;
+};
+
+FaceRates face_rates(Column diffusion, Column potential, FluxScheme flux, double h, Eigen::Index from, Eigen::Index to,
+                     const FaceValues& face) {
+  const Eigen::Index count = face.drift.size();
+  const auto d_from = diffusion.segment(from, count), d_to = diffusion.segment(to, count);
+  if (flux == FluxScheme::central) return {0.5 * face.drift + d_from / h, -0.5 * face.drift + d_to / h};
+  const Eigen::ArrayXd ah = potential.size() > 0 ? (potential.segment(to, count) - potential.segment(from, count)).eval()
+                                                 : (face.drift / face.diffusion * h).eval();
+  const Eigen::ArrayXd small = ah.abs().unaryExpr([](double z) { return bernoulli_function(z); });  // B(|a h|)
+  const Eigen::ArrayXd large = small + ah.abs();                                                      // B(−|a h|)
+  return {(ah >= 0.0).select(large, small) * d_from / h, (ah >= 0.0).select(small, large) * d_to / h};
+}
+
+/// The cells with coordinate j along axis k: one per line along k.
+std::vector<std::size_t> cells_at(const Grid& grid, std::size_t k, std::size_t j) {
+  const std::size_t s = grid.stride(k), n = grid.axis(k).cells;
+  std::vector<std::size_t> cells;
+  cells.reserve(grid.cells() / n);
+  for (std::size_t base = 0; base < grid.cells(); base += s * n) {
+    for (std::size_t i = 0; i < s; ++i) cells.push_back(base + j * s + i);
+  }
+  return cells;
+}
+
+/// The faces half a cell along k (direction +1 up, −1 down) from the centres of `cells`.
+Eigen::ArrayXXd faces_of(const Grid& grid, std::size_t k, double direction, const std::vector<std::size_t>& cells) {
+  Eigen::ArrayXXd x(static_cast<Eigen::Index>(cells.size()), static_cast<Eigen::Index>(grid.dimension()));
+  for (std::size_t r = 0; r < cells.size(); ++r) {
+    for (std::size_t m = 0; m < grid.dimension(); ++m) {
+      x(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(m)) = grid.center(m, grid.coordinate(cells[r], m));
+    }
+  }
+  x.col(static_cast<Eigen::Index>(k)) += direction * 0.5 * grid.width(k);
+  return x;
+}
+
+}  // namespace
+
+// The fluxes through the faces normal to k as J = α p_c − β p_next in units of the cell width
+// (the face above cell c, towards the next cell along k): dp/dt loses J/h in c and gains it in
+// the next cell, so L(c, next) = β/h is upper[c] and L(next, c) = α/h is lower[next]. The
+// diagonal follows from the columns' sums, −loss, made exact (column_sums.hpp).
+AxisBands FokkerPlanck::axis_bands(const CenterCoefficients& c, double t, std::size_t k) const {
+  const auto cells = static_cast<Eigen::Index>(grid_.cells()), s = static_cast<Eigen::Index>(grid_.stride(k));
+  // Every entry of lower, diagonal and upper is written below (lower's first row, with no face
+  // below it, here): no zero-filling pass over them.
+  AxisBands bands{grid_.stride(k), grid_.axis(k).cells, grid_.axis(k).boundary == Boundary::periodic, Eigen::VectorXd(cells),
+                  Eigen::VectorXd(cells), Eigen::VectorXd(cells), Eigen::VectorXd::Zero(cells)};
+  bands.lower.head(s).setZero();
+  const Column diffusion = c.diffusion.col(static_cast<Eigen::Index>(k));
+  // Every face above a cell and below another, chunk by chunk and vectorised; the faces above
+  // the last cell of each line — a wall, or the periodic wrap — are redone by boundary_faces.
+  for (Eigen::Index first = 0; first < cells - s; first += chunk) {
+    const Eigen::Index count = std::min(chunk, cells - s - first);
+    Eigen::ArrayXXd faces = grid_.centers(static_cast<std::size_t>(first), static_cast<std::size_t>(count));
+    faces.col(static_cast<Eigen::Index>(k)) += 0.5 * grid_.width(k);
+    const FaceValues face = face_values(sde_, t, k, std::move(faces));
+    const auto [alpha, beta] = face_rates(diffusion, c.potential, flux_, grid_.width(k), first, first + s, face);
+    bands.upper.segment(first, count) = beta / grid_.width(k);
+    bands.lower.segment(first + s, count) = alpha / grid_.width(k);
+  }
+  boundary_faces(bands, diffusion, c.potential, t, k);
+  detail::set_column_sums(bands, -bands.loss);  // an expression: no grid-sized temporary
+  return bands;
+}
+
+// The faces above the last cell of every line along k (j = n − 1) and, absorbing, below the first
+// (j = 0). The interior pass wrote the last cells' upper and the next slab's first cells' lower
+// entries as if the line went on: a wall has no such face (0), a periodic axis wraps round to the
+// line's first cell. An absorbing wall moves α p out of the domain (loss α/h), with p = 0 on the
+// wall face, half a cell from the centre.
+void FokkerPlanck::boundary_faces(AxisBands& bands, Eigen::Ref<const Eigen::ArrayXd> diffusion,
+                                  Eigen::Ref<const Eigen::ArrayXd> potential, double t, std::size_t k) const {
+  const auto cells = static_cast<Eigen::Index>(grid_.cells()), s = static_cast<Eigen::Index>(grid_.stride(k));
+  const auto n = static_cast<Eigen::Index>(grid_.axis(k).cells);
+  const double h = grid_.width(k), half = 0.5 * h;
+  const bool fitted = flux_ == FluxScheme::exponential_fitting;
+  const std::vector<std::size_t> last = cells_at(grid_, k, grid_.axis(k).cells - 1);
+  const FaceValues upper = face_values(sde_, t, k, faces_of(grid_, k, 1.0, last));
+  for (Eigen::Index base = 0; base < cells; base += s * n) {
+    const Eigen::Index end = base + (n - 1) * s;  // the slab's last cells
+    bands.upper.segment(end, s).setZero();
+    if (end + s < cells) bands.lower.segment(end + s, s).setZero();
+    if (bands.periodic) {
+      const FaceValues wrap{upper.drift.segment(base / n, s), upper.diffusion.segment(base / n, s)};
+      const auto [alpha, beta] = face_rates(diffusion, potential, flux_, h, end, base, wrap);
+      bands.upper.segment(end, s) = beta / h;
+      bands.lower.segment(base, s) = alpha / h;
+    }
+  }
+  if (grid_.axis(k).boundary != Boundary::absorbing) return;
+  const auto add_wall_loss = [&](const FaceValues& wall, double direction, const std::vector<std::size_t>& at) {
+    for (std::size_t r = 0; r < at.size(); ++r) {
+      const auto row = static_cast<Eigen::Index>(r), cell = static_cast<Eigen::Index>(at[r]);
+      const double z = -direction * wall.drift(row) / wall.diffusion(row) * half;  // B(−a h/2) up, B(a h/2) down
+      bands.loss(cell) += (fitted ? bernoulli_function(z) : 1.0) * diffusion(cell) / half / h;
+    }
+  };
+  add_wall_loss(upper, 1.0, last);
+  const std::vector<std::size_t> first = cells_at(grid_, k, 0);
+  add_wall_loss(face_values(sde_, t, k, faces_of(grid_, k, -1.0, first)), -1.0, first);
+}
+
+Eigen::SparseMatrix<double> FokkerPlanck::mixed_part(const CenterCoefficients& c) const {
   const auto n = static_cast<Eigen::Index>(grid_.cells());
   Eigen::SparseMatrix<double> matrix(n, n);
   if (c.mixed.size() == 0) return matrix;
@@ -275,28 +328,56 @@ FokkerPlanck::Stencil2 FokkerPlanck::tangential_difference(std::size_t cell, std
   return lower_edge ? Stencil2{{{above, 1.0 / h}, {cell, -1.0 / h}}} : Stencil2{{{cell, 1.0 / h}, {below, -1.0 / h}}};
 }
 
-Eigen::SparseMatrix<double> FokkerPlanck::mixed_operator(double t) const { return mixed_part(coefficients(t)); }
+Eigen::SparseMatrix<double> FokkerPlanck::mixed_operator(double t) const { return mixed_part(center_coefficients(t)); }
 
-bool FokkerPlanck::has_mixed_derivatives(double t) const { return coefficients(t).mixed.size() > 0; }
+bool FokkerPlanck::has_mixed_derivatives(double t) const { return center_coefficients(t).mixed.size() > 0; }
 
 Eigen::SparseMatrix<double> FokkerPlanck::operator()(double t) const {
-  const Coefficients c = coefficients(t);
-  AxisPart sum = axis_part(c, 0);
-  for (std::size_t k = 1; k < grid_.dimension(); ++k) {
-    const AxisPart part = axis_part(c, k);
-    sum.matrix += part.matrix;
-    sum.loss += part.loss;
+  const CenterCoefficients c = center_coefficients(t);
+  const auto n = static_cast<Eigen::Index>(grid_.cells());
+  Eigen::SparseMatrix<double> sum = mixed_part(c);  // n × n, empty without mixed terms
+  Eigen::VectorXd loss = Eigen::VectorXd::Zero(n);
+  for (std::size_t k = 0; k < grid_.dimension(); ++k) {
+    const AxisBands bands = axis_bands(c, t, k);
+    sum += bands.matrix();
+    loss += bands.loss;
   }
-  if (c.mixed.size() > 0) sum.matrix += mixed_part(c);
-  detail::set_column_sums(sum.matrix, -sum.loss);
-  return sum.matrix;
+  detail::set_column_sums(sum, -loss);
+  return sum;
+}
+
+std::vector<AxisBands> FokkerPlanck::axis_bands(double t) const {
+  const CenterCoefficients c = center_coefficients(t);
+  std::vector<AxisBands> bands;
+  for (std::size_t k = 0; k < grid_.dimension(); ++k) bands.push_back(axis_bands(c, t, k));
+  return bands;
 }
 
 std::vector<Eigen::SparseMatrix<double>> FokkerPlanck::axis_operators(double t) const {
-  const Coefficients c = coefficients(t);
   std::vector<Eigen::SparseMatrix<double>> parts;
-  for (std::size_t k = 0; k < grid_.dimension(); ++k) parts.push_back(axis_part(c, k).matrix);
+  for (const AxisBands& bands : axis_bands(t)) parts.push_back(bands.matrix());
   return parts;
+}
+
+Eigen::SparseMatrix<double> AxisBands::matrix() const {
+  const auto cells = static_cast<Eigen::Index>(diagonal.size());
+  Eigen::SparseMatrix<double> m(cells, cells);
+  m.reserve(Eigen::VectorXi::Constant(cells, 3));
+  const auto s = static_cast<Eigen::Index>(stride), n = static_cast<Eigen::Index>(length);
+  for (Eigen::Index base = 0; base < cells; base += s * n) {
+    for (Eigen::Index j = 0; j < n; ++j) {
+      for (Eigen::Index cell = base + j * s; cell < base + (j + 1) * s; ++cell) {
+        m.insert(cell, cell) = diagonal(cell);
+        if (j > 0 || periodic) {  // the face below: L(cell, before) and L(before, cell)
+          const Eigen::Index before = j > 0 ? cell - s : cell + (n - 1) * s;
+          m.insert(cell, before) = lower(cell);
+          m.insert(before, cell) = upper(before);
+        }
+      }
+    }
+  }
+  m.makeCompressed();
+  return m;
 }
 
 }  // namespace kolmo::pde

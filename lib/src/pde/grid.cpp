@@ -27,11 +27,22 @@ double Grid::center(std::size_t k, std::size_t i) const {
   return axes_[k].lower + (static_cast<double>(i) + 0.5) * widths_[k];
 }
 
-Eigen::ArrayXXd Grid::centers() const {
-  Eigen::ArrayXXd x(static_cast<Eigen::Index>(cells_), static_cast<Eigen::Index>(dimension()));
+Eigen::ArrayXXd Grid::centers() const { return centers(0, cells_); }
+
+Eigen::ArrayXXd Grid::centers(std::size_t first, std::size_t count) const {
+  Eigen::ArrayXXd x(static_cast<Eigen::Index>(count), static_cast<Eigen::Index>(dimension()));
   for (std::size_t k = 0; k < dimension(); ++k) {
-    for (std::size_t cell = 0; cell < cells_; ++cell) {
-      x(static_cast<Eigen::Index>(cell), static_cast<Eigen::Index>(k)) = center(k, coordinate(cell, k));
+    // Along the cells, coordinate k runs through its centres in runs of stride(k) equal values:
+    // step through them instead of dividing for every cell.
+    std::size_t i = coordinate(first, k), left = strides_[k] - first % strides_[k];
+    double value = center(k, i);
+    for (Eigen::Index row = 0; row < static_cast<Eigen::Index>(count); ++row) {
+      x(row, static_cast<Eigen::Index>(k)) = value;
+      if (--left == 0) {
+        left = strides_[k];
+        i = i + 1 == axes_[k].cells ? 0 : i + 1;
+        value = center(k, i);
+      }
     }
   }
   return x;

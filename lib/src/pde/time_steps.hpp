@@ -1,6 +1,7 @@
 #pragma once
 // Internal: the checks and bookkeeping every pde::solve shares — the number of steps of size dt
-// from t0 to t1 (dt must divide t1 − t0) and which step each requested snapshot falls on.
+// from t0 to t1 (dt must divide t1 − t0), which step each requested snapshot falls on, and
+// whether a state is finite.
 
 #include <Eigen/Core>
 #include <algorithm>

@@ -62,21 +62,21 @@ class TridiagonalLu {
   bool factorise(std::span<const double> lower, std::span<const double> diagonal, std::span<const double> upper) {
     n_ = diagonal.size();
     if (n_ == 0) return false;
-    std::vector<double> multiplier(n_, 0.0), inverse_pivot(n_, 0.0), scaled_upper(n_, 0.0);
+    multiplier_.assign(n_, 0.0);
+    inverse_pivot_.assign(n_, 0.0);
+    scaled_upper_.assign(n_, 0.0);
     double pivot = diagonal[0];
     for (std::size_t i = 0;; ++i) {
       if (!(std::isfinite(pivot) && pivot != 0.0)) return false;
-      inverse_pivot[i] = 1.0 / pivot;
+      inverse_pivot_[i] = 1.0 / pivot;
       if (i + 1 == n_) break;
-      scaled_upper[i] = upper[i] * inverse_pivot[i];
-      multiplier[i + 1] = lower[i + 1] * inverse_pivot[i];
-      pivot = diagonal[i + 1] - multiplier[i + 1] * upper[i];
+      scaled_upper_[i] = upper[i] * inverse_pivot_[i];
+      multiplier_[i + 1] = lower[i + 1] * inverse_pivot_[i];
+      pivot = diagonal[i + 1] - multiplier_[i + 1] * upper[i];
     }
     plan_blocks();
-    multiplier_ = interleaved(multiplier);
-    inverse_pivot_ = interleaved(inverse_pivot);
-    scaled_upper_ = interleaved(scaled_upper);
-    compute_spikes(multiplier, inverse_pivot, scaled_upper);
+    compute_spikes();  // from the factors in natural order, before they are interleaved
+    for (std::vector<double>* factor : {&multiplier_, &inverse_pivot_, &scaled_upper_}) interleave(*factor);
     record_column_sums(lower, diagonal, upper);
     return true;
   }
@@ -87,11 +87,17 @@ class TridiagonalLu {
     correct(x, 1.0, 1.0);
   }
 
+  /// What a rescaled solve reports: the relative size of its rescaling (round-off unless the
+  /// solve went wrong; 0 when nothing was rescaled) and whether every result is finite.
+  struct Report {
+    double mass_correction = 0.0;
+    bool finite = true;
+  };
+
   /// x ← A⁻¹ x, rescaled so that Σ_j s_j x_j equals `mass` (default: Σ_i x_i before the solve,
-  /// which the exact solution keeps). Returns the relative size of the rescaling (round-off
-  /// unless the solve went wrong); nothing is rescaled, and 0 returned, unless the target and
-  /// the computed sum are positive.
-  double solve_keeping_mass(std::span<double> x, std::optional<double> mass = std::nullopt) {
+  /// which the exact solution keeps); nothing is rescaled unless the target and the computed
+  /// sum are positive.
+  Report solve_keeping_mass(std::span<double> x, std::optional<double> mass = std::nullopt) {
     local_solves<Form::solution>(x);
     return rescale(x, 1.0, mass.value_or(rhs_sum_));
   }
@@ -100,9 +106,9 @@ class TridiagonalLu {
   /// time-independent L is Crank–Nicolson without its explicit product:
   /// (I − (h/2) L)⁻¹ (I + (h/2) L) = (I − (h/2) L)⁻¹ (2I − (I − (h/2) L)). The result is rescaled
   /// to keep what the exact one keeps, Σ s_j p'_j = 2 Σ p − Σ s_j p_j (Crank–Nicolson's
-  /// Σ (columns of I − (h/2) L) p' = Σ (columns of I + (h/2) L) p). Returns the rescaling as
+  /// Σ (columns of I − (h/2) L) p' = Σ (columns of I + (h/2) L) p). Reports as
   /// solve_keeping_mass does.
-  double midpoint_keeping_mass(std::span<double> p) {
+  Report midpoint_keeping_mass(std::span<double> p) {
     local_solves<Form::midpoint>(p);
     return rescale(p, 2.0, 2.0 * rhs_sum_ - weighted_rhs_sum_);
   }
@@ -144,28 +150,25 @@ class TridiagonalLu {
     after_.assign(blocks_, 0.0);
   }
 
-  // The factors of the first `grouped_` blocks, `lanes` at a time, lane-interleaved: element j
-  // of the group's blocks 0 … lanes − 1 side by side, so that step j of a lockstep sweep loads
-  // one contiguous vector. The remaining blocks keep the natural order (one lane).
-  [[nodiscard]] std::vector<double> interleaved(const std::vector<double>& natural) const {
-    std::vector<double> stored(natural);
-    const std::size_t group = lanes * block_length;
-    for (std::size_t first = 0; first < grouped_ * block_length; first += group) {
+  // The factors of the first `grouped_` blocks, `lanes` at a time, lane-interleaved in place:
+  // element j of the group's blocks 0 … lanes − 1 side by side, so that step j of a lockstep
+  // sweep loads one contiguous vector. The remaining blocks keep the natural order (one lane).
+  void interleave(std::vector<double>& factor) const {
+    std::array<double, lanes * block_length> natural;
+    for (std::size_t first = 0; first < grouped_ * block_length; first += natural.size()) {
+      std::copy_n(factor.begin() + static_cast<std::ptrdiff_t>(first), natural.size(), natural.begin());
       for (std::size_t lane = 0; lane < lanes; ++lane) {
-        for (std::size_t j = 0; j < block_length; ++j) {
-          stored[first + j * lanes + lane] = natural[first + lane * block_length + j];
-        }
+        for (std::size_t j = 0; j < block_length; ++j) factor[first + j * lanes + lane] = natural[lane * block_length + j];
       }
     }
-    return stored;
   }
 
   // G: the forward coupling g_i = Π_{k = start..i} (−m_k) through the block's backward
   // substitution; H: H_i = Π_{k = i..end−1} (−w_k). Also the per-block sums of both (for the
   // mass) and the gain Π (−m_k) of a whole block (for the reduced recurrence). m of the first
   // cell and w of the last are 0, so the outermost blocks get no coupling.
-  void compute_spikes(const std::vector<double>& m, const std::vector<double>& inverse_pivot,
-                      const std::vector<double>& w) {
+  void compute_spikes() {
+    const std::vector<double>& m = multiplier_, &inverse_pivot = inverse_pivot_, &w = scaled_upper_;
     left_spike_.assign(n_, 0.0);
     right_spike_.assign(n_, 0.0);
     gain_.assign(blocks_, 0.0);
@@ -270,7 +273,8 @@ class TridiagonalLu {
       x = Tile(forward + j * P) * Stored(inverse_pivot + j * P) - Stored(w + j * P) * x;
       x_sum += x;
       if constexpr (F == Form::midpoint) {
-        Cells(b + j, stride) = 2.0 * x - Tile(rhs + j * P);
+        const Lanes step = 2.0 * x - Tile(rhs + j * P);  // vectorised here, then scattered
+        Cells(b + j, stride) = step;
       } else {
         Cells(b + j, stride) = x;
       }
@@ -281,29 +285,39 @@ class TridiagonalLu {
     Tile(block_sum_.data() + block) = b_sum;
   }
 
-  // Step 3 with the factor ρ that makes Σ s_j v_j equal `target`; returns |ρ⁻¹ − 1|.
-  double rescale(std::span<double> v, double a, double target) {
-    if (!(target > 0.0 && result_sum_ > 0.0)) {
-      correct(v, a, 1.0);
-      return 0.0;
-    }
-    correct(v, a, target / result_sum_);
-    return std::abs(result_sum_ / target - 1.0);
+  // Step 3 with the factor ρ that makes Σ s_j v_j equal `target`.
+  Report rescale(std::span<double> v, double a, double target) {
+    if (!(target > 0.0 && result_sum_ > 0.0)) return {0.0, correct(v, a, 1.0)};
+    return {std::abs(result_sum_ / target - 1.0), correct(v, a, target / result_sum_)};
   }
 
-  // Step 3: v ← ρ (v + a (G y⁻ + H x⁺)) in every block.
-  void correct(std::span<double> v, double a, double rho) const {
-    using Segment = Eigen::Map<const Eigen::ArrayXd>;
+  // Step 3: v ← ρ (v + a (G y⁻ + H x⁺)) in every block, and whether every value is finite:
+  // v · 0 is ±0 if v is finite, else NaN, which a sum keeps. Chunks of 8 keep the check's sums
+  // in registers, four independent SIMD chains, instead of a second pass with one chain.
+  bool correct(std::span<double> v, double a, double rho) const {
+    using Chunk = Eigen::Array<double, 8, 1>;
+    using Stored = Eigen::Map<const Chunk>;
+    Chunk probe = Chunk::Zero();
+    double tail_probe = 0.0;
     for (std::size_t k = 0; k < blocks_; ++k) {
-      const auto first = static_cast<Eigen::Index>(start(k)), size = static_cast<Eigen::Index>(end(k) - start(k));
-      Eigen::Map<Eigen::ArrayXd> target(v.data() + first, size);
-      const Segment g(left_spike_.data() + first, size), h(right_spike_.data() + first, size);
-      target = rho * target + (rho * a * before_[k]) * g + (rho * a * after_[k]) * h;
+      const double gy = rho * a * before_[k], hx = rho * a * after_[k];
+      std::size_t i = start(k);
+      for (; i + 8 <= end(k); i += 8) {
+        Eigen::Map<Chunk> x(v.data() + i);
+        const Chunk result = rho * x + gy * Stored(left_spike_.data() + i) + hx * Stored(right_spike_.data() + i);
+        x = result;
+        probe += result * 0.0;
+      }
+      for (; i < end(k); ++i) {
+        v[i] = rho * v[i] + gy * left_spike_[i] + hx * right_spike_[i];
+        tail_probe += v[i] * 0.0;
+      }
     }
+    return !std::isnan(probe.sum() + tail_probe);
   }
 
   std::size_t n_ = 0, blocks_ = 1, grouped_ = 0;
-  std::vector<double> multiplier_, inverse_pivot_, scaled_upper_;  // lane-interleaved (see interleaved)
+  std::vector<double> multiplier_, inverse_pivot_, scaled_upper_;  // m, 1/u, w: lane-interleaved (see interleave)
   std::vector<double> left_spike_, right_spike_;                   // G and H, natural order
   std::vector<double> gain_, left_sum_, right_sum_;                 // per block
   std::vector<std::pair<std::size_t, double>> excess_;              // (j, s_j − 1) where s_j ≠ 1

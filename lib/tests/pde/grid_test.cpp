@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <utility>
+
 #include "support/expect_error.hpp"
 
 namespace kolmo::pde {
@@ -23,6 +25,19 @@ TEST(Grid, NumbersCellsWithAxisZeroFastest) {
   EXPECT_DOUBLE_EQ(x(static_cast<Eigen::Index>(cell), 1), 0.0);
   EXPECT_DOUBLE_EQ(x(static_cast<Eigen::Index>(cell), 2), 1.5);
   EXPECT_DOUBLE_EQ(grid.upper_faces(1)(static_cast<Eigen::Index>(cell), 1), 0.2);
+}
+
+TEST(Grid, ChunksOfCentersAreRowsOfTheWholeBatch) {
+  const Grid grid({{0.0, 1.0, 4}, {-1.0, 1.0, 5}, {0.0, 3.0, 3}});
+  const Eigen::ArrayXXd x = grid.centers();
+  for (std::size_t cell = 0; cell < grid.cells(); ++cell) {
+    for (std::size_t k = 0; k < 3; ++k) {
+      EXPECT_EQ(x(static_cast<Eigen::Index>(cell), static_cast<Eigen::Index>(k)), grid.center(k, grid.coordinate(cell, k)));
+    }
+  }
+  for (const auto& [first, count] : {std::pair<Eigen::Index, Eigen::Index>{0, 60}, {7, 13}, {19, 41}, {59, 1}}) {
+    EXPECT_TRUE((grid.centers(static_cast<std::size_t>(first), static_cast<std::size_t>(count)) == x.middleRows(first, count)).all());
+  }
 }
 
 TEST(Grid, RejectsBadAxes) {

@@ -59,6 +59,20 @@ using ScalarField = std::function<Eigen::ArrayXd(const process::StateView& x)>;
 /// The Bernoulli function B(z) = z / (eᶻ − 1), B(0) = 1, accurate for every finite z.
 [[nodiscard]] double bernoulli_function(double z);
 
+/// L_k, the fluxes through the faces normal to axis k, as three bands in the grid's layout: row c
+/// holds `lower[c]` at the cell before c along k, `diagonal[c]`, and `upper[c]` at the cell after
+/// it, neighbours `stride` cells apart. Across the ends of a periodic axis the neighbours wrap
+/// round; at a wall there is no face and the entry is 0. Columns sum exactly to −loss, the rate
+/// of outflow through absorbing faces per cell (0 elsewhere).
+struct AxisBands {
+  std::size_t stride = 1;  ///< cells between neighbours along the axis
+  std::size_t length = 0;  ///< cells along the axis
+  bool periodic = false;
+  Eigen::VectorXd lower, diagonal, upper, loss;
+  /// The same operator as a sparse matrix (cells × cells).
+  [[nodiscard]] Eigen::SparseMatrix<double> matrix() const;
+};
+
 class FokkerPlanck {
  public:
   /// Throws kolmo::Error when the SDE's dimension differs from the grid's, or (at the first
@@ -79,6 +93,8 @@ class FokkerPlanck {
   /// L split by axis, L = Σ_k L_k, L_k holding the fluxes through the faces normal to axis k
   /// (what ADI treats implicitly one axis at a time). Each conserves mass on its own.
   [[nodiscard]] std::vector<Eigen::SparseMatrix<double>> axis_operators(double t) const;
+  /// The same L_k as bands: what ADI's line solves take, assembled without a sparse matrix.
+  [[nodiscard]] std::vector<AxisBands> axis_bands(double t) const;
   /// The mixed-derivative part L_0 (2-D with D_01 ≠ 0; otherwise an empty matrix), so that
   /// L = L_0 + Σ_k L_k. Conserves mass on its own.
   [[nodiscard]] Eigen::SparseMatrix<double> mixed_operator(double t) const;
@@ -86,14 +102,12 @@ class FokkerPlanck {
   [[nodiscard]] bool has_mixed_derivatives(double t) const;
 
  private:
-  struct Coefficients;
-  struct AxisPart {
-    Eigen::SparseMatrix<double> matrix;
-    Eigen::VectorXd loss;  // outflow rate through absorbing faces, per cell
-  };
-  [[nodiscard]] Coefficients coefficients(double t) const;
-  [[nodiscard]] AxisPart axis_part(const Coefficients& c, std::size_t k) const;
-  [[nodiscard]] Eigen::SparseMatrix<double> mixed_part(const Coefficients& c) const;
+  struct CenterCoefficients;
+  [[nodiscard]] CenterCoefficients center_coefficients(double t) const;
+  [[nodiscard]] AxisBands axis_bands(const CenterCoefficients& c, double t, std::size_t k) const;
+  void boundary_faces(AxisBands& bands, Eigen::Ref<const Eigen::ArrayXd> diffusion, Eigen::Ref<const Eigen::ArrayXd> potential,
+                      double t, std::size_t k) const;
+  [[nodiscard]] Eigen::SparseMatrix<double> mixed_part(const CenterCoefficients& c) const;
   /// (cell, weight) pairs of ∂_m at a cell centre: always two taps.
   using Stencil2 = std::array<std::pair<std::size_t, double>, 2>;
   [[nodiscard]] Stencil2 tangential_difference(std::size_t cell, std::size_t m) const;

@@ -67,6 +67,8 @@ class Grid {
   /// Every cell centre as a batch (cells × d, column-major; the layout of process::StateBatch),
   /// so SDE coefficients can be evaluated on the whole grid in one call.
   [[nodiscard]] Eigen::ArrayXXd centers() const;
+  /// The centres of cells first … first + count − 1 only (a chunk of the batch above).
+  [[nodiscard]] Eigen::ArrayXXd centers(std::size_t first, std::size_t count) const;
   /// The same batch with the centre of axis k moved half a cell up: the faces between cell i
   /// and i + 1 along k (the last one is the upper boundary face).
   [[nodiscard]] Eigen::ArrayXXd upper_faces(std::size_t k) const;

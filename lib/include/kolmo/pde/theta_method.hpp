@@ -12,7 +12,11 @@
 // high-frequency modes and keep second order. The half-step matrix I − (h/2) L is the
 // Crank–Nicolson one, so with time-independent coefficients one sparse LU (Eigen::SparseLU)
 // serves the whole run; with time-dependent ones L is re-assembled and refactorised per step.
-// In 1-D (not periodic) the system is tridiagonal and solved by the Thomas algorithm.
+// With time-independent L a Crank–Nicolson step is taken as the implicit midpoint rule,
+// p_{n+1} = 2 (I − (h/2) L)⁻¹ p_n − p_n — the same step, without the explicit product.
+// In 1-D (not periodic) L is assembled as bands and the system, tridiagonal, is solved by the
+// Thomas algorithm in a partitioned (SPIKE) form whose independent blocks run side by side
+// (lib/src/pde/tridiagonal_lu.hpp).
 //
 // Douglas ADI (Douglas 1962; Hundsdorfer & Verwer 2003, §IV.3.1) for 2-D and 3-D grids: an
 // explicit step with the whole L, then one implicit correction per axis, (I − θ h L_k) Y_k =
@@ -63,7 +67,7 @@ struct FokkerPlanckStats {
   /// Largest relative rescaling applied after a solve to restore the discrete conservation
   /// law Σ (column sum)_j p_j that exact arithmetic keeps (solver round-off: ~1e-15).
   double largest_mass_correction = 0.0;
-  std::string linear_solver;  ///< "tridiagonal" (1-D, Thomas), "sparse_lu" or "adi_lines"
+  std::string linear_solver;  ///< "tridiagonal" (1-D, partitioned Thomas), "sparse_lu" or "adi_lines"
   double wall_seconds = 0.0;
 };
 
