@@ -25,6 +25,8 @@
 #include <cmath>
 #include <limits>
 #include <random>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "kolmo/pde/fokker_planck.hpp"
@@ -208,21 +210,35 @@ Vector gaussian_on_cells(std::size_t n) {
   return b;
 }
 
-TEST(TridiagonalLu, MatchesThomasOnFokkerPlanckSystems) {
+/// Each case's system I − c L, factorised, with a Gaussian right-hand side.
+struct System {
+  std::string name;
+  Tridiagonal a;
+  TridiagonalLu lu;
+  Vector b;
+};
+
+std::vector<System> fokker_planck_systems() {
+  std::vector<System> systems;
   for (const auto& [name, equation, c] : fokker_planck_cases()) {
-    SCOPED_TRACE(name);
-    const Tridiagonal a = implicit_system(equation, c);
+    Tridiagonal a = implicit_system(equation, c);
     TridiagonalLu lu = factorised(a);
-    expect_matches_thomas(a, lu, gaussian_on_cells(a.size()), m_matrix_inverse_norm(a));
+    Vector b = gaussian_on_cells(a.size());
+    systems.push_back({name, std::move(a), std::move(lu), std::move(b)});
+  }
+  return systems;
+}
+
+TEST(TridiagonalLu, MatchesThomasOnFokkerPlanckSystems) {
+  for (auto& [name, a, lu, b] : fokker_planck_systems()) {
+    SCOPED_TRACE(name);
+    expect_matches_thomas(a, lu, b, m_matrix_inverse_norm(a));
   }
 }
 
 TEST(TridiagonalLu, KeepsTheColumnSumInvariantOfTheExactSolve) {
-  for (const auto& [name, equation, c] : fokker_planck_cases()) {
+  for (auto& [name, a, lu, b] : fokker_planck_systems()) {
     SCOPED_TRACE(name);
-    const Tridiagonal a = implicit_system(equation, c);
-    TridiagonalLu lu = factorised(a);
-    const Vector b = gaussian_on_cells(a.size());
     long double target = 0.0L;
     for (double v : b) target += v;
 
@@ -244,11 +260,8 @@ TEST(TridiagonalLu, KeepsTheColumnSumInvariantOfTheExactSolve) {
 }
 
 TEST(TridiagonalLu, MidpointStepIsTwiceTheSolveMinusTheRightHandSide) {
-  for (const auto& [name, equation, c] : fokker_planck_cases()) {
+  for (auto& [name, a, lu, b] : fokker_planck_systems()) {
     SCOPED_TRACE(name);
-    const Tridiagonal a = implicit_system(equation, c);
-    TridiagonalLu lu = factorised(a);
-    const Vector b = gaussian_on_cells(a.size());
     Vector p = b;
     const auto [correction, finite] = lu.midpoint_keeping_mass(p);
     EXPECT_TRUE(finite);
