@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "../core/all_finite.hpp"
 #include "kolmo/core/validate.hpp"
 #include "kolmo/pde/grid.hpp"
 
@@ -20,9 +21,10 @@ inline constexpr const char* solve_name = "kolmo::pde::solve";
 /// How far (relative) t1 − t0 may miss a whole number of steps, and a snapshot time its step.
 inline constexpr double step_tolerance = 1e-9;
 
-/// Whether every value is finite, in one vectorised pass (Eigen's allFinite() tests one element
-/// at a time): x · 0 is ±0 for a finite x and NaN otherwise, and one NaN term makes the sum NaN.
-[[nodiscard]] inline bool all_finite(const Eigen::VectorXd& values) { return !std::isnan((values.array() * 0.0).sum()); }
+/// Whether every value is finite, in one vectorised pass (core/all_finite.hpp).
+[[nodiscard]] inline bool all_finite(const Eigen::VectorXd& values) {
+  return kolmo::detail::all_finite({values.data(), static_cast<std::size_t>(values.size())});
+}
 
 /// (t1 − t0) / dt, which must be a whole number ≥ 1 (to 1e-9 relative).
 [[nodiscard]] inline std::uint64_t step_count(double t0, double t1, double dt) {

@@ -7,6 +7,7 @@
 #include "kolmo/core/validate.hpp"
 #include "kolmo/random/box_muller.hpp"
 #include "kolmo/random/philox.hpp"
+#include "../core/vector_clones.hpp"
 #include "philox_lanes.hpp"
 
 // This file is compiled with -fno-math-errno and -fno-trapping-math (so √ is one instruction,
@@ -16,11 +17,6 @@
 // vectorised Philox runs 1.5× slower, benchmarks/random_benchmark.cpp) and for AVX2, and the
 // clone is picked at load time; IEEE arithmetic makes every clone bit-identical to the scalar
 // standard_normal().
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
-#define KOLMO_VECTOR_CLONES __attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))
-#else
-#define KOLMO_VECTOR_CLONES
-#endif
 
 namespace kolmo::random {
 namespace {

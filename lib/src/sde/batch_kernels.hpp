@@ -3,7 +3,7 @@
 // doubles, compiled once per instruction set (batch_kernels.cpp: x86-64-v4, AVX2, baseline)
 // and picked at load time. Eigen's expressions in the library are built for the baseline
 // (SSE2, two doubles a step); these few loops run every step of every path, so they get the
-// wide clones. Each entry is computed by the same IEEE operations in the same order in every
+// wide clones (core/vector_clones.hpp). Each entry is computed by the same IEEE operations in the same order in every
 // clone (no reductions across entries, no fused multiply-add: -ffp-contract=off), so results
 // are bit-identical to the Eigen expressions they replace.
 
@@ -17,8 +17,5 @@ void add_euler_step(std::span<double> x, std::span<const double> f, double h, do
 /// x_i ← x_i + (f_i h + g_i dw_i): an Euler–Maruyama step with diagonal noise.
 void add_euler_step(std::span<double> x, std::span<const double> f, double h, std::span<const double> g,
                     std::span<const double> dw);
-
-/// Whether every entry of `x` is finite (not ±∞, not NaN).
-[[nodiscard]] bool all_finite(std::span<const double> x);
 
 }  // namespace kolmo::sde::detail

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <limits>
 
-#include "batch_kernels.hpp"
+#include "../core/all_finite.hpp"
 #include "kolmo/core/validate.hpp"
 
 namespace kolmo::sde::detail {
@@ -30,8 +30,7 @@ void BatchObserver::stop(std::size_t i, PathFailure failure) {
 
 void BatchObserver::stop_non_finite(Eigen::ArrayXXd& x, const Eigen::ArrayXXd& previous, double time,
                                     std::uint64_t first_path) {
-  // One vectorised pass (batch_kernels.hpp) instead of allFinite()'s element-by-element test.
-  if (stopped_ == 0 && all_finite({x.data(), static_cast<std::size_t>(x.size())})) return;
+  if (stopped_ == 0 && kolmo::detail::all_finite({x.data(), static_cast<std::size_t>(x.size())})) return;
   for (std::size_t i = 0; i < count_; ++i) {
     const auto row = static_cast<Eigen::Index>(i);
     if (alive_[i]) {
