@@ -42,8 +42,8 @@ verify::Outcome normal_ks(const verify::RunContext& context) {
   return outcome;
 }
 
-// Excess kurtosis is the moment most sensitive to a wrong radius in Box–Muller (e.g. sqrt(-log u)
-// without the factor 2 gives the wrong variance, a wrong angle range gives the wrong tails).
+// Excess kurtosis is the moment most sensitive to a wrong shape of the ziggurat's layers (a
+// wrong table, or abscissae scaled by the wrong layer, moves mass between centre and tails).
 verify::Outcome normal_fourth_moment(const verify::RunContext& context) {
   const auto z = normals(context, Purpose::verification, 1, 0, 1 << 22);
   stats::RunningMoments fourth;
@@ -124,8 +124,9 @@ verify::Outcome uniform_ks(const verify::RunContext& context) {
 
 // Full tier: 2^30 normals binned into 1024 cells of equal N(0,1) probability by Phi(z). At this
 // size Pearson's test resolves a cell-probability error of about 4 sqrt(2 * 1023) / 2^30 ~ 5e-7
-// in total chi-square mass, far beyond what the 10^6-draw KS case can see (e.g. a Box–Muller
-// tail defect or a lattice artefact of 53-bit uniforms would show here first).
+// in total chi-square mass, far beyond what the 10^6-draw KS case can see (e.g. a defect of the
+// ziggurat's rare path — wedges or tail — or a lattice artefact of 52-bit abscissae would show
+// here first).
 verify::Outcome normal_chi_square(const verify::RunContext& context) {
   constexpr std::size_t cells = 1024, batch = std::size_t{1} << 22, batches = 256;
   std::vector<double> counts(cells, 0.0), z(batch);
@@ -158,8 +159,8 @@ verify::Outcome normal_chi_square(const verify::RunContext& context) {
 void register_random_cases(verify::Registry& registry) {
   using verify::CaseKind;
   using verify::Tier;
-  registry.add({{"random/normal-ks", "Batch standard normals (Philox4x32-10 + Box-Muller) follow N(0,1): one-sample KS on 10^6 draws.",
-                 "Salmon et al. SC'11 (Philox); Box & Muller 1958", Tier::fast, CaseKind::statistical, 1},
+  registry.add({{"random/normal-ks", "Batch standard normals (Philox4x32-10 + 2048-layer ziggurat) follow N(0,1): one-sample KS on 10^6 draws.",
+                 "Salmon et al. SC'11 (Philox); Marsaglia & Tsang 2000 (ziggurat)", Tier::fast, CaseKind::statistical, 1},
                 normal_ks});
   registry.add({{"random/normal-fourth-moment", "E[Z^4] = 3 for the batch standard normals (2^22 draws).",
                  "Moments of N(0,1)", Tier::fast, CaseKind::statistical, 2},
@@ -182,7 +183,7 @@ void register_random_cases(verify::Registry& registry) {
                 brownian_refinement_exact});
   registry.add({{"random/normal-chi-square-2p30",
                  "2^30 batch standard normals fall into 1024 equiprobable N(0,1) cells with equal frequency (Pearson chi-square).",
-                 "Pearson 1900; Box & Muller 1958", Tier::full, CaseKind::statistical, 6},
+                 "Pearson 1900; Marsaglia & Tsang 2000", Tier::full, CaseKind::statistical, 6},
                 normal_chi_square});
 }
 

@@ -7,14 +7,15 @@
 namespace kolmo::sde::detail {
 
 KOLMO_VECTOR_CLONES
-void add_euler_step(std::span<double> x, std::span<const double> f, double h, double g, std::span<const double> dw) {
-  for (std::size_t i = 0; i < x.size(); ++i) x[i] += f[i] * h + g * dw[i];
+void euler_step(std::span<const double> x, std::span<const double> f, double h, double g,
+                std::span<const double> dw, std::span<double> next) {
+  for (std::size_t i = 0; i < x.size(); ++i) next[i] = x[i] + (f[i] * h + g * dw[i]);
 }
 
 KOLMO_VECTOR_CLONES
-void add_euler_step(std::span<double> x, std::span<const double> f, double h, std::span<const double> g,
-                    std::span<const double> dw) {
-  for (std::size_t i = 0; i < x.size(); ++i) x[i] += f[i] * h + g[i] * dw[i];
+void euler_step(std::span<const double> x, std::span<const double> f, double h, std::span<const double> g,
+                std::span<const double> dw, std::span<double> next) {
+  for (std::size_t i = 0; i < x.size(); ++i) next[i] = x[i] + (f[i] * h + g[i] * dw[i]);
 }
 
 }  // namespace kolmo::sde::detail

@@ -11,11 +11,13 @@
 
 namespace kolmo::sde::detail {
 
-/// x_i ← x_i + (f_i h + g dw_i): an Euler–Maruyama step with scalar additive noise.
-void add_euler_step(std::span<double> x, std::span<const double> f, double h, double g, std::span<const double> dw);
+/// next_i ← x_i + (f_i h + g dw_i): an Euler–Maruyama step with scalar additive noise
+/// (`next` is another array than `x`).
+void euler_step(std::span<const double> x, std::span<const double> f, double h, double g,
+                std::span<const double> dw, std::span<double> next);
 
-/// x_i ← x_i + (f_i h + g_i dw_i): an Euler–Maruyama step with diagonal noise.
-void add_euler_step(std::span<double> x, std::span<const double> f, double h, std::span<const double> g,
-                    std::span<const double> dw);
+/// next_i ← x_i + (f_i h + g_i dw_i): an Euler–Maruyama step with diagonal noise.
+void euler_step(std::span<const double> x, std::span<const double> f, double h, std::span<const double> g,
+                std::span<const double> dw, std::span<double> next);
 
 }  // namespace kolmo::sde::detail

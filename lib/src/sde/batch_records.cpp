@@ -9,7 +9,7 @@
 
 namespace kolmo::sde::detail {
 
-std::size_t batch_size(std::size_t dimension) { return std::clamp<std::size_t>(16384 / dimension, 64, 1024); }
+std::size_t batch_size(std::size_t dimension) { return std::clamp<std::size_t>(32768 / dimension, 64, 4096); }
 
 BatchObserver::BatchObserver(const Observations& observe, std::size_t dimension, std::size_t first_row,
                              std::size_t count, BatchRecord& record)

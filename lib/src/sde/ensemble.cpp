@@ -97,7 +97,7 @@ class BatchRunner {
   void run() {
     const std::size_t m = run_.scheme.wiener_dimension;
     Eigen::ArrayXXd x = run_.problem.initial.sample(run_.problem.seed, first_path_, count_);
-    Eigen::ArrayXXd previous = x;
+    Eigen::ArrayXXd previous = x;  // the state one step back: two buffers, swapped every step
     observer_.stop_non_finite(x, previous, run_.problem.t0, first_path_);
 
     const auto rows = static_cast<Eigen::Index>(count_);
@@ -117,8 +117,8 @@ class BatchRunner {
       } else {
         run_.brownian.fill(first_path_, count_, k, run_.factor, dw);
       }
-      previous = x;
-      stepper->step(t, run_.h, x, noise);
+      x.swap(previous);
+      stepper->step_into(t, run_.h, previous, x, noise);
       const double t_next = grid_time(k + 1, run_.problem.t0, run_.problem.t1, run_.steps);
       observer_.stop_non_finite(x, previous, t_next, first_path_);
       observe(k + 1, x);

@@ -13,22 +13,30 @@ class EulerMaruyamaStepper final : public Stepper {
   using Stepper::Stepper;
 
   void step(double t, double h, Eigen::ArrayXXd& x, const StepNoise& noise) override {
-    // Both terms are evaluated at the old state before x changes, then added in one pass.
-    // Scalar additive and diagonal noise, the common cases, take the vectorised kernels;
-    // they compute x + (f h + g dW) entry by entry exactly as the general expression does.
+    Eigen::ArrayXXd next;
+    step_into(t, h, x, next, noise);
+    x.swap(next);
+  }
+
+  void step_into(double t, double h, const Eigen::ArrayXXd& x, Eigen::ArrayXXd& next,
+                 const StepNoise& noise) override {
+    // Both terms are evaluated at the old state, then added in one pass. Scalar additive and
+    // diagonal noise, the common cases, take the vectorised kernels; they compute x + (f h + g dW)
+    // entry by entry exactly as the general expression does.
     const Eigen::ArrayXXd f = drift(t, x);
+    next.resize(x.rows(), x.cols());
     const std::span<const double> dw = span_of(noise.increments);
     if (sde().noise() == process::NoiseKind::additive) {
       const Eigen::MatrixXd g = diffusion_matrix(t);
-      if (g.size() == 1) return detail::add_euler_step(span_of(x), span_of(f), h, g(0, 0), dw);
-      x += f * h + times_increments({}, g, noise.increments);
+      if (g.size() == 1) return detail::euler_step(span_of(x), span_of(f), h, g(0, 0), dw, span_of(next));
+      next = x + (f * h + times_increments({}, g, noise.increments));
       return;
     }
     const Eigen::ArrayXXd g = diffusion(t, x);
     if (sde().noise() == process::NoiseKind::diagonal) {
-      return detail::add_euler_step(span_of(x), span_of(f), h, span_of(g), dw);
+      return detail::euler_step(span_of(x), span_of(f), h, span_of(g), dw, span_of(next));
     }
-    x += f * h + times_increments(g, {}, noise.increments);
+    next = x + (f * h + times_increments(g, {}, noise.increments));
   }
 
  private:

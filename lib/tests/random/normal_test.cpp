@@ -15,7 +15,7 @@ namespace {
 
 // Every statistical check below uses a fixed, recorded seed and a 4-sigma tolerance from the
 // sampling distribution of the statistic under N(0, 1); a wrong transform (e.g. a missing
-// factor 2 in Box–Muller, a correlated pair, a reused counter) moves them by far more.
+// table in the ziggurat, a correlated pair, a reused counter) moves them by far more.
 constexpr std::uint64_t seed = 20261122;
 constexpr std::size_t n = 1 << 20;
 
@@ -74,7 +74,7 @@ TEST(StandardNormal, DistinctStreamsAreUncorrelated) {
   EXPECT_LT(std::abs(correlation(base, normals(seed, Purpose::initial_state, 5, 0, m))), bound) << "purpose";
   EXPECT_LT(std::abs(correlation(base, normals(seed, Purpose::brownian, 6, 0, m))), bound) << "step";
   EXPECT_LT(std::abs(correlation(base, normals(seed, Purpose::brownian, 5, m, m))), bound) << "paths";
-  // The two normals of one Box–Muller pair go to paths 2k and 2k+1: they must be uncorrelated too.
+  // The two words of one Philox block go to paths 2k and 2k+1: they must be uncorrelated too.
   std::vector<double> even(m / 2), odd(m / 2);
   for (std::size_t i = 0; i < m / 2; ++i) {
     even[i] = base[2 * i];
@@ -118,14 +118,28 @@ TEST(StandardNormal, BatchIsBitIdenticalForAnyThreadCountAndChunking) {
 }
 
 // The normal stream is part of the reproducibility contract (normal.hpp): these values are the
-// same on every machine (box_muller.hpp uses IEEE operations only) and change only with a
+// same on every machine (ziggurat.hpp uses IEEE operations only) and change only with a
 // deliberate, announced change of the transform or the counter layout.
 TEST(StandardNormal, StreamIsPinned) {
-  EXPECT_EQ(standard_normal({0, Purpose::brownian, 0, 0, 0}), -0x1.46fb37a5cedf4p+0);
-  EXPECT_EQ(standard_normal({0, Purpose::brownian, 1, 0, 0}), -0x1.c37213e9aa552p-3);
-  EXPECT_EQ(standard_normal({20261123, Purpose::initial_state, 12345, 678, 9}), 0x1.8270f2af08b3dp+0);
+  EXPECT_EQ(standard_normal({0, Purpose::brownian, 0, 0, 0}), -0x1.204dea598f30dp-1);
+  EXPECT_EQ(standard_normal({0, Purpose::brownian, 1, 0, 0}), -0x1.ed65e8597706bp-1);
+  EXPECT_EQ(standard_normal({20261123, Purpose::initial_state, 12345, 678, 9}), -0x1.50cceeffbd8d6p-2);
   EXPECT_EQ(standard_normal({~std::uint64_t{0}, Purpose::probe, max_path, max_step, max_component}),
-            -0x1.07d4b7612477cp+1);
+            0x1.cfbe657007b24p-1);
+  // The first words of seed 0 that take the ziggurat's rare path: a wedge (the top layer, 2047)
+  // and the tail (beyond r = 4.216); these pin the extra-word layout of philox.hpp as well.
+  EXPECT_EQ(standard_normal({0, Purpose::brownian, 407, 0, 0}), 0x1.e94ffef5d1b28p-5);
+  EXPECT_EQ(standard_normal({0, Purpose::brownian, 48827, 0, 0}), -0x1.11e5fd1c145f6p+2);
+}
+
+TEST(StandardNormal, BatchEqualsSingleDrawOnTheRarePath) {
+  // Paths 0 … 49999 of seed 0 hold ~110 rare-path words (the first wedge at 407, the tail at
+  // 48827): the vectorised fill resolves them lane by lane and must match the scalar path bit
+  // for bit.
+  const std::size_t paths = 50000;
+  const auto batch = normals(0, Purpose::brownian, 0, 0, paths);
+  for (std::size_t i = 0; i < paths; ++i)
+    ASSERT_EQ(batch[i], standard_normal({0, Purpose::brownian, i, 0, 0})) << "path " << i;
 }
 
 TEST(StandardNormal, BatchEqualsSingleDrawAcrossTheHighCounterWord) {
@@ -157,6 +171,8 @@ TEST(StandardNormal, RejectsBadBatches) {
   std::vector<double> empty;
   KOLMO_EXPECT_THROW_NAMING(fill_standard_normals({1, Purpose::brownian, 0, 0, 0, 1}, empty), "paths");
   KOLMO_EXPECT_THROW_NAMING(fill_standard_normals({1, Purpose::brownian, 0, max_path, 10, 1}, out), "first_path + paths");
+  KOLMO_EXPECT_THROW_NAMING(fill_standard_normals({1, Purpose{max_purpose + 1}, 0, 0, 10, 1}, out), "purpose");
+  KOLMO_EXPECT_THROW_NAMING((void)standard_normal({1, Purpose{max_purpose + 1}, 0, 0, 0}), "purpose");
   try {
     fill_standard_normals({1, Purpose::brownian, 0, 0, 5, 1}, out);
     FAIL() << "size mismatch accepted";

@@ -21,8 +21,12 @@ enum class Purpose : std::uint16_t {
   resampling = 5,     ///< permutations and bootstraps inside statistical tests
   verification = 6,   ///< draws made directly by verification cases
   langevin = 7,       ///< Langevin corrector / MCMC proposal noise of the samplers
-  user = 1024,        ///< first value free for user code: Purpose{user_value}
+  user = 1024,        ///< first value free for user code: Purpose{user_value}, up to max_purpose
 };
+
+/// Largest purpose value an address can hold: the counter's purpose field is 16 bits and the
+/// top five mark the extra words of a normal draw (random/philox.hpp, normal_extra_block).
+inline constexpr std::uint16_t max_purpose = 2047;
 
 /// Largest path index an address can hold (paths are grouped in pairs into 48 counter bits).
 inline constexpr std::uint64_t max_path = (std::uint64_t{1} << 49) - 1;

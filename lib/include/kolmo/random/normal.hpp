@@ -1,10 +1,12 @@
 #pragma once
 // Standard normal draws N(0, 1) as pure functions of their address (random/draw_address.hpp).
 //
-// Method: one Philox4x32-10 block (four 32-bit words) is read as two 64-bit words and mapped
-// by the Box–Muller transform (random/box_muller.hpp: IEEE arithmetic only, so the same bits
-// on every machine, and vectorised) to two independent normals. The two normals of a block belong to the two paths 2k and 2k+1 at the
-// same (step, component), so a batch over consecutive paths uses every number it computes.
+// Method: one Philox4x32-10 block (four 32-bit words) is read as two 64-bit words, one for each
+// of the paths 2k and 2k+1 at the same (step, component), so a batch over consecutive paths
+// uses every number it computes. Each word becomes a normal by the ziggurat method
+// (random/ziggurat.hpp: 2048 layers, IEEE arithmetic only, so the same bits on every machine;
+// vectorised); the 0.23% of words that take its rare path draw further words from blocks of
+// their own (random/philox.hpp: normal_extra_block).
 // Every draw is fixed by its address alone; which paths a fill covers never changes a value.
 
 #include <span>

@@ -6,9 +6,13 @@
 //   key     = { seed mod 2^32, seed / 2^32 }
 //   counter = { component, step, pair mod 2^32, (pair / 2^32) | purpose << 16 },  pair = path / 2
 // and the block's two 64-bit halves serve paths 2·pair (first half) and 2·pair + 1 (second).
-// Distinct addresses therefore never share a counter, which is all a counter-based generator
-// needs for independent streams. The layout is part of Kolmo's reproducibility contract:
-// changing it changes every published number, so it is pinned by a known-answer test.
+// Purposes are below 2^11 (max_purpose). The extra words a normal draw may need
+// (random/ziggurat.hpp's rare path) come two to a block: words 2j − 1 and 2j of `path` are the
+// halves of the block of the same address with purpose + c·2^11 in the purpose field,
+// c = 2(j − 1) + (path mod 2) + 1 ∈ [1, 30] for j = 1 … 15. Distinct draws and extra words
+// therefore never share a counter, which is all a counter-based generator needs for
+// independent streams. The layout is part of Kolmo's reproducibility contract: changing it
+// changes every published number, so it is pinned by a known-answer test.
 
 #include <array>
 #include <cstdint>
@@ -48,6 +52,15 @@ using PhiloxBlock = std::array<std::uint32_t, 4>;
 [[nodiscard]] constexpr std::uint64_t block_half(const PhiloxBlock& block, unsigned lane) {
   const unsigned low = 2 * lane;
   return static_cast<std::uint64_t>(block[low]) | (static_cast<std::uint64_t>(block[low + 1]) << 32);
+}
+
+/// Extra block j (1 ≤ j ≤ 15) of the normal draw of `path` at (seed, purpose, step, component),
+/// holding its extra words 2j − 1 (first half) and 2j (second half); see the layout above.
+[[nodiscard]] inline PhiloxBlock normal_extra_block(std::uint64_t seed, Purpose purpose, std::uint64_t path,
+                                                    std::uint64_t step, std::uint64_t component, unsigned j) {
+  const auto code = static_cast<std::uint16_t>(2 * (j - 1) + (path & 1u) + 1);
+  const auto field = static_cast<std::uint16_t>(static_cast<std::uint16_t>(purpose) + (code << 11));
+  return philox_block(seed, static_cast<Purpose>(field), path, step, component);
 }
 
 /// Throws kolmo::Error unless every index of `address` fits the counter layout.

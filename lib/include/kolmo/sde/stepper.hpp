@@ -50,6 +50,17 @@ class Stepper {
   /// x (paths × d) at time t  ->  x at time t + h.
   virtual void step(double t, double h, Eigen::ArrayXXd& x, const StepNoise& noise) = 0;
 
+  /// The same step written to another array: `next` (resized to match) ← the state at t + h
+  /// from `x` at t, leaving `x` as it was. The ensemble keeps two buffers and swaps them, so it
+  /// has the state before the step (to restore a path that turned non-finite) without copying
+  /// it every step. The default copies and steps in place; a scheme that can read one array
+  /// and write the other overrides it, with the same bits as step().
+  virtual void step_into(double t, double h, const Eigen::ArrayXXd& x, Eigen::ArrayXXd& next,
+                         const StepNoise& noise) {
+    next = x;
+    step(t, h, next, noise);
+  }
+
   /// Coefficient evaluations so far, counted per path (a batch of n rows counts n).
   [[nodiscard]] std::uint64_t drift_evaluations() const { return drift_evaluations_; }
   [[nodiscard]] std::uint64_t diffusion_evaluations() const { return diffusion_evaluations_; }
