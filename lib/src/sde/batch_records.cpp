@@ -9,7 +9,11 @@
 
 namespace kolmo::sde::detail {
 
-std::size_t batch_size(std::size_t dimension) { return std::clamp<std::size_t>(32768 / dimension, 64, 4096); }
+std::size_t batch_size(std::size_t dimension) {
+  const std::size_t one_array_in_l1 = 4096 / dimension;  // a 32 KiB paths × d array of doubles
+  const std::size_t about_16k_doubles = std::min<std::size_t>(16384 / dimension, 1024);
+  return std::max<std::size_t>({one_array_in_l1, about_16k_doubles, 64});
+}
 
 BatchObserver::BatchObserver(const Observations& observe, std::size_t dimension, std::size_t first_row,
                              std::size_t count, BatchRecord& record)
