@@ -5,9 +5,12 @@
 #include <cmath>
 #include <complex>
 #include <numbers>
+#include <span>
 #include <string>
 
+#include "../core/vector_clones.hpp"
 #include "kolmo/core/validate.hpp"
+#include "spectral_transport.hpp"
 #include "time_steps.hpp"
 
 namespace kolmo::pde {
@@ -73,31 +76,71 @@ struct ModeWeights {
   }
 };
 
-/// One ETDRK4 step after another (Cox & Matthews 2002, eqs. (26)–(29)), in Fourier space.
+/// One ETDRK4 step after another (Cox & Matthews 2002, eqs. (26)–(29)), in Fourier space, on
+/// buffers of its own (so concurrent runs on one equation do not wait on each other).
+///
+/// Each transport N(·) is used in the pass over the modes that produces it and is never stored:
+/// that pass forms the next stage's input in the transport's own buffer, and the stages' sums
+/// are accumulated as their terms become known —
+///   v⁺ = e^z v + f₁ N(v) + 2 f₂ N(a) + 2 f₂ N(b) + f₃ N(c)   built up in `next_`,
+///   c  = [e^{z/2} a − Q N(v)] + 2 Q N(b)                    the bracket kept in `c_part_` —
+/// the same formulas summed in another order (round-off apart): four passes over the modes a
+/// step, and two spectra of state (next_, c_part_) besides v. The passes are compiled per
+/// instruction set (core/vector_clones.hpp; the file is built with -ffp-contract=off, so every
+/// clone gives the same bits).
 class Etdrk4Stepper {
  public:
-  Etdrk4Stepper(const SpectralFokkerPlanck& equation, double h, bool time_dependent)
-      : equation_(equation), h_(h), time_dependent_(time_dependent), weights_(equation.linear_symbol(), h) {}
+  Etdrk4Stepper(const SpectralFokkerPlanck& equation, double h, bool time_dependent, Spectrum v)
+      : equation_(equation),
+        h_(h),
+        time_dependent_(time_dependent),
+        weights_(equation.linear_symbol(), h),
+        transport_(equation.grid()),
+        v_(std::move(v)),
+        next_(v_.size()),
+        c_part_(v_.size()) {
+    transport_.input() = v_;
+  }
 
-  /// v ← v(t + h); `t_next` is t + h as the caller's time grid spells it.
-  void step(double t, double t_next, Spectrum& v) {
+  [[nodiscard]] std::size_t modes() const { return transport_.modes(); }
+  /// The spectrum at the time of the last step that kept it finite.
+  [[nodiscard]] const Spectrum& state() const { return v_; }
+
+  /// v ← v(t + h) unless that is not finite (then v is kept, and false returned); `t_next` is
+  /// t + h as the caller's time grid spells it. Expects transport_.input() = v, and leaves it so.
+  KOLMO_VECTOR_CLONES bool step(double t, double t_next) {
     const ModeWeights& w = weights_;
     const double t_mid = t + 0.5 * h_;
-    transport(t, v, nv_);
-    a_ = w.e_half * v + w.q * nv_;
-    transport(t_mid, a_, na_);
-    b_ = w.e_half * v + w.q * na_;
-    transport(t_mid, b_, nb_);
-    c_ = w.e_half * a_ + w.q * (2.0 * nb_ - nv_);
-    transport(t_next, c_, nc_);
-    v = w.e * v + w.f1 * nv_ + 2.0 * w.f2 * (na_ + nb_) + w.f3 * nc_;
+    Complex* input = transport_.spectrum(0);
+    transport(t);
+    transport_.for_each_mode([&](std::size_t m, Complex n_v) {
+      const Complex a = w.e_half[m] * v_[m] + w.q[m] * n_v;
+      input[m] = a;
+      c_part_[m] = w.e_half[m] * a - w.q[m] * n_v;
+      next_[m] = w.e[m] * v_[m] + w.f1[m] * n_v;
+    });
+    transport(t_mid);
+    transport_.for_each_mode([&](std::size_t m, Complex n_a) {
+      input[m] = w.e_half[m] * v_[m] + w.q[m] * n_a;  // b
+      next_[m] += 2.0 * w.f2[m] * n_a;
+    });
+    transport(t_mid);
+    transport_.for_each_mode([&](std::size_t m, Complex n_b) {
+      input[m] = c_part_[m] + 2.0 * w.q[m] * n_b;  // c
+      next_[m] += 2.0 * w.f2[m] * n_b;
+    });
+    transport(t_next);
+    transport_.for_each_mode([&](std::size_t m, Complex n_c) { input[m] = next_[m] += w.f3[m] * n_c; });
+    if (!kolmo::detail::all_finite(std::span<const double>(reinterpret_cast<const double*>(next_.data()), 2 * modes()))) return false;
+    v_.swap(next_);
+    return true;
   }
 
   std::uint64_t transforms = 0;
 
  private:
-  void transport(double t, const Spectrum& p_hat, Spectrum& n_hat) {
-    equation_.transport(drift(t), p_hat, n_hat);
+  void transport(double t) {
+    transport_.evaluate(drift(t));
     transforms += 1 + equation_.grid().dimension();
   }
 
@@ -110,6 +153,9 @@ class Etdrk4Stepper {
     Slot& slot = slots_[next_slot_];
     next_slot_ = 1 - next_slot_;
     slot = {true, t, equation_.drift_at_nodes(t)};
+    require(slot.drift.rows() == static_cast<Eigen::Index>(equation_.grid().cells()) &&
+                slot.drift.cols() == static_cast<Eigen::Index>(equation_.grid().dimension()),
+            detail::solve_name, "drift rows", slot.drift.rows(), "one per node and a column per axis");
     return slot.drift;
   }
 
@@ -123,9 +169,10 @@ class Etdrk4Stepper {
   double h_;
   bool time_dependent_;
   ModeWeights weights_;
+  detail::SpectralTransport transport_;
   std::array<Slot, 2> slots_;
   std::size_t next_slot_ = 0;
-  Spectrum nv_, na_, nb_, nc_, a_, b_, c_;
+  Spectrum v_, next_, c_part_;
 };
 
 }  // namespace
@@ -153,25 +200,20 @@ SpectralSolution solve(const SpectralFokkerPlanck& equation, const DensityField&
   const Grid& grid = initial.grid();
   SpectralSolution solution{initial, std::vector<DensityField>(snapshot_times.size(), initial), {}, {}};
   std::uint64_t output_transforms = 1;  // the forward transform of the initial density
-  Spectrum v = equation.transform(initial.values());
+  Etdrk4Stepper stepper(equation, h, method.time_dependent, equation.transform(initial.values()));
   const auto density_at = [&](std::uint64_t n) {
     ++output_transforms;
-    return DensityField::computed(grid, equation.inverse_transform(v), time_at(n));
+    return DensityField::computed(grid, equation.inverse_transform(stepper.state()), time_at(n));
   };
   for (std::size_t s : due[0]) solution.snapshots[s] = density_at(0);
 
-  Etdrk4Stepper stepper(equation, h, method.time_dependent);
-  Spectrum next;
   for (std::uint64_t n = 0; n < steps; ++n) {
-    next = v;
-    stepper.step(time_at(n), time_at(n + 1), next);
-    if (!next.allFinite()) {
+    if (!stepper.step(time_at(n), time_at(n + 1))) {
       solution.status = Status::failure(StatusCode::non_finite, "t = " + describe_value(time_at(n + 1)),
                                         "the density became non-finite (the step from t = " +
                                             describe_value(time_at(n)) + " kept the last finite state)");
       break;
     }
-    v.swap(next);
     solution.stats.steps = n + 1;
     for (std::size_t s : due[n + 1]) solution.snapshots[s] = density_at(n + 1);
   }

@@ -1,7 +1,8 @@
 #pragma once
 // Internal: FFTW's double-precision real-to-complex transforms, owned RAII-style.
 //
-// A plan is made once per solver object and reused for every transform. Planning uses
+// Plans are made once per solver object (and once per pde::solve run, for the stepper's own
+// buffers) and reused for every transform. Planning uses
 // FFTW_ESTIMATE: the plan is then a deterministic function of the sizes and of the buffers'
 // alignment (always fftw_malloc's), so a run gives the same bits every time — FFTW_MEASURE picks
 // among algorithms by timing them, which changes the round-off from run to run (and the
@@ -58,16 +59,19 @@ struct PlanDestroy {
 using FftwPlan = std::unique_ptr<fftw_plan_s, PlanDestroy>;
 
 /// The pair of plans for a real array of `extents` (FFTW's row-major order: last index
-/// fastest) and its half spectrum, made on the given buffers.
+/// fastest) and its half spectrum: the inverse from `spectrum` into `real` out of place, the
+/// forward in place in `spectrum`, whose storage then holds the real array padded to
+/// 2 (⌊n_last/2⌋ + 1) doubles a row (FFTW manual §4.3.4). At FFTW_ESTIMATE these placements
+/// were the faster ones for the spectral solver's sizes (spectral_transport.hpp).
 struct RealTransformPlans {
-  FftwPlan forward;  ///< r2c: real → half spectrum
-  FftwPlan inverse;  ///< c2r: half spectrum → real (destroys its input)
+  FftwPlan forward;  ///< r2c in place: padded real → half spectrum
+  FftwPlan inverse;  ///< c2r out of place: half spectrum → real (destroys its input)
 
-  RealTransformPlans(const std::vector<int>& extents, double* real, std::complex<double>* spectrum) {
+  RealTransformPlans(const std::vector<int>& extents, std::complex<double>* spectrum, double* real) {
     auto* complex = reinterpret_cast<fftw_complex*>(spectrum);  // layout-compatible (FFTW manual §4.1.1)
     const int rank = static_cast<int>(extents.size());
     const std::lock_guard<std::mutex> lock(planner_mutex());
-    forward.reset(fftw_plan_dft_r2c(rank, extents.data(), real, complex, FFTW_ESTIMATE));
+    forward.reset(fftw_plan_dft_r2c(rank, extents.data(), reinterpret_cast<double*>(complex), complex, FFTW_ESTIMATE));
     inverse.reset(fftw_plan_dft_c2r(rank, extents.data(), complex, real, FFTW_ESTIMATE));
     if (!forward || !inverse) throw std::bad_alloc();  // FFTW returns null only when it cannot plan
   }

@@ -1,15 +1,15 @@
 #include "kolmo/pde/spectral.hpp"
 
 #include <Eigen/Eigenvalues>
+#include <array>
 #include <atomic>
 #include <climits>
 #include <cmath>
 #include <mutex>
-#include <numbers>
 #include <string>
 #include <vector>
 
-#include "fftw_plan.hpp"
+#include "spectral_transport.hpp"
 #include "kolmo/core/validate.hpp"
 
 namespace kolmo::pde {
@@ -82,81 +82,43 @@ void require_positive_definite(const Eigen::MatrixXd& diffusion) {
           "a finite, positive definite D (pure transport is the continuity equation's)");
 }
 
-/// Signed mode number of index i of a full axis of n points: 0 … ⌊n/2⌋, then −⌈n/2⌉ + 1 … −1.
-double signed_mode(std::size_t i, std::size_t n) {
-  return 2 * i <= n ? static_cast<double>(i) : static_cast<double>(i) - static_cast<double>(n);
-}
-
 }  // namespace
 
 struct SpectralFokkerPlanck::Impl {
   Impl(process::Sde sde_in, Grid grid_in)
-      : sde(std::move(sde_in)),
-        grid(checked_grid(std::move(grid_in))),
-        nodes(grid.centers()),
-        half_extent(grid.axis(0).cells / 2 + 1),
-        modes(half_extent * (grid.cells() / grid.axis(0).cells)),
-        real(grid.cells()),
-        product(grid.cells()),
-        spectrum(modes),
-        plans(fftw_extents(), real.data(), spectrum.data()) {
+      : sde(std::move(sde_in)), grid(checked_grid(std::move(grid_in))), nodes(grid.centers()), workspace(grid) {
     require(sde.dimension() == grid.dimension(), class_name, "sde.dimension()", sde.dimension(),
             "the grid's dimension " + describe_value(grid.dimension()));
     diffusion = diffusion_at(sde, nodes, 0.0);
     require_positive_definite(diffusion);
-    set_wavenumbers();
+    set_symbol();
   }
 
-  /// FFTW's row-major extents: the last one varies fastest, and axis 0 is our fastest.
-  [[nodiscard]] std::vector<int> fftw_extents() const {
-    std::vector<int> extents;
-    for (std::size_t k = grid.dimension(); k-- > 0;) extents.push_back(static_cast<int>(grid.axis(k).cells));
-    return extents;
-  }
-
-  /// κ_k of every stored mode, the symbol −κᵀ D κ, and κ_k P (the 2/3 rule: keep 3|m_k| < n_k
-  /// on every axis; the kept band excludes an even-n Nyquist mode, whose derivative is 0).
-  void set_wavenumbers() {
+  /// L̂ = −κᵀ D κ of every stored mode (row r, column c: κ = (κ_0(c), κ_1(r))).
+  void set_symbol() {
     const std::size_t d = grid.dimension();
-    std::vector<Eigen::ArrayXd> kappa(d, Eigen::ArrayXd(static_cast<Eigen::Index>(modes)));
-    Eigen::ArrayXd kept = Eigen::ArrayXd::Ones(static_cast<Eigen::Index>(modes));
-    for (std::size_t q = 0; q < modes; ++q) {
-      const auto row = static_cast<Eigen::Index>(q);
-      for (std::size_t k = 0; k < d; ++k) {
-        const std::size_t n = grid.axis(k).cells;
-        const double m = k == 0 ? static_cast<double>(q % half_extent) : signed_mode(q / half_extent, n);
-        kappa[k](row) = 2 * std::numbers::pi * m / (grid.axis(k).upper - grid.axis(k).lower);
-        if (3 * std::abs(m) >= static_cast<double>(n)) kept(row) = 0.0;
+    symbol.resize(static_cast<Eigen::Index>(workspace.modes()));
+    for (std::size_t r = 0; r < workspace.rows(); ++r) {
+      for (std::size_t c = 0; c < workspace.columns(); ++c) {
+        const std::array<double, 2> kappa{workspace.wave_number(0, c), d > 1 ? workspace.wave_number(1, r) : 0.0};
+        double value = 0.0;
+        for (std::size_t k = 0; k < d; ++k) {
+          for (std::size_t l = 0; l < d; ++l) {
+            value -= diffusion(static_cast<Eigen::Index>(k), static_cast<Eigen::Index>(l)) * kappa[k] * kappa[l];
+          }
+        }
+        symbol(static_cast<Eigen::Index>(r * workspace.columns() + c)) = value;
       }
     }
-    symbol = Eigen::ArrayXd::Zero(static_cast<Eigen::Index>(modes));
-    for (std::size_t k = 0; k < d; ++k) {
-      for (std::size_t l = 0; l < d; ++l) {
-        symbol -= diffusion(static_cast<Eigen::Index>(k), static_cast<Eigen::Index>(l)) * kappa[k] * kappa[l];
-      }
-      filtered_kappa.push_back(kappa[k] * kept);
-    }
-  }
-
-  [[nodiscard]] Eigen::Map<Eigen::ArrayXd> real_view() const {
-    return {real.data(), static_cast<Eigen::Index>(real.size())};
-  }
-  [[nodiscard]] Eigen::Map<Eigen::ArrayXcd> spectrum_view() const {
-    return {spectrum.data(), static_cast<Eigen::Index>(spectrum.size())};
   }
 
   process::Sde sde;
   Grid grid;
   Eigen::ArrayXXd nodes;
-  std::size_t half_extent;  // ⌊n_0/2⌋ + 1: stored modes along axis 0
-  std::size_t modes;
   Eigen::MatrixXd diffusion;
   Eigen::ArrayXd symbol;
-  std::vector<Eigen::ArrayXd> filtered_kappa;
-  // Work arrays of the plans; every use holds `mutex`, so one object may serve several threads.
-  detail::FftwBuffer<double> real, product;
-  detail::FftwBuffer<std::complex<double>> spectrum;
-  detail::RealTransformPlans plans;
+  // Plans and buffers; every use holds `mutex`, so one object may serve several threads.
+  detail::SpectralTransport workspace;
   std::mutex mutex;
   std::atomic<std::uint64_t> transforms{0};
 };
@@ -170,7 +132,7 @@ SpectralFokkerPlanck& SpectralFokkerPlanck::operator=(SpectralFokkerPlanck&&) no
 const Grid& SpectralFokkerPlanck::grid() const { return impl_->grid; }
 const process::Sde& SpectralFokkerPlanck::sde() const { return impl_->sde; }
 const Eigen::MatrixXd& SpectralFokkerPlanck::diffusion() const { return impl_->diffusion; }
-std::size_t SpectralFokkerPlanck::modes() const { return impl_->modes; }
+std::size_t SpectralFokkerPlanck::modes() const { return impl_->workspace.modes(); }
 const Eigen::ArrayXd& SpectralFokkerPlanck::linear_symbol() const { return impl_->symbol; }
 std::uint64_t SpectralFokkerPlanck::transforms() const { return impl_->transforms.load(); }
 
@@ -178,39 +140,30 @@ Spectrum SpectralFokkerPlanck::transform(const Eigen::VectorXd& values) const {
   require(static_cast<std::size_t>(values.size()) == impl_->grid.cells(), class_name, "values.size()", values.size(),
           "the grid's " + describe_value(impl_->grid.cells()) + " cells");
   const std::lock_guard<std::mutex> lock(impl_->mutex);
-  impl_->real_view() = values.array();
-  fftw_execute(impl_->plans.forward.get());
+  impl_->workspace.forward(values.array());
   ++impl_->transforms;
-  return impl_->spectrum_view();
+  return impl_->workspace.input();
 }
 
 Eigen::VectorXd SpectralFokkerPlanck::inverse_transform(const Spectrum& spectrum) const {
-  require(static_cast<std::size_t>(spectrum.size()) == impl_->modes, class_name, "spectrum.size()", spectrum.size(),
-          "the " + describe_value(impl_->modes) + " modes of the half spectrum");
+  require(static_cast<std::size_t>(spectrum.size()) == modes(), class_name, "spectrum.size()", spectrum.size(),
+          "the " + describe_value(modes()) + " modes of the half spectrum");
   const std::lock_guard<std::mutex> lock(impl_->mutex);
-  impl_->spectrum_view() = spectrum;
-  fftw_execute(impl_->plans.inverse.get());  // destroys the copy in `spectrum`, not the argument
+  impl_->workspace.input() = spectrum;
+  impl_->workspace.inverse();  // destroys the copy in the workspace, not the argument
   ++impl_->transforms;
-  return (impl_->real_view() / static_cast<double>(impl_->grid.cells())).matrix();
+  return (impl_->workspace.real() / static_cast<double>(impl_->grid.cells())).matrix();
 }
 
 Eigen::ArrayXXd SpectralFokkerPlanck::drift_at_nodes(double t) const { return impl_->sde.drift(t, impl_->nodes); }
 
 void SpectralFokkerPlanck::transport(const Eigen::ArrayXXd& drift, const Spectrum& p_hat, Spectrum& n_hat) const {
-  Impl& m = *impl_;
-  const std::lock_guard<std::mutex> lock(m.mutex);
-  m.spectrum_view() = p_hat;
-  fftw_execute(m.plans.inverse.get());  // real = N p at the nodes (FFTW's unnormalised inverse)
-  const double normalisation = 1.0 / static_cast<double>(m.grid.cells());
-  n_hat.setZero(static_cast<Eigen::Index>(m.modes));
-  Eigen::Map<Eigen::ArrayXd> product(m.product.data(), static_cast<Eigen::Index>(m.product.size()));
-  for (std::size_t k = 0; k < m.grid.dimension(); ++k) {
-    product = drift.col(static_cast<Eigen::Index>(k)) * m.real_view() * normalisation;  // f_k p
-    // New-array execution: `product` is fftw_malloc'd like the planned buffer (FFTW manual §4.6).
-    fftw_execute_dft_r2c(m.plans.forward.get(), m.product.data(), reinterpret_cast<fftw_complex*>(m.spectrum.data()));
-    n_hat -= std::complex<double>(0.0, 1.0) * (m.spectrum_view() * m.filtered_kappa[k]);  // −i κ_k P F[f_k p]
-  }
-  m.transforms += 1 + m.grid.dimension();
+  const std::lock_guard<std::mutex> lock(impl_->mutex);
+  impl_->workspace.input() = p_hat;
+  impl_->workspace.evaluate(drift);
+  n_hat.resize(static_cast<Eigen::Index>(modes()));
+  impl_->workspace.for_each_mode([&](std::size_t m, std::complex<double> n) { n_hat(static_cast<Eigen::Index>(m)) = n; });
+  impl_->transforms += 1 + impl_->grid.dimension();
 }
 
 Eigen::VectorXd SpectralFokkerPlanck::time_derivative(double t, const Eigen::VectorXd& values) const {
