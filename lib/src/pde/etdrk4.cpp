@@ -131,7 +131,8 @@ class Etdrk4Stepper {
     });
     transport(t_next);
     transport_.for_each_mode([&](std::size_t m, Complex n_c) { input[m] = next_[m] += w.f3[m] * n_c; });
-    if (!kolmo::detail::all_finite(std::span<const double>(reinterpret_cast<const double*>(next_.data()), 2 * modes()))) return false;
+    const std::span<const double> parts(reinterpret_cast<const double*>(next_.data()), 2 * modes());
+    if (!kolmo::detail::all_finite(parts)) return false;
     v_.swap(next_);
     return true;
   }
