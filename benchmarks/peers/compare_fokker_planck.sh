@@ -54,9 +54,9 @@ step(one_d, triad, "1-D implicit Euler", "BM_FokkerPlanck1d/65536/0/1", "BM_Fokk
 step(one_d, triad, "1-D Crank-Nicolson", "BM_FokkerPlanck1d/65536/1/1", "BM_FokkerPlanck1d/65536/1/2001")
 grids = load(sys.argv[2])
 triad = triads(grids, "ADI and spectral runs")
-step(grids, triad, "2-D ADI (512^2)", "BM_FokkerPlanckAdi/512/2/1", "BM_FokkerPlanckAdi/512/2/41")
+step(grids, triad, "2-D ADI (512^2)", "BM_FokkerPlanckAdi/512/2/1", "BM_FokkerPlanckAdi/512/2/201")
 step(grids, triad, "3-D ADI (128^3)", "BM_FokkerPlanckAdi/128/3/1", "BM_FokkerPlanckAdi/128/3/41")
 step(grids, triad, "1-D spectral (2^16)", "BM_SpectralStep/65536/1/1", "BM_SpectralStep/65536/1/101")
-step(grids, triad, "2-D spectral (512^2)", "BM_SpectralStep/512/2/1", "BM_SpectralStep/512/2/21")
+step(grids, triad, "2-D spectral (512^2)", "BM_SpectralStep/512/2/1", "BM_SpectralStep/512/2/41")
 print(f"scipy implicit Euler (splu.solve):  {1e9 / scipy_rate:6.2f} ns/cell-step")
 PY
