@@ -6,5 +6,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/build.sh release --target kolmo_cli
 out=build/release/verification
-exec build/release/lib/cli/kolmo verify --tier fast --threads "$(nproc)" \
+exec build/release/bin/kolmo verify --tier fast --threads "$(nproc)" \
   --json "$out/verification-fast.json" --report "$out/report-fast" "$@"

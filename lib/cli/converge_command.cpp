@@ -111,6 +111,8 @@ int ConvergeCommand::run() const {
   sde::ConvergenceOptions options;
   options.dts = dts_;
   options.paths = paths_;
+  // Jackknife groups for the orders' standard errors: 100, or every path when there are fewer.
+  options.groups = static_cast<std::size_t>(std::min<std::uint64_t>(100, std::max<std::uint64_t>(paths_, 2)));
   options.threads = threads_;
   options.exact = catalogue.exact;
   if (!options.exact) {

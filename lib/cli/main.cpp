@@ -3,6 +3,7 @@
 // or bad input (one line on stderr, "kolmo: error: ...").
 #include <exception>
 #include <iostream>
+#include <string>
 
 #include <CLI/CLI.hpp>
 
@@ -37,7 +38,11 @@ int main(int argc, char** argv) {
   }
 
   try {
-    if (verify.selected()) return verify.run();
+    if (verify.selected()) {
+      std::string command_line;
+      for (int i = 0; i < argc; ++i) command_line += (i ? " " : "") + std::string(argv[i]);
+      return verify.run(command_line);
+    }
     if (converge.selected()) return converge.run();
   } catch (const kolmo::Error& error) {
     return report_error(error.what());

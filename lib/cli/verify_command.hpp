@@ -16,7 +16,8 @@ class VerifyCommand {
 
   /// Runs after a successful parse: 0 all passed, 1 some case failed. Throws kolmo::Error on
   /// bad option values or unwritable outputs (main turns that into exit code 2).
-  int run() const;
+  /// `command_line` is recorded in the reports' provenance.
+  int run(const std::string& command_line) const;
 
  private:
   CLI::App* command_;
@@ -28,8 +29,10 @@ class VerifyCommand {
   std::string json_;
   std::string report_;
   std::string baselines_;
+  bool no_baselines_ = false;
   bool list_ = false;
   bool update_baselines_ = false;
+  bool progress_ = false;
 };
 
 }  // namespace kolmo::cli

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "cases/cases.hpp"
+#include "cases/mutable_studies.hpp"
 #include "kolmo/core/validate.hpp"
 #include "kolmo/pde/ssp_runge_kutta.hpp"
 #include "kolmo/stats/order_fit.hpp"
@@ -78,12 +79,16 @@ struct PushForward {
   double horizon;
   pde::SlopeLimiter limiter;
   std::vector<std::size_t> cells;  // per axis, the refinement sequence
+  verify::OrderClaim claim = verify::OrderClaim::equals;
 };
 
 /// L1 error against the closed form over the refinement sequence, stepping adaptively at 0.9 of
 /// the largest stable dt, so dt ∝ h and SSPRK(3,3)'s time error (∝ h³) cannot bend the slope.
 ///
-/// The claim is the theory's L1 order 2, checked with order_within_interval's default rule. TVD
+/// The claim is the theory's L1 order 2, checked with the deterministic order rule
+/// (verify::order_in_drift_bound): two-sided for minmod; for van Leer in 2-D one-sided (the error
+/// falls at least at order 2 — second-order accuracy is an O(h²) bound, and there the local orders
+/// settle above it: 2.04, 2.11, 2.14 from n = 64 to 512, measured 2026-12). TVD
 /// limiters are first order where they clip (at extrema, and for minmod wherever |p''| has a
 /// kink), but that is O(h) of the domain, so in L1 the order stays 2 (LeVeque 2002, §6.12;
 /// Harten 1983); in L∞ it would drop to ~1. The local orders approach 2 over the sequences used
@@ -110,7 +115,7 @@ verify::Outcome push_forward_order(const PushForward& c) {
     error.push_back((run.density.values() - exact).cwiseAbs().sum() * grid.cell_measure());
     absorbed.push_back(run.absorbed_mass);
   }
-  verify::Outcome outcome = verify::order_within_interval(stats::fit_order(h, error), 2.0);
+  verify::Outcome outcome = verify::order_in_drift_bound(h, error, 2.0, {.claim = c.claim});
   outcome.details["l1_errors"] = error;
   outcome.details["absorbed_mass"] = absorbed;
   return outcome;
@@ -121,10 +126,10 @@ verify::Outcome push_forward_order(const PushForward& c) {
 // v = ω(−y, x) with ω = 2π: one revolution in T = 1, after which the exact solution is p0 again.
 // p0 = N((0.4, 0), 0.15² I) on [−1.3, 1.3]² with zero-flux walls: the rotating bump stays ≥ 6 σ
 // from every wall (density there < e^{−18} of the peak), so the walls change nothing visible.
-constexpr double omega = 2 * std::numbers::pi;
+constexpr double one_revolution = 2 * std::numbers::pi;
 
-process::BatchCoefficient rotation() {
-  return [](double, const process::StateView& x) -> Eigen::ArrayXXd {
+process::BatchCoefficient rotation(double omega) {
+  return [omega](double, const process::StateView& x) -> Eigen::ArrayXXd {
     Eigen::ArrayXXd v(x.rows(), 2);
     v.col(0) = -omega * x.col(1);
     v.col(1) = omega * x.col(0);
@@ -138,7 +143,7 @@ struct Revolution {
   double l1_error;
 };
 
-Revolution revolve(std::size_t cells) {
+Revolution revolve(std::size_t cells, double omega) {
   const pde::Grid grid({{-1.3, 1.3, cells}, {-1.3, 1.3, cells}});
   const Eigen::Vector2d mean(0.4, 0.0);
   auto start = pde::DensityField::sample(grid, [&](const process::StateView& x) -> Eigen::ArrayXd {
@@ -146,51 +151,49 @@ Revolution revolve(std::size_t cells) {
     for (Eigen::Index i = 0; i < x.rows(); ++i) p(i) = gaussian_at(x.row(i).matrix().transpose(), mean, 0.15);
     return p;
   });
-  auto run = pde::solve(pde::Continuity(rotation(), grid), start, 1.0, {.adaptive = true, .cfl = 0.9, .time_dependent = false});
+  auto run = pde::solve(pde::Continuity(rotation(omega), grid), start, 1.0, {.adaptive = true, .cfl = 0.9, .time_dependent = false});
   const double l1 = (run.density.values() - start.values()).cwiseAbs().sum() * grid.cell_measure();
   return {std::move(run), std::move(start), l1};
 }
 
-// Claims, all of which must hold:
+}  // namespace
+
+// The measured value is the L1 order of the return to p0 after one revolution, from the local
+// orders over 32², 64², 128² cells (deterministic order rule: the advertised 2 within the last
+// local order ± its drift bound). The conservation claims must hold on every grid as well:
 //   mass      |M_T − M_0| ≤ 1e-12: zero-flux finite volumes telescope, only round-off remains;
 //   positive  min p_T ≥ −1e-14 (guaranteed ≥ 0 in exact arithmetic under the Courant limit);
 //   maximum   max p_T ≤ max p_0 (1 + 1e-12): dimension-by-dimension limiting does not prove a
 //             2-D maximum principle, so this is measured; the limiter clips the peak instead,
-//             and the loss of peak 1 − max p_T / max p_0 is reported as the limiter's error;
-//   accuracy  the L1 distance to p0 falls by at least 2^1.5 from 64² to 128² cells (observed
-//             order ≥ 1.5: halfway between a first-order scheme's 1 and the theory's 2 in L1;
-//             a single pair has no confidence interval, so the threshold is the discriminating
-//             midpoint, not a fit).
-// The measured value is max p_T / max p_0.
-verify::Outcome rotation_case(const verify::RunContext&) {
-  const Revolution coarse = revolve(64);
-  const Revolution fine = revolve(128);
-  const double peak0 = fine.start.values().maxCoeff();
-  const double peak_ratio = fine.run.density.values().maxCoeff() / peak0;
-  const double mass_drift = std::abs(fine.run.density.mass() - fine.start.mass());
-  const double minimum = fine.run.density.minimum();
-  const double observed_order = std::log2(coarse.l1_error / fine.l1_error);
-  verify::Outcome outcome = verify::at_most(peak_ratio, 1.0 + 1e-12,
-                                            "max p_T / max p_0 <= 1 + 1e-12, with |mass drift| <= 1e-12, min p_T >= -1e-14 "
-                                            "and L1 order from 64^2 to 128^2 >= 1.5");
-  const bool mass_ok = mass_drift <= 1e-12;
-  const bool positive = minimum >= -1e-14;
-  const bool accurate = observed_order >= 1.5;
-  outcome.passed = outcome.passed && mass_ok && positive && accurate && fine.run.status.ok() && coarse.run.status.ok();
-  outcome.details["mass_drift"] = mass_drift;
-  outcome.details["minimum"] = minimum;
-  outcome.details["peak_loss"] = 1.0 - peak_ratio;
-  outcome.details["l1_error_64"] = coarse.l1_error;
-  outcome.details["l1_error_128"] = fine.l1_error;
-  outcome.details["observed_order"] = observed_order;
-  outcome.details["steps_128"] = fine.run.stats.steps;
-  if (!mass_ok) outcome.note = "mass drifted by " + describe_value(mass_drift);
-  if (!positive) outcome.note = "negative density " + describe_value(minimum);
-  if (!accurate) outcome.note = "L1 error fell only " + describe_value(coarse.l1_error / fine.l1_error) + "x on refinement";
+//             and the loss of peak 1 − max p_T / max p_0 is reported as the limiter's error.
+// A first-order reconstruction (a limiter returning 0) gives local orders near 1; a rotation
+// with the wrong sense or period returns to the wrong place, an O(1) error that does not converge.
+verify::Outcome rotation_with(double omega) {
+  std::vector<double> h, error;
+  std::vector<std::string> broken;
+  nlohmann::json per_grid = nlohmann::json::array();
+  for (std::size_t cells : {32u, 64u, 128u}) {
+    const Revolution r = revolve(cells, omega);
+    const double peak_ratio = r.run.density.values().maxCoeff() / r.start.values().maxCoeff();
+    const double mass_drift = std::abs(r.run.density.mass() - r.start.mass());
+    const double minimum = r.run.density.minimum();
+    if (!(mass_drift <= 1e-12)) broken.push_back("mass drifted by " + describe_value(mass_drift) + " on " + std::to_string(cells) + "^2");
+    if (!(minimum >= -1e-14)) broken.push_back("negative density " + describe_value(minimum) + " on " + std::to_string(cells) + "^2");
+    if (!(peak_ratio <= 1.0 + 1e-12)) broken.push_back("the maximum rose by " + describe_value(peak_ratio - 1) + " on " + std::to_string(cells) + "^2");
+    if (!r.run.status.ok()) broken.push_back("the solve failed on " + std::to_string(cells) + "^2");
+    h.push_back(r.start.grid().width(0));
+    error.push_back(r.l1_error);
+    per_grid.push_back({{"cells", cells}, {"l1_error", r.l1_error}, {"mass_drift", mass_drift}, {"minimum", minimum},
+                        {"peak_loss", 1.0 - peak_ratio}, {"steps", r.run.stats.steps}});
+  }
+  verify::Outcome outcome = verify::order_in_drift_bound(h, error, 2.0);
+  outcome.details["grids"] = per_grid;
+  if (!broken.empty()) {
+    outcome.passed = false;
+    outcome.note = broken.front();
+  }
   return outcome;
 }
-
-}  // namespace
 
 void register_continuity_cases(verify::Registry& registry) {
   using verify::CaseKind;
@@ -209,13 +212,24 @@ void register_continuity_cases(verify::Registry& registry) {
                   c.half_width = 2.0;
                   c.horizon = 0.5;
                   c.limiter = pde::SlopeLimiter::van_leer;
-                  c.cells = {64, 96, 128, 192, 256};
+                  c.cells = {64, 128, 256};
+                  c.claim = verify::OrderClaim::at_least;
                   return push_forward_order(c);
                 }});
-  registry.add({info("pde/continuity-linear-pushforward-1d-minmod",
-                     "MUSCL (minmod) with SSPRK(3,3) converges at order 2 in L1 to the push-forward "
-                     "p0(e^t x) e^t of a Gaussian under v = -x",
-                     "Roe 1986 (minmod); Shu & Osher 1988; Liouville's theorem (change of variables)"),
+  // Full tier, and failing: an open finding of the local-order rule (2026-12). Over 400 … 25 600
+  // cells the local orders climb 1.878, 1.908, 1.936, 1.948, 1.963, 1.967 but do not settle at 2
+  // the way a correction of order h^q, q ≥ 1, would: the last changes (0.0155, 0.0038) bound the
+  // remaining drift by 0.004 and put 2 outside [1.963, 1.971]. Either the L1 error of minmod
+  // MUSCL carries a slower correction here (the switch between one-sided slopes at inflection
+  // points), or it is not O(h²); until that is settled the claim is not verified, and the case
+  // says so rather than passing by a widened tolerance.
+  verify::CaseInfo minmod_info =
+      info("pde/continuity-linear-pushforward-1d-minmod",
+           "MUSCL (minmod) with SSPRK(3,3) converges at order 2 in L1 to the push-forward "
+           "p0(e^t x) e^t of a Gaussian under v = -x",
+           "Roe 1986 (minmod); Shu & Osher 1988; Liouville's theorem (change of variables)");
+  minmod_info.tier = verify::Tier::full;
+  registry.add({minmod_info,
                 [](const verify::RunContext&) {
                   PushForward c;
                   c.a = Eigen::MatrixXd::Constant(1, 1, -1.0);
@@ -224,15 +238,15 @@ void register_continuity_cases(verify::Registry& registry) {
                   c.half_width = 2.5;
                   c.horizon = 0.5;
                   c.limiter = pde::SlopeLimiter::minmod;
-                  c.cells = {400, 800, 1600, 3200, 6400};
+                  c.cells = {400, 800, 1600, 3200, 6400, 12800, 25600};
                   return push_forward_order(c);
                 }});
   verify::CaseInfo rotation_info =
       info("pde/continuity-rotation",
-           "One revolution of a solid-body rotation conserves mass to 1e-12, keeps p >= 0, does not raise the maximum, "
-           "and returns to p0 with L1 order >= 1.5",
+           "One revolution of a solid-body rotation returns to p0 with L1 order 2, conserving mass to 1e-12, keeping "
+           "p >= 0 and not raising the maximum",
            "Zalesak 1979 (solid-body rotation test); LeVeque 2002, Ch. 20; Gottlieb, Shu & Tadmor 2001 (SSP)");
-  registry.add({rotation_info, rotation_case});
+  registry.add({rotation_info, [](const verify::RunContext&) { return rotation_with(one_revolution); }});
 }
 
 }  // namespace kolmo::verification

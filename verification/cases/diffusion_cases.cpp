@@ -91,7 +91,7 @@ verify::Outcome exact_transition(const verify::RunContext&) {
 // which tends to N(0, (1 − β dt/4)⁻¹ I) — N(0, I) as dt → 0; the 0.4% bias to the OU law is
 // reported, not tested. Statistic: per time and coordinate, z-scores of the sample mean
 // (se √(v/n)) and sample variance (se v √(2/(n − 1)), exact for a Gaussian law) against the
-// chain's law; 16 z-scores under the Bonferroni-corrected 4σ rule.
+// chain's law; 16 z-scores held together to the case's α (Bonferroni).
 verify::Outcome monte_carlo_ensemble(const verify::RunContext& context) {
   constexpr double dt = 1.0 / 128;
   constexpr std::uint64_t paths = 1 << 16;
@@ -120,7 +120,7 @@ verify::Outcome monte_carlo_ensemble(const verify::RunContext& context) {
                         {"sample_variance", at.moments.covariance()(0, 0)}, {"chain_variance", variance},
                         {"ou_variance", exact_variance(at.time)}});
   }
-  verify::Outcome outcome = verify::all_within_sigma(z);
+  verify::Outcome outcome = verify::all_within_sigma(z, context.alpha);
   outcome.details["per_time"] = per_time;
   outcome.details["status"] = to_string(solution.status.code);
   return outcome;
@@ -165,7 +165,7 @@ verify::Outcome grid_kl_order(const verify::RunContext&) {
     kl.push_back(grid_kl_to_stationary(p));
     error.push_back(std::abs(kl.back() - exact_kl(t)));
   }
-  verify::Outcome outcome = verify::order_within_interval(stats::fit_order(h, error), 2.0);
+  verify::Outcome outcome = verify::order_in_drift_bound(h, error, 2.0);
   outcome.details["grid_kl"] = kl;
   outcome.details["exact_kl"] = exact_kl(t);
   outcome.details["kl_errors"] = error;

@@ -4,9 +4,9 @@
 #include <numeric>
 #include <vector>
 
-#include <boost/math/distributions/normal.hpp>
 
 #include "cases/cases.hpp"
+#include "cases/mutable_studies.hpp"
 #include "kolmo/random/brownian_increments.hpp"
 #include "kolmo/random/normal.hpp"
 #include "kolmo/random/uniform.hpp"
@@ -20,10 +20,6 @@ namespace {
 
 using random::Purpose;
 
-// A p-value threshold with the false-alarm rate of a two-sided 4-sigma rule, 2(1 − Φ(4)):
-// statistical cases that report a p-value fail no more often than the |z| <= 4 ones.
-const double four_sigma_p_value = 2 * boost::math::cdf(boost::math::complement(boost::math::normal(), 4.0));
-
 std::vector<double> normals(const verify::RunContext& context, Purpose purpose, std::uint64_t step,
                             std::uint64_t first_path, std::size_t paths) {
   std::vector<double> z(paths);
@@ -34,12 +30,7 @@ std::vector<double> normals(const verify::RunContext& context, Purpose purpose, 
 double normal_cdf(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
 
 verify::Outcome normal_ks(const verify::RunContext& context) {
-  const auto z = normals(context, Purpose::verification, 0, 0, 1'000'000);
-  const auto ks = stats::ks_one_sample(z, normal_cdf);
-  auto outcome = verify::at_least(ks.p_value, four_sigma_p_value,
-                                  "KS p-value >= 2(1 - Phi(4)), the false-alarm rate of a 4-sigma rule");
-  outcome.details = {{"n", z.size()}, {"ks_statistic", ks.statistic}};
-  return outcome;
+  return normal_ks_of(normals(context, Purpose::verification, 0, 0, 1'000'000), context.alpha);
 }
 
 // Excess kurtosis is the moment most sensitive to a wrong shape of the ziggurat's layers (a
@@ -48,12 +39,12 @@ verify::Outcome normal_fourth_moment(const verify::RunContext& context) {
   const auto z = normals(context, Purpose::verification, 1, 0, 1 << 22);
   stats::RunningMoments fourth;
   for (double x : z) fourth.add(x * x * x * x);
-  return verify::within_sigma(fourth.mean(), fourth.standard_error(), 3.0);
+  return verify::within_sigma(fourth.mean(), fourth.standard_error(), 3.0, context.alpha);
 }
 
 // Correlation between neighbouring streams: one address field changed at a time. Under
 // independence sqrt(n) r ~ N(0, 1); the largest |z| over the six comparisons is held to the
-// Bonferroni bound with the same family-wise false-alarm rate as one 4-sigma check.
+// Bonferroni bound at the case's α.
 verify::Outcome stream_independence(const verify::RunContext& context) {
   constexpr std::size_t n = 1 << 18;
   const auto base = normals(context, Purpose::brownian, 7, 0, n);
@@ -67,15 +58,14 @@ verify::Outcome stream_independence(const verify::RunContext& context) {
       other(context.seed + 1, Purpose::brownian, 7, 0, 0), other(context.seed, Purpose::initial_state, 7, 0, 0),
       other(context.seed, Purpose::brownian, 8, 0, 0),     other(context.seed, Purpose::brownian, 7, n, 0),
       other(context.seed, Purpose::brownian, 7, 1, 0),     other(context.seed, Purpose::brownian, 7, 0, 1)};
-  double largest_z = 0;
+  std::vector<double> z_scores;
   for (const auto& z : neighbours) {
     const double r = std::inner_product(base.begin(), base.end(), z.begin(), 0.0) / n;  // both mean 0, var 1
-    largest_z = std::max(largest_z, std::abs(r) * std::sqrt(static_cast<double>(n)));
+    z_scores.push_back(r * std::sqrt(static_cast<double>(n)));
   }
-  const double bound = boost::math::quantile(
-      boost::math::complement(boost::math::normal(), four_sigma_p_value / (2.0 * static_cast<double>(neighbours.size()))));
-  return verify::at_most(largest_z, bound,
-                         "max over 6 stream pairs of sqrt(n)|r| <= Bonferroni 4-sigma bound");
+  verify::Outcome outcome = verify::all_within_sigma(z_scores, context.alpha);
+  outcome.details["order"] = "seed, purpose, step, path block, pair lane, component";
+  return outcome;
 }
 
 // W(1/4) and W(1) of the same path, assembled from the refinable increments at two different
@@ -91,7 +81,7 @@ verify::Outcome brownian_covariance(const verify::RunContext& context) {
   }
   stats::RunningMoments product;
   for (std::size_t i = 0; i < paths; ++i) product.add(w_quarter[i] * (w_quarter[i] + w_rest[i]));
-  return verify::within_sigma(product.mean(), product.standard_error(), 0.25);
+  return verify::within_sigma(product.mean(), product.standard_error(), 0.25, context.alpha);
 }
 
 // Deterministic: across many paths, every coarse increment is bit-for-bit the sum of its two
@@ -116,8 +106,7 @@ verify::Outcome uniform_ks(const verify::RunContext& context) {
   std::vector<double> u(1'000'000);
   random::fill_uniforms({context.seed, Purpose::verification, 0, 0, u.size(), 1}, u, context.threads);
   const auto ks = stats::ks_one_sample(u, [](double x) { return std::clamp(x, 0.0, 1.0); });
-  auto outcome = verify::at_least(ks.p_value, four_sigma_p_value,
-                                  "KS p-value >= 2(1 - Phi(4)), the false-alarm rate of a 4-sigma rule");
+  auto outcome = verify::p_value_at_least(ks.p_value, context.alpha, "KS against U(0,1)");
   outcome.details = {{"n", u.size()}, {"ks_statistic", ks.statistic}};
   return outcome;
 }
@@ -145,8 +134,7 @@ verify::Outcome normal_chi_square(const verify::RunContext& context) {
   }
   const std::vector<double> probabilities(cells, 1.0 / cells);
   const auto chi2 = stats::chi_square_test(counts, probabilities);
-  auto outcome = verify::at_least(chi2.p_value, four_sigma_p_value,
-                                  "chi-square p-value >= 2(1 - Phi(4)), the false-alarm rate of a 4-sigma rule");
+  auto outcome = verify::p_value_at_least(chi2.p_value, context.alpha, "Pearson chi-square on 1024 cells");
   outcome.details = {{"n", batch * batches},
                      {"cells", cells},
                      {"statistic", chi2.statistic},
@@ -155,6 +143,13 @@ verify::Outcome normal_chi_square(const verify::RunContext& context) {
 }
 
 }  // namespace
+
+verify::Outcome normal_ks_of(std::span<const double> z, double alpha) {
+  const auto ks = stats::ks_one_sample(z, normal_cdf);
+  auto outcome = verify::p_value_at_least(ks.p_value, alpha, "KS against N(0,1)");
+  outcome.details = {{"n", z.size()}, {"ks_statistic", ks.statistic}};
+  return outcome;
+}
 
 void register_random_cases(verify::Registry& registry) {
   using verify::CaseKind;

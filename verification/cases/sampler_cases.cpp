@@ -4,7 +4,7 @@
 // data law), so that the only errors are the sampler's discretisation and Monte Carlo noise.
 //
 //   1-D  data 0.3 N(−1.5, 0.05) + 0.7 N(1, 0.3): one-sample KS against the exact mixture CDF of
-//        p_{t_min}, 20 000 samples; D_crit = 2.28/√n = 0.016 at the 4-sigma false-alarm rate.
+//        p_{t_min}, 20 000 samples; D_crit = √(−½ log(α/2) / n) ≈ 0.017 at the case's α ~ 2e-5.
 //   2-D  the bimodal anisotropic mixture of the score tests (components with condition numbers
 //        9 and 16, opposite correlations): block MMD² (below) against independent exact samples
 //        of p_{t_min}, 40 000 samples.
@@ -47,6 +47,7 @@
 #include <vector>
 
 #include "cases/cases.hpp"
+#include "cases/mutable_studies.hpp"
 #include "kolmo/core/validate.hpp"
 #include "kolmo/distribution/diffused_mixture.hpp"
 #include "kolmo/ode/ensemble.hpp"
@@ -74,9 +75,6 @@ constexpr double horizon = 1.0, t_min = 1e-3;
 constexpr std::uint64_t paths_1d = 20'000, paths_2d = 40'000;
 constexpr Eigen::Index block = 200;  // 2-D: 200 blocks of 200 + 200 samples
 const process::NoiseSchedule schedule = process::NoiseSchedule::vp_linear();
-
-/// 2(1 − Φ(4)): the false-alarm rate of a two-sided 4-sigma rule, for p-value cases.
-const double four_sigma_p_value = 2 * boost::math::cdf(boost::math::complement(boost::math::normal(), 4.0));
 
 distribution::DiffusedMixture law_1d() {
   return {distribution::GaussianMixture({0.3, 0.7}, {Eigen::VectorXd::Constant(1, -1.5), Eigen::VectorXd::Constant(1, 1.0)},
@@ -120,13 +118,13 @@ struct TestRow {
 
 /// One-sample KS of a 1-D sample (n × 1) against the exact CDF of p_t.
 TestRow ks_row(const std::string& what, const Eigen::ArrayXXd& samples, const distribution::DiffusedMixture& law,
-               double t) {
+               double t, double alpha) {
   std::vector<double> sorted(samples.data(), samples.data() + samples.rows());
   std::sort(sorted.begin(), sorted.end());
   const Eigen::ArrayXd cdf = law.marginal(t).cdf(Eigen::Map<const Eigen::ArrayXd>(sorted.data(), samples.rows()));
   const stats::KsResult ks = stats::ks_one_sample_from_cdf_values({cdf.data(), static_cast<std::size_t>(cdf.size())});
   return {ks.p_value, {{"test", what}, {"t", t}, {"ks_statistic", ks.statistic}, {"p_value", ks.p_value},
-                       {"n", ks.n}, {"d_crit", std::sqrt(-0.5 * std::log(0.5 * four_sigma_p_value) / static_cast<double>(ks.n))}}};
+                       {"n", ks.n}, {"d_crit", std::sqrt(-0.5 * std::log(0.5 * alpha) / static_cast<double>(ks.n))}}};
 }
 
 /// Block MMD² (header comment): mean over blocks, its standard error, and the kernel width used.
@@ -164,22 +162,18 @@ TestRow mmd_row(const std::string& what, const Eigen::ArrayXXd& samples, const d
               {"p_value", p}, {"bandwidth", mmd.bandwidth}, {"blocks", samples.rows() / block}, {"block", block}}};
 }
 
-/// All of a case's tests at once: the smallest p-value against the 4-sigma rate shared out over
-/// the k tests (Bonferroni), so the case's false-alarm rate stays 6.3e-5.
-verify::Outcome all_tests_pass(const std::vector<TestRow>& rows, const std::vector<Status>& statuses) {
-  double smallest = 1.0;
+/// All of a case's tests at once, held together to the case's α by Bonferroni.
+verify::Outcome all_tests_pass(const std::vector<TestRow>& rows, const std::vector<Status>& statuses, double alpha) {
+  std::vector<double> p_values;
   nlohmann::json tests = nlohmann::json::array();
   for (const TestRow& row : rows) {
-    smallest = std::min(smallest, row.p_value);
+    p_values.push_back(row.p_value);
     tests.push_back(row.details);
   }
   for (const Status& status : statuses) {
-    if (!status.ok()) smallest = std::numeric_limits<double>::quiet_NaN();  // a failed path fails the case
+    if (!status.ok()) p_values.front() = std::numeric_limits<double>::quiet_NaN();  // a failed path fails the case
   }
-  const double k = static_cast<double>(rows.size());
-  verify::Outcome outcome = verify::at_least(
-      smallest, four_sigma_p_value / k,
-      "min p-value >= 2(1 - Phi(4))/k over the k = " + std::to_string(rows.size()) + " tests (Bonferroni)");
+  verify::Outcome outcome = verify::smallest_p_value_at_least(p_values, alpha, "the case's KS and MMD tests");
   outcome.details["tests"] = tests;
   return outcome;
 }
@@ -224,7 +218,7 @@ std::vector<TestRow> both_dimensions(const std::string& what, const Method& meth
   statuses.push_back(x1.status);
   statuses.push_back(x2.status);
   rows.push_back(ks_row(what + " 1-D (" + x1.sampler + ", NFE " + std::to_string(x1.stats.model_evaluations) + ")",
-                        x1.samples, one, t_min));
+                        x1.samples, one, t_min, context.alpha));
   rows.push_back(mmd_row(what + " 2-D (" + x2.sampler + ", NFE " + std::to_string(x2.stats.model_evaluations) + ")",
                          x2.samples, two, t_min, context.seed, context.threads));
   return rows;
@@ -246,10 +240,10 @@ verify::Outcome reverse_sde_marginals(const verify::RunContext& context) {
         sde::solve(backwards, sde::EulerMaruyama{(t_min - horizon) / steps}, {.paths = paths, .threads = context.threads});
     statuses.push_back(solution.status);
     const std::string what = "reverse SDE, Euler-Maruyama, " + std::to_string(steps) + " steps";
-    rows.push_back(law.dimension() == 1 ? ks_row(what + " 1-D", solution.terminal, law, t_min)
+    rows.push_back(law.dimension() == 1 ? ks_row(what + " 1-D", solution.terminal, law, t_min, context.alpha)
                                         : mmd_row(what + " 2-D", solution.terminal, law, t_min, context.seed, context.threads));
   }
-  return all_tests_pass(rows, statuses);
+  return all_tests_pass(rows, statuses, context.alpha);
 }
 
 // The probability-flow ODE through the ODE engine (Dormand–Prince, tol 1e-6: its global error
@@ -272,10 +266,10 @@ verify::Outcome probability_flow_marginals(const verify::RunContext& context) {
       ode::solve_ensemble(flow, problem.initial, horizon, t_min, context.seed, ode::DormandPrince{1e-6, 1e-6}, options);
   std::vector<TestRow> rows;
   for (std::size_t k = 0; k < times.size(); ++k) {
-    rows.push_back(ks_row("probability-flow ODE 1-D", solution.ensemble.snapshots[k].states, law, times[k]));
+    rows.push_back(ks_row("probability-flow ODE 1-D", solution.ensemble.snapshots[k].states, law, times[k], context.alpha));
   }
-  rows.push_back(ks_row("probability-flow ODE 1-D", solution.ensemble.terminal, law, t_min));
-  verify::Outcome outcome = all_tests_pass(rows, {solution.ensemble.status});
+  rows.push_back(ks_row("probability-flow ODE 1-D", solution.ensemble.terminal, law, t_min, context.alpha));
+  verify::Outcome outcome = all_tests_pass(rows, {solution.ensemble.status}, context.alpha);
   outcome.details["velocity_evaluations_per_path"] = static_cast<double>(solution.velocity_evaluations) / paths;
   return outcome;
 }
@@ -290,7 +284,7 @@ verify::Outcome probability_flow_marginal_2d(const verify::RunContext& context) 
   const ode::FlowEnsembleSolution solution = ode::solve_ensemble(
       flow, problem.initial, horizon, t_min, context.seed, ode::DormandPrince{1e-6, 1e-6}, {.paths = paths, .threads = context.threads});
   return all_tests_pass({mmd_row("probability-flow ODE 2-D", solution.ensemble.terminal, law, t_min, context.seed, context.threads)},
-                        {solution.ensemble.status});
+                        {solution.ensemble.status}, context.alpha);
 }
 
 // DDPM ancestral sampling, 1000 steps (1-D) and 500 (2-D), uniform in t. Trips on: σ vs σ² in
@@ -300,7 +294,7 @@ verify::Outcome ddpm_marginals(const verify::RunContext& context) {
   std::vector<Status> statuses;
   const std::vector<TestRow> rows =
       both_dimensions("DDPM", sampling::Ddpm{.steps = 1000}, sampling::Ddpm{.steps = 500}, context, statuses);
-  return all_tests_pass(rows, statuses);
+  return all_tests_pass(rows, statuses, context.alpha);
 }
 
 // DDIM with η = 0 (1000 steps in 1-D, 200 in 2-D) and η = 0.5 (500 steps). Trips on: the noise
@@ -315,7 +309,7 @@ verify::Outcome ddim_marginals(const verify::RunContext& context) {
   const std::vector<TestRow> stochastic = both_dimensions("DDIM eta = 0.5", sampling::Ddim{.steps = 500, .eta = 0.5},
                                                           sampling::Ddim{.steps = 500, .eta = 0.5}, context, statuses);
   rows.insert(rows.end(), stochastic.begin(), stochastic.end());
-  verify::Outcome outcome = all_tests_pass(rows, statuses);
+  verify::Outcome outcome = all_tests_pass(rows, statuses, context.alpha);
   const distribution::DiffusedMixture one = law_1d(), two = law_2d();
   outcome.details["discretisation"] = {
       discretisation_estimate(problem_for(one, context.seed), one, deterministic_1d, 1, context.threads),
@@ -338,7 +332,7 @@ verify::Outcome dpm_solver_marginals(const verify::RunContext& context) {
   }
   const std::vector<TestRow> multistep_rows = both_dimensions("DPM-Solver++", multistep, multistep, context, statuses);
   rows.insert(rows.end(), multistep_rows.begin(), multistep_rows.end());
-  verify::Outcome outcome = all_tests_pass(rows, statuses);
+  verify::Outcome outcome = all_tests_pass(rows, statuses, context.alpha);
   outcome.details["discretisation"] = nlohmann::json::array();
   for (const distribution::DiffusedMixture& law : {law_1d(), law_2d()}) {
     const SamplingProblem problem = problem_for(law, context.seed);
@@ -368,9 +362,9 @@ verify::Outcome k_family_marginals(const verify::RunContext& context) {
     const sde::EnsembleSolution solution =
         sde::solve(backwards, sde::EulerMaruyama{(t_min - horizon) / steps}, {.paths = paths, .threads = context.threads});
     statuses.push_back(solution.status);
-    rows.push_back(ks_row("k = " + describe_value(k), solution.terminal, law, t_min));
+    rows.push_back(ks_row("k = " + describe_value(k), solution.terminal, law, t_min, context.alpha));
   }
-  return all_tests_pass(rows, statuses);
+  return all_tests_pass(rows, statuses, context.alpha);
 }
 
 // --- deterministic cases -------------------------------------------------------------------------
@@ -421,23 +415,12 @@ verify::Outcome probability_flow_log_density(const verify::RunContext& context) 
   return verify::within_absolute(worst, 0.0, 1e-7, "max |log p carried - log p exact| at t_min <= 1e-7");
 }
 
-/// The order rule: the fit succeeded, its 95% interval is narrow enough to tell neighbouring
-/// orders apart (half-width <= 0.25), and the fitted order is at least the advertised one less
-/// the half-width and the 0.1 that verify::order_within_interval allows for pre-asymptotic
-/// curvature (a straight line through C h^p (1 + O(h)) is off by O(h) in slope; DDIM's fit is
-/// 0.9997 with a half-width of 5e-5). A method of one order less is rejected by ~0.9.
-verify::Outcome order_at_least(const stats::OrderFit& fit, double order, const std::vector<double>& nfe,
-                               const std::vector<double>& error) {
-  constexpr double curvature = 0.1;
-  const double half_width = 0.5 * (fit.ci_upper - fit.ci_lower);
-  const bool passed = fit.status.ok() && half_width <= 0.25 && fit.slope >= order - half_width - curvature;
-  verify::Outcome outcome;
-  outcome.measured = fit.slope;
-  outcome.uncertainty = fit.slope_standard_error;
-  outcome.expected = order;
-  outcome.tolerance = {"fitted order >= order - CI half-width - 0.1, half-width <= 0.25", half_width + curvature};
-  outcome.passed = passed;
-  outcome.details["ci"] = {fit.ci_lower, fit.ci_upper};
+/// The order rule for a deterministic study (exact score, fixed start points): the advertised
+/// order must lie within the last local order ± its drift bound (verify::order_in_drift_bound),
+/// two-sided, so a method of higher order than advertised fails as well as one of lower order.
+verify::Outcome nfe_order(const std::vector<double>& inverse_nfe, const std::vector<double>& nfe,
+                          const std::vector<double>& error, double order) {
+  verify::Outcome outcome = verify::order_in_drift_bound(inverse_nfe, error, order);
   outcome.details["nfe"] = nfe;
   outcome.details["rms_error"] = error;
   return outcome;
@@ -458,7 +441,7 @@ class FlowMapStudy {
     }
   }
 
-  /// Fits the error against 1/NFE over the step counts and applies order_at_least.
+  /// The error against 1/NFE over the step counts, under nfe_order's rule.
   template <class Method>
   verify::Outcome order(Method method, const std::vector<std::size_t>& steps, double advertised) const {
     const SamplingProblem problem(model_, schedule, sde::InitialLaw::points(starts_), horizon, t_min, 1);
@@ -470,7 +453,7 @@ class FlowMapStudy {
       inverse_nfe.push_back(1.0 / nfe.back());
       error.push_back(std::sqrt((result.samples - reference_).square().rowwise().sum().mean()));
     }
-    return order_at_least(stats::fit_order(inverse_nfe, error), advertised, nfe, error);
+    return nfe_order(inverse_nfe, nfe, error, advertised);
   }
 
  private:
@@ -492,6 +475,10 @@ const std::vector<std::size_t> order_steps = {32, 48, 64, 96, 128, 192, 256};
 const std::vector<std::size_t> multistep_order_steps = {128, 192, 256, 384, 512, 768, 1024};
 
 }  // namespace
+
+verify::Outcome dpm_solver_nfe_order(std::uint64_t seed, int order, double advertised) {
+  return FlowMapStudy(seed).order(sampling::DpmSolver{.order = order}, order_steps, advertised);
+}
 
 void register_sampler_cases(verify::Registry& registry) {
   using verify::CaseKind;
@@ -551,13 +538,13 @@ void register_sampler_cases(verify::Registry& registry) {
                      "DPM-Solver-2 converges at order 2 in function evaluations on the map x_T -> x_t_min",
                      "Lu et al. 2022, Alg. 1", CaseKind::deterministic, 510),
                 [](const verify::RunContext& c) {
-                  return FlowMapStudy(c.seed).order(sampling::DpmSolver{.order = 2}, order_steps, 2.0);
+                  return dpm_solver_nfe_order(c.seed, 2, 2.0);
                 }});
   registry.add({info("sampling/dpm-solver-3-order-3-in-nfe",
                      "DPM-Solver-3 converges at order 3 in function evaluations on the map x_T -> x_t_min",
                      "Lu et al. 2022, Alg. 2", CaseKind::deterministic, 510),
                 [](const verify::RunContext& c) {
-                  return FlowMapStudy(c.seed).order(sampling::DpmSolver{.order = 3}, order_steps, 3.0);
+                  return dpm_solver_nfe_order(c.seed, 3, 3.0);
                 }});
   registry.add({info("sampling/dpm-solver++2m-order-2-in-nfe",
                      "DPM-Solver++(2M) converges at order 2 in function evaluations on the map x_T -> x_t_min",

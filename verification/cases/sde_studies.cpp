@@ -41,7 +41,7 @@ StudySetup gbm_study(double lambda, double mu, std::vector<double> dts, std::uin
 }  // namespace
 
 StudySetup higham_gbm_study(std::uint64_t seed, int threads) {
-  return gbm_study(2.0, 1.0, halvings(4, 5), 20000, 1, seed, threads);
+  return gbm_study(2.0, 1.0, halvings(4, 5), 160000, 1, seed, threads);
 }
 
 StudySetup stratonovich_gbm_study(std::uint64_t seed, int threads) {
@@ -60,13 +60,13 @@ StudySetup sine_drift_additive_study(std::uint64_t seed, int threads) {
   sde::ConvergenceOptions options;
   options.dts = halvings(2, 5);
   options.reference_dt = std::ldexp(1.0, -10);
-  options.paths = 10000;
+  options.paths = 80000;
   options.threads = threads;
   return {sde::SdeProblem(sine, start_at(0.5), 0.0, 1.0, seed), options};
 }
 
 StudySetup weak_gbm_study(std::uint64_t seed, int threads) {
-  return gbm_study(1.0, 0.5, halvings(3, 4), 100000, 2, seed, threads);
+  return gbm_study(1.0, 0.5, halvings(3, 4), 800000, 2, seed, threads);
 }
 
 }  // namespace kolmo::verification

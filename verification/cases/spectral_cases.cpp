@@ -58,7 +58,7 @@ verify::Outcome time_order(const pde::SpectralFokkerPlanck& equation, const pde:
     dts.push_back(horizon / steps);
     error.push_back(l1(pde::solve(equation, start, horizon, {.dt = dts.back()}).density.values(), reference, start.grid()));
   }
-  verify::Outcome outcome = verify::order_within_interval(stats::fit_order(dts, error), 4.0);
+  verify::Outcome outcome = verify::order_in_drift_bound(dts, error, 4.0);
   outcome.details["l1_errors"] = error;
   return outcome;
 }
@@ -108,7 +108,7 @@ verify::Outcome finite_volume_agreement(const verify::RunContext&) {
     h.push_back(grid.width(0));
     difference.push_back(l1(finite_volume.density.values(), spectral.density.values(), grid));
   }
-  verify::Outcome outcome = verify::order_within_interval(stats::fit_order(h, difference), 2.0);
+  verify::Outcome outcome = verify::order_in_drift_bound(h, difference, 2.0);
   outcome.details["l1_differences"] = difference;
   return outcome;
 }

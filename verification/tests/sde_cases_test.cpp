@@ -7,7 +7,9 @@
 #include <cmath>
 #include <string>
 
+#include "cases/cases.hpp"
 #include "cases/sde_studies.hpp"
+#include "kolmo/verify/error_budget.hpp"
 #include "kolmo/sde/euler_maruyama.hpp"
 #include "kolmo/sde/milstein.hpp"
 #include "kolmo/sde/platen_weak2.hpp"
@@ -101,50 +103,58 @@ class PlatenDoubledLastTerm final : public sde::Stepper {
 
 constexpr int threads = 2;
 
+/// The α the registered case `name` runs with: the tests hold a mutant to the case's own rule.
+double alpha_of(const std::string& name) {
+  verify::Registry registry;
+  register_all_cases(registry);
+  return verify::case_alpha(registry, registry.find(name)->info);
+}
+
 /// The study rejects `mutant`; with `correct` given, the same study (same seed) accepts it.
 template <class MutantScheme, class CorrectScheme = MutantScheme>
-void expect_rejected(const StudySetup& setup, OrderKind kind, const CorrectScheme* correct = nullptr) {
-  const verify::Outcome wrong = order_case(setup, MutantScheme{}, kind);
+void expect_rejected(const StudySetup& setup, OrderKind kind, double alpha, const CorrectScheme* correct = nullptr) {
+  const verify::Outcome wrong = order_case(setup, MutantScheme{}, kind, alpha);
   EXPECT_FALSE(wrong.passed) << "fitted order " << wrong.measured;
   ::testing::Test::RecordProperty(kind == OrderKind::strong ? "mutant_strong_order" : "mutant_weak_order",
                                   std::to_string(wrong.measured) + " " + wrong.note);
   if (correct != nullptr) {
-    EXPECT_TRUE(order_case(setup, *correct, kind).passed);
+    EXPECT_TRUE(order_case(setup, *correct, kind, alpha).passed);
   }
 }
 
 TEST(SdeOrderCases, EulerMaruyamaConvergingToTheWrongCalculusFailsBothOrderChecks) {
   using Wrong = Mutant<EulerWithStratonovichDrift, sde::EulerMaruyama>;
-  expect_rejected<Wrong>(higham_gbm_study(201, threads), OrderKind::strong);
-  expect_rejected<Wrong>(higham_gbm_study(202, threads), OrderKind::weak);
+  expect_rejected<Wrong>(higham_gbm_study(201, threads), OrderKind::strong, alpha_of("sde/em-strong-order-gbm"));
+  expect_rejected<Wrong>(higham_gbm_study(202, threads), OrderKind::weak, alpha_of("sde/em-weak-order-gbm"));
 }
 
 TEST(SdeOrderCases, MilsteinWithADoubledCorrectionFailsAndTheCorrectOnePasses) {
   const sde::Milstein correct{};
   expect_rejected<Mutant<MilsteinDoubledCorrection, sde::Milstein>>(higham_gbm_study(203, threads),
-                                                                      OrderKind::strong, &correct);
+                                                                      OrderKind::strong,
+                                                                      alpha_of("sde/milstein-strong-order-gbm"), &correct);
 }
 
 TEST(SdeOrderCases, StochasticHeunWithoutTheNoiseTrapezoidFails) {
-  expect_rejected<Mutant<HeunWithoutNoiseTrapezoid, sde::StochasticHeun>>(stratonovich_gbm_study(204, threads),
-                                                                           OrderKind::strong);
+  expect_rejected<Mutant<HeunWithoutNoiseTrapezoid, sde::StochasticHeun>>(
+      stratonovich_gbm_study(204, threads), OrderKind::strong, alpha_of("sde/heun-strong-order-stratonovich-gbm"));
 }
 
 TEST(SdeOrderCases, Sra1WithAWrongStageCoefficientFailsAndTheCorrectOnePasses) {
   const sde::RosslerSra1 correct{};
-  expect_rejected<Mutant<Sra1WrongStageNoise, sde::RosslerSra1>>(sine_drift_additive_study(205, threads),
-                                                                   OrderKind::strong, &correct);
+  expect_rejected<Mutant<Sra1WrongStageNoise, sde::RosslerSra1>>(
+      sine_drift_additive_study(205, threads), OrderKind::strong, alpha_of("sde/sra1-strong-order-additive"), &correct);
 }
 
 TEST(SdeOrderCases, Sra1WithTheNoiseTimesSwappedFails) {
-  expect_rejected<Mutant<Sra1SwappedNoiseTimes, sde::RosslerSra1>>(sine_drift_additive_study(205, threads),
-                                                                     OrderKind::strong);
+  expect_rejected<Mutant<Sra1SwappedNoiseTimes, sde::RosslerSra1>>(
+      sine_drift_additive_study(205, threads), OrderKind::strong, alpha_of("sde/sra1-strong-order-additive"));
 }
 
 TEST(SdeOrderCases, PlatenWithADoubledLastTermFailsTheWeakOrderCheck) {
   const sde::PlatenWeak2 correct{};
-  expect_rejected<Mutant<PlatenDoubledLastTerm, sde::PlatenWeak2>>(weak_gbm_study(206, threads), OrderKind::weak,
-                                                                    &correct);
+  expect_rejected<Mutant<PlatenDoubledLastTerm, sde::PlatenWeak2>>(
+      weak_gbm_study(206, threads), OrderKind::weak, alpha_of("sde/platen-weak-order-gbm"), &correct);
 }
 
 }  // namespace

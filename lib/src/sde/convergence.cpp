@@ -51,6 +51,10 @@ void validate(const SdeProblem& problem, const SchemeTraits& traits, const Conve
   require(static_cast<bool>(options.exact) || options.reference_dt != 0.0, study_name, "options.reference_dt",
           options.reference_dt, "a reference step when no exact solution is given");
   require_open_interval(study_name, "options.level", options.level, 0.0, 1.0);
+  require_positive(study_name, "options.strong_correction_order", options.strong_correction_order);
+  require_positive(study_name, "options.weak_correction_order", options.weak_correction_order);
+  require(options.groups >= 2 && options.groups <= options.paths, study_name, "options.groups", options.groups,
+          "between 2 and options.paths = " + describe_value(options.paths) + " jackknife groups");
   for (std::size_t k = 0; k < options.functionals.size(); ++k) {
     require(static_cast<bool>(options.functionals[k].phi), study_name,
             "options.functionals[" + std::to_string(k) + "].phi", std::string_view("an empty function"), "a callable");
@@ -61,9 +65,28 @@ void validate(const SdeProblem& problem, const SchemeTraits& traits, const Conve
   }
 }
 
+/// Group g holds paths [first(g), first(g + 1)): contiguous blocks of near-equal size.
+std::vector<std::size_t> group_sizes(std::uint64_t paths, std::size_t groups) {
+  std::vector<std::size_t> sizes(groups, paths / groups);
+  for (std::size_t g = 0; g < paths % groups; ++g) ++sizes[g];
+  return sizes;
+}
+
+/// The mean of `values` over each group of paths.
+std::vector<double> group_means(const Eigen::ArrayXd& values, const std::vector<std::size_t>& sizes) {
+  std::vector<double> means;
+  Eigen::Index first = 0;
+  for (std::size_t size : sizes) {
+    const auto count = static_cast<Eigen::Index>(size);
+    means.push_back(values.segment(first, count).mean());
+    first += count;
+  }
+  return means;
+}
+
 /// Errors of one resolution's terminal states against the reference, path by path.
 Resolution measure(const EnsembleSolution& solution, const Eigen::ArrayXXd& reference,
-                   const std::vector<WeakFunctional>& functionals) {
+                   const std::vector<WeakFunctional>& functionals, const std::vector<std::size_t>& sizes) {
   Resolution r;
   r.dt = solution.dt;
   r.steps = solution.stats.steps;
@@ -71,6 +94,8 @@ Resolution measure(const EnsembleSolution& solution, const Eigen::ArrayXXd& refe
   r.drift_evaluations = solution.stats.drift_evaluations;
   const Eigen::ArrayXd distance = (solution.terminal - reference).matrix().rowwise().norm().array();
   r.strong = mean_of(distance);
+  r.strong_group_means = group_means(distance, sizes);
+  r.square_group_means = group_means(distance.square(), sizes);
   const stats::MeanEstimate square = mean_of(distance.square());
   r.strong_rms = std::sqrt(square.mean);
   r.strong_rms_standard_error = r.strong_rms > 0 ? square.standard_error / (2.0 * r.strong_rms) : 0.0;
@@ -81,6 +106,7 @@ Resolution measure(const EnsembleSolution& solution, const Eigen::ArrayXXd& refe
             "functional '" + functional.name + "' result size", at_scheme.size(),
             "one value per path (" + describe_value(solution.terminal.rows()) + ")");
     r.weak.push_back(mean_of(at_scheme - at_reference));
+    r.weak_group_means.push_back(group_means(at_scheme - at_reference, sizes));
   }
   return r;
 }
@@ -92,9 +118,13 @@ double rounding_floor(std::uint64_t steps, double reference_magnitude) {
   return 16.0 * static_cast<double>(steps) * 0x1p-53 * reference_magnitude;
 }
 
-stats::OrderFit fit(const std::vector<Resolution>& resolutions, double level, double reference_magnitude,
-                    auto error_of, auto se_of) {
+/// The order fit of one error measure: `error_of`, `se_of` and `groups_of` read its value, standard
+/// error and per-group means from a resolution; `error_of_mean` turns a group mean into the error.
+stats::OrderFit fit(const std::vector<Resolution>& resolutions, const std::vector<std::size_t>& sizes, double level,
+                    double reference_magnitude, auto error_of, auto se_of, auto groups_of,
+                    const std::function<double(double)>& error_of_mean) {
   std::vector<double> h, error, se;
+  std::vector<std::vector<double>> by_group(sizes.size());
   for (const Resolution& r : resolutions) {
     if (error_of(r) <= rounding_floor(r.steps, reference_magnitude)) {
       stats::OrderFit refused;
@@ -107,11 +137,28 @@ stats::OrderFit fit(const std::vector<Resolution>& resolutions, double level, do
     h.push_back(std::abs(r.dt));
     error.push_back(error_of(r));
     se.push_back(se_of(r));
+    const std::vector<double>& means = groups_of(r);
+    for (std::size_t g = 0; g < sizes.size(); ++g) by_group[g].push_back(means[g]);
   }
   // A zero standard error (a deterministic error, e.g. noise-free paths) has no Monte Carlo
   // weight: fit those studies without weights rather than with infinite ones.
-  if (std::any_of(se.begin(), se.end(), [](double s) { return !(s > 0); })) return stats::fit_order(h, error, {}, level);
-  return stats::fit_order(h, error, se, level);
+  if (std::any_of(se.begin(), se.end(), [](double s) { return !(s > 0); })) se.clear();
+  return stats::fit_order_grouped(h, error, se, by_group, sizes, error_of_mean, level);
+}
+
+/// The local-order interval of one error measure (accessors as for `fit`).
+stats::LocalOrderInterval local_interval(const std::vector<Resolution>& resolutions,
+                                         const std::vector<std::size_t>& sizes, double correction_order, auto error_of,
+                                         auto groups_of, const std::function<double(double)>& error_of_mean) {
+  std::vector<double> h, error;
+  std::vector<std::vector<double>> by_group(sizes.size());
+  for (const Resolution& r : resolutions) {
+    h.push_back(std::abs(r.dt));
+    error.push_back(error_of(r));
+    const std::vector<double>& means = groups_of(r);
+    for (std::size_t g = 0; g < sizes.size(); ++g) by_group[g].push_back(means[g]);
+  }
+  return stats::local_order_interval(h, error, by_group, sizes, error_of_mean, correction_order);
 }
 
 }  // namespace
@@ -138,6 +185,8 @@ ConvergenceStudy run_convergence(const SdeProblem& problem, const SchemeTraits& 
   study.problem = problem.sde.name();
   study.paths = options.paths;
   study.fine_steps = common_grid(grid_steps);
+  study.group_sizes = group_sizes(options.paths, options.groups);
+  study.level = options.level;
   for (const WeakFunctional& functional : options.functionals) study.functional_names.push_back(functional.name);
 
   const auto ensemble = [&](double dt) {
@@ -165,19 +214,39 @@ ConvergenceStudy run_convergence(const SdeProblem& problem, const SchemeTraits& 
   for (double dt : options.dts) {
     const EnsembleSolution solution = ensemble(dt);
     if (!solution.status.ok()) continue;  // reported in study.status; its errors would be NaN
-    study.resolutions.push_back(measure(solution, reference, options.functionals));
+    study.resolutions.push_back(measure(solution, reference, options.functionals, study.group_sizes));
   }
   if (!study.status.ok()) return study;
 
   const double magnitude = reference.matrix().rowwise().norm().mean();
-  study.strong_order = fit(study.resolutions, options.level, magnitude, [](const Resolution& r) { return r.strong.mean; },
-                           [](const Resolution& r) { return r.strong.standard_error; });
-  study.strong_rms_order = fit(study.resolutions, options.level, magnitude, [](const Resolution& r) { return r.strong_rms; },
-                               [](const Resolution& r) { return r.strong_rms_standard_error; });
+  const auto& sizes = study.group_sizes;
+  study.strong_order = fit(
+      study.resolutions, sizes, options.level, magnitude, [](const Resolution& r) { return r.strong.mean; },
+      [](const Resolution& r) { return r.strong.standard_error; },
+      [](const Resolution& r) -> const std::vector<double>& { return r.strong_group_means; }, [](double m) { return m; });
+  study.strong_rms_order = fit(
+      study.resolutions, sizes, options.level, magnitude, [](const Resolution& r) { return r.strong_rms; },
+      [](const Resolution& r) { return r.strong_rms_standard_error; },
+      [](const Resolution& r) -> const std::vector<double>& { return r.square_group_means; },
+      [](double m) { return std::sqrt(std::max(m, 0.0)); });
   for (std::size_t k = 0; k < options.functionals.size(); ++k) {
-    study.weak_orders.push_back(fit(study.resolutions, options.level, magnitude,
-                                    [k](const Resolution& r) { return std::abs(r.weak[k].mean); },
-                                    [k](const Resolution& r) { return r.weak[k].standard_error; }));
+    study.weak_orders.push_back(fit(
+        study.resolutions, sizes, options.level, magnitude, [k](const Resolution& r) { return std::abs(r.weak[k].mean); },
+        [k](const Resolution& r) { return r.weak[k].standard_error; },
+        [k](const Resolution& r) -> const std::vector<double>& { return r.weak_group_means[k]; },
+        [](double m) { return std::abs(m); }));
+  }
+  if (study.resolutions.size() >= 3) {
+    study.strong_local = local_interval(
+        study.resolutions, sizes, options.strong_correction_order, [](const Resolution& r) { return r.strong.mean; },
+        [](const Resolution& r) -> const std::vector<double>& { return r.strong_group_means; }, [](double m) { return m; });
+    for (std::size_t k = 0; k < options.functionals.size(); ++k) {
+      study.weak_local.push_back(local_interval(
+          study.resolutions, sizes, options.weak_correction_order,
+          [k](const Resolution& r) { return std::abs(r.weak[k].mean); },
+          [k](const Resolution& r) -> const std::vector<double>& { return r.weak_group_means[k]; },
+          [](double m) { return std::abs(m); }));
+    }
   }
   return study;
 }
@@ -198,8 +267,40 @@ nlohmann::json fit_json(const stats::OrderFit& fit) {
   j["ci"] = {fit.ci_lower, fit.ci_upper};
   j["level"] = fit.level;
   j["points"] = fit.points_used;
+  j["jackknife_groups"] = fit.jackknife_groups;
   j["reduced_chi2"] = std::isfinite(fit.reduced_chi2) ? nlohmann::json(fit.reduced_chi2) : nlohmann::json(nullptr);
   return j;
+}
+
+nlohmann::json local_json(const stats::LocalOrderInterval& interval, double level) {
+  nlohmann::json j{{"status", to_string(interval.status.code)}, {"local_orders", interval.local.orders}};
+  if (!interval.status.ok()) {
+    j["where"] = interval.status.where;
+    j["message"] = interval.status.message;
+    return j;
+  }
+  const auto [lower, upper] = interval.interval(level);
+  j["estimate"] = interval.local.estimate;
+  j["drift_ends"] = {interval.lower_end, interval.upper_end};
+  j["jackknife_standard_errors"] = {interval.lower_standard_error, interval.upper_standard_error};
+  j["interval"] = {lower, upper};
+  j["level"] = level;
+  j["correction_order"] = interval.correction_order;
+  j["ratio"] = interval.local.ratio;
+  return j;
+}
+
+std::string format_local(const stats::LocalOrderInterval& interval, double level) {
+  std::ostringstream text;
+  if (!interval.status.ok()) {
+    text << "refused (" << to_string(interval.status.code) << ": " << interval.status.where << ")";
+    return text.str();
+  }
+  const auto [lower, upper] = interval.interval(level);
+  text << std::fixed << std::setprecision(3) << interval.local.estimate << "  [" << lower << ", " << upper << "] ("
+       << std::setprecision(0) << level * 100 << "%, drift bound q = " << std::setprecision(1)
+       << interval.correction_order << ")";
+  return text.str();
 }
 
 std::string format_fit(const stats::OrderFit& fit) {
@@ -241,6 +342,10 @@ nlohmann::json to_json(const ConvergenceStudy& study) {
     j["resolutions"].push_back(row);
   }
   j["strong_order"] = fit_json(study.strong_order);
+  if (study.strong_local) j["strong_local_order"] = local_json(*study.strong_local, study.level);
+  for (std::size_t k = 0; k < study.weak_local.size(); ++k) {
+    j["weak_local_orders"][study.functional_names[k]] = local_json(study.weak_local[k], study.level);
+  }
   j["strong_rms_order"] = fit_json(study.strong_rms_order);
   for (std::size_t k = 0; k < study.weak_orders.size(); ++k) {
     j["weak_orders"][study.functional_names[k]] = fit_json(study.weak_orders[k]);
@@ -284,6 +389,11 @@ void write_table(const ConvergenceStudy& study, std::ostream& out) {
   }
   out << "strong order (theory " << study.traits.strong_order << "): " << format_fit(study.strong_order) << '\n';
   out << "strong RMS order:          " << format_fit(study.strong_rms_order) << '\n';
+  if (study.strong_local) out << "last local strong order:   " << format_local(*study.strong_local, study.level) << '\n';
+  for (std::size_t k = 0; k < study.weak_local.size(); ++k) {
+    out << "last local weak order " << study.functional_names[k] << ": " << format_local(study.weak_local[k], study.level)
+        << '\n';
+  }
   for (std::size_t k = 0; k < study.weak_orders.size(); ++k) {
     out << "weak order " << study.functional_names[k] << " (theory " << study.traits.weak_order
         << "): " << format_fit(study.weak_orders[k]) << '\n';

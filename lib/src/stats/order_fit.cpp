@@ -7,8 +7,10 @@
 #include <limits>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
+#include "jackknife.hpp"
 #include "kolmo/core/validate.hpp"
 
 namespace kolmo::stats {
@@ -157,11 +159,54 @@ OrderFit fit_order(std::span<const double> h, std::span<const double> error,
     fit.birge_ratio = 1.0;
     fit.slope_standard_error = std::sqrt(fit.reduced_chi2 * line.slope_variance);
     quantile = two_sided_quantile(level, dof);
+    fit.interval_dof = fit.degrees_of_freedom;
   }
   fit.ci_lower = fit.slope - quantile * fit.slope_standard_error;
   fit.ci_upper = fit.slope + quantile * fit.slope_standard_error;
   fit.status = Status::success();
   return fit;
+}
+
+OrderFit fit_order_grouped(std::span<const double> h, std::span<const double> error,
+                           std::span<const double> error_standard_error,
+                           const std::vector<std::vector<double>>& group_means, std::span<const std::size_t> group_sizes,
+                           const std::function<double(double)>& error_of_mean, double level) {
+  detail::validate_groups("kolmo::stats::fit_order_grouped", h.size(), group_means, group_sizes);
+  OrderFit fit = fit_order(h, error, error_standard_error, level);
+  if (!fit.status.ok()) return fit;
+
+  const std::size_t n = h.size();
+  std::vector<double> x(n), w(n), y(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    x[i] = std::log(h[i]);
+    w[i] = error_standard_error.empty() ? 1.0 : (error[i] / error_standard_error[i]) * (error[i] / error_standard_error[i]);
+  }
+  const detail::Replicates leave_out = detail::leave_one_group_out(group_means, group_sizes, error_of_mean);
+  if (leave_out.unresolved) {
+    const auto [g, i] = *leave_out.unresolved;
+    return refused(StatusCode::within_noise, "h = " + describe_value(h[i]),
+                   "the error without path group " + std::to_string(g) + " is " +
+                       describe_value(leave_out.errors[g][i]) + ": not resolved above the noise of one group",
+                   level, fit.variances_known);
+  }
+  std::vector<double> replicates;
+  for (const std::vector<double>& e : leave_out.errors) {
+    for (std::size_t i = 0; i < n; ++i) y[i] = std::log(e[i]);
+    replicates.push_back(weighted_line(x, y, w).slope);
+  }
+  fit.slope_standard_error = detail::jackknife_standard_error(replicates);
+  fit.interval_dof = group_means.size() - 1;
+  fit.jackknife_groups = group_means.size();
+  std::tie(fit.ci_lower, fit.ci_upper) = order_interval(fit, level);
+  return fit;
+}
+
+std::pair<double, double> order_interval(const OrderFit& fit, double level) {
+  require_open_interval("kolmo::stats::order_interval", "level", level, 0.0, 1.0);
+  if (!fit.status.ok()) return {nan, nan};
+  const double quantile = two_sided_quantile(
+      level, fit.interval_dof > 0 ? std::optional<double>(static_cast<double>(fit.interval_dof)) : std::nullopt);
+  return {fit.slope - quantile * fit.slope_standard_error, fit.slope + quantile * fit.slope_standard_error};
 }
 
 }  // namespace kolmo::stats

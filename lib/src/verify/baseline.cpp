@@ -25,6 +25,10 @@ BaselineEntry parse_entry(const std::filesystem::path& file, const std::string& 
   entry.measured = value["measured"].get<double>();
   entry.relative_tolerance = value["relative_tolerance"].get<double>();
   if (value.contains("recorded") && value["recorded"].is_string()) entry.recorded = value["recorded"].get<std::string>();
+  if (value.contains("seed")) {
+    if (!value["seed"].is_number_unsigned()) bad_file(file, "has an entry '" + name + "' whose \"seed\" is not an unsigned integer");
+    entry.seed = value["seed"].get<std::uint64_t>();
+  }
   return entry;
 }
 
@@ -38,10 +42,17 @@ bool within_baseline(const BaselineEntry& entry, double measured) {
 BaselineStore BaselineStore::load(const std::filesystem::path& directory) {
   BaselineStore store;
   std::error_code ec;
-  if (!std::filesystem::is_directory(directory, ec)) return store;
-  for (const auto& file : std::filesystem::directory_iterator(directory)) {
+  if (!std::filesystem::is_directory(directory, ec)) {
+    throw Error("kolmo::verify::BaselineStore: baselines directory '" + directory.string() +
+                "' does not exist or is not a directory (pass --baselines DIR, or --no-baselines to run without "
+                "drift checks)");
+  }
+  std::filesystem::directory_iterator files(directory, ec);
+  if (ec) throw Error("kolmo::verify::BaselineStore: baselines directory '" + directory.string() + "' cannot be read: " + ec.message());
+  for (const auto& file : files) {
     if (file.path().extension() != ".json") continue;
     std::ifstream in(file.path());
+    if (!in) bad_file(file.path(), "cannot be opened for reading");
     nlohmann::json document;
     try {
       in >> document;
@@ -72,6 +83,7 @@ void BaselineStore::save(const std::filesystem::path& directory) const {
     value["measured"] = entry.measured;
     value["relative_tolerance"] = entry.relative_tolerance;
     value["recorded"] = entry.recorded;
+    if (entry.seed) value["seed"] = *entry.seed;
     files[std::string(area_of(name))][name] = value;
   }
   for (const auto& [area, document] : files) {

@@ -5,7 +5,7 @@
 #include <cmath>
 #include <vector>
 
-#include "kolmo/stats/order_fit.hpp"
+#include "kolmo/stats/local_orders.hpp"
 #include "support/flow_map_error.hpp"
 
 namespace kolmo::sampling {
@@ -25,21 +25,21 @@ TEST(DpmSolver, FirstOrderIsExactWhenTheNoisePredictionIsConstantAlongTheFlow) {
 }
 
 TEST(DpmSolver, ConvergesAtItsOrderToTheClosedFormFlowMap) {
-  // Global error C h^order in λ: fitted against the step h = (λ(t_min) − λ(T))/M over M = 32..256,
-  // where the error ratios per doubling have settled (order 3: 10.6 at M = 8 → 16, 8.3 at
-  // 128 → 256); Student-t interval from the scatter about the line. The order must lie in the
-  // interval widened by 0.1 for the O(h) pre-asymptotic term that a straight line does not
-  // absorb (the rule of verify::order_within_interval).
+  // Global error C h^order in λ against the step h = (λ(t_min) − λ(T))/M over M = 32..256, where
+  // the error ratios per doubling have settled (order 3: 10.6 at M = 8 → 16, 8.3 at 128 → 256).
+  // The order must lie within the last local order ± its drift bound (stats/local_orders.hpp,
+  // the rule of the verification cases), and the bound must be below 0.25.
   for (int order : {1, 2, 3}) {
     std::vector<double> h, error;
     for (std::size_t steps : {32u, 48u, 64u, 96u, 128u, 192u, 256u}) {
       h.push_back(1.0 / static_cast<double>(steps));
       error.push_back(flow_map_error(gaussian, DpmSolver{.order = order, .steps = steps}));
     }
-    const stats::OrderFit fit = stats::fit_order(h, error);
-    ASSERT_TRUE(fit.status.ok()) << order;
-    EXPECT_LE(fit.ci_lower - 0.1, order) << "order " << order << ": fitted " << fit.slope;
-    EXPECT_GE(fit.ci_upper + 0.1, order) << "order " << order << ": fitted " << fit.slope;
+    const stats::LocalOrders local = stats::local_orders(h, error);
+    ASSERT_TRUE(local.status.ok()) << order << ": " << local.status.message;
+    EXPECT_LE(local.lower(), order) << "order " << order << ": last local order " << local.estimate;
+    EXPECT_GE(local.upper(), order) << "order " << order << ": last local order " << local.estimate;
+    EXPECT_LT(local.drift_bound, 0.25) << order;
     EXPECT_GT(error.back(), 1e-13) << "order " << order << " reached rounding: the fit would see noise";
   }
 }

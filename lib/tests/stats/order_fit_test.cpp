@@ -205,5 +205,79 @@ TEST(OrderFit, RejectsMisuse) {
   KOLMO_EXPECT_THROW_NAMING((void)fit_order(h, e, se, 0.0), "level");
 }
 
+// Paths shared by all step sizes: per-path error C h_i^p (1 + a ξ_j + b η_ij) with a common ξ_j
+// (the path) and a small independent η_ij. The common part cancels in the slope, so per-point
+// standard errors overstate the slope's uncertainty; the group jackknife measures it.
+struct SharedPathStudy {
+  std::vector<double> error, se;
+  std::vector<std::vector<double>> group_means;
+  std::vector<std::size_t> sizes;
+};
+
+SharedPathStudy shared_path_study(const std::vector<double>& h, double p, std::uint64_t replicate) {
+  constexpr std::size_t groups = 20, per_group = 50;
+  constexpr double a = 0.5, b = 0.05;
+  SharedPathStudy study;
+  study.sizes.assign(groups, per_group);
+  study.group_means.assign(groups, std::vector<double>(h.size(), 0.0));
+  std::vector<double> sum(h.size(), 0.0), sum_sq(h.size(), 0.0);
+  for (std::size_t j = 0; j < groups * per_group; ++j) {
+    const double xi = random::standard_normal({seed, random::Purpose::verification, 1000 + replicate, j, 0});
+    for (std::size_t i = 0; i < h.size(); ++i) {
+      const double eta = random::standard_normal({seed, random::Purpose::verification, 1000 + replicate, j, 1 + i});
+      const double e = 2.0 * std::pow(h[i], p) * (1 + a * xi + b * eta);
+      study.group_means[j / per_group][i] += e / per_group;
+      sum[i] += e;
+      sum_sq[i] += e * e;
+    }
+  }
+  const double n = groups * per_group;
+  for (std::size_t i = 0; i < h.size(); ++i) {
+    const double mean = sum[i] / n;
+    study.error.push_back(mean);
+    study.se.push_back(std::sqrt((sum_sq[i] / n - mean * mean) / (n - 1)));
+  }
+  return study;
+}
+
+TEST(OrderFitGrouped, JackknifeIntervalCoversWhenErrorsShareTheirPaths) {
+  constexpr int studies = 1000;
+  const double tolerance = 4.0 * std::sqrt(0.95 * 0.05 / studies);
+  int covered = 0;
+  double jackknife_width = 0, naive_width = 0;
+  for (int r = 0; r < studies; ++r) {
+    const SharedPathStudy s = shared_path_study(steps, 1.5, static_cast<std::uint64_t>(r));
+    const OrderFit fit = fit_order_grouped(steps, s.error, s.se, s.group_means, s.sizes, [](double m) { return m; });
+    ASSERT_TRUE(fit.status.ok());
+    EXPECT_EQ(fit.interval_dof, 19u);
+    EXPECT_EQ(fit.jackknife_groups, 20u);
+    covered += (fit.ci_lower <= 1.5 && 1.5 <= fit.ci_upper) ? 1 : 0;
+    jackknife_width += fit.ci_upper - fit.ci_lower;
+    const OrderFit naive = fit_order(steps, s.error, s.se);
+    naive_width += naive.ci_upper - naive.ci_lower;
+  }
+  EXPECT_NEAR(covered / double(studies), 0.95, tolerance);
+  // The per-point interval treats the shared ξ as independent noise at every h: far too wide.
+  EXPECT_GT(naive_width, 3 * jackknife_width);
+}
+
+TEST(OrderFitGrouped, RejectsRaggedGroupsAndKeepsTheFitsRefusals) {
+  const std::vector<double> h{0.1, 0.05}, e{1e-2, 2.5e-3}, se{1e-4, 1e-4};
+  const std::vector<std::size_t> sizes{10, 10};
+  const auto identity = [](double m) { return m; };
+  KOLMO_EXPECT_THROW_NAMING((void)fit_order_grouped(h, e, se, {{1e-2, 2.5e-3}}, std::vector<std::size_t>{10}, identity),
+                            "group_means.size()");
+  KOLMO_EXPECT_THROW_NAMING((void)fit_order_grouped(h, e, se, {{1e-2, 2.5e-3}, {1e-2}}, sizes, identity),
+                            "group_means[1].size()");
+  // An error below 2 standard errors is refused by the underlying fit.
+  const std::vector<double> unresolved{1e-2, 1e-4};
+  EXPECT_EQ(fit_order_grouped(h, unresolved, se, {{1e-2, 1e-4}, {1e-2, 1e-4}}, sizes, identity).status.code,
+            StatusCode::within_noise);
+  // Identical groups: no spread, a zero-width interval at the exact slope 2.
+  const OrderFit exact = fit_order_grouped(h, e, se, {{1e-2, 2.5e-3}, {1e-2, 2.5e-3}}, sizes, identity);
+  EXPECT_NEAR(exact.slope, 2.0, 1e-12);
+  EXPECT_EQ(exact.slope_standard_error, 0.0);
+}
+
 }  // namespace
 }  // namespace kolmo::stats

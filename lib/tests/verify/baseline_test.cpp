@@ -36,8 +36,27 @@ TEST(WithinBaseline, RelativeToleranceAroundTheRecordedValue) {
   EXPECT_FALSE(within_baseline(zero, 1e-300));  // a recorded 0 demands exactly 0
 }
 
-TEST_F(BaselineFiles, MissingDirectoryGivesEmptyStore) {
-  EXPECT_EQ(BaselineStore::load(directory).size(), 0u);
+TEST_F(BaselineFiles, MissingDirectoryIsAnErrorNamingIt) {
+  // A missing directory must not silently disable every drift check.
+  try {
+    (void)BaselineStore::load(directory);
+    ADD_FAILURE() << "expected kolmo::Error";
+  } catch (const Error& error) {
+    EXPECT_NE(std::string(error.what()).find(directory.string()), std::string::npos) << error.what();
+    EXPECT_NE(std::string(error.what()).find("--no-baselines"), std::string::npos) << error.what();
+  }
+}
+
+TEST_F(BaselineFiles, SeedsRoundTripAndOldEntriesHaveNone) {
+  BaselineStore store;
+  store.record("a/with-seed", {1.5, 1e-8, "2026-12-06", 42});
+  store.record("a/without", {2.5, 1e-8, "2026-11-23", std::nullopt});
+  store.save(directory);
+  const BaselineStore loaded = BaselineStore::load(directory);
+  EXPECT_EQ(loaded.find("a/with-seed")->seed, std::optional<std::uint64_t>(42));
+  EXPECT_FALSE(loaded.find("a/without")->seed.has_value());
+  write("b.json", R"({"b/c": {"measured": 1.0, "relative_tolerance": 0, "seed": -1}})");
+  EXPECT_THROW((void)BaselineStore::load(directory), Error);
 }
 
 TEST_F(BaselineFiles, SaveWritesOneFilePerAreaAndRoundTripsExactly) {

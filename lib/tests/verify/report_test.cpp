@@ -15,7 +15,8 @@ RunSummary sample_summary() {
   good.info = {"ou/stationary-ks", "The OU law reaches its stationary law.", "Gardiner 3.8.4", Tier::fast,
                CaseKind::statistical, 105};
   good.seed = 105;
-  good.outcome = at_least(0.42, 6.3e-5, "KS p-value >= 2(1 - Phi(4))");
+  good.alpha = 1.3e-5;
+  good.outcome = p_value_at_least(0.42, good.alpha, "KS against the stationary law");
   good.outcome.details = {{"n", 262144}};
   good.verdict = Verdict::pass;
   good.seconds = 0.25;
@@ -24,17 +25,28 @@ RunSummary sample_summary() {
   bad.info = {"random/normal-fourth-moment", "E[Z^4] = 3.", "Moments of N(0,1)", Tier::fast,
               CaseKind::statistical, 2};
   bad.seed = 2;
-  bad.outcome = within_sigma(3.1, 0.01, 3.0);
+  bad.alpha = 1.3e-5;
+  bad.outcome = within_sigma(3.1, 0.01, 3.0, bad.alpha);
   bad.verdict = Verdict::fail;
   bad.runs = 20;
   bad.failures = 20;
+  bad.sweep = SweepStatistics{1.0, 0.83, 1.0, 0.0, 20, 1.0, 0.0};
 
   RunSummary summary;
   summary.results = {good, bad};
   summary.passed = 1;
   summary.failed = 1;
   summary.seconds = 1.5;
+  summary.sweep = {20, 20, 2.6e-5, 0.83, 1.0};
   return summary;
+}
+
+ReportContext sample_context() {
+  ReportContext context;
+  context.options.seeds = 20;
+  context.provenance = collect_provenance("kolmo verify --seeds 20");
+  context.budgets = {ErrorBudget{Tier::fast, 1e-3, 77, 1e-3 / 77}};
+  return context;
 }
 
 TEST(Report, FormatMeasurementLeavesOutMissingUncertainty) {
@@ -50,10 +62,14 @@ TEST(Report, TableHasOneRowPerCaseAndTheSummaryLine) {
   EXPECT_NE(text.find("3.10000e+00 +- 1.0e-02"), std::string::npos);
   EXPECT_NE(text.find("FAIL 20/20"), std::string::npos);
   EXPECT_NE(text.find("1 passed, 1 failed"), std::string::npos);
+  // Each row states its rule in words that fit its check.
+  EXPECT_NE(text.find("p = 0.42 ≥ α = 1.3e-05"), std::string::npos) << text;
+  EXPECT_NE(text.find("|z| = 10 > 4.36"), std::string::npos) << text;
+  EXPECT_NE(text.find("suite: 20 of 20 seeds had a statistical failure"), std::string::npos) << text;
 }
 
 TEST(Report, JsonHasTheDocumentedFieldsAndNullForNan) {
-  const nlohmann::json json = to_json(sample_summary(), RunOptions{});
+  const nlohmann::json json = to_json(sample_summary(), sample_context());
   ASSERT_EQ(json["cases"].size(), 2u);
   const auto& c = json["cases"][0];
   for (const char* field : {"name", "claim", "tier", "seed", "measured", "uncertainty", "expected", "tolerance",
@@ -70,19 +86,40 @@ TEST(Report, JsonHasTheDocumentedFieldsAndNullForNan) {
   EXPECT_EQ(json["summary"]["passed"], 1);
   EXPECT_EQ(json["summary"]["failed"], 1);
   EXPECT_EQ(json["summary"]["seconds"], 1.5);
+  EXPECT_EQ(c["check"], "p_value");
+  EXPECT_EQ(c["alpha"], 1.3e-5);
+  EXPECT_EQ(c["p_value"], 0.42);
+  EXPECT_EQ(json["cases"][1]["sweep"]["p_values"], 20);
+  EXPECT_EQ(json["summary"]["sweep"]["failed_seeds"], 20);
+  EXPECT_EQ(json["error_budget"]["tiers"]["fast"]["statistical_cases"], 77);
+  // Provenance: what a reader needs to reproduce or cite the numbers.
+  const auto& p = json["provenance"];
+  for (const char* field : {"kolmo_version", "git", "build", "machine", "dependencies", "date_utc", "command_line"}) {
+    EXPECT_TRUE(p.contains(field)) << field;
+  }
+  EXPECT_TRUE(p["git"].contains("commit") && p["git"].contains("dirty"));
+  for (const char* dependency : {"eigen", "boost", "fftw", "random123", "nlohmann_json", "openmp"}) {
+    EXPECT_FALSE(p["dependencies"][dependency].get<std::string>().empty()) << dependency;
+  }
+  EXPECT_EQ(p["command_line"], "kolmo verify --seeds 20");
+  EXPECT_GT(p["machine"]["cores"].get<unsigned>(), 0u);
   // The document must survive a round trip through text (no NaN tokens).
   EXPECT_EQ(nlohmann::json::parse(json.dump()), json);
 }
 
 TEST(Report, MarkdownHasTableAndOneSectionPerCase) {
   std::ostringstream out;
-  write_markdown(out, sample_summary(), RunOptions{});
+  write_markdown(out, sample_summary(), sample_context());
   const std::string text = out.str();
   EXPECT_NE(text.find("**1 passed, 1 failed**"), std::string::npos);
   EXPECT_NE(text.find("| `ou/stationary-ks` |"), std::string::npos);
   EXPECT_NE(text.find("## `random/normal-fourth-moment`"), std::string::npos);
   EXPECT_NE(text.find("The OU law reaches its stationary law."), std::string::npos);
   EXPECT_NE(text.find("failures: 20 of 20 runs"), std::string::npos);
+  EXPECT_NE(text.find("## Provenance"), std::string::npos);
+  EXPECT_NE(text.find("commit `"), std::string::npos);
+  EXPECT_NE(text.find("α = 1.3e-05"), std::string::npos);
+  EXPECT_NE(text.find("77 statistical cases"), std::string::npos);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <limits>
+#include <vector>
 
 #include "support/expect_error.hpp"
 
@@ -12,39 +13,86 @@ namespace {
 
 const double nan = std::numeric_limits<double>::quiet_NaN();
 const double inf = std::numeric_limits<double>::infinity();
+// 2(1 − Φ(4)): at this α the critical value is exactly 4.
+const double alpha_4 = 6.334248366623996e-05;
 
-TEST(WithinSigma, PassesInsideAndFailsOutsideFourStandardErrors) {
-  EXPECT_TRUE(within_sigma(1.0 + 3.9e-2, 1e-2, 1.0).passed);
-  EXPECT_TRUE(within_sigma(1.0 - 3.9e-2, 1e-2, 1.0).passed);
-  EXPECT_FALSE(within_sigma(1.0 + 4.1e-2, 1e-2, 1.0).passed);
-  EXPECT_FALSE(within_sigma(1.0 - 4.1e-2, 1e-2, 1.0).passed);
+TEST(CriticalValue, IsTheTwoSidedNormalQuantile) {
+  EXPECT_NEAR(normal_critical_value(0.05), 1.959963984540054, 1e-12);
+  EXPECT_NEAR(normal_critical_value(alpha_4), 4.0, 1e-9);
+  KOLMO_EXPECT_THROW_NAMING(normal_critical_value(nan), "alpha");  // a deterministic case's α
+  KOLMO_EXPECT_THROW_NAMING(normal_critical_value(0.0), "alpha");
+  KOLMO_EXPECT_THROW_NAMING(normal_critical_value(1.0), "alpha");
 }
 
-TEST(WithinSigma, RecordsNumbersAndRule) {
-  const Outcome o = within_sigma(2.5, 0.1, 2.4, 3.0);
+TEST(WithinSigma, PassesInsideAndFailsOutsideTheCriticalValue) {
+  EXPECT_TRUE(within_sigma(1.0 + 3.9e-2, 1e-2, 1.0, alpha_4).passed);
+  EXPECT_TRUE(within_sigma(1.0 - 3.9e-2, 1e-2, 1.0, alpha_4).passed);
+  EXPECT_FALSE(within_sigma(1.0 + 4.1e-2, 1e-2, 1.0, alpha_4).passed);
+  EXPECT_FALSE(within_sigma(1.0 - 4.1e-2, 1e-2, 1.0, alpha_4).passed);
+  EXPECT_TRUE(within_sigma(1.0 + 4.1e-2, 1e-2, 1.0, 1e-5).passed);  // a smaller α tolerates more
+}
+
+TEST(WithinSigma, RecordsNumbersRuleAlphaAndPValue) {
+  const Outcome o = within_sigma(2.5, 0.1, 2.4, 0.05);
+  EXPECT_EQ(o.check, Check::z_score);
   EXPECT_EQ(o.measured, 2.5);
   EXPECT_EQ(o.uncertainty, 0.1);
   EXPECT_EQ(o.expected, 2.4);
-  EXPECT_DOUBLE_EQ(o.tolerance.bound, 0.3);
-  EXPECT_NE(o.tolerance.rule.find("3 standard errors"), std::string::npos) << o.tolerance.rule;
+  EXPECT_NEAR(o.tolerance.bound, 1.959963984540054, 1e-12);
+  EXPECT_EQ(o.alpha, 0.05);
+  EXPECT_NEAR(o.p_value, 0.3173105078629141, 1e-12);  // 2(1 − Φ(1))
+  EXPECT_EQ(statement(o), "|z| = 1 ≤ 1.96");
+  EXPECT_EQ(statement(within_sigma(3.0, 0.1, 2.4, 0.05)), "|z| = 6 > 1.96");
 }
 
 TEST(WithinSigma, ZeroStandardErrorDemandsEquality) {
-  EXPECT_TRUE(within_sigma(1.0, 0.0, 1.0).passed);
-  EXPECT_FALSE(within_sigma(1.0 + 1e-15, 0.0, 1.0).passed);
+  EXPECT_TRUE(within_sigma(1.0, 0.0, 1.0, alpha_4).passed);
+  EXPECT_FALSE(within_sigma(1.0 + 1e-15, 0.0, 1.0, alpha_4).passed);
 }
 
 TEST(WithinSigma, NanOrInfinityNeverPasses) {
-  EXPECT_FALSE(within_sigma(nan, 1.0, 0.0).passed);
-  EXPECT_FALSE(within_sigma(0.0, nan, 0.0).passed);
-  EXPECT_FALSE(within_sigma(0.0, 1.0, nan).passed);
-  EXPECT_FALSE(within_sigma(inf, 1.0, inf).passed);
-  EXPECT_FALSE(within_sigma(0.0, inf, 0.0).passed);  // an infinite error bar proves nothing
+  EXPECT_FALSE(within_sigma(nan, 1.0, 0.0, alpha_4).passed);
+  EXPECT_FALSE(within_sigma(0.0, nan, 0.0, alpha_4).passed);
+  EXPECT_FALSE(within_sigma(0.0, 1.0, nan, alpha_4).passed);
+  EXPECT_FALSE(within_sigma(inf, 1.0, inf, alpha_4).passed);
+  EXPECT_FALSE(within_sigma(0.0, inf, 0.0, alpha_4).passed);  // an infinite error bar proves nothing
 }
 
-TEST(WithinSigma, RejectsNegativeStandardErrorAndNonPositiveWidth) {
-  KOLMO_EXPECT_THROW_NAMING(within_sigma(0.0, -1.0, 0.0), "standard_error");
-  KOLMO_EXPECT_THROW_NAMING(within_sigma(0.0, 1.0, 0.0, 0.0), "sigmas");
+TEST(WithinSigma, RejectsNegativeStandardErrorAndABadAlpha) {
+  KOLMO_EXPECT_THROW_NAMING(within_sigma(0.0, -1.0, 0.0, alpha_4), "standard_error");
+  KOLMO_EXPECT_THROW_NAMING(within_sigma(0.0, 1.0, 0.0, nan), "alpha");
+  KOLMO_EXPECT_THROW_NAMING(within_sigma(0.0, 1.0, 0.0, 1.5), "alpha");
+}
+
+TEST(AllWithinSigma, UsesTheBonferroniCriticalValue) {
+  const std::vector<double> z{0.5, -3.9, 1.0};
+  const Outcome o = all_within_sigma(z, 3 * alpha_4);  // per-score rate alpha_4: critical value 4
+  EXPECT_EQ(o.check, Check::max_z_score);
+  EXPECT_NEAR(o.tolerance.bound, 4.0, 1e-9);
+  EXPECT_EQ(o.measured, 3.9);
+  EXPECT_TRUE(o.passed);
+  EXPECT_FALSE(all_within_sigma(std::vector<double>{0.5, 4.1}, 2 * alpha_4).passed);
+  EXPECT_FALSE(all_within_sigma(std::vector<double>{0.5, nan}, 0.5).passed);
+  EXPECT_EQ(statement(o), "max |z| of 3 = 3.9 ≤ 4");
+  KOLMO_EXPECT_THROW_NAMING(all_within_sigma(std::vector<double>{}, 0.01), "z_scores.size()");
+}
+
+TEST(PValues, AtLeastAlphaAndTheBonferroniMinimum) {
+  const Outcome o = p_value_at_least(0.41, 1.3e-5, "KS");
+  EXPECT_TRUE(o.passed);
+  EXPECT_EQ(o.check, Check::p_value);
+  EXPECT_EQ(o.p_value, 0.41);
+  EXPECT_EQ(statement(o), "p = 0.41 ≥ α = 1.3e-05");
+  EXPECT_FALSE(p_value_at_least(1e-6, 1.3e-5, "KS").passed);
+  EXPECT_EQ(statement(p_value_at_least(1e-6, 1.3e-5, "KS")), "p = 1e-06 < α = 1.3e-05");
+  EXPECT_FALSE(p_value_at_least(nan, 1.3e-5, "KS").passed);
+  KOLMO_EXPECT_THROW_NAMING(p_value_at_least(0.5, nan, "KS"), "alpha");
+
+  const std::vector<double> p{0.3, 4e-4, 0.9};  // adjusted: 3 · 4e-4 = 1.2e-3
+  EXPECT_NEAR(smallest_p_value_at_least(p, 1e-3, "three tests").measured, 1.2e-3, 1e-15);
+  EXPECT_TRUE(smallest_p_value_at_least(p, 1e-3, "three tests").passed);
+  EXPECT_FALSE(smallest_p_value_at_least(p, 2e-3, "three tests").passed);
+  EXPECT_EQ(smallest_p_value_at_least(std::vector<double>{0.9, 0.8}, 0.5, "t").measured, 1.0);  // capped
 }
 
 TEST(Thresholds, AtLeastAndAtMost) {
@@ -56,10 +104,12 @@ TEST(Thresholds, AtLeastAndAtMost) {
   EXPECT_FALSE(at_most(2e-6, 1e-6, "e").passed);
   EXPECT_FALSE(at_most(nan, 1e-6, "e").passed);
   EXPECT_FALSE(at_most(-inf, 1e-6, "e").passed);
-  const Outcome o = at_least(0.3, 0.01, "KS p-value >= alpha");
-  EXPECT_EQ(o.tolerance.rule, "KS p-value >= alpha");
-  EXPECT_EQ(o.tolerance.bound, 0.01);
+  const Outcome o = at_most(3e-13, 1e-12, "error below the bound");
+  EXPECT_EQ(o.check, Check::upper_bound);
+  EXPECT_EQ(o.tolerance.rule, "error below the bound");
   EXPECT_TRUE(std::isnan(o.uncertainty));
+  EXPECT_TRUE(std::isnan(o.alpha));
+  EXPECT_EQ(statement(o), "3e-13 ≤ bound 1e-12");
 }
 
 TEST(Deterministic, WithinAbsoluteAndRelative) {
@@ -72,6 +122,70 @@ TEST(Deterministic, WithinAbsoluteAndRelative) {
   EXPECT_FALSE(within_relative(102.0, 100.0, 1e-2, "r").passed);
   EXPECT_FALSE(within_relative(1e-300, 0.0, 1e-2, "r").passed);  // relative to 0 means exactly 0
   KOLMO_EXPECT_THROW_NAMING(within_relative(0.0, 1.0, -1.0, "r"), "relative_bound");
+  EXPECT_EQ(statement(within_absolute(3e-13, 0.0, 1e-12, "r")), "|3e-13 − 0| ≤ 1e-12");
+}
+
+/// A fit with known slope, standard error and quantile, for the interval rule.
+stats::OrderFit fit_with(double slope, double standard_error, std::size_t interval_dof = 0) {
+  stats::OrderFit fit;
+  fit.status = Status::success();
+  fit.slope = slope;
+  fit.slope_standard_error = standard_error;
+  fit.interval_dof = interval_dof;
+  fit.level = 0.95;
+  return fit;
+}
+
+TEST(OrderInConfidenceInterval, IsTwoSidedAtTheCasesAlpha) {
+  // Normal quantile 4 at alpha_4: interval 1.0 ± 0.04.
+  const Outcome o = order_in_confidence_interval(fit_with(1.0, 0.01), 1.03, alpha_4);
+  EXPECT_TRUE(o.passed);
+  EXPECT_EQ(o.check, Check::order);
+  EXPECT_NEAR(o.interval_lower, 0.96, 1e-9);
+  EXPECT_NEAR(o.interval_upper, 1.04, 1e-9);
+  EXPECT_EQ(statement(o), "order 1.0000 ∈ [0.9600, 1.0400] ∋ 1.03");
+  EXPECT_FALSE(order_in_confidence_interval(fit_with(1.0, 0.01), 1.05, alpha_4).passed);
+  // A scheme of HIGHER order than advertised fails as well.
+  const Outcome higher = order_in_confidence_interval(fit_with(2.0, 0.01), 1.0, alpha_4);
+  EXPECT_FALSE(higher.passed);
+  EXPECT_EQ(statement(higher), "order 2.0000 ∈ [1.9600, 2.0400] ∌ 1");
+  // Student-t quantile with few jackknife groups is wider than the normal one.
+  const Outcome t = order_in_confidence_interval(fit_with(1.0, 0.01, 9), 1.0, 0.05);
+  EXPECT_NEAR(t.interval_upper - 1.0, 2.262157162740992 * 0.01, 1e-9);
+}
+
+TEST(OrderInConfidenceInterval, RequiresPowerAndASuccessfulFit) {
+  const Outcome wide = order_in_confidence_interval(fit_with(1.0, 0.1), 1.0, alpha_4);  // ±0.4
+  EXPECT_FALSE(wide.passed);
+  EXPECT_NE(wide.note.find("too wide"), std::string::npos);
+  stats::OrderFit refused = fit_with(nan, nan);
+  refused.status = Status::failure(StatusCode::within_noise, "h = 0.5", "not resolved");
+  const Outcome o = order_in_confidence_interval(refused, 1.0, alpha_4);
+  EXPECT_FALSE(o.passed);
+  EXPECT_NE(o.note.find("within_noise"), std::string::npos);
+  KOLMO_EXPECT_THROW_NAMING(order_in_confidence_interval(fit_with(1.0, 0.01), 1.0, nan), "alpha");
+}
+
+TEST(OrderInDriftBound, AcceptsASettledStudyAndRejectsAWrongOrder) {
+  // e = h² (1 + h): local orders 2 + O(h) approach 2 from above.
+  std::vector<double> h, e;
+  for (double step : {0.1, 0.05, 0.025, 0.0125, 0.00625}) {
+    h.push_back(step);
+    e.push_back(step * step * (1 + step));
+  }
+  const Outcome two = order_in_drift_bound(h, e, 2.0);
+  EXPECT_TRUE(two.passed) << statement(two);
+  EXPECT_GT(two.measured, 2.0);
+  EXPECT_FALSE(order_in_drift_bound(h, e, 1.0).passed);
+  EXPECT_FALSE(order_in_drift_bound(h, e, 3.0).passed);  // higher than measured fails too
+}
+
+TEST(OrderInDriftBound, RefusesLocalOrdersThatDoNotSettle) {
+  const std::vector<double> h{0.1, 0.05, 0.025, 0.0125};
+  const std::vector<double> e{1e-2, 2e-3, 8e-4, 1e-4};  // local orders 2.32, 1.32, 3.0
+  const Outcome o = order_in_drift_bound(h, e, 2.0);
+  EXPECT_FALSE(o.passed);
+  EXPECT_NE(o.note.find("not_converged"), std::string::npos) << o.note;
 }
 
 }  // namespace

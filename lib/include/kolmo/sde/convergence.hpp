@@ -17,8 +17,17 @@
 //     per-path differences φ(X_T^h) − φ(X_T^ref). This is a coupled estimator: both terms see
 //     the same noise, so its variance is of the order of the strong error squared rather than
 //     Var φ(X_T); with an exact reference its expectation is exactly the weak error.
-//   * Orders: error ~ C h^p fitted by weighted least squares on log error vs log |h| with 95%
-//     confidence intervals (stats/order_fit.hpp). A fit refuses — status within_noise, naming the
+//   * Orders: error ~ C h^p fitted by weighted least squares on log error vs log |h|
+//     (stats/order_fit.hpp). Every resolution sees the same paths, so the errors at different h
+//     are correlated: the order's standard error and interval come from a delete-one-group
+//     jackknife over `groups` disjoint blocks of paths (stats::fit_order_grouped), which carries
+//     that correlation, with Student-t quantiles on groups − 1 degrees of freedom.
+//   * Local orders: the last local order (two finest steps) with the drift bound of its
+//     pre-asymptotic term and jackknife margins (stats::local_order_interval), with the order
+//     step q of the error expansion from theory: q = ½ for strong errors (Itô–Taylor terms come in
+//     half-integer orders), q = 1 for weak errors (Talay & Tubaro 1990). A straight line through
+//     C h^p (1 + c h^q) over a range of h is biased by the curvature; the local-order interval is
+//     what the verification cases test the advertised order against. Needs 3 step sizes. A fit refuses — status within_noise, naming the
 //     step size — when an error is less than twice its standard error: the error is then not
 //     resolved above Monte Carlo noise, and its logarithm is not a measurement. It refuses as
 //     well when an error is at the rounding level, 16 n u E|X^ref| after n steps (u = 2^-53).
@@ -27,6 +36,7 @@
 #include <cstdint>
 #include <functional>
 #include <iosfwd>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,6 +45,7 @@
 #include "kolmo/core/status.hpp"
 #include "kolmo/sde/ensemble.hpp"
 #include "kolmo/stats/mean_estimate.hpp"
+#include "kolmo/stats/local_orders.hpp"
 #include "kolmo/stats/order_fit.hpp"
 
 namespace kolmo::sde {
@@ -59,6 +70,10 @@ struct ConvergenceOptions {
   PathSolution exact;                        ///< exact solution on the path, if known
   double reference_dt = 0.0;                 ///< used when `exact` is empty
   double level = 0.95;                       ///< confidence level of the fitted orders
+  /// Disjoint path groups (contiguous path ranges) of the jackknife, between 2 and paths.
+  std::size_t groups = 100;
+  double strong_correction_order = 0.5;  ///< q of the strong-error expansion (> 0)
+  double weak_correction_order = 1.0;    ///< q of the weak-error expansion (> 0)
 };
 
 /// The errors at one step size.
@@ -69,6 +84,10 @@ struct Resolution {
   double strong_rms = 0.0;                  ///< sqrt(E|X^h − X^ref|²)
   double strong_rms_standard_error = 0.0;   ///< delta method
   std::vector<stats::MeanEstimate> weak;    ///< per functional: E[φ(X^h) − φ(X^ref)], signed
+  /// Per path group (ConvergenceOptions::groups): means of |X^h − X^ref|, of its square, and of
+  /// each functional's difference — what the jackknife of the order fits is computed from.
+  std::vector<double> strong_group_means, square_group_means;
+  std::vector<std::vector<double>> weak_group_means;
   double wall_seconds = 0.0;
   std::uint64_t drift_evaluations = 0;
 };
@@ -81,11 +100,16 @@ struct ConvergenceStudy {
   std::string reference;            ///< "exact" or "scheme at dt = ..."
   std::uint64_t paths = 0;
   std::uint64_t fine_steps = 0;     ///< M, the Brownian grid shared by all resolutions
+  std::vector<std::size_t> group_sizes;  ///< paths in each jackknife group
+  double level = 0.95;                   ///< confidence level of the fits and intervals
   std::vector<Resolution> resolutions;
   stats::OrderFit strong_order;     ///< fit of E|X^h − X^ref| against |h|
   stats::OrderFit strong_rms_order; ///< fit of the RMS error
   std::vector<std::string> functional_names;
   std::vector<stats::OrderFit> weak_orders;  ///< fits of |E[φ(X^h) − φ(X^ref)]|
+  /// Last local order of E|X^h − X^ref| with its drift bound and jackknife margins (3+ step sizes).
+  std::optional<stats::LocalOrderInterval> strong_local;
+  std::vector<stats::LocalOrderInterval> weak_local;  ///< the same per functional (3+ step sizes)
 };
 
 namespace detail {

@@ -32,7 +32,10 @@
 //                            than 2 distinct step sizes.
 
 #include <cstddef>
+#include <functional>
 #include <span>
+#include <utility>
+#include <vector>
 
 #include "kolmo/core/status.hpp"
 
@@ -56,7 +59,37 @@ struct OrderFit {
   double birge_ratio = 1.0;            ///< factor applied to se(p): max(1, sqrt(reduced chi2)),
                                        ///< 1 without standard errors or with dof 0
   bool variances_known = false;        ///< true when error_standard_error was given
+  /// Degrees of freedom of the Student-t quantile the interval uses; 0 for the normal quantile.
+  std::size_t interval_dof = 0;
+  /// Path groups of the jackknife standard error (fit_order_grouped); 0 for the other fits.
+  std::size_t jackknife_groups = 0;
 };
+
+/// Order fit of a Monte Carlo study whose errors at all step sizes come from the SAME paths, so
+/// that the errors are correlated across step sizes and the per-point standard errors of
+/// fit_order understate or overstate the slope's uncertainty. `group_means[g][i]` is the mean of
+/// the per-path error quantity at h[i] over the g-th of G disjoint groups of paths, which hold
+/// `group_sizes[g]` paths each; the groups are independent. `error_of_mean` turns a mean of the
+/// per-path quantity into the error that is fitted: the identity for E|X^h − X^ref|, |m| for a
+/// signed weak error, √m for an RMS error from the mean of squares.
+///   * The order is the weighted fit of fit_order to the overall means with weights (e/se)²
+///     from `error_standard_error` (its refusals apply unchanged).
+///   * Its standard error is the delete-one-group jackknife's (Quenouille 1956; Efron & Stein
+///     1981): with p_(g) the same weighted fit to the means of all paths outside group g,
+///       se² = (G − 1)/G · Σ_g (p_(g) − p̄)²,
+///     which carries the covariance between step sizes because every replicate drops the same
+///     paths at every h. The interval uses Student-t with G − 1 degrees of freedom.
+/// Throws kolmo::Error on misuse: fewer than 2 groups, ragged groups, sizes that do not match.
+[[nodiscard]] OrderFit fit_order_grouped(std::span<const double> h, std::span<const double> error,
+                                         std::span<const double> error_standard_error,
+                                         const std::vector<std::vector<double>>& group_means,
+                                         std::span<const std::size_t> group_sizes,
+                                         const std::function<double(double)>& error_of_mean, double level = 0.95);
+
+/// The fit's two-sided interval for the order at another `level`, with the fit's own quantile
+/// (order_interval(fit, fit.level) is [ci_lower, ci_upper]). NaN ends when the fit refused.
+/// Throws kolmo::Error unless 0 < level < 1.
+[[nodiscard]] std::pair<double, double> order_interval(const OrderFit& fit, double level);
 
 /// Fits error ~ C h^p. `error_standard_error` is either empty (unknown variances) or one
 /// standard error per point. See the header comment for the method and the refusal rules.

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <string>
 #include <string_view>
 
@@ -46,6 +47,10 @@ std::string_view area_of(std::string_view case_name);
 struct RunContext {
   std::uint64_t seed = 0;  ///< the seed to use (the declared one unless overridden)
   int threads = 1;         ///< OpenMP threads the case may use; results must not depend on it
+  /// The false-failure rate this case may spend: its Bonferroni share of its tier's family-wise
+  /// budget (error_budget.hpp). NaN for deterministic cases, which have no false failures: a
+  /// statistical rule given NaN throws, so a case cannot use one without declaring itself statistical.
+  double alpha = std::numeric_limits<double>::quiet_NaN();
 };
 
 /// The tolerance rule in words and its number, e.g. {"|measured - expected| <= 4 sigma", 3.1e-4}.
@@ -54,17 +59,52 @@ struct Tolerance {
   double bound = 0.0;
 };
 
+/// The kind of comparison an Outcome makes. It decides how the report states the rule, e.g.
+/// `|z| = 1.2 ≤ 4.4`, `p = 0.41 ≥ α = 1.3e-05`, `order 1.98 ∈ [1.95, 2.02] ∋ 2`.
+enum class Check {
+  z_score,      ///< |measured - expected| / uncertainty <= tolerance.bound (critical value at alpha)
+  max_z_score,  ///< measured = max |z| over several estimates <= tolerance.bound (Bonferroni at alpha)
+  p_value,      ///< measured = a test's p-value >= tolerance.bound = alpha
+  upper_bound,  ///< measured <= tolerance.bound (e.g. an error against a proven bound)
+  lower_bound,  ///< measured >= tolerance.bound
+  absolute,     ///< |measured - expected| <= tolerance.bound
+  order,        ///< expected (the advertised order) in [interval_lower, interval_upper]; measured = fitted order
+  order_at_least,  ///< interval_upper ≥ expected: the error falls at least at the advertised order
+};
+
+std::string_view to_string(Check check);
+
 /// What a case returns. Build it with the rules in tolerance.hpp, which set `passed`
 /// consistently (a NaN anywhere fails); add `details` for the report.
 struct Outcome {
+  Check check = Check::absolute;
   double measured = 0.0;
   double uncertainty = 0.0;  ///< one standard error; NaN when not applicable (p-values, exact checks)
   double expected = 0.0;
   Tolerance tolerance;
+  /// Order checks: the interval the advertised order must lie in (NaN otherwise).
+  double interval_lower = std::numeric_limits<double>::quiet_NaN();
+  double interval_upper = std::numeric_limits<double>::quiet_NaN();
+  /// Statistical checks: the false-failure rate the rule was set to, and the p-value of the
+  /// result under the claim (uniform on [0, 1] for a continuous statistic, which seed sweeps
+  /// test). NaN for deterministic checks.
+  double alpha = std::numeric_limits<double>::quiet_NaN();
+  double p_value = std::numeric_limits<double>::quiet_NaN();
   bool passed = false;
   std::string note;
   nlohmann::json details = nlohmann::json::object();
 };
+
+/// The rule applied to the numbers, in one line that fits a table row, with the relation that
+/// holds (so a failed rule reads as such):
+///   z_score      "|z| = 1.23 ≤ 4.42"            p_value      "p = 0.41 ≥ α = 1.3e-05"
+///   max_z_score  "max |z| of 5 = 2.1 ≤ 4.8"     order        "order 1.9812 ∈ [1.9500, 2.0200] ∋ 2"
+///   upper_bound  "3e-13 ≤ bound 1e-12"          lower_bound  "-1e-15 ≥ bound -1e-14"
+///   absolute     "|3e-13 − 0| ≤ 1e-12"          failed order "order 1.8000 ∈ [1.7500, 1.8500] ∌ 2"
+///   order_at_least "order 2.1100 ∈ [2.0500, 2.1700], reaches 2"  (failed: "..., below 2")
+/// (numbers to 3 significant digits, orders to 4 decimals).
+/// Non-finite numbers print as "nan"/"inf" and never satisfy a relation.
+std::string statement(const Outcome& outcome);
 
 using CaseFunction = std::function<Outcome(const RunContext&)>;
 

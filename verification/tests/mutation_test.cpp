@@ -1,0 +1,114 @@
+// Every case family's rule can fail: each test injects one plausible bug — a wrong sign, a dropped
+// term, a wrong coefficient, an off-by-one step — into the computation a verification case makes
+// (through the hooks of cases/mutable_studies.hpp and cases/langevin_studies.hpp), with the case's
+// own seed and α, and expects the verdict to turn to fail; where it is cheap, the same call with
+// the library's correct piece passes. The SDE order cases have theirs in sde_cases_test.cpp.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "cases/cases.hpp"
+#include "cases/langevin_studies.hpp"
+#include "cases/mutable_studies.hpp"
+#include "kolmo/process/ornstein_uhlenbeck.hpp"
+#include "kolmo/random/normal.hpp"
+#include "kolmo/sampling/predictor_corrector.hpp"
+#include "kolmo/verify/error_budget.hpp"
+#include "kolmo/verify/tolerance.hpp"
+
+namespace kolmo::verification {
+namespace {
+
+/// The context the registered case `name` runs with (its declared seed and α, 2 threads).
+verify::RunContext context_of(const std::string& name) {
+  verify::Registry registry;
+  register_all_cases(registry);
+  const verify::Case* c = registry.find(name);
+  EXPECT_NE(c, nullptr) << name;
+  return {c->info.seed, 2, verify::case_alpha(registry, c->info)};
+}
+
+void expect_fails(const verify::Outcome& outcome, const std::string& mutation) {
+  EXPECT_FALSE(outcome.passed) << mutation << ": " << verify::statement(outcome) << " " << outcome.note;
+  ::testing::Test::RecordProperty("mutant", mutation + ": " + verify::statement(outcome));
+}
+
+// --- random --------------------------------------------------------------------------------------
+TEST(Mutation, NormalKsRejectsNormalsWithAScaleTwoPercentOff) {
+  const verify::RunContext c = context_of("random/normal-ks");
+  std::vector<double> z(1'000'000);
+  random::fill_standard_normals({c.seed, random::Purpose::verification, 0, 0, z.size(), 1}, z, c.threads);
+  EXPECT_TRUE(normal_ks_of(z, c.alpha).passed);
+  for (double& v : z) v *= 1.02;  // e.g. a ziggurat table scaled by the wrong layer width
+  expect_fails(normal_ks_of(z, c.alpha), "normals scaled by 1.02");
+}
+
+// --- Ornstein–Uhlenbeck ----------------------------------------------------------------------------
+TEST(Mutation, OuTransitionMeanRejectsAHalvedDecayRate) {
+  const verify::RunContext c = context_of("ou/exact-transition-mean-t0.5");
+  const process::OrnsteinUhlenbeck ou(1.5, 0.5, 0.8);  // the case's process
+  // The exact transition with e^{−θ dt/2} in place of e^{−θ dt} in the mean (same variance).
+  const OuTransition halved = [&](std::span<const double> x, double dt, std::uint64_t seed, std::uint64_t step,
+                                  std::span<double> out, int threads) {
+    ou.sample_transitions(x, dt, seed, 0, step, out, threads);
+    const double wrong = std::exp(-ou.theta() * dt / 2), right = std::exp(-ou.theta() * dt);
+    for (std::size_t i = 0; i < x.size(); ++i) out[i] += (x[i] - ou.mu()) * (wrong - right);
+  };
+  expect_fails(transition_mean_with(c, 0.5, 1, halved), "OU mean decay e^{-theta dt/2}");
+}
+
+// --- ODE adapters -----------------------------------------------------------------------------------
+TEST(Mutation, Rk4OrderRejectsADroppedStageAndAHigherOrderThanAdvertised) {
+  EXPECT_TRUE(explicit_order(ode::Rk4{}, 4.0).passed);
+  expect_fails(explicit_order(ode::Heun{}, 4.0), "rk4 with two stages dropped (Heun) advertised as order 4");
+  expect_fails(explicit_order(ode::Rk4{}, 3.0), "rk4 advertised as order 3 (the two-sided rule)");
+}
+
+// --- grid Fokker–Planck -------------------------------------------------------------------------------
+TEST(Mutation, TimeOrderRejectsTheWrongThetaWeight) {
+  // Crank–Nicolson's θ = ½ replaced by θ = 1 (implicit Euler) under Crank–Nicolson's claim.
+  expect_fails(ou_time_order(pde::TimeScheme::implicit_euler, 2.0), "theta = 1 claimed as order 2");
+}
+
+TEST(Mutation, StationaryGibbsRejectsTheWrongSignOfTheNoiseGradient) {
+  EXPECT_TRUE(stationary_gibbs_order(double_well_state_dependent_noise(1.0)).passed);
+  // f = −D' − D Φ': the drift of the "kinetic"/Stratonovich reading; its stationary law differs.
+  expect_fails(stationary_gibbs_order(double_well_state_dependent_noise(-1.0)), "drift with -D' instead of +D'");
+}
+
+// --- continuity ---------------------------------------------------------------------------------------
+TEST(Mutation, RotationRejectsAnAngularVelocityOnePercentOff) {
+  // A wrong period: after T = 1 the bump has turned 3.6° past p0, an error that does not converge.
+  expect_fails(rotation_with(2 * M_PI * 1.01), "omega = 2 pi * 1.01");
+}
+
+// --- samplers -----------------------------------------------------------------------------------------
+TEST(Mutation, NfeOrderRejectsALowerAndAHigherOrderThanAdvertised) {
+  const std::uint64_t seed = context_of("sampling/dpm-solver-2-order-2-in-nfe").seed;
+  expect_fails(dpm_solver_nfe_order(seed, 2, 3.0), "DPM-Solver-2 advertised as order 3");
+  expect_fails(dpm_solver_nfe_order(seed, 3, 2.0), "DPM-Solver-3 advertised as order 2 (the two-sided rule)");
+}
+
+// --- Langevin -------------------------------------------------------------------------------------------
+TEST(Mutation, CorrectorRejectsANoOpAndAWrongNoiseScale) {
+  const verify::RunContext c = context_of("sampling/langevin-corrector-reaches-target");
+  const CorrectorStep no_op = [](Eigen::ArrayXXd&, const Eigen::ArrayXXd&, const Eigen::ArrayXXd&,
+                                 const Eigen::ArrayXd&) {};
+  expect_fails(corrector_reaches_target(c, no_op), "a corrector that never moves");
+  const CorrectorStep half_noise = [](Eigen::ArrayXXd& x, const Eigen::ArrayXXd& score, const Eigen::ArrayXXd& z,
+                                     const Eigen::ArrayXd& eps) {
+    x += score.colwise() * eps + z.colwise() * eps.sqrt();  // √ε z for √(2ε) z: temperature ½
+  };
+  expect_fails(corrector_reaches_target(c, half_noise), "noise sqrt(eps) z instead of sqrt(2 eps) z");
+}
+
+TEST(Mutation, AnnealedLangevinRejectsASamplerThatStopsAfterOneStep) {
+  const verify::RunContext c = context_of("sampling/annealed-langevin-reaches-target");
+  expect_fails(annealed_reaches_target(c, 1), "one Langevin step instead of 300");
+}
+
+}  // namespace
+}  // namespace kolmo::verification
