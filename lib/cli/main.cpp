@@ -16,6 +16,17 @@ namespace {
 
 constexpr int usage_error = 2;
 
+/// `argument` as a POSIX shell would need it to run the same command again.
+std::string shell_quoted(const std::string& argument) {
+  const bool plain = !argument.empty() && argument.find_first_not_of(
+                                              "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./=:,+-") ==
+                                              std::string::npos;
+  if (plain) return argument;
+  std::string quoted = "'";
+  for (char c : argument) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return quoted + "'";
+}
+
 int report_error(const std::string& message) {
   std::cerr << "kolmo: error: " << message << '\n';
   return usage_error;
@@ -40,7 +51,10 @@ int main(int argc, char** argv) {
   try {
     if (verify.selected()) {
       std::string command_line;
-      for (int i = 0; i < argc; ++i) command_line += (i ? " " : "") + std::string(argv[i]);
+      for (int i = 0; i < argc; ++i) {
+        if (i > 0) command_line += ' ';
+        command_line += shell_quoted(argv[i]);
+      }
       return verify.run(command_line);
     }
     if (converge.selected()) return converge.run();

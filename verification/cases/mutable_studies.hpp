@@ -39,6 +39,11 @@ verify::Outcome ou_time_order(pde::TimeScheme scheme, double advertised);
 verify::Outcome stationary_gibbs_order(const process::Sde& sde);
 process::Sde double_well_state_dependent_noise(double diffusion_gradient_sign = 1.0);
 
+// diffusion/vp-constant-monte-carlo: an Euler–Maruyama ensemble of `sde` in 2-D against the exact
+// moments of the EM chain of the constant-β VP schedule (whose SDE is vp_constant_sde).
+verify::Outcome vp_ensemble_moments(const verify::RunContext& context, const process::Sde& sde);
+process::Sde vp_constant_sde(std::size_t dimension);
+
 // sampling/dpm-solver-*-order-*-in-nfe: DPM-Solver of `order` on the case's flow-map study.
 verify::Outcome dpm_solver_nfe_order(std::uint64_t seed, int order, double advertised);
 

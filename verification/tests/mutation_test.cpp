@@ -85,6 +85,17 @@ TEST(Mutation, RotationRejectsAnAngularVelocityOnePercentOff) {
   expect_fails(rotation_with(2 * M_PI * 1.01), "omega = 2 pi * 1.01");
 }
 
+// --- diffusion forward processes ----------------------------------------------------------------------
+TEST(Mutation, VpEnsembleRejectsADriftWithoutItsHalf) {
+  const verify::RunContext c = context_of("diffusion/vp-constant-monte-carlo");
+  EXPECT_TRUE(vp_ensemble_moments(c, vp_constant_sde(2)).passed);
+  // dX = −β X dt + √β dW: the ½ of the VP drift dropped (β = 2 as in the case).
+  const process::Sde no_half = process::Sde::additive(
+      "vp-without-half", 2, 2, [](double, const process::StateView& x) -> Eigen::ArrayXXd { return -2.0 * x; },
+      [](double) -> Eigen::MatrixXd { return std::sqrt(2.0) * Eigen::MatrixXd::Identity(2, 2); });
+  expect_fails(vp_ensemble_moments(c, no_half), "VP drift -beta x instead of -beta x / 2");
+}
+
 // --- samplers -----------------------------------------------------------------------------------------
 TEST(Mutation, NfeOrderRejectsALowerAndAHigherOrderThanAdvertised) {
   const std::uint64_t seed = context_of("sampling/dpm-solver-2-order-2-in-nfe").seed;

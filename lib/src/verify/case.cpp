@@ -50,42 +50,78 @@ std::string_view to_string(Check check) {
 std::string_view area_of(std::string_view case_name) { return case_name.substr(0, case_name.find('/')); }
 
 std::string statement(const Outcome& o) {
+  // Built by appending (GCC 12 warns falsely on chains of literal + temporary, PR 105651).
   const double bound = o.tolerance.bound;
+  std::string text;
+  const auto order_interval = [&](const char* holds, const char* fails, bool ok) {
+    text += "order ";
+    text += order_number(o.measured);
+    text += " ∈ [";
+    text += order_number(o.interval_lower);
+    text += ", ";
+    text += order_number(o.interval_upper);
+    text += "]";
+    text += relation(ok, holds, fails);
+    text += short_number(o.expected);
+  };
   switch (o.check) {
     case Check::z_score: {
       const double z = std::abs(o.measured - o.expected) / o.uncertainty;
-      return "|z| = " + short_number(z) + relation(at_most(z, bound), " ≤ ", " > ") + short_number(bound);
+      text += "|z| = ";
+      text += short_number(z);
+      text += relation(at_most(z, bound), " ≤ ", " > ");
+      text += short_number(bound);
+      break;
     }
     case Check::max_z_score: {
       const std::size_t k = o.details.contains("z_scores") ? o.details["z_scores"].size() : 0;
-      return (k > 0 ? "max |z| of " + std::to_string(k) : std::string("max |z|")) + " = " + short_number(o.measured) +
-             relation(at_most(o.measured, bound), " ≤ ", " > ") + short_number(bound);
+      text += "max |z|";
+      if (k > 0) {
+        text += " of ";
+        text += std::to_string(k);
+      }
+      text += " = ";
+      text += short_number(o.measured);
+      text += relation(at_most(o.measured, bound), " ≤ ", " > ");
+      text += short_number(bound);
+      break;
     }
     case Check::p_value:
-      return "p = " + short_number(o.measured) + relation(std::isfinite(o.measured) && o.measured >= bound, " ≥ ", " < ") +
-             "α = " + short_number(bound);
+      text += "p = ";
+      text += short_number(o.measured);
+      text += relation(std::isfinite(o.measured) && o.measured >= bound, " ≥ ", " < ");
+      text += "α = ";
+      text += short_number(bound);
+      break;
     case Check::upper_bound:
-      return short_number(o.measured) + relation(at_most(o.measured, bound), " ≤ ", " > ") + "bound " + short_number(bound);
+      text += short_number(o.measured);
+      text += relation(at_most(o.measured, bound), " ≤ ", " > ");
+      text += "bound ";
+      text += short_number(bound);
+      break;
     case Check::lower_bound:
-      return short_number(o.measured) + relation(std::isfinite(o.measured) && o.measured >= bound, " ≥ ", " < ") +
-             "bound " + short_number(bound);
-    case Check::absolute: {
-      const double distance = std::abs(o.measured - o.expected);
-      return "|" + short_number(o.measured) + " − " + short_number(o.expected) + "|" +
-             relation(at_most(distance, bound), " ≤ ", " > ") + short_number(bound);
-    }
-    case Check::order: {
-      const bool inside = o.interval_lower <= o.expected && o.expected <= o.interval_upper;
-      return "order " + order_number(o.measured) + " ∈ [" + order_number(o.interval_lower) + ", " +
-             order_number(o.interval_upper) + "]" + relation(inside, " ∋ ", " ∌ ") + short_number(o.expected);
-    }
-    case Check::order_at_least: {
-      const bool reaches = o.interval_upper >= o.expected;
-      return "order " + order_number(o.measured) + " ∈ [" + order_number(o.interval_lower) + ", " +
-             order_number(o.interval_upper) + "]" + relation(reaches, ", reaches ", ", below ") + short_number(o.expected);
-    }
+      text += short_number(o.measured);
+      text += relation(std::isfinite(o.measured) && o.measured >= bound, " ≥ ", " < ");
+      text += "bound ";
+      text += short_number(bound);
+      break;
+    case Check::absolute:
+      text += "|";
+      text += short_number(o.measured);
+      text += " − ";
+      text += short_number(o.expected);
+      text += "|";
+      text += relation(at_most(std::abs(o.measured - o.expected), bound), " ≤ ", " > ");
+      text += short_number(bound);
+      break;
+    case Check::order:
+      order_interval(" ∋ ", " ∌ ", o.interval_lower <= o.expected && o.expected <= o.interval_upper);
+      break;
+    case Check::order_at_least:
+      order_interval(", reaches ", ", below ", o.interval_upper >= o.expected);
+      break;
   }
-  return "?";
+  return text;
 }
 
 }  // namespace kolmo::verify

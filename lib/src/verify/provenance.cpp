@@ -6,8 +6,10 @@
 
 #include <Eigen/Core>
 #include <boost/version.hpp>
+#include <cstdio>
 #include <ctime>
 #include <fstream>
+#include <initializer_list>
 #include <thread>
 
 #include "build_info.hpp"
@@ -36,25 +38,19 @@ std::string operating_system() {
   std::string os = read_field("/etc/os-release", "PRETTY_NAME=", '=');
   utsname name{};
   if (uname(&name) == 0) {
-    os += (os.empty() ? "" : "; ") + std::string(name.sysname) + " " + name.release + " " + name.machine;
+    if (!os.empty()) os += "; ";
+    for (const char* part : std::initializer_list<const char*>{name.sysname, " ", name.release, " ", name.machine}) {
+      os += part;
+    }
   }
   return os.empty() ? "unknown" : os;
 }
 
-std::string now_utc() {
-  const std::time_t now = std::time(nullptr);
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return text;
-}
-
 std::map<std::string, std::string> dependency_versions() {
-  const auto dotted = [](auto... parts) {
-    std::string text;
-    ((text += (text.empty() ? "" : ".") + std::to_string(parts)), ...);
-    return text;
+  const auto dotted = [](int major, int minor, int patch) {
+    char text[48];
+    std::snprintf(text, sizeof text, "%d.%d.%d", major, minor, patch);
+    return std::string(text);
   };
   return {{"eigen", dotted(EIGEN_WORLD_VERSION, EIGEN_MAJOR_VERSION, EIGEN_MINOR_VERSION)},
           {"boost", dotted(BOOST_VERSION / 100000, BOOST_VERSION / 100 % 1000, BOOST_VERSION % 100)},
@@ -81,9 +77,18 @@ Provenance collect_provenance(std::string command_line) {
   p.cores = std::thread::hardware_concurrency();
   p.os = operating_system();
   p.dependencies = dependency_versions();
-  p.date_utc = now_utc();
+  p.date_utc = utc_now();
   p.command_line = std::move(command_line);
   return p;
+}
+
+std::string utc_now(bool with_time) {
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, with_time ? "%Y-%m-%dT%H:%M:%SZ" : "%Y-%m-%d", &utc);
+  return text;
 }
 
 nlohmann::json to_json(const Provenance& p) {

@@ -5,7 +5,6 @@
 #include <boost/math/distributions/binomial.hpp>
 #include <chrono>
 #include <cmath>
-#include <ctime>
 #include <exception>
 #include <limits>
 #include <sstream>
@@ -14,6 +13,7 @@
 #include "kolmo/stats/ks_test.hpp"
 #include "kolmo/verify/baseline.hpp"
 #include "kolmo/verify/error_budget.hpp"
+#include "kolmo/verify/provenance.hpp"
 
 namespace kolmo::verify {
 namespace {
@@ -23,15 +23,6 @@ constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 
 using Clock = std::chrono::steady_clock;
 double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
-
-std::string today() {
-  const std::time_t now = std::time(nullptr);
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  char text[11];
-  std::strftime(text, sizeof text, "%Y-%m-%d", &utc);
-  return text;
-}
 
 /// One run of a case; an exception becomes a failed outcome carrying its message.
 struct Attempt {
@@ -245,7 +236,7 @@ RunSummary run_cases(const Registry& registry, const std::vector<const Case*>& c
   summary.sweep = suite_sweep(summary, options.seeds);
 
   if (options.update_baselines) {
-    const std::string date = today();
+    const std::string date = utc_now(/*with_time=*/false);
     for (const CaseResult& r : summary.results) {
       if (r.info.kind != CaseKind::deterministic || !std::isfinite(r.outcome.measured)) continue;
       baselines->record(r.info.name, {r.outcome.measured, r.info.baseline_relative_tolerance, date, r.seed});

@@ -33,4 +33,7 @@ Provenance collect_provenance(std::string command_line);
 
 nlohmann::json to_json(const Provenance& provenance);
 
+/// The current UTC time as ISO 8601: "2026-12-06T21:05:00Z", or the date alone, "2026-12-06".
+std::string utc_now(bool with_time = true);
+
 }  // namespace kolmo::verify
