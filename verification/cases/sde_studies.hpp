@@ -51,9 +51,10 @@ template <sde::Scheme S>
 verify::Outcome order_case(const StudySetup& setup, const S& scheme, OrderKind kind, double alpha) {
   const sde::ConvergenceStudy study = sde::study_convergence(setup.problem, scheme, setup.options);
   const bool strong = kind == OrderKind::strong;
-  if (!study.status.ok()) {
-    verify::Outcome failed = verify::at_least(0.0, 1.0, "the study finished");
-    failed.note = "study failed: " + study.status.where;
+  if (!study.status.ok() || !study.strong_local || (!strong && study.weak_local.empty())) {
+    verify::Outcome failed = verify::at_least(0.0, 1.0, "the study finished with at least 3 step sizes");
+    failed.note = study.status.ok() ? "no local orders (fewer than 3 step sizes, or no weak functional)"
+                                    : "study failed: " + study.status.where;
     return failed;
   }
   const stats::LocalOrderInterval& local = strong ? *study.strong_local : study.weak_local.front();

@@ -149,12 +149,6 @@ Outcome order_outcome(double estimate, double uncertainty, double lower, double 
 
 }  // namespace
 
-Outcome order_in_interval(double estimate, double lower, double upper, double advertised, double max_half_width,
-                          std::string rule) {
-  require_positive("kolmo::verify::order_in_interval", "max_half_width", max_half_width);
-  return order_outcome(estimate, not_applicable, lower, upper, advertised, max_half_width, std::move(rule));
-}
-
 Outcome order_in_local_interval(const stats::LocalOrderInterval& interval, double advertised, double alpha,
                                 double max_half_width) {
   constexpr const char* where = "kolmo::verify::order_in_local_interval";

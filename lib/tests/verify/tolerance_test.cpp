@@ -166,6 +166,28 @@ TEST(OrderInConfidenceInterval, RequiresPowerAndASuccessfulFit) {
   KOLMO_EXPECT_THROW_NAMING(order_in_confidence_interval(fit_with(1.0, 0.01), 1.0, nan), "alpha");
 }
 
+TEST(OrderInLocalInterval, WidensTheDriftEndsByTheJackknifeAtTheCasesAlpha) {
+  stats::LocalOrderInterval interval;
+  interval.status = Status::success();
+  interval.local.estimate = 1.02;
+  interval.lower_end = 0.99;
+  interval.upper_end = 1.05;
+  interval.lower_standard_error = interval.upper_standard_error = 0.01;
+  interval.groups = 100;
+  interval.correction_order = 0.5;
+  const Outcome o = order_in_local_interval(interval, 1.0, alpha_4);
+  EXPECT_TRUE(o.passed);
+  EXPECT_EQ(o.alpha, alpha_4);
+  const auto [lower, upper] = interval.interval(1 - alpha_4);
+  EXPECT_EQ(o.interval_lower, lower);
+  EXPECT_GT(0.99 - lower, 0.04);  // Student-t(99) at 6.3e-5 is above the normal 4
+  EXPECT_FALSE(order_in_local_interval(interval, 1.5, alpha_4).passed);
+  EXPECT_FALSE(order_in_local_interval(interval, 0.5, alpha_4).passed);
+  interval.upper_standard_error = 0.1;  // ±0.4 and more: no power
+  EXPECT_FALSE(order_in_local_interval(interval, 1.0, alpha_4).passed);
+  KOLMO_EXPECT_THROW_NAMING(order_in_local_interval(interval, 1.0, nan), "alpha");
+}
+
 TEST(OrderInDriftBound, AcceptsASettledStudyAndRejectsAWrongOrder) {
   // e = h² (1 + h): local orders 2 + O(h) approach 2 from above.
   std::vector<double> h, e;

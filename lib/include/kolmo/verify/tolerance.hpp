@@ -71,12 +71,6 @@ Outcome order_in_confidence_interval(const stats::OrderFit& fit, double advertis
 Outcome order_in_local_interval(const stats::LocalOrderInterval& interval, double advertised, double alpha,
                                 double max_half_width = default_max_half_width);
 
-/// The order outcome of any rule that has produced an interval: passes when `advertised` lies in
-/// [lower, upper] and the half-width is at most `max_half_width`. NaN anywhere fails. For rules
-/// written in a case (with `rule` stating them).
-Outcome order_in_interval(double estimate, double lower, double upper, double advertised, double max_half_width,
-                          std::string rule);
-
 /// What a deterministic order check claims.
 ///   equals   — the order IS the advertised one: a scheme's order, checked two-sided, so a scheme
 ///              of higher order than advertised fails as well as one of lower order;
