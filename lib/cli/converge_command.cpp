@@ -1,5 +1,7 @@
 #include "converge_command.hpp"
 
+#include "kolmo/verify/runner.hpp"
+
 #include <algorithm>
 #include <fstream>
 #include <iostream>
@@ -104,7 +106,8 @@ ConvergeCommand::ConvergeCommand(CLI::App& app)
 }
 
 int ConvergeCommand::run() const {
-  require(threads_ >= 1, command_name, "--threads", threads_, "at least 1");
+  require(threads_ >= 1 && threads_ <= verify::max_threads, command_name, "--threads", threads_,
+          "between 1 and " + std::to_string(verify::max_threads));
   const CatalogueProblem catalogue = make_problem(problem_);
   const sde::SdeProblem problem(catalogue.sde, sde::InitialLaw::point(Eigen::VectorXd::Constant(1, catalogue.x0)),
                                 0.0, 1.0, seed_);

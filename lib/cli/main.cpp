@@ -45,7 +45,7 @@ int main(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
     if (error.get_exit_code() == 0) return app.exit(error);  // --help, --version
-    return report_error(std::string(error.what()) + " (see kolmo --help)");
+    return report_error(std::string(error.what()) + " (see kolmo --help and kolmo <command> --help)");
   }
 
   try {

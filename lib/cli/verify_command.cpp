@@ -14,6 +14,7 @@
 
 #include "cases/cases.hpp"
 #include "kolmo/core/error.hpp"
+#include "kolmo/verify/baseline.hpp"
 #include "kolmo/verify/error_budget.hpp"
 #include "kolmo/verify/provenance.hpp"
 #include "kolmo/verify/report.hpp"
@@ -151,6 +152,9 @@ int VerifyCommand::run(const std::string& command_line) const {
     return 0;
   }
 
+  // A missing baselines directory fails before anything is printed (the runner loads it again).
+  if (options.baselines && !options.update_baselines) (void)verify::BaselineStore::load(*options.baselines);
+
   // Open the outputs before running, so a bad path fails in a second, not after the suite.
   std::ofstream json_out, report_out;
   if (!json_.empty()) json_out = open_output(json_, "--json");
@@ -178,6 +182,13 @@ int VerifyCommand::run(const std::string& command_line) const {
   const auto summary = verify::run_cases(registry, cases, options, callbacks);
   if (progress) clear_progress();
   table.footer(summary);
+  const auto without_baseline = std::count_if(summary.results.begin(), summary.results.end(), [](const auto& r) {
+    return r.info.kind == verify::CaseKind::deterministic && r.message == "no baseline recorded";
+  });
+  if (options.baselines && !options.update_baselines && without_baseline > 0) {
+    std::cout << "note: " << without_baseline << " deterministic case(s) have no baseline in "
+              << options.baselines->string() << ": their values were not checked for drift\n";
+  }
 
   if (json_out.is_open()) json_out << verify::to_json(summary, context).dump(2) << '\n';
   if (report_out.is_open()) verify::write_markdown(report_out, summary, context);

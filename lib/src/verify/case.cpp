@@ -13,6 +13,12 @@ std::string short_number(double value) {
   return text;
 }
 
+std::string precise_number(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.6g", value);
+  return text;
+}
+
 /// Orders to four decimals: an interval [2.9996, 3.0001] must not print as [3, 3].
 std::string order_number(double value) {
   char text[32];
@@ -105,15 +111,19 @@ std::string statement(const Outcome& o) {
       text += "bound ";
       text += short_number(bound);
       break;
-    case Check::absolute:
+    case Check::absolute: {
+      // The two values to 6 digits, so that "|2.00054 − 2|" does not read as "|2 − 2|".
+      const double distance = std::abs(o.measured - o.expected);
       text += "|";
-      text += short_number(o.measured);
+      text += precise_number(o.measured);
       text += " − ";
-      text += short_number(o.expected);
-      text += "|";
-      text += relation(at_most(std::abs(o.measured - o.expected), bound), " ≤ ", " > ");
+      text += precise_number(o.expected);
+      text += "| = ";
+      text += short_number(distance);
+      text += relation(at_most(distance, bound), " ≤ ", " > ");
       text += short_number(bound);
       break;
+    }
     case Check::order:
       order_interval(" ∋ ", " ∌ ", o.interval_lower <= o.expected && o.expected <= o.interval_upper);
       break;

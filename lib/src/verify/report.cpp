@@ -71,6 +71,21 @@ nlohmann::json sweep_json(const SweepStatistics& s) {
           {"uniformity_p_value", number(s.uniformity_p_value)}};
 }
 
+/// A Markdown table cell: '|' would end the cell.
+std::string cell(const std::string& text) {
+  std::string escaped;
+  for (char c : text) {
+    if (c == '|') escaped += '\\';
+    escaped += c;
+  }
+  return escaped;
+}
+
+/// Whether `expected` is a value the measurement is compared with (not a threshold).
+bool has_expected_value(Check check) {
+  return check == Check::z_score || check == Check::absolute || check == Check::order || check == Check::order_at_least;
+}
+
 /// "suite: 0 of 100 seeds had a statistical failure (rate in [0, 0.036], 95%); declared Σα = 1e-03"
 std::string suite_sweep_line(const SuiteSweep& sweep) {
   return "suite: " + std::to_string(sweep.failed_seeds) + " of " + std::to_string(sweep.seeds) +
@@ -123,6 +138,10 @@ void write_table(std::ostream& out, const RunSummary& summary) {
 
 nlohmann::json to_json(const CaseResult& result) {
   const Outcome& o = result.outcome;
+  nlohmann::json failed_seeds = nlohmann::json::array();  // rerun one with --filter '^name$' --seed S
+  for (std::size_t k = 0; k < result.run_failed.size(); ++k) {
+    if (result.run_failed[k]) failed_seeds.push_back(result.seed + k);
+  }
   const bool has_interval = std::isfinite(o.interval_lower) || std::isfinite(o.interval_upper);
   return {{"name", result.info.name},
           {"claim", result.info.claim},
@@ -145,6 +164,7 @@ nlohmann::json to_json(const CaseResult& result) {
           {"runs", result.runs},
           {"failures", result.failures},
           {"failure_rate", result.failure_rate()},
+          {"failed_seeds", failed_seeds},
           {"measurements", numbers(result.measurements)},
           {"p_values", numbers(result.p_values)},
           {"sweep", result.sweep ? sweep_json(*result.sweep) : nlohmann::json()},
@@ -210,8 +230,8 @@ void write_markdown(std::ostream& out, const RunSummary& summary, const ReportCo
     const Outcome& o = r.outcome;
     std::string measured = scientific(o.measured, 5);
     if (std::isfinite(o.uncertainty)) measured += " ± " + scientific(o.uncertainty, 1);
-    out << "| `" << r.info.name << "` | " << verdict_cell(r) << " | " << statement(o) << " | " << measured << " | "
-        << seconds_cell(r.seconds) << " |\n";
+    out << "| `" << r.info.name << "` | " << verdict_cell(r) << " | " << cell(statement(o)) << " | " << measured
+        << " | " << seconds_cell(r.seconds) << " |\n";
   }
   for (const auto& r : summary.results) {
     const Outcome& o = r.outcome;
@@ -222,7 +242,9 @@ void write_markdown(std::ostream& out, const RunSummary& summary, const ReportCo
     if (r.runs > 1) out << " (seeds " << r.seed << ".." << r.seed + static_cast<std::uint64_t>(r.runs - 1) << ")";
     if (std::isfinite(r.alpha)) out << ", α = " << general(r.alpha);
     out << "\n- check (" << to_string(o.check) << "): " << statement(o) << "\n- rule: " << o.tolerance.rule << "\n"
-        << "- measured: " << scientific(o.measured, 10) << ", expected: " << scientific(o.expected, 10) << "\n";
+        << "- measured: " << scientific(o.measured, 10);
+    if (has_expected_value(o.check)) out << ", expected: " << scientific(o.expected, 10);
+    out << "\n";
     if (std::isfinite(o.p_value)) out << "- p-value: " << general(o.p_value) << "\n";
     if (r.sweep) {
       const SweepStatistics& s = *r.sweep;

@@ -187,7 +187,8 @@ SuiteSweep suite_sweep(const RunSummary& summary, int seeds) {
 }  // namespace
 
 void validate(const RunOptions& options) {
-  require(options.threads >= 1, where, "--threads", options.threads, "at least 1");
+  require(options.threads >= 1 && options.threads <= max_threads, where, "--threads", options.threads,
+          "between 1 and " + std::to_string(max_threads));
   require(options.seeds >= 1, where, "--seeds", options.seeds, "at least 1");
   require(!options.update_baselines || options.baselines.has_value(), where, "--update-baselines", "set",
           "a --baselines directory to write to (not --no-baselines)");

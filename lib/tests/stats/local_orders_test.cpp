@@ -77,7 +77,7 @@ TEST(LocalOrderInterval, IsTheDriftBoundWithRhoFromTheoryWidenedByTheJackknife) 
     for (std::size_t g = 0; g < 4; ++g) {
       for (std::size_t i = 0; i < halvings.size(); ++i) {
         const double h = halvings[i];
-        groups[g].push_back(h * (1 + std::sqrt(h)) * (1 + noise * (g % 2 == 0 ? 1.0 : -1.0) * (1 + 0.1 * i)));
+        groups[g].push_back(h * (1 + std::sqrt(h)) * (1 + noise * (g % 2 == 0 ? 1.0 : -1.0) * (1 + 0.1 * static_cast<double>(i))));
         mean[i] += groups[g].back() / 4;
       }
     }

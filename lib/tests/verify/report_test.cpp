@@ -30,6 +30,7 @@ RunSummary sample_summary() {
   bad.verdict = Verdict::fail;
   bad.runs = 20;
   bad.failures = 20;
+  bad.run_failed.assign(20, true);
   bad.sweep = SweepStatistics{1.0, 0.83, 1.0, 0.0, 20, 1.0, 0.0};
 
   RunSummary summary;
@@ -90,6 +91,9 @@ TEST(Report, JsonHasTheDocumentedFieldsAndNullForNan) {
   EXPECT_EQ(c["alpha"], 1.3e-5);
   EXPECT_EQ(c["p_value"], 0.42);
   EXPECT_EQ(json["cases"][1]["sweep"]["p_values"], 20);
+  ASSERT_EQ(json["cases"][1]["failed_seeds"].size(), 20u);  // seeds 2 .. 21, to rerun one by one
+  EXPECT_EQ(json["cases"][1]["failed_seeds"][0], 2);
+  EXPECT_EQ(json["cases"][1]["failed_seeds"][19], 21);
   EXPECT_EQ(json["summary"]["sweep"]["failed_seeds"], 20);
   EXPECT_EQ(json["error_budget"]["tiers"]["fast"]["statistical_cases"], 77);
   // Provenance: what a reader needs to reproduce or cite the numbers.

@@ -122,7 +122,8 @@ TEST(Deterministic, WithinAbsoluteAndRelative) {
   EXPECT_FALSE(within_relative(102.0, 100.0, 1e-2, "r").passed);
   EXPECT_FALSE(within_relative(1e-300, 0.0, 1e-2, "r").passed);  // relative to 0 means exactly 0
   KOLMO_EXPECT_THROW_NAMING(within_relative(0.0, 1.0, -1.0, "r"), "relative_bound");
-  EXPECT_EQ(statement(within_absolute(3e-13, 0.0, 1e-12, "r")), "|3e-13 − 0| ≤ 1e-12");
+  EXPECT_EQ(statement(within_absolute(3e-13, 0.0, 1e-12, "r")), "|3e-13 − 0| = 3e-13 ≤ 1e-12");
+  EXPECT_EQ(statement(within_absolute(2.00054, 2.0, 8.08e-4, "r")), "|2.00054 − 2| = 0.00054 ≤ 0.000808");
 }
 
 /// A fit with known slope, standard error and quantile, for the interval rule.

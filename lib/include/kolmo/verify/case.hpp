@@ -100,7 +100,7 @@ struct Outcome {
 ///   z_score      "|z| = 1.23 ≤ 4.42"            p_value      "p = 0.41 ≥ α = 1.3e-05"
 ///   max_z_score  "max |z| of 5 = 2.1 ≤ 4.8"     order        "order 1.9812 ∈ [1.9500, 2.0200] ∋ 2"
 ///   upper_bound  "3e-13 ≤ bound 1e-12"          lower_bound  "-1e-15 ≥ bound -1e-14"
-///   absolute     "|3e-13 − 0| ≤ 1e-12"          failed order "order 1.8000 ∈ [1.7500, 1.8500] ∌ 2"
+///   absolute     "|2.00054 − 2| = 0.00054 ≤ 0.000808"  failed order "order 1.8000 ∈ [1.7500, 1.8500] ∌ 2"
 ///   order_at_least "order 2.1100 ∈ [2.0500, 2.1700], reaches 2"  (failed: "..., below 2")
 /// (numbers to 3 significant digits, orders to 4 decimals).
 /// Non-finite numbers print as "nan"/"inf" and never satisfy a relation.

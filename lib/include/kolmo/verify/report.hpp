@@ -11,7 +11,7 @@
 //        "cases": [{"name","claim","source","tier","kind","seed","alpha","check","statement",
 //                   "measured","uncertainty","expected","tolerance":{"rule","bound"},
 //                   "interval":[lo,hi] | null,"p_value","passed","verdict","seconds","runs",
-//                   "failures","failure_rate","measurements","p_values",
+//                   "failures","failure_rate","failed_seeds","measurements","p_values",
 //                   "sweep": {...} | null,"baseline","message","note","details"}],
 //        "summary": {"passed","failed","seconds",
 //                    "sweep": {"seeds","failed_seeds","rate_ci","declared_rate"} | null}}

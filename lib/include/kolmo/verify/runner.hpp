@@ -32,6 +32,10 @@
 
 namespace kolmo::verify {
 
+/// The most OpenMP threads a run may ask for: beyond a few thousand the OS refuses to create them
+/// and the runtime aborts rather than reporting it.
+inline constexpr int max_threads = 1024;
+
 struct RunOptions {
   TierSelection tiers = TierSelection::fast;
   std::string filter;                ///< regex on case names; empty selects all
@@ -44,7 +48,7 @@ struct RunOptions {
   bool update_baselines = false;     ///< rewrite the baselines of the deterministic cases run
 };
 
-/// Validates the options (threads >= 1, seeds >= 1, a baselines directory when updating);
+/// Validates the options (1 <= threads <= max_threads, seeds >= 1, a baselines directory when updating);
 /// throws kolmo::Error naming the offending option.
 void validate(const RunOptions& options);
 
