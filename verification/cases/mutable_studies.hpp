@@ -38,6 +38,8 @@ verify::Outcome ou_time_order(pde::TimeScheme scheme, double advertised);
 // (+1 is the Itô drift that has that Gibbs law).
 verify::Outcome stationary_gibbs_order(const process::Sde& sde);
 process::Sde double_well_state_dependent_noise(double diffusion_gradient_sign = 1.0);
+/// The constant-noise double well f = −s U', g = 1 (s = 1 has the Gibbs law e^{−2U}).
+process::Sde double_well_constant_noise(double drift_scale = 1.0);
 
 // diffusion/vp-constant-monte-carlo: an Euler–Maruyama ensemble of `sde` in 2-D against the exact
 // moments of the EM chain of the constant-β VP schedule (whose SDE is vp_constant_sde).

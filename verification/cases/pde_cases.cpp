@@ -451,14 +451,16 @@ namespace {
 
 double gibbs_weight(double x) { return std::exp(-2.0 * (x * x - 1) * (x * x - 1)); }
 
-process::Sde double_well_constant_noise() {
+}  // namespace
+
+process::Sde double_well_constant_noise(double drift_scale) {
   return process::Sde::additive(
       "double-well-from-drift", 1, 1,
-      [](double, const process::StateView& x) -> Eigen::ArrayXXd { return -4.0 * x * (x.square() - 1.0); },
+      [drift_scale](double, const process::StateView& x) -> Eigen::ArrayXXd {
+        return -4.0 * drift_scale * x * (x.square() - 1.0);
+      },
       [](double) -> Eigen::MatrixXd { return Eigen::MatrixXd::Identity(1, 1); });
 }
-
-}  // namespace
 
 process::Sde double_well_state_dependent_noise(double diffusion_gradient_sign) {
   return process::Sde::diagonal(

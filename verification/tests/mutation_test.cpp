@@ -73,6 +73,12 @@ TEST(Mutation, TimeOrderRejectsTheWrongThetaWeight) {
   expect_fails(ou_time_order(pde::TimeScheme::implicit_euler, 2.0), "theta = 1 claimed as order 2");
 }
 
+TEST(Mutation, StationaryGibbsRejectsAHalvedDrift) {
+  EXPECT_TRUE(stationary_gibbs_order(double_well_constant_noise(1.0)).passed);
+  // f = −U'/2 (D taken as g² instead of g²/2 when the drift was derived): the law e^{−U}, not e^{−2U}.
+  expect_fails(stationary_gibbs_order(double_well_constant_noise(0.5)), "double-well drift -U'/2");
+}
+
 TEST(Mutation, StationaryGibbsRejectsTheWrongSignOfTheNoiseGradient) {
   EXPECT_TRUE(stationary_gibbs_order(double_well_state_dependent_noise(1.0)).passed);
   // f = −D' − D Φ': the drift of the "kinetic"/Stratonovich reading; its stationary law differs.
