@@ -26,12 +26,12 @@ class BaselineFiles : public ::testing::Test {
 };
 
 TEST(WithinBaseline, RelativeToleranceAroundTheRecordedValue) {
-  const BaselineEntry entry{2.0, 1e-6, "2026-11-23"};
+  const BaselineEntry entry{2.0, 1e-6, "2026-11-23", std::nullopt};
   EXPECT_TRUE(within_baseline(entry, 2.0));
   EXPECT_TRUE(within_baseline(entry, 2.0 + 1.9e-6));
   EXPECT_FALSE(within_baseline(entry, 2.0 + 2.1e-6));
   EXPECT_FALSE(within_baseline(entry, std::nan("")));
-  const BaselineEntry zero{0.0, 1e-6, ""};
+  const BaselineEntry zero{0.0, 1e-6, "", std::nullopt};
   EXPECT_TRUE(within_baseline(zero, 0.0));
   EXPECT_FALSE(within_baseline(zero, 1e-300));  // a recorded 0 demands exactly 0
 }
@@ -62,8 +62,8 @@ TEST_F(BaselineFiles, SeedsRoundTripAndOldEntriesHaveNone) {
 TEST_F(BaselineFiles, SaveWritesOneFilePerAreaAndRoundTripsExactly) {
   BaselineStore store;
   const double awkward = 0.1 + 0.2;  // needs all 17 digits to round-trip
-  store.record("ou/variance-ode-rk4", {awkward, 1e-8, "2026-11-23"});
-  store.record("random/brownian-refinement-exact", {0.0, 1e-8, "2026-11-23"});
+  store.record("ou/variance-ode-rk4", {awkward, 1e-8, "2026-11-23", std::nullopt});
+  store.record("random/brownian-refinement-exact", {0.0, 1e-8, "2026-11-23", std::nullopt});
   store.save(directory);
   EXPECT_TRUE(std::filesystem::exists(directory / "ou.json"));
   EXPECT_TRUE(std::filesystem::exists(directory / "random.json"));
