@@ -131,7 +131,7 @@ void require_transient_resolved(verify::Outcome& outcome, double contraction_pro
 // at a quarter of their variances) to p_t. ε ≈ 4e-3 contracts the widest mode's variance gap by
 // (1 − ε/0.25)² per step: ~1e-5 of it remains. A corrector that never moves leaves the start law
 // (variance z ≈ −100); a wrong drift weight (ε/2 ŝ or 2ε ŝ — temperature 2 or ½), noise √ε z for
-// √(2ε) z, or a score sign error reach another law (verification/tests/langevin_cases_test.cpp).
+// √(2ε) z, or a score sign error reach another law (the noise-scale and no-op mutants: verification/tests/mutation_test.cpp).
 verify::Outcome corrector_reaches_target(const verify::RunContext& context, const CorrectorStep& correct) {
   constexpr std::size_t paths = 20000, steps = 400;
   constexpr double snr = 0.1;

@@ -1,5 +1,5 @@
 #pragma once
-// The Langevin cases that the mutation tests (verification/tests/langevin_cases_test.cpp) run
+// The Langevin cases that the mutation tests (verification/tests/mutation_test.cpp) run
 // with a broken step, to show that each case's rule rejects it.
 
 #include <cstddef>

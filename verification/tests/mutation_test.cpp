@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <numbers>
 #include <span>
 #include <string>
 #include <vector>
@@ -88,7 +89,7 @@ TEST(Mutation, StationaryGibbsRejectsTheWrongSignOfTheNoiseGradient) {
 // --- continuity ---------------------------------------------------------------------------------------
 TEST(Mutation, RotationRejectsAnAngularVelocityOnePercentOff) {
   // A wrong period: after T = 1 the bump has turned 3.6° past p0, an error that does not converge.
-  expect_fails(rotation_with(2 * M_PI * 1.01), "omega = 2 pi * 1.01");
+  expect_fails(rotation_with(2 * std::numbers::pi * 1.01), "omega = 2 pi * 1.01");
 }
 
 // --- diffusion forward processes ----------------------------------------------------------------------

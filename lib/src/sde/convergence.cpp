@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <iomanip>
+#include <limits>
 #include <numeric>
 #include <ostream>
 #include <sstream>
@@ -94,9 +95,10 @@ Resolution measure(const EnsembleSolution& solution, const Eigen::ArrayXXd& refe
   r.drift_evaluations = solution.stats.drift_evaluations;
   const Eigen::ArrayXd distance = (solution.terminal - reference).matrix().rowwise().norm().array();
   r.strong = mean_of(distance);
+  const Eigen::ArrayXd squared = distance.square();
   r.strong_group_means = group_means(distance, sizes);
-  r.square_group_means = group_means(distance.square(), sizes);
-  const stats::MeanEstimate square = mean_of(distance.square());
+  r.square_group_means = group_means(squared, sizes);
+  const stats::MeanEstimate square = mean_of(squared);
   r.strong_rms = std::sqrt(square.mean);
   r.strong_rms_standard_error = r.strong_rms > 0 ? square.standard_error / (2.0 * r.strong_rms) : 0.0;
   for (const WeakFunctional& functional : functionals) {
@@ -118,47 +120,66 @@ double rounding_floor(std::uint64_t steps, double reference_magnitude) {
   return 16.0 * static_cast<double>(steps) * 0x1p-53 * reference_magnitude;
 }
 
-/// The order fit of one error measure: `error_of`, `se_of` and `groups_of` read its value, standard
-/// error and per-group means from a resolution; `error_of_mean` turns a group mean into the error.
-stats::OrderFit fit(const std::vector<Resolution>& resolutions, const std::vector<std::size_t>& sizes, double level,
-                    double reference_magnitude, auto error_of, auto se_of, auto groups_of,
-                    const std::function<double(double)>& error_of_mean) {
+/// One error measure of a study (strong, RMS, or a weak functional): how to read its value,
+/// standard error and per-group means from a resolution, and how a group mean becomes the error.
+struct ErrorMeasure {
+  std::function<double(const Resolution&)> error;
+  std::function<double(const Resolution&)> standard_error;
+  std::function<const std::vector<double>&(const Resolution&)> group_means;
+  std::function<double(double)> error_of_mean;
+};
+
+/// A measure's values over the resolutions, or where one sits at the rounding level.
+struct Collected {
   std::vector<double> h, error, se;
-  std::vector<std::vector<double>> by_group(sizes.size());
+  std::vector<std::vector<double>> by_group;
+  Status status;  ///< within_noise at the first error at the rounding level of the arithmetic
+};
+
+Collected collect(const std::vector<Resolution>& resolutions, std::size_t groups, double reference_magnitude,
+                  const ErrorMeasure& measure) {
+  Collected c;
+  c.by_group.resize(groups);
   for (const Resolution& r : resolutions) {
-    if (error_of(r) <= rounding_floor(r.steps, reference_magnitude)) {
-      stats::OrderFit refused;
-      refused.status = Status::failure(StatusCode::within_noise, "h = " + describe_value(std::abs(r.dt)),
-                                       "the error " + describe_value(error_of(r)) +
-                                           " is at the rounding level of the arithmetic, not a truncation error");
-      refused.level = level;
-      return refused;
+    const double error = measure.error(r);
+    if (error <= rounding_floor(r.steps, reference_magnitude)) {
+      c.status = Status::failure(StatusCode::within_noise, "h = " + describe_value(std::abs(r.dt)),
+                                 "the error " + describe_value(error) +
+                                     " is at the rounding level of the arithmetic, not a truncation error");
+      return c;
     }
-    h.push_back(std::abs(r.dt));
-    error.push_back(error_of(r));
-    se.push_back(se_of(r));
-    const std::vector<double>& means = groups_of(r);
-    for (std::size_t g = 0; g < sizes.size(); ++g) by_group[g].push_back(means[g]);
+    c.h.push_back(std::abs(r.dt));
+    c.error.push_back(error);
+    c.se.push_back(measure.standard_error(r));
+    const std::vector<double>& means = measure.group_means(r);
+    for (std::size_t g = 0; g < groups; ++g) c.by_group[g].push_back(means[g]);
   }
   // A zero standard error (a deterministic error, e.g. noise-free paths) has no Monte Carlo
   // weight: fit those studies without weights rather than with infinite ones.
-  if (std::any_of(se.begin(), se.end(), [](double s) { return !(s > 0); })) se.clear();
-  return stats::fit_order_grouped(h, error, se, by_group, sizes, error_of_mean, level);
+  if (std::any_of(c.se.begin(), c.se.end(), [](double s) { return !(s > 0); })) c.se.clear();
+  return c;
 }
 
-/// The local-order interval of one error measure (accessors as for `fit`).
-stats::LocalOrderInterval local_interval(const std::vector<Resolution>& resolutions,
-                                         const std::vector<std::size_t>& sizes, double correction_order, auto error_of,
-                                         auto groups_of, const std::function<double(double)>& error_of_mean) {
-  std::vector<double> h, error;
-  std::vector<std::vector<double>> by_group(sizes.size());
-  for (const Resolution& r : resolutions) {
-    h.push_back(std::abs(r.dt));
-    error.push_back(error_of(r));
-    const std::vector<double>& means = groups_of(r);
-    for (std::size_t g = 0; g < sizes.size(); ++g) by_group[g].push_back(means[g]);
+stats::OrderFit fit(const Collected& c, const std::vector<std::size_t>& sizes, const ErrorMeasure& measure,
+                    double level) {
+  if (!c.status.ok()) {
+    stats::OrderFit refused;
+    refused.status = c.status;
+    refused.level = level;
+    return refused;
   }
-  return stats::local_order_interval(h, error, by_group, sizes, error_of_mean, correction_order);
+  return stats::fit_order_grouped(c.h, c.error, c.se, c.by_group, sizes, measure.error_of_mean, level);
+}
+
+stats::LocalOrderInterval local_interval(const Collected& c, const std::vector<std::size_t>& sizes,
+                                         const ErrorMeasure& measure, double correction_order) {
+  if (!c.status.ok()) {
+    stats::LocalOrderInterval refused;
+    refused.status = c.status;
+    refused.local.estimate = refused.lower_end = refused.upper_end = std::numeric_limits<double>::quiet_NaN();
+    return refused;
+  }
+  return stats::local_order_interval(c.h, c.error, c.by_group, sizes, measure.error_of_mean, correction_order);
 }
 
 }  // namespace
@@ -220,33 +241,29 @@ ConvergenceStudy run_convergence(const SdeProblem& problem, const SchemeTraits& 
 
   const double magnitude = reference.matrix().rowwise().norm().mean();
   const auto& sizes = study.group_sizes;
-  study.strong_order = fit(
-      study.resolutions, sizes, options.level, magnitude, [](const Resolution& r) { return r.strong.mean; },
-      [](const Resolution& r) { return r.strong.standard_error; },
-      [](const Resolution& r) -> const std::vector<double>& { return r.strong_group_means; }, [](double m) { return m; });
-  study.strong_rms_order = fit(
-      study.resolutions, sizes, options.level, magnitude, [](const Resolution& r) { return r.strong_rms; },
-      [](const Resolution& r) { return r.strong_rms_standard_error; },
-      [](const Resolution& r) -> const std::vector<double>& { return r.square_group_means; },
-      [](double m) { return std::sqrt(std::max(m, 0.0)); });
+  const bool local_orders = study.resolutions.size() >= 3;
+  const ErrorMeasure strong{[](const Resolution& r) { return r.strong.mean; },
+                            [](const Resolution& r) { return r.strong.standard_error; },
+                            [](const Resolution& r) -> const std::vector<double>& { return r.strong_group_means; },
+                            [](double m) { return m; }};
+  const Collected strong_values = collect(study.resolutions, sizes.size(), magnitude, strong);
+  study.strong_order = fit(strong_values, sizes, strong, options.level);
+  if (local_orders) study.strong_local = local_interval(strong_values, sizes, strong, options.strong_correction_order);
+
+  const ErrorMeasure rms{[](const Resolution& r) { return r.strong_rms; },
+                         [](const Resolution& r) { return r.strong_rms_standard_error; },
+                         [](const Resolution& r) -> const std::vector<double>& { return r.square_group_means; },
+                         [](double m) { return std::sqrt(std::max(m, 0.0)); }};
+  study.strong_rms_order = fit(collect(study.resolutions, sizes.size(), magnitude, rms), sizes, rms, options.level);
+
   for (std::size_t k = 0; k < options.functionals.size(); ++k) {
-    study.weak_orders.push_back(fit(
-        study.resolutions, sizes, options.level, magnitude, [k](const Resolution& r) { return std::abs(r.weak[k].mean); },
-        [k](const Resolution& r) { return r.weak[k].standard_error; },
-        [k](const Resolution& r) -> const std::vector<double>& { return r.weak_group_means[k]; },
-        [](double m) { return std::abs(m); }));
-  }
-  if (study.resolutions.size() >= 3) {
-    study.strong_local = local_interval(
-        study.resolutions, sizes, options.strong_correction_order, [](const Resolution& r) { return r.strong.mean; },
-        [](const Resolution& r) -> const std::vector<double>& { return r.strong_group_means; }, [](double m) { return m; });
-    for (std::size_t k = 0; k < options.functionals.size(); ++k) {
-      study.weak_local.push_back(local_interval(
-          study.resolutions, sizes, options.weak_correction_order,
-          [k](const Resolution& r) { return std::abs(r.weak[k].mean); },
-          [k](const Resolution& r) -> const std::vector<double>& { return r.weak_group_means[k]; },
-          [](double m) { return std::abs(m); }));
-    }
+    const ErrorMeasure weak{[k](const Resolution& r) { return std::abs(r.weak[k].mean); },
+                            [k](const Resolution& r) { return r.weak[k].standard_error; },
+                            [k](const Resolution& r) -> const std::vector<double>& { return r.weak_group_means[k]; },
+                            [](double m) { return std::abs(m); }};
+    const Collected weak_values = collect(study.resolutions, sizes.size(), magnitude, weak);
+    study.weak_orders.push_back(fit(weak_values, sizes, weak, options.level));
+    if (local_orders) study.weak_local.push_back(local_interval(weak_values, sizes, weak, options.weak_correction_order));
   }
   return study;
 }

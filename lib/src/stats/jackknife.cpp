@@ -44,6 +44,13 @@ Replicates leave_one_group_out(const std::vector<std::vector<double>>& group_mea
   return replicates;
 }
 
+Status unresolved_status(std::span<const double> h, const Replicates& replicates) {
+  const auto [g, i] = *replicates.unresolved;
+  return Status::failure(StatusCode::within_noise, "h = " + describe_value(h[i]),
+                         "the error without path group " + std::to_string(g) + " is " +
+                             describe_value(replicates.errors[g][i]) + ": not resolved above the noise of one group");
+}
+
 double jackknife_standard_error(const std::vector<double>& replicates) {
   const auto g = static_cast<double>(replicates.size());
   double mean = 0.0;

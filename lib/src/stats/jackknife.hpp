@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include "kolmo/core/status.hpp"
+
 namespace kolmo::stats::detail {
 
 /// Throws kolmo::Error naming `where` unless there are at least 2 groups, as many sizes (each
@@ -24,6 +26,9 @@ struct Replicates {
   /// noise of one group, so no logarithm exists.
   std::optional<std::pair<std::size_t, std::size_t>> unresolved;
 };
+
+/// The within_noise status for replicates.unresolved, naming the step size h[point].
+Status unresolved_status(std::span<const double> h, const Replicates& replicates);
 
 /// error_of_mean of the mean over all groups but g, for every g and point.
 Replicates leave_one_group_out(const std::vector<std::vector<double>>& group_means,

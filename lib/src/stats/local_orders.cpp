@@ -26,44 +26,64 @@ LocalOrders refused(StatusCode code, std::string at, std::string message, std::v
 }
 
 /// Indices of the points by decreasing h; throws unless the step sizes are distinct.
-std::vector<std::size_t> coarse_to_fine(std::span<const double> h) {
+std::vector<std::size_t> coarse_to_fine(std::span<const double> h, const char* caller) {
   std::vector<std::size_t> order(h.size());
   std::iota(order.begin(), order.end(), 0);
   std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return h[a] > h[b]; });
   for (std::size_t i = 0; i + 1 < order.size(); ++i) {
-    require(h[order[i]] != h[order[i + 1]], where, "h", h[order[i]], "distinct step sizes");
+    require(h[order[i]] != h[order[i + 1]], caller, "h", h[order[i]], "distinct step sizes");
   }
   return order;
+}
+
+/// The study sorted coarse to fine, after the checks both estimators share; `status` is
+/// within_noise at the first error that is not positive.
+struct SortedStudy {
+  std::vector<std::size_t> order;
+  std::vector<double> h, error;
+  Status status;
+};
+
+SortedStudy sorted_study(std::span<const double> h, std::span<const double> error, const char* caller) {
+  require(h.size() >= 3, caller, "h.size()", h.size(), "at least 3 step sizes (two local orders)");
+  require(error.size() == h.size(), caller, "error.size()", error.size(), "h.size() = " + describe_value(h.size()));
+  for (double value : h) require_positive(caller, "h", value);
+  for (double value : error) require_finite(caller, "error", value);
+  SortedStudy study;
+  study.order = coarse_to_fine(h, caller);
+  for (std::size_t i : study.order) {
+    study.h.push_back(h[i]);
+    study.error.push_back(error[i]);
+    if (!(error[i] > 0) && study.status.ok()) {
+      study.status = Status::failure(StatusCode::within_noise, "h = " + describe_value(h[i]),
+                                     "error " + describe_value(error[i]) +
+                                         " is not positive, so its logarithm cannot be taken");
+    }
+  }
+  return study;
+}
+
+/// p_k = log(e_k / e_{k+1}) / log(h_k / h_{k+1}) of a study sorted coarse to fine.
+double local_order(const std::vector<double>& h, const std::vector<double>& e, std::size_t k) {
+  return std::log(e[k] / e[k + 1]) / std::log(h[k] / h[k + 1]);
 }
 
 }  // namespace
 
 LocalOrders local_orders(std::span<const double> h, std::span<const double> error, double error_uncertainty) {
-  require(h.size() >= 3, where, "h.size()", h.size(), "at least 3 step sizes (two local orders)");
-  require(error.size() == h.size(), where, "error.size()", error.size(), "h.size() = " + describe_value(h.size()));
-  for (double value : h) require_positive(where, "h", value);
-  for (double value : error) require_finite(where, "error", value);
   require_non_negative(where, "error_uncertainty", error_uncertainty);
+  const SortedStudy study = sorted_study(h, error, where);
+  if (!study.status.ok()) return refused(study.status.code, study.status.where, study.status.message, {});
 
-  const std::vector<std::size_t> order = coarse_to_fine(h);
-  for (std::size_t i : order) {
-    if (!(error[i] > 0)) {
-      return refused(StatusCode::within_noise, "h = " + describe_value(h[i]),
-                     "error " + describe_value(error[i]) + " is not positive, so its logarithm cannot be taken", {});
-    }
-  }
-
-  // Local orders and their uncertainties δ_i, coarsest pair first.
+  // Local orders and their uncertainties δ_k, coarsest pair first.
   LocalOrders result;
   std::vector<double> delta;
-  const auto relative = [&](std::size_t i) {
-    return error_uncertainty / error[i] + 4 * std::numeric_limits<double>::epsilon();
+  const auto relative = [&](std::size_t k) {
+    return error_uncertainty / study.error[k] + 4 * std::numeric_limits<double>::epsilon();
   };
-  for (std::size_t k = 0; k + 1 < order.size(); ++k) {
-    const std::size_t a = order[k], b = order[k + 1];
-    const double log_ratio = std::log(h[a] / h[b]);
-    result.orders.push_back(std::log(error[a] / error[b]) / log_ratio);
-    delta.push_back((relative(a) + relative(b)) / log_ratio);
+  for (std::size_t k = 0; k + 1 < study.h.size(); ++k) {
+    result.orders.push_back(local_order(study.h, study.error, k));
+    delta.push_back((relative(k) + relative(k + 1)) / std::log(study.h[k] / study.h[k + 1]));
   }
   const std::size_t m = result.orders.size();
   std::vector<double> change;  // change[k] = p_{k+1} − p_k, with its noise level
@@ -75,7 +95,7 @@ LocalOrders local_orders(std::span<const double> h, std::span<const double> erro
 
   result.estimate = result.orders.back();
   result.uncertainty_term = delta.back();
-  result.refinement_ratio = h[order.back()] / h[order[order.size() - 2]];
+  result.refinement_ratio = study.h.back() / study.h[study.h.size() - 2];
   result.ratio = result.refinement_ratio;
   result.observed_ratio = nan;
   // The observed ratio of the last two changes (the three finest local orders), where both
@@ -107,9 +127,8 @@ struct Tail {
 
 Tail tail_of(const std::vector<double>& h, const std::vector<double>& e) {
   const std::size_t n = h.size();
-  const auto local = [&](std::size_t k) { return std::log(e[k] / e[k + 1]) / std::log(h[k] / h[k + 1]); };
-  const double estimate = local(n - 2), previous = local(n - 3);
-  return {estimate, estimate - previous};
+  const double estimate = local_order(h, e, n - 2);
+  return {estimate, estimate - local_order(h, e, n - 3)};
 }
 
 std::pair<double, double> drift_ends(const Tail& tail, double rho) {
@@ -137,36 +156,26 @@ LocalOrderInterval local_order_interval(std::span<const double> h, std::span<con
   LocalOrderInterval result;
   result.groups = group_means.size();
   result.correction_order = correction_order;
-  result.local = local_orders(h, error);
-  result.status = result.local.status;
-  if (result.status.code == StatusCode::not_converged) result.status = Status::success();  // ρ comes from q here
   result.lower_end = result.upper_end = result.lower_standard_error = result.upper_standard_error = nan;
+  result.local.estimate = result.local.drift_bound = result.local.observed_ratio = nan;
+  const SortedStudy study = sorted_study(h, error, interval_where);
+  result.status = study.status;
   if (!result.status.ok()) return result;
-
-  const std::vector<std::size_t> order = coarse_to_fine(h);
-  std::vector<double> h_sorted, e_sorted;
-  for (std::size_t i : order) {
-    h_sorted.push_back(h[i]);
-    e_sorted.push_back(error[i]);
-  }
-  result.local.refinement_ratio = h_sorted.back() / h_sorted[h_sorted.size() - 2];
-  const Tail tail = tail_of(h_sorted, e_sorted);
+  for (std::size_t k = 0; k + 1 < study.h.size(); ++k) result.local.orders.push_back(local_order(study.h, study.error, k));
+  result.local.refinement_ratio = study.h.back() / study.h[study.h.size() - 2];
+  const Tail tail = tail_of(study.h, study.error);
   result.local.estimate = tail.estimate;
-  result.local.observed_ratio = nan;  // not used (see below)
 
   const detail::Replicates leave_out = detail::leave_one_group_out(group_means, group_sizes, error_of_mean);
   if (leave_out.unresolved) {
-    const auto [g, i] = *leave_out.unresolved;
-    result.status = Status::failure(StatusCode::within_noise, "h = " + describe_value(h[i]),
-                                    "the error without path group " + std::to_string(g) + " is " +
-                                        describe_value(leave_out.errors[g][i]) + ": not resolved above the noise of one group");
+    result.status = detail::unresolved_status(h, leave_out);
     return result;
   }
   std::vector<Tail> tails;
-  std::vector<double> e(order.size());
+  std::vector<double> e(study.order.size());
   for (const std::vector<double>& replicate : leave_out.errors) {
-    for (std::size_t k = 0; k < order.size(); ++k) e[k] = replicate[order[k]];
-    tails.push_back(tail_of(h_sorted, e));
+    for (std::size_t k = 0; k < study.order.size(); ++k) e[k] = replicate[study.order[k]];
+    tails.push_back(tail_of(study.h, e));
   }
   // ρ = r^q from theory. The observed ratio of changes is not used: in a Monte Carlo study it is
   // mostly noise, and the jackknife margins below carry what the noise does to the ends.

@@ -183,11 +183,8 @@ OrderFit fit_order_grouped(std::span<const double> h, std::span<const double> er
   }
   const detail::Replicates leave_out = detail::leave_one_group_out(group_means, group_sizes, error_of_mean);
   if (leave_out.unresolved) {
-    const auto [g, i] = *leave_out.unresolved;
-    return refused(StatusCode::within_noise, "h = " + describe_value(h[i]),
-                   "the error without path group " + std::to_string(g) + " is " +
-                       describe_value(leave_out.errors[g][i]) + ": not resolved above the noise of one group",
-                   level, fit.variances_known);
+    const Status status = detail::unresolved_status(h, leave_out);
+    return refused(status.code, status.where, status.message, level, fit.variances_known);
   }
   std::vector<double> replicates;
   for (const std::vector<double>& e : leave_out.errors) {
