@@ -60,7 +60,7 @@ void BM_FokkerPlanck1d(benchmark::State& state) {
   const kolmo::process::OrnsteinUhlenbeck ou(1.0, 0.0, 1.0);
   const kolmo::pde::Grid grid({{-5.0, 5.0, cells}});
   const kolmo::pde::FokkerPlanck fp(ou.sde(), grid);
-  const auto start = kolmo::pde::DensityField::sample(grid, [](const kolmo::process::StateView& x) -> Eigen::ArrayXd {
+  const auto start = kolmo::pde::DensityField::at_cell_centers(grid, [](const kolmo::process::StateView& x) -> Eigen::ArrayXd {
     return (-(x.col(0) - 1.0).square() / 0.2).exp();
   });
   const kolmo::pde::ThetaMethod method{
@@ -108,12 +108,13 @@ void BM_SpectralStep(benchmark::State& state) {
         for (Eigen::Index k = 0; k < dimension; ++k) f.col(k) += x.col((k + 1) % dimension).cos();
         return f;
       },
-      [dimension](double) { return Eigen::MatrixXd::Identity(dimension, dimension); });
+      [dimension](double) { return Eigen::MatrixXd::Identity(dimension, dimension); })
+      .with_time_dependence(kolmo::process::TimeDependence::autonomous);
   std::vector<kolmo::pde::Axis> axes(static_cast<std::size_t>(dimension),
                                      kolmo::pde::Axis{0.0, two_pi, cells, kolmo::pde::Boundary::periodic});
   const kolmo::pde::Grid grid(axes);
   const kolmo::pde::SpectralFokkerPlanck equation(sde, grid);
-  const auto start = kolmo::pde::DensityField::sample(grid, [](const kolmo::process::StateView& x) -> Eigen::ArrayXd {
+  const auto start = kolmo::pde::DensityField::at_cell_centers(grid, [](const kolmo::process::StateView& x) -> Eigen::ArrayXd {
     return x.cos().rowwise().sum().exp();
   });
   std::uint64_t transforms = 0;
@@ -158,7 +159,7 @@ void BM_FokkerPlanckAdi(benchmark::State& state) {
   std::vector<kolmo::pde::Axis> axes(static_cast<std::size_t>(dimension), kolmo::pde::Axis{-4.0, 4.0, cells});
   const kolmo::pde::Grid grid(axes);
   const kolmo::pde::FokkerPlanck fp(ou.sde(), grid);
-  const auto start = kolmo::pde::DensityField::sample(grid, [](const kolmo::process::StateView& x) -> Eigen::ArrayXd {
+  const auto start = kolmo::pde::DensityField::at_cell_centers(grid, [](const kolmo::process::StateView& x) -> Eigen::ArrayXd {
     return (-(x.matrix().rowwise().squaredNorm().array()) / 0.5).exp();
   });
   const kolmo::pde::ThetaMethod method{.scheme = kolmo::pde::TimeScheme::douglas_adi, .dt = 0.01};
@@ -190,21 +191,24 @@ void BM_ContinuityStep(benchmark::State& state) {
   const auto cells = static_cast<std::size_t>(state.range(0));
   const bool time_dependent = state.range(1) == 1;
   const kolmo::pde::Grid grid({{-1.0, 1.0, cells}, {-1.0, 1.0, cells}});
-  const kolmo::pde::Continuity equation(
-      [](double, const kolmo::process::StateView& x) -> Eigen::ArrayXXd {
-        Eigen::ArrayXXd v(x.rows(), 2);
-        v.col(0) = -x.col(1);
-        v.col(1) = x.col(0);
-        return v;
-      },
-      grid);
-  const auto start = kolmo::pde::DensityField::sample(grid, [](const kolmo::process::StateView& x) -> Eigen::ArrayXd {
+  const kolmo::pde::Continuity equation =
+      kolmo::pde::Continuity(
+          [](double, const kolmo::process::StateView& x) -> Eigen::ArrayXXd {
+            Eigen::ArrayXXd v(x.rows(), 2);
+            v.col(0) = -x.col(1);
+            v.col(1) = x.col(0);
+            return v;
+          },
+          grid)
+          .with_time_dependence(time_dependent ? kolmo::process::TimeDependence::time_dependent
+                                               : kolmo::process::TimeDependence::autonomous);
+  const auto start = kolmo::pde::DensityField::at_cell_centers(grid, [](const kolmo::process::StateView& x) -> Eigen::ArrayXd {
     return (-((x.col(0) - 0.4).square() + x.col(1).square()) / 0.02).exp();
   });
   constexpr int steps = 20;
   const double dt = 0.9 * equation.largest_stable_dt(0.0);
   for (auto _ : state) {
-    const auto solution = kolmo::pde::solve(equation, start, steps * dt, {.dt = dt, .time_dependent = time_dependent});
+    const auto solution = kolmo::pde::solve(equation, start, steps * dt, {.dt = dt});
     benchmark::DoNotOptimize(solution.density.values().data());
   }
   const double cell_steps = static_cast<double>(grid.cells()) * steps;

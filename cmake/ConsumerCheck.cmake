@@ -27,6 +27,8 @@ run_step("build" ${CMAKE_COMMAND} --build "${build}")
 run_step("run" "${build}/kolmo_consumer")
 run_step("run the SDE example" "${build}/kolmo_consumer_sde")
 run_step("run the diffusion example" "${build}/kolmo_consumer_diffusion")
+run_step("run the grid-vs-Monte-Carlo example" "${build}/kolmo_consumer_cross_check")
+run_step("run a -march=native program" "${build}/kolmo_consumer_native")
 # The installed kolmo finds the baselines installed beside it (share/kolmo/baselines), not the
 # build machine's source tree, and its report carries the provenance fields.
 run_step("run the installed kolmo" "${prefix}/bin/kolmo" verify --filter "^ou/variance-ode-rk4$" --threads 1

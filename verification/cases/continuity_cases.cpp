@@ -107,9 +107,10 @@ verify::Outcome push_forward_order(const PushForward& c) {
   const auto d = static_cast<std::size_t>(c.a.rows());
   for (std::size_t n : c.cells) {
     const pde::Grid grid(std::vector<pde::Axis>(d, {-c.half_width, c.half_width, n, pde::Boundary::absorbing}));
-    const pde::Continuity equation(linear_velocity(c.a), grid, c.limiter);
+    const pde::Continuity equation =
+        pde::Continuity(linear_velocity(c.a), grid, c.limiter).with_time_dependence(process::TimeDependence::autonomous);
     const pde::DensityField start(grid, cell_averages(grid, linear_push_forward(c.a, 0.0, c.mean, c.sigma)));
-    const auto run = pde::solve(equation, start, c.horizon, {.adaptive = true, .cfl = 0.9, .time_dependent = false});
+    const auto run = pde::solve(equation, start, c.horizon, {.adaptive = true, .cfl = 0.9});
     const Eigen::VectorXd exact = cell_averages(grid, linear_push_forward(c.a, c.horizon, c.mean, c.sigma));
     h.push_back(grid.width(0));
     error.push_back((run.density.values() - exact).cwiseAbs().sum() * grid.cell_measure());
@@ -146,12 +147,13 @@ struct Revolution {
 Revolution revolve(std::size_t cells, double omega) {
   const pde::Grid grid({{-1.3, 1.3, cells}, {-1.3, 1.3, cells}});
   const Eigen::Vector2d mean(0.4, 0.0);
-  auto start = pde::DensityField::sample(grid, [&](const process::StateView& x) -> Eigen::ArrayXd {
+  auto start = pde::DensityField::at_cell_centers(grid, [&](const process::StateView& x) -> Eigen::ArrayXd {
     Eigen::ArrayXd p(x.rows());
     for (Eigen::Index i = 0; i < x.rows(); ++i) p(i) = gaussian_at(x.row(i).matrix().transpose(), mean, 0.15);
     return p;
   });
-  auto run = pde::solve(pde::Continuity(rotation(omega), grid), start, 1.0, {.adaptive = true, .cfl = 0.9, .time_dependent = false});
+  auto run = pde::solve(pde::Continuity(rotation(omega), grid).with_time_dependence(process::TimeDependence::autonomous), start,
+                        1.0, {.adaptive = true, .cfl = 0.9});
   const double l1 = (run.density.values() - start.values()).cwiseAbs().sum() * grid.cell_measure();
   return {std::move(run), std::move(start), l1};
 }

@@ -92,7 +92,7 @@ verify::Outcome exact_transition(const verify::RunContext&) {
 /// deviations of room: the truncated mass is below 1e-11).
 std::vector<pde::DensityField> grid_densities(std::size_t cells, const std::vector<double>& times) {
   const pde::Grid grid({{-7.0, 7.0, cells}});
-  const pde::DensityField start = pde::DensityField::sample(grid, [](const process::StateView& x) -> Eigen::ArrayXd {
+  const pde::DensityField start = pde::DensityField::at_cell_centers(grid, [](const process::StateView& x) -> Eigen::ArrayXd {
     return (-(x.col(0) - m0).square() / (2 * s0_squared)).exp() / std::sqrt(2 * std::numbers::pi * s0_squared);
   });
   const double dt = grid.width(0) / 4;
@@ -101,7 +101,7 @@ std::vector<pde::DensityField> grid_densities(std::size_t cells, const std::vect
 
 /// KL(p ‖ N(0, 1)) on p's grid (stats::kl_divergence, midpoint rule), N(0, 1) at the centres.
 double grid_kl_to_stationary(const pde::DensityField& p) {
-  const pde::DensityField q = pde::DensityField::sample(p.grid(), [](const process::StateView& x) -> Eigen::ArrayXd {
+  const pde::DensityField q = pde::DensityField::at_cell_centers(p.grid(), [](const process::StateView& x) -> Eigen::ArrayXd {
     return (-x.col(0).square() / 2).exp() / std::sqrt(2 * std::numbers::pi);
   });
   const auto span = [](const pde::DensityField& field) {

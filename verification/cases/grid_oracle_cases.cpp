@@ -18,12 +18,12 @@
 
 #include "cases/cases.hpp"
 #include "kolmo/distribution/gaussian_mixture.hpp"
-#include "kolmo/random/uniform.hpp"
 #include "kolmo/sampling/reverse_sde.hpp"
 #include "kolmo/score/grid_oracle_score.hpp"
 #include "kolmo/sde/ensemble.hpp"
 #include "kolmo/sde/euler_maruyama.hpp"
-#include "kolmo/stats/ks_test.hpp"
+#include "kolmo/compare/compare.hpp"
+#include "kolmo/distribution/law.hpp"
 #include "kolmo/stats/running_moments.hpp"
 #include "kolmo/pde/continuity.hpp"
 #include "kolmo/pde/density_series.hpp"
@@ -57,7 +57,8 @@ process::Sde nonlinear_forward_sde() {
              })
       .with_diffusion_derivative([](double, const process::StateView& x) -> Eigen::ArrayXXd {
         return x.unaryExpr([](double y) { return diffusion_squared_slope(y) / (2.0 * std::sqrt(diffusion_squared(y))); });
-      });
+      })
+      .with_time_dependence(process::TimeDependence::autonomous);
 }
 
 double initial_density(double x) {
@@ -85,7 +86,7 @@ struct ForwardSolution {
 // measured).
 ForwardSolution solve_forward(std::size_t cells) {
   const pde::Grid grid({{-half_width, half_width, cells}});
-  auto start = pde::DensityField::sample(grid, [](const process::StateView& x) -> Eigen::ArrayXd {
+  auto start = pde::DensityField::at_cell_centers(grid, [](const process::StateView& x) -> Eigen::ArrayXd {
     return x.col(0).unaryExpr(&initial_density);
   });
   const double dt = 0.02 * 200.0 / static_cast<double>(cells);
@@ -153,31 +154,9 @@ const distribution::GaussianMixture& data_law() {
   return law;
 }
 
-/// Draws from a 1-D grid density by inverting its CDF, which is linear inside each cell (the
-/// field's cell averages are a piecewise-constant density): one uniform per path at
-/// (seed, Purpose::initial_state, path).
-sde::InitialLaw grid_law(const pde::DensityField& field) {
-  const pde::Axis axis = field.grid().axis(0);
-  const double width = field.grid().width(0);
-  std::vector<double> edge_cdf{0.0};
-  for (Eigen::Index c = 0; c < field.values().size(); ++c) {
-    edge_cdf.push_back(edge_cdf.back() + std::max(field.values()(c), 0.0) * width);
-  }
-  return sde::InitialLaw::custom(1, [=](std::uint64_t seed, std::uint64_t first_path, std::size_t count) {
-    std::vector<double> u(count);
-    random::fill_uniforms({seed, random::Purpose::initial_state, 0, first_path, count, 1}, u);
-    Eigen::ArrayXXd x(static_cast<Eigen::Index>(count), 1);
-    for (std::size_t i = 0; i < count; ++i) {
-      const double target = u[i] * edge_cdf.back();
-      const auto cell = static_cast<std::size_t>(
-          std::clamp<std::ptrdiff_t>(std::upper_bound(edge_cdf.begin(), edge_cdf.end(), target) - edge_cdf.begin() - 1, 0,
-                                     static_cast<std::ptrdiff_t>(edge_cdf.size()) - 2));
-      const double mass = edge_cdf[cell + 1] - edge_cdf[cell];
-      x(static_cast<Eigen::Index>(i), 0) = axis.lower + width * (static_cast<double>(cell) + (target - edge_cdf[cell]) / mass);
-    }
-    return x;
-  });
-}
+/// Exact draws of the grid density (its cell averages are a piecewise-constant density): the
+/// particle face of distribution::Law::grid.
+sde::InitialLaw grid_law(const pde::DensityField& field) { return sde::InitialLaw::from(distribution::Law::grid(field)); }
 
 /// The forward process as the samplers see it: ∇·(g gᵀ) = d(g²)/dx enters the reverse drift.
 sampling::ForwardProcess nonlinear_forward_process() {
@@ -189,10 +168,10 @@ sampling::ForwardProcess nonlinear_forward_process() {
 /// KS of the returned samples against p_0's exact CDF, with the moments' z-scores as details.
 verify::Outcome returned_to_data(const Eigen::ArrayXXd& samples, std::size_t failures, const std::string& test,
                                  double alpha) {
-  const Eigen::ArrayXd x = samples.col(0);
-  const std::vector<double> values(x.begin(), x.end());
-  const auto ks = stats::ks_one_sample(values, [](double y) { return data_law().cdf(Eigen::ArrayXd::Constant(1, y))(0); });
+  const compare::Comparison ks = compare::compare(samples, distribution::Law::mixture(data_law()));
   verify::Outcome outcome = verify::p_value_at_least(ks.p_value, alpha, test);
+  const Eigen::ArrayXd x = compare::finite_rows(samples).rows.col(0);
+  const std::vector<double> values(x.begin(), x.end());
   const auto moments = stats::moments_of(values);
   const double mean = data_law().mean()(0);
   const double variance = data_law().covariance()(0, 0);

@@ -22,7 +22,8 @@
 #include "kolmo/sampling/langevin_mcmc.hpp"
 #include "kolmo/sampling/predictor_corrector.hpp"
 #include "kolmo/score/mixture_score.hpp"
-#include "kolmo/stats/ks_test.hpp"
+#include "kolmo/compare/compare.hpp"
+#include "kolmo/distribution/law.hpp"
 #include "kolmo/verify/tolerance.hpp"
 
 namespace kolmo::verification {
@@ -66,10 +67,7 @@ double fourth_central_moment(const distribution::GaussianMixture& law) {
 // each at α/3.
 verify::Outcome matches_law(const Eigen::ArrayXd& x, const distribution::GaussianMixture& law, double alpha) {
   const auto n = static_cast<double>(x.size());
-  std::vector<double> sorted(x.data(), x.data() + x.size());
-  std::sort(sorted.begin(), sorted.end());
-  const Eigen::ArrayXd cdf = law.cdf(Eigen::Map<const Eigen::ArrayXd>(sorted.data(), x.size()));
-  const auto ks = stats::ks_one_sample_from_cdf_values(std::span<const double>(cdf.data(), sorted.size()));
+  const compare::Comparison ks = compare::compare(Eigen::ArrayXXd(x), distribution::Law::mixture(law));
 
   const double mu = law.mean()(0), v = law.covariance()(0, 0);
   const double sample_mean = x.mean();

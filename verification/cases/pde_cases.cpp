@@ -9,14 +9,14 @@
 #include <cmath>
 #include <functional>
 #include <numbers>
-#include <numeric>
-#include <span>
 #include <utility>
 #include <unsupported/Eigen/MatrixFunctions>
 #include <vector>
 
 #include "cases/cases.hpp"
 #include "cases/mutable_studies.hpp"
+#include "kolmo/compare/compare.hpp"
+#include "kolmo/distribution/law.hpp"
 #include "kolmo/ode/moment_odes.hpp"
 #include "kolmo/pde/density_series.hpp"
 #include "kolmo/pde/stationary.hpp"
@@ -27,8 +27,6 @@
 #include "kolmo/process/ornstein_uhlenbeck.hpp"
 #include "kolmo/sde/ensemble.hpp"
 #include "kolmo/sde/platen_weak2.hpp"
-#include "kolmo/stats/chi_square.hpp"
-#include "kolmo/stats/ks_test.hpp"
 #include "kolmo/stats/order_fit.hpp"
 #include "kolmo/verify/tolerance.hpp"
 
@@ -52,7 +50,7 @@ pde::DensityFunction ou_exact(double t) {
 }
 
 pde::DensityField ou_start(std::size_t cells) {
-  return pde::DensityField::sample(pde::Grid({{-4.0, 4.0, cells}}), gaussian(ou_mean0, ou_variance0));
+  return pde::DensityField::at_cell_centers(pde::Grid({{-4.0, 4.0, cells}}), gaussian(ou_mean0, ou_variance0));
 }
 
 // Space order: cells 50 … 800 with Crank–Nicolson at dt = h/4, so the time error (∝ dt²) is
@@ -120,7 +118,7 @@ verify::Outcome adi_space_order(const process::LinearSde& sde, double half_heigh
   for (std::size_t cells : {20u, 40u, 80u, 160u, 320u}) {
     const pde::Grid grid({{-4.0, 4.0, cells}, {-half_height, half_height, cells}});
     const double dt = 2.0 / static_cast<double>(cells);
-    const auto run = pde::solve(pde::FokkerPlanck(sde.sde(), grid), pde::DensityField::sample(grid, plane_gaussian(sde, 0.0)),
+    const auto run = pde::solve(pde::FokkerPlanck(sde.sde(), grid), pde::DensityField::at_cell_centers(grid, plane_gaussian(sde, 0.0)),
                                 1.0, {.scheme = pde::TimeScheme::douglas_adi, .dt = dt});
     h.push_back(grid.width(0));
     error.push_back(run.density.l1_distance(plane_gaussian(sde, 1.0)));
@@ -135,7 +133,7 @@ verify::Outcome adi_space_order(const process::LinearSde& sde, double half_heigh
 // for a second-order method (L1 norm).
 verify::Outcome adi_time_order(const process::LinearSde& sde, const pde::Grid& grid) {
   const pde::FokkerPlanck fp(sde.sde(), grid);
-  const auto start = pde::DensityField::sample(grid, plane_gaussian(sde, 0.0));
+  const auto start = pde::DensityField::at_cell_centers(grid, plane_gaussian(sde, 0.0));
   const Eigen::VectorXd reference = pde::solve(fp, start, 1.0, {.dt = 1.0 / 2560}).density.values();
   const Eigen::VectorXd half_reference = pde::solve(fp, start, 1.0, {.dt = 1.0 / 1280}).density.values();
   const double reference_error = (half_reference - reference).cwiseAbs().sum() * grid.cell_measure() / 3;
@@ -246,7 +244,7 @@ verify::Outcome linear_sde_moments(const verify::RunContext&) {
   std::vector<double> h, error;
   for (std::size_t cells : {20u, 40u, 80u, 160u}) {
     const pde::Grid grid({{-4.0, 4.0, cells}, {-4.0, 4.0, cells}});
-    const auto start = pde::DensityField::sample(grid, [&](const process::StateView& x) -> Eigen::ArrayXd {
+    const auto start = pde::DensityField::at_cell_centers(grid, [&](const process::StateView& x) -> Eigen::ArrayXd {
       return (-((x.col(0) - mean0[0]).square() + (x.col(1) - mean0[1]).square()) / (2 * covariance0(0, 0))).exp();
     });
     const double dt = 2.0 / static_cast<double>(cells);  // = h/4 with h = 8/n
@@ -279,7 +277,7 @@ pde::DensityField delta_start(const pde::Grid& grid, std::size_t cell) {
 // mass between neighbours, so only round-off (≈ 1e-16 per step, random-walk growth) may change it.
 verify::Outcome mass_conservation(const verify::RunContext&) {
   const pde::Grid grid({{-2.5, 2.5, 400}});
-  const auto start = pde::DensityField::sample(grid, gaussian(-1.0, 0.05));
+  const auto start = pde::DensityField::at_cell_centers(grid, gaussian(-1.0, 0.05));
   const auto solution = pde::solve(pde::FokkerPlanck(well.sde(), grid), start, 10.0, {.dt = 1e-3});
   verify::Outcome outcome = verify::at_most(std::abs(solution.density.mass() - 1.0), 1e-12,
                                             "|mass − 1| after 10^4 steps with zero-flux boundaries");
@@ -325,13 +323,13 @@ verify::Outcome double_well_relaxation(const verify::RunContext&) {
   const pde::Grid grid({{-2.5, 2.5, 250}});
   const pde::FokkerPlanck fp(well.sde(), grid);
   const auto stationary = pde::stationary_density(fp);
-  const Eigen::VectorXcd eigenvalues = Eigen::MatrixXd(fp(0.0)).eigenvalues();
+  const Eigen::VectorXcd eigenvalues = Eigen::MatrixXd(fp.generator(0.0)).eigenvalues();
   std::vector<double> rates;
   for (const auto& e : eigenvalues) rates.push_back(-e.real());
   std::sort(rates.begin(), rates.end());
   const double gap = rates[1];  // rates[0] ≈ 0: the stationary mode
   constexpr double dt = 0.01;
-  const auto solution = pde::solve(fp, pde::DensityField::sample(grid, gaussian(-1.0, 0.05)), 10.0, {.dt = dt}, {5.0});
+  const auto solution = pde::solve(fp, pde::DensityField::at_cell_centers(grid, gaussian(-1.0, 0.05)), 10.0, {.dt = dt}, {5.0});
   const auto distance = [&](const pde::DensityField& p) {
     return (p.values() - stationary.density.values()).cwiseAbs().sum() * grid.cell_measure();
   };
@@ -344,12 +342,13 @@ verify::Outcome double_well_relaxation(const verify::RunContext&) {
 
 // --- the cross-check with Monte Carlo ---------------------------------------------------------
 
-// Grid cell probabilities against an ensemble of the same SDE from the same Gaussian initial
-// law (Platen's weak order-2 scheme at dt = 1/400: bias ~dt² ≈ 1e-5 per probability, far under
-// the Monte Carlo noise of 1e5 paths, ≈ 3e-3): Pearson chi-square on 80 equal bins, and KS
-// against the grid CDF (linear inside each cell), at two times. A wrong drift sign, a missing
-// factor ½ in D or a dropped Itô term moves the law by O(1) and fails both by many sigma; the
-// grid's own error (O(h²) with 800 cells, ~1e-5) is below what 1e5 samples can resolve.
+// The grid density against an ensemble of the same SDE from the same initial law — one
+// distribution::Law, its cell averages starting the grid and its draws the particles (Platen's
+// weak order-2 scheme at dt = 1/400: bias ~dt² ≈ 1e-5 per probability, far under the Monte Carlo
+// noise of 1e5 paths, ≈ 3e-3) — by compare::compare at two times: Pearson chi-square on the
+// grid's cells, and KS against the grid CDF allowing the grid its Richardson-estimated L1 error
+// (from the same solve on half the cells; second order in space). A wrong drift sign, a missing
+// factor ½ in D or a dropped Itô term moves the law by O(1) and fails both by many sigma.
 struct CrossCheck {
   process::Sde sde;
   pde::Grid grid;
@@ -358,54 +357,35 @@ struct CrossCheck {
   std::vector<double> times;
 };
 
-/// Grid mass in 80 equal groups of cells, renormalised, with the groups' edges.
-std::pair<std::vector<double>, std::vector<double>> binned(const pde::DensityField& p) {
-  const pde::Grid& grid = p.grid();
-  constexpr std::size_t bins = 80;
-  const std::size_t per_bin = grid.cells() / bins;
-  std::vector<double> edges{grid.axis(0).lower}, probabilities;
-  for (std::size_t b = 0; b < bins; ++b) {
-    const std::size_t first = b * per_bin, last = b + 1 == bins ? grid.cells() : first + per_bin;
-    probabilities.push_back(
-        p.values().segment(static_cast<Eigen::Index>(first), static_cast<Eigen::Index>(last - first)).sum());
-    edges.push_back(grid.axis(0).lower + static_cast<double>(last) * grid.width(0));
-  }
-  const double total = std::accumulate(probabilities.begin(), probabilities.end(), 0.0);
-  for (double& q : probabilities) q /= total;
-  return {edges, probabilities};
-}
-
 verify::Outcome cross_check(const CrossCheck& c, const verify::RunContext& context) {
   constexpr double dt = 1.0 / 400;
   constexpr std::uint64_t paths = 100'000;
-  const auto start = pde::DensityField::sample(c.grid, gaussian(c.mean, c.variance));
-  const auto grid_solution = pde::solve(pde::FokkerPlanck(c.sde, c.grid), start, c.times.back(), {.dt = dt}, c.times);
+  const auto start = distribution::Law::gaussian(Eigen::VectorXd::Constant(1, c.mean), Eigen::MatrixXd::Constant(1, 1, c.variance));
+  const auto grid_solve = [&](const pde::Grid& grid) {
+    return pde::solve(pde::FokkerPlanck(c.sde, grid), start.on(grid), c.times.back(), {.dt = dt}, c.times).snapshots;
+  };
+  const pde::Axis& axis = c.grid.axis(0);
+  const auto fine = grid_solve(c.grid);
+  const auto coarse = grid_solve(pde::Grid({{axis.lower, axis.upper, axis.cells / 2, axis.boundary}}));
   sde::Observations observe;
   observe.terminal = false;
   observe.snapshot_times = c.times;
-  const sde::SdeProblem problem(c.sde,
-                                sde::InitialLaw::gaussian(Eigen::VectorXd::Constant(1, c.mean),
-                                                          Eigen::MatrixXd::Constant(1, 1, c.variance)),
-                                0.0, c.times.back(), context.seed);
+  const sde::SdeProblem problem(c.sde, sde::InitialLaw::from(start), 0.0, c.times.back(), context.seed);
   const auto ensemble =
       sde::solve(problem, sde::PlatenWeak2{dt}, {.paths = paths, .threads = context.threads, .observe = observe});
 
   std::vector<double> p_values;
   nlohmann::json per_time = nlohmann::json::array();
   for (std::size_t s = 0; s < c.times.size(); ++s) {
-    const pde::DensityField& p = grid_solution.snapshots[s];
-    const Eigen::ArrayXd x = ensemble.snapshots[s].states.col(0);
-    const std::vector<double> samples(x.begin(), x.end());
-    const auto [edges, probabilities] = binned(p);
-    const auto chi2 = stats::chi_square_test_samples(samples, edges, probabilities);
-    Eigen::ArrayXd sorted = x;
-    std::sort(sorted.begin(), sorted.end());
-    const Eigen::ArrayXd cdf = p.cdf(sorted);  // the grid CDF, linear inside each cell
-    const auto ks = stats::ks_one_sample_from_cdf_values(std::span<const double>(cdf.data(), static_cast<std::size_t>(cdf.size())));
+    const Eigen::ArrayXXd& x = ensemble.snapshots[s].states;
+    const double grid_error = compare::richardson_l1_error(fine[s], coarse[s], 2.0);
+    const compare::Comparison chi2 = compare::compare(x, fine[s], {.test = compare::SampleTest::chi_square});
+    const compare::Comparison ks = compare::compare(x, fine[s], {.grid_error = grid_error});
     p_values.push_back(chi2.p_value);
     p_values.push_back(ks.p_value);
     per_time.push_back({{"time", c.times[s]}, {"chi_square_p", chi2.p_value}, {"chi_square_dof", chi2.degrees_of_freedom},
-                        {"ks_p", ks.p_value}, {"ks_statistic", ks.statistic}});
+                        {"ks_p", ks.p_value}, {"ks_statistic", ks.statistic}, {"grid_l1_error", grid_error},
+                        {"left_out", ks.left_out}});
   }
   // Four p-values (two tests at two times), held together to the case's α by Bonferroni.
   verify::Outcome outcome =
@@ -422,7 +402,7 @@ verify::Outcome cross_check(const CrossCheck& c, const verify::RunContext& conte
 verify::Outcome ou_time_order(pde::TimeScheme scheme, double theoretical) {
   const pde::DensityField start = ou_start(200);
   const pde::FokkerPlanck fp(ou.sde(), start.grid());
-  const Eigen::MatrixXd l(fp(0.0));
+  const Eigen::MatrixXd l(fp.generator(0.0));
   const Eigen::VectorXd exact = (ou_horizon * l).exp() * start.values();
   std::vector<double> dts, error;
   for (int steps : {10, 20, 40, 80, 160}) {
@@ -459,7 +439,8 @@ process::Sde double_well_constant_noise(double drift_scale) {
       [drift_scale](double, const process::StateView& x) -> Eigen::ArrayXXd {
         return -4.0 * drift_scale * x * (x.square() - 1.0);
       },
-      [](double) -> Eigen::MatrixXd { return Eigen::MatrixXd::Identity(1, 1); });
+      [](double) -> Eigen::MatrixXd { return Eigen::MatrixXd::Identity(1, 1); })
+      .with_time_dependence(process::TimeDependence::autonomous);
 }
 
 process::Sde double_well_state_dependent_noise(double diffusion_gradient_sign) {
@@ -471,7 +452,8 @@ process::Sde double_well_state_dependent_noise(double diffusion_gradient_sign) {
              [](double, const process::StateView& x) -> Eigen::ArrayXXd { return (1.0 + x.square() / 4.0).sqrt(); })
       .with_diffusion_derivative([](double, const process::StateView& x) -> Eigen::ArrayXXd {
         return x / (4.0 * (1.0 + x.square() / 4.0).sqrt());
-      });
+      })
+      .with_time_dependence(process::TimeDependence::autonomous);
 }
 
 verify::Outcome stationary_gibbs_order(const process::Sde& sde) {
@@ -480,7 +462,7 @@ verify::Outcome stationary_gibbs_order(const process::Sde& sde) {
   for (std::size_t cells : {100u, 200u, 400u, 800u}) {
     const pde::Grid grid({{-2.5, 2.5, cells}});
     const auto stationary = pde::stationary_density(pde::FokkerPlanck(sde, grid));
-    pde::DensityField gibbs = pde::DensityField::sample(grid, [](const process::StateView& x) -> Eigen::ArrayXd {
+    pde::DensityField gibbs = pde::DensityField::at_cell_centers(grid, [](const process::StateView& x) -> Eigen::ArrayXd {
       return x.col(0).unaryExpr(&gibbs_weight);
     });
     gibbs = pde::DensityField(grid, gibbs.values() / gibbs.mass());

@@ -1,6 +1,7 @@
 // Verification cases for the Monte Carlo SDE engine (kolmo::sde): every scheme held to its
 // advertised strong or weak order by a convergence study, exact linear sampling against
-// closed-form moments, and an ensemble of the double-well Langevin equation against its Gibbs law.
+// closed-form moments, an ensemble of the double-well Langevin equation against its Gibbs law,
+// and the CIR samplers against the noncentral chi-square law.
 // Order rule (verify::order_in_confidence_interval): the theoretical order lies in the (1 − α)
 // interval of the fitted order, whose standard error is a jackknife over path groups (all step
 // sizes share the paths), and the interval's half-width is at most 0.25. The study set-ups are in sde_studies.hpp;
@@ -12,9 +13,15 @@
 
 #include "cases/cases.hpp"
 #include "cases/sde_studies.hpp"
+#include "kolmo/compare/compare.hpp"
+#include "kolmo/distribution/law.hpp"
+#include "kolmo/process/cox_ingersoll_ross.hpp"
 #include "kolmo/process/double_well.hpp"
+#include "kolmo/random/uniform.hpp"
+#include "kolmo/sde/drift_implicit_square_root.hpp"
 #include "kolmo/process/linear_sde.hpp"
 #include "kolmo/sde/euler_maruyama.hpp"
+#include "kolmo/sde/exact_cox_ingersoll_ross.hpp"
 #include "kolmo/sde/exact_linear.hpp"
 #include "kolmo/sde/milstein.hpp"
 #include "kolmo/sde/platen_weak2.hpp"
@@ -91,6 +98,60 @@ verify::Outcome double_well_gibbs(const verify::RunContext& context) {
   return outcome;
 }
 
+// --- the Cox–Ingersoll–Ross process ---------------------------------------------------------
+// Two samplers against the noncentral-χ² transition law (Boost.Math's CDF), each by KS on 20 000
+// paths, held together by Bonferroni:
+//   exact      ExactCoxIngersollRoss, two steps of 0.5 from X0 = 0.05 below the Feller condition
+//              (κ = 1, θ = 0.3, σ = 1: 2κθ/σ² = 0.6, zero is reached): exact at any step, so
+//              only a wrong δ, scale or Poisson mixture can move D; the chained steps test the
+//              Markov composition.
+//   implicit   DriftImplicitSquareRoot at h = 1/64 in the Feller regime (κ = 2, θ = 1, σ = 0.5,
+//              X0 = 0.3): its weak error there, measured at 4e-4 in E X (sde/cir-drift-implicit-
+//              strong-order's study), moves the CDF by ~1e-3 — a tenth of the KS resolution
+//              1.36/√20000 ≈ 0.0096 — while a wrong drift constant a = (4κθ − σ²)/8 moves E X by O(1).
+// Every returned state must be ≥ 0, and Euler–Maruyama on the first problem must report the
+// paths it pushes below 0 (status left_state_space): the hazard the state space declaration fixes.
+verify::Outcome cir_transition_law(const verify::RunContext& context) {
+  constexpr std::uint64_t paths = 20000;
+  const auto transition_law = [&](const process::CoxIngersollRoss& cir, double x0, double t) {
+    // The KS reference needs only the CDF; the sampler is the exact one, for completeness.
+    return distribution::Law::custom(
+        "cir-transition", 1,
+        [cir, x0, t](std::uint64_t seed, std::uint64_t first, std::size_t count) -> Eigen::ArrayXXd {
+          Eigen::ArrayXXd x(static_cast<Eigen::Index>(count), 1);
+          for (std::size_t i = 0; i < count; ++i) {
+            x(static_cast<Eigen::Index>(i), 0) = cir.sample_transition(
+                x0, t, random::uniform01({seed, random::Purpose::initial_state, first + i, 0, 0}),
+                random::uniform01({seed, random::Purpose::initial_state, first + i, 0, 1}));
+          }
+          return x;
+        },
+        {}, [cir, x0, t](const Eigen::ArrayXd& x) { return cir.transition_cdf(x0, t, x); });
+  };
+  const process::CoxIngersollRoss rough(1.0, 0.3, 1.0), feller(2.0, 1.0, 0.5);
+  const auto start = [](double x0) { return sde::InitialLaw::point(Eigen::VectorXd::Constant(1, x0)); };
+  const sde::SdeProblem rough_problem(rough.sde(), start(0.05), 0.0, 1.0, context.seed);
+  const sde::SdeProblem feller_problem(feller.sde(), start(0.3), 0.0, 1.0, context.seed);
+  const auto exact = sde::solve(rough_problem, sde::ExactCoxIngersollRoss{0.5, rough}, {.paths = paths, .threads = context.threads});
+  const auto implicit =
+      sde::solve(feller_problem, sde::DriftImplicitSquareRoot{1.0 / 64, feller}, {.paths = paths, .threads = context.threads});
+  const auto euler = sde::solve(rough_problem, sde::EulerMaruyama{1.0 / 64}, {.paths = paths, .threads = context.threads});
+  const compare::Comparison exact_ks = compare::compare(exact.terminal, transition_law(rough, 0.05, 1.0));
+  const compare::Comparison implicit_ks = compare::compare(implicit.terminal, transition_law(feller, 0.3, 1.0));
+  const std::vector<double> p_values{exact_ks.p_value, implicit_ks.p_value};
+  verify::Outcome outcome = verify::smallest_p_value_at_least(p_values, context.alpha, "KS of the exact and the implicit sampler");
+  const bool positive = (exact.terminal >= 0.0).all() && (implicit.terminal >= 0.0).all();
+  const bool euler_flagged = euler.status.code == StatusCode::left_state_space && !euler.failures.empty();
+  outcome.details = {{"exact_ks_statistic", exact_ks.statistic},    {"implicit_ks_statistic", implicit_ks.statistic},
+                     {"p_values", p_values},                        {"all_states_non_negative", positive},
+                     {"euler_paths_below_zero", euler.failures.size()}, {"euler_status", to_string(euler.status.code)}};
+  if (!exact.status.ok() || !implicit.status.ok() || !positive || !euler_flagged) {
+    outcome.passed = false;
+    outcome.note = "a sampler failed, returned a negative state, or Euler-Maruyama's crossings below 0 went unreported";
+  }
+  return outcome;
+}
+
 verify::CaseInfo info(std::string name, std::string claim, std::string source, std::uint64_t seed) {
   return {std::move(name), std::move(claim), std::move(source), verify::Tier::fast, verify::CaseKind::statistical, seed};
 }
@@ -137,6 +198,18 @@ void register_sde_cases(verify::Registry& registry) {
                      "An SDE ensemble of double-well Langevin dynamics relaxes to the Gibbs law exp(-U/D)/Z",
                      "Pavliotis 2014, Sec. 4.5; Kramers 1940", 208),
                 double_well_gibbs});
+  registry.add({info("sde/cir-drift-implicit-strong-order",
+                     "The drift-implicit square-root scheme has strong order 1 on the CIR process in the Feller regime",
+                     "Alfonsi 2005, Monte Carlo Methods Appl. 11; Neuenkirch & Szpruch 2014, Numer. Math. 128", 209),
+                [](const verify::RunContext& c) {
+                  const process::CoxIngersollRoss cir(2.0, 1.0, 0.5);
+                  return order_case(cir_feller_study(c.seed, c.threads), sde::DriftImplicitSquareRoot{1.0, cir},
+                                    OrderKind::strong, c.alpha);
+                }});
+  registry.add({info("sde/cir-transition-law-ks",
+                     "Exact and drift-implicit CIR samplers follow the noncentral chi-square transition law and stay >= 0",
+                     "Feller 1951; Glasserman 2003, Sec. 3.4; Alfonsi 2005", 210),
+                cir_transition_law});
 }
 
 }  // namespace kolmo::verification

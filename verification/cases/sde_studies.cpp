@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "kolmo/process/cox_ingersoll_ross.hpp"
 #include "kolmo/process/geometric_brownian_motion.hpp"
 
 namespace kolmo::verification {
@@ -67,6 +68,17 @@ StudySetup sine_drift_additive_study(std::uint64_t seed, int threads) {
 
 StudySetup weak_gbm_study(std::uint64_t seed, int threads) {
   return gbm_study(1.0, 0.5, halvings(3, 4), 800000, 2, seed, threads);
+}
+
+StudySetup cir_feller_study(std::uint64_t seed, int threads) {
+  const process::CoxIngersollRoss cir(2.0, 1.0, 0.5);
+  sde::ConvergenceOptions options;
+  options.dts = halvings(3, 5);
+  options.reference_dt = std::ldexp(1.0, -11);
+  options.paths = 80000;
+  options.threads = threads;
+  options.functionals = {{"x", [](const Eigen::ArrayXXd& x) -> Eigen::ArrayXd { return x.col(0); }}};
+  return {sde::SdeProblem(cir.sde(), start_at(1.0), 0.0, 1.0, seed), options};
 }
 
 }  // namespace kolmo::verification

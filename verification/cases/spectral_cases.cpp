@@ -32,14 +32,15 @@ constexpr double langevin_diffusion = 0.5;
 const process::Sde& cosine_langevin() {
   static const process::Sde sde = process::Sde::additive(
       "cosine-langevin", 1, 1, [](double, const process::StateView& x) -> Eigen::ArrayXXd { return x.col(0).sin(); },
-      [](double) { return Eigen::MatrixXd::Constant(1, 1, std::sqrt(2 * langevin_diffusion)); });
+      [](double) { return Eigen::MatrixXd::Constant(1, 1, std::sqrt(2 * langevin_diffusion)); })
+      .with_time_dependence(process::TimeDependence::autonomous);
   return sde;
 }
 
 pde::Grid circle(std::size_t cells) { return pde::Grid({{0.0, two_pi, cells, pde::Boundary::periodic}}); }
 
 pde::DensityField von_mises_start(const pde::Grid& grid) {
-  return pde::DensityField::sample(grid, [](const process::StateView& x) -> Eigen::ArrayXd {
+  return pde::DensityField::at_cell_centers(grid, [](const process::StateView& x) -> Eigen::ArrayXd {
     return (2 * (x.col(0) - 1.0).cos()).exp();
   });
 }
@@ -85,8 +86,9 @@ verify::Outcome etdrk4_order_2d(const verify::RunContext&) {
         f.col(1) = (x.col(0) - 0.5 * x.col(1)).cos();
         return f;
       },
-      [g](double) { return g; });
-  const auto start = pde::DensityField::sample(grid, [](const process::StateView& x) -> Eigen::ArrayXd {
+      [g](double) { return g; })
+      .with_time_dependence(process::TimeDependence::autonomous);
+  const auto start = pde::DensityField::at_cell_centers(grid, [](const process::StateView& x) -> Eigen::ArrayXd {
     return (1.5 * (x.col(0) - 1.0).cos() + (0.5 * x.col(1)).sin()).exp();
   });
   return time_order(pde::SpectralFokkerPlanck(sde, grid), start);
@@ -154,7 +156,7 @@ verify::Outcome stationary_gibbs(const verify::RunContext&) {
   const double gap = rates[1];  // rates[0] ≈ 0: the stationary mode
 
   const auto start = von_mises_start(grid);
-  const auto gibbs = pde::DensityField::sample(grid, [](const process::StateView& x) -> Eigen::ArrayXd {
+  const auto gibbs = pde::DensityField::at_cell_centers(grid, [](const process::StateView& x) -> Eigen::ArrayXd {
     return (-x.col(0).cos() / langevin_diffusion).exp();
   });
   const double scale = gibbs.values().maxCoeff();

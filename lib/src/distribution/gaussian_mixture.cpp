@@ -72,7 +72,9 @@ Eigen::ArrayXXd shifted_exponentials(const Eigen::ArrayXXd& a, const Eigen::Arra
 /// log Σ_k exp(a_k) per row.
 Eigen::ArrayXd log_sum_exp(const Eigen::ArrayXXd& a) {
   const Eigen::ArrayXd shift = a.rowwise().maxCoeff();
-  return shift + shifted_exponentials(a, shift).rowwise().sum().log();
+  // A row whose terms all underflowed to −inf has log-sum −inf, not −inf − (−inf) = NaN.
+  return (shift == -std::numeric_limits<double>::infinity())
+      .select(shift, shift + shifted_exponentials(a, shift).rowwise().sum().log());
 }
 
 /// exp(a_k) / Σ_j exp(a_j) per row.
@@ -232,7 +234,7 @@ void GaussianMixture::check_points(const process::StateView& points, const char*
 GaussianMixture::ComponentTerms GaussianMixture::component_terms(const process::StateView& block) const {
   // Per component: residuals r = x − μ_k, s_k = −C_k⁻¹ r (rows: −r C_k⁻¹, C_k⁻¹ symmetric), and
   // log(w_k N) = log w_k − ½ (d log 2π + log det C_k) − ½ rᵀ C_k⁻¹ r with rᵀ C_k⁻¹ r = −r · s_k.
-  ComponentTerms terms{Eigen::ArrayXXd(block.rows(), static_cast<Eigen::Index>(components())), {}};
+  ComponentTerms terms{Eigen::ArrayXXd(block.rows(), static_cast<Eigen::Index>(components())), {}, {}};
   terms.scores.reserve(components());
   Eigen::ArrayXXd residual(block.rows(), block.cols());
   for (std::size_t k = 0; k < components(); ++k) {
@@ -244,7 +246,57 @@ GaussianMixture::ComponentTerms GaussianMixture::component_terms(const process::
         std::log(weights_[k]) + f.log_normaliser + 0.5 * (residual * s).rowwise().sum();
     terms.scores.push_back(std::move(s));
   }
+  terms.posterior = soft_max(terms.log_terms);
+  for (Eigen::Index row = 0; row < block.rows(); ++row) {
+    if (!terms.posterior.row(row).allFinite()) {
+      terms.posterior.row(row) = far_point_posterior(block.row(row).transpose()).transpose();
+    }
+  }
   return terms;
+}
+
+Eigen::ArrayXd GaussianMixture::far_point_posterior(const Eigen::VectorXd& x) const {
+  // Here every quadratic form q_k = (x − μ_k)ᵀ P_k (x − μ_k), P_k = C_k⁻¹, overflowed (|x| beyond
+  // ~1e150), so every log(w_k N_k) is −inf and their soft-max 0/0. The posterior needs only the
+  // differences q_k − q_ref, which are representable: expanding the quadratic forms,
+  //   q_k − q_ref = xᵀ(P_k − P_ref)x − 2xᵀ(P_k μ_k − P_ref μ_ref) + μ_kᵀP_kμ_k − μ_refᵀP_refμ_ref,
+  // whose first term vanishes exactly between components of equal precision and otherwise is
+  // computed from x/|x| and overflows only towards the +inf that gives weight 0. The reference
+  // is the component with the smallest q_k/|x|², the one that dominates far away.
+  const auto K = static_cast<Eigen::Index>(components());
+  const double scale = x.cwiseAbs().maxCoeff();
+  const Eigen::VectorXd unit = x / scale;
+  Eigen::Index ref = 0;
+  Eigen::ArrayXd scaled_q(K);
+  for (Eigen::Index k = 0; k < K; ++k) {
+    const Eigen::VectorXd r = unit - means_[static_cast<std::size_t>(k)] / scale;
+    scaled_q[k] = r.dot(factors_[static_cast<std::size_t>(k)].precision * r);
+  }
+  scaled_q.minCoeff(&ref);
+  const auto& p_ref = factors_[static_cast<std::size_t>(ref)].precision;
+  const auto& m_ref = means_[static_cast<std::size_t>(ref)];
+  Eigen::ArrayXd log_ratio(K);
+  for (Eigen::Index k = 0; k < K; ++k) {
+    const auto kk = static_cast<std::size_t>(k);
+    const Eigen::MatrixXd& p_k = factors_[kk].precision;
+    const double curvature = unit.dot((p_k - p_ref) * unit);
+    const double quadratic = curvature == 0.0 ? 0.0 : scale * (scale * curvature);
+    const double linear = -2.0 * x.dot(p_k * means_[kk] - p_ref * m_ref);
+    const double constant = means_[kk].dot(p_k * means_[kk]) - m_ref.dot(p_ref * m_ref);
+    log_ratio[k] = std::log(weights_[kk] / weights_[static_cast<std::size_t>(ref)]) + factors_[kk].log_normaliser -
+                   factors_[static_cast<std::size_t>(ref)].log_normaliser - 0.5 * (quadratic + linear + constant);
+  }
+  // A curvature that rounds below 0 would make another component win by +inf: it then takes
+  // all the weight, as the exact arithmetic would give it.
+  if ((log_ratio == std::numeric_limits<double>::infinity()).any()) {
+    return (log_ratio == std::numeric_limits<double>::infinity()).cast<double>() /
+           static_cast<double>((log_ratio == std::numeric_limits<double>::infinity()).count());
+  }
+  // std::exp, not Eigen's vectorised exp, which clamps its argument and returns 5.6e-309 for
+  // exp(−inf): a weight that must be exactly 0 here, or 0 · inf = NaN in the score divergence.
+  const double top = log_ratio.maxCoeff();
+  const Eigen::ArrayXd w = log_ratio.unaryExpr([top](double l) { return std::exp(l - top); });
+  return w / w.sum();
 }
 
 template <class Consume>
@@ -274,7 +326,7 @@ Eigen::ArrayXXd GaussianMixture::responsibilities(const process::StateView& poin
   Eigen::ArrayXXd out(points.rows(), static_cast<Eigen::Index>(components()));
   for_each_block(points, "kolmo::distribution::GaussianMixture::responsibilities",
                  [&](Eigen::Index first, const ComponentTerms& terms) {
-                   out.middleRows(first, terms.log_terms.rows()) = soft_max(terms.log_terms);
+                   out.middleRows(first, terms.log_terms.rows()) = terms.posterior;
                  });
   return out;
 }
@@ -284,7 +336,7 @@ Eigen::ArrayXXd GaussianMixture::score(const process::StateView& points) const {
   Eigen::ArrayXXd out(points.rows(), points.cols());
   for_each_block(points, "kolmo::distribution::GaussianMixture::score",
                  [&](Eigen::Index first, const ComponentTerms& terms) {
-                   const Eigen::ArrayXXd r = soft_max(terms.log_terms);
+                   const Eigen::ArrayXXd& r = terms.posterior;
                    auto block = out.middleRows(first, r.rows());
                    block.setZero();
                    for (std::size_t k = 0; k < components(); ++k) {
@@ -295,19 +347,25 @@ Eigen::ArrayXXd GaussianMixture::score(const process::StateView& points) const {
 }
 
 Eigen::ArrayXd GaussianMixture::score_divergence(const process::StateView& points) const {
-  // Δlog p = Σ_k r_k (−tr C_k⁻¹ + |s_k|²) − |Σ_k r_k s_k|², from ∇r_k = r_k (s_k − ∇log p).
+  // Δlog p = Σ_k r_k (−tr C_k⁻¹ + |s_k|²) − |Σ_k r_k s_k|², from ∇r_k = r_k (s_k − ∇log p);
+  // written as −Σ_k r_k tr C_k⁻¹ + Σ_k r_k |s_k − ∇log p|² (the same sum), which has no
+  // cancellation between |s_k|² terms that overflow far from the means. Components with
+  // r_k = 0 are skipped, so a far point's negligible components cannot contribute 0 · inf.
   Eigen::ArrayXd out(points.rows());
   for_each_block(points, "kolmo::distribution::GaussianMixture::score_divergence",
                  [&](Eigen::Index first, const ComponentTerms& terms) {
-                   const Eigen::ArrayXXd r = soft_max(terms.log_terms);
+                   const Eigen::ArrayXXd& r = terms.posterior;
                    Eigen::ArrayXXd mean_score = Eigen::ArrayXXd::Zero(r.rows(), points.cols());
-                   Eigen::ArrayXd second = Eigen::ArrayXd::Zero(r.rows());
+                   for (std::size_t k = 0; k < components(); ++k) {
+                     mean_score += terms.scores[k].colwise() * r.col(static_cast<Eigen::Index>(k));
+                   }
+                   Eigen::ArrayXd divergence = Eigen::ArrayXd::Zero(r.rows());
                    for (std::size_t k = 0; k < components(); ++k) {
                      const auto r_k = r.col(static_cast<Eigen::Index>(k));
-                     mean_score += terms.scores[k].colwise() * r_k;
-                     second += r_k * (terms.scores[k].square().rowwise().sum() - factors_[k].precision_trace);
+                     const Eigen::ArrayXd spread = (terms.scores[k] - mean_score).square().rowwise().sum();
+                     divergence += (r_k > 0.0).select(r_k * (spread - factors_[k].precision_trace), 0.0);
                    }
-                   out.segment(first, r.rows()) = second - mean_score.square().rowwise().sum();
+                   out.segment(first, r.rows()) = divergence;
                  });
   return out;
 }

@@ -44,18 +44,22 @@ DensityField DensityField::computed(Grid grid, Eigen::VectorXd values, double ti
   return {std::move(grid), std::move(values), time, Unchecked{}};
 }
 
-DensityField DensityField::sample(Grid grid, const DensityFunction& density, double time) {
+DensityField DensityField::at_cell_centers(Grid grid, const DensityFunction& density, double time) {
   const Eigen::ArrayXXd x = grid.centers();
   Eigen::VectorXd values = density(x).matrix();
-  require(static_cast<std::size_t>(values.size()) == grid.cells(), "kolmo::pde::DensityField::sample",
+  require(static_cast<std::size_t>(values.size()) == grid.cells(), "kolmo::pde::DensityField::at_cell_centers",
           "density(x).size()", values.size(), "one value per cell, " + describe_value(grid.cells()));
   // "Resolved" means the bump spans a few cells: a density narrower than a cell is sampled as
   // zero or as one spike, and its mass and moments would be wrong by O(1).
   const double peak = values.size() > 0 ? values.maxCoeff() : 0.0;
   const auto carrying = (values.array() >= 1e-6 * peak).count();
-  require(peak > 0.0 && carrying >= 4, "kolmo::pde::DensityField::sample", "grid",
+  require(peak > 0.0 && carrying >= 4, "kolmo::pde::DensityField::at_cell_centers", "grid",
           describe_value(carrying) + " cells above 1e-6 of the peak",
           "at least 4: refine the grid or widen the density so that the grid resolves it");
+  return normalised(std::move(grid), std::move(values), time);
+}
+
+DensityField DensityField::normalised(Grid grid, Eigen::VectorXd values, double time) {
   DensityField field(std::move(grid), std::move(values), time);
   field.mass_before_normalisation_ = field.mass();
   field.values_ /= field.mass_before_normalisation_;

@@ -201,7 +201,9 @@ SpectralSolution solve(const SpectralFokkerPlanck& equation, const DensityField&
   const Grid& grid = initial.grid();
   SpectralSolution solution{initial, std::vector<DensityField>(snapshot_times.size(), initial), {}, {}};
   std::uint64_t output_transforms = 1;  // the forward transform of the initial density
-  Etdrk4Stepper stepper(equation, h, method.time_dependent, equation.transform(initial.values()));
+  const bool time_dependent =
+      detail::time_dependent(equation.sde().time_dependence(), method.time_dependent, "the SDE '" + equation.sde().name() + "'");
+  Etdrk4Stepper stepper(equation, h, time_dependent, equation.transform(initial.values()));
   const auto density_at = [&](std::uint64_t n) {
     ++output_transforms;
     return DensityField::computed(grid, equation.inverse_transform(stepper.state()), time_at(n));

@@ -20,12 +20,15 @@ constexpr const char* class_name = "kolmo::pde::FokkerPlanck";
 constexpr Eigen::Index chunk = 4096;
 
 using detail::point_name;
+using detail::require_finite_coefficient;
 
 /// Itô drift of the SDE on a batch: f, or f + ½ g ∂g/∂x for a Stratonovich SDE.
 Eigen::ArrayXXd ito_drift(const process::Sde& sde, double t, const Eigen::ArrayXXd& x) {
   Eigen::ArrayXXd f = sde.drift(t, x);
+  require_finite_coefficient(class_name, "drift", f, x, t);
   if (sde.calculus() == process::Calculus::stratonovich && sde.noise() != process::NoiseKind::additive) {
-    f += 0.5 * sde.diffusion(t, x) * sde.diffusion_derivative(t, x);
+    f += 0.5 * sde.diffusion_derivative_product(t, x);
+    require_finite_coefficient(class_name, "drift (Itô form f + g g'/2)", f, x, t);
   }
   return f;
 }
@@ -60,6 +63,8 @@ DiffusionTensor diffusion_tensor(const process::Sde& sde, double t, const Eigen:
   switch (sde.noise()) {
     case process::NoiseKind::additive: {
       const Eigen::MatrixXd g = sde.diffusion_matrix(t);
+      require(g.allFinite(), class_name, "sde diffusion", "a non-finite entry of g(t) at t = " + describe_value(t),
+              "a finite diffusion matrix");
       const Eigen::MatrixXd full = 0.5 * g * g.transpose();
       diagonal = full.diagonal().transpose().replicate(rows, 1).array();
       for (Eigen::Index i = 0; i < d; ++i) {
@@ -67,11 +72,15 @@ DiffusionTensor diffusion_tensor(const process::Sde& sde, double t, const Eigen:
       }
       break;
     }
-    case process::NoiseKind::diagonal:
-      diagonal = 0.5 * sde.diffusion(t, x).square();
+    case process::NoiseKind::diagonal: {
+      const Eigen::ArrayXXd g = sde.diffusion(t, x);
+      require_finite_coefficient(class_name, "diffusion", g, x, t);
+      diagonal = 0.5 * g.square();
       break;
+    }
     case process::NoiseKind::general: {
       const Eigen::ArrayXXd g = sde.diffusion(t, x);
+      require_finite_coefficient(class_name, "diffusion", g, x, t);
       const Eigen::Index m = g.cols() / d;
       for (Eigen::Index i = 0; i < d; ++i) {
         diagonal.col(i).setZero();
@@ -85,19 +94,22 @@ DiffusionTensor diffusion_tensor(const process::Sde& sde, double t, const Eigen:
       break;
     }
   }
-  const double scale = diagonal.abs().maxCoeff();
-  require(largest_off_diagonal <= 1e-12 * scale, class_name, "sde diffusion",
-          "D = g gᵀ/2 with an off-diagonal entry " + describe_value(largest_off_diagonal) + " at x = " + point_name(x, off_row),
-          "a diagonal D in 3-D (mixed derivatives are discretised in 2-D only)");
   for (Eigen::Index row = 0; !(diagonal.isFinite() && diagonal > 0.0).all() && row < rows; ++row) {
     for (Eigen::Index k = 0; k < d; ++k) {  // only when some D_kk fails: find and name the first
       if (!(std::isfinite(diagonal(row, k)) && diagonal(row, k) > 0.0)) {
         throw_bad_argument(class_name, "sde diffusion",
                            "D_" + std::to_string(k) + std::to_string(k) + " = " + describe_value(diagonal(row, k)) +
-                               " at x = " + point_name(x, row),
+                               " at x = " + point_name(x, row) + " and t = " + describe_value(t),
                            "positive and finite D_kk (the fluxes divide by D; pure transport is the continuity equation's)");
       }
     }
+  }
+  if (d == 3) {  // after the diagonal check: its scale is then finite and positive
+    const double scale = diagonal.abs().maxCoeff();
+    require(largest_off_diagonal <= 1e-12 * scale, class_name, "sde diffusion",
+            "D = g gᵀ/2 with an off-diagonal entry " + describe_value(largest_off_diagonal) + " at x = " +
+                point_name(x, off_row) + " and t = " + describe_value(t),
+            "a diagonal D in 3-D (mixed derivatives are discretised in 2-D only)");
   }
   require(tensor.off_diagonal.allFinite(), class_name, "sde diffusion", "a non-finite D_01", "a finite diffusion matrix");
   return tensor;
@@ -121,7 +133,7 @@ FokkerPlanck::FokkerPlanck(process::Sde sde, Grid grid, FluxScheme flux)
   require(sde_.dimension() == grid_.dimension(), class_name, "sde.dimension()", sde_.dimension(),
           "the grid's dimension " + describe_value(grid_.dimension()));
   if (sde_.calculus() == process::Calculus::stratonovich && sde_.noise() != process::NoiseKind::additive) {
-    require(sde_.noise() == process::NoiseKind::diagonal && sde_.has_diffusion_derivative(), class_name,
+    require(sde_.noise() == process::NoiseKind::diagonal && sde_.has_diffusion_derivative_product(), class_name,
             "sde", sde_.name(), "a Stratonovich SDE with diagonal noise and its diffusion derivative (for the Itô drift)");
   }
 }
@@ -332,7 +344,7 @@ Eigen::SparseMatrix<double> FokkerPlanck::mixed_operator(double t) const { retur
 
 bool FokkerPlanck::has_mixed_derivatives(double t) const { return center_coefficients(t).mixed.size() > 0; }
 
-Eigen::SparseMatrix<double> FokkerPlanck::operator()(double t) const {
+Eigen::SparseMatrix<double> FokkerPlanck::generator(double t) const {
   const CenterCoefficients c = center_coefficients(t);
   const auto n = static_cast<Eigen::Index>(grid_.cells());
   Eigen::SparseMatrix<double> sum = mixed_part(c);  // n × n, empty without mixed terms

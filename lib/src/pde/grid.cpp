@@ -1,11 +1,26 @@
 #include "kolmo/pde/grid.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <cstddef>
+#include <limits>
 #include <string>
 
 #include "kolmo/core/validate.hpp"
 
 namespace kolmo::pde {
+namespace {
+
+constexpr auto max_cells = static_cast<std::size_t>(std::numeric_limits<std::ptrdiff_t>::max());
+
+/// "n_0 x n_1 x …" for axes 0..last, the product that would not fit.
+std::string cell_product(const std::vector<Axis>& axes, std::size_t last) {
+  std::string text;
+  for (std::size_t k = 0; k <= last; ++k) text += (k > 0 ? " x " : "") + std::to_string(axes[k].cells);
+  return text;
+}
+
+}  // namespace
 
 Grid::Grid(std::vector<Axis> axes) : axes_(std::move(axes)) {
   constexpr const char* where = "kolmo::pde::Grid";
@@ -18,9 +33,23 @@ Grid::Grid(std::vector<Axis> axes) : axes_(std::move(axes)) {
     require(a.cells >= 3, where, name + ".cells", a.cells, "at least 3 cells");
     widths_[k] = (a.upper - a.lower) / static_cast<double>(a.cells);
     strides_[k] = cells_;
+    // Cells are indexed by Eigen::Index (signed 64-bit): the product must fit before it is formed.
+    require(a.cells <= max_cells / cells_, where, "cells of axes[0.." + std::to_string(k) + "]",
+            cell_product(axes_, k), "at most " + describe_value(max_cells) + " cells in all");
     cells_ *= a.cells;
     cell_measure_ *= widths_[k];
   }
+}
+
+std::optional<std::size_t> Grid::cell_of(const Eigen::Ref<const Eigen::ArrayXXd>& points, Eigen::Index row) const {
+  std::size_t cell = 0;
+  for (std::size_t k = 0; k < dimension(); ++k) {
+    const Axis& a = axes_[k];
+    const double x = points(row, static_cast<Eigen::Index>(k));
+    if (!(x >= a.lower && x <= a.upper)) return std::nullopt;
+    cell += std::min(static_cast<std::size_t>((x - a.lower) / widths_[k]), a.cells - 1) * strides_[k];
+  }
+  return cell;
 }
 
 double Grid::center(std::size_t k, std::size_t i) const {

@@ -8,6 +8,7 @@
 
 #include "../ode/rosenbrock_odeint.hpp"
 #include "kolmo/core/validate.hpp"
+#include "time_steps.hpp"
 
 namespace kolmo::pde {
 namespace {
@@ -22,7 +23,7 @@ class OperatorAt {
 
   const Eigen::SparseMatrix<double>& operator()(double t) {
     if (!assembled_ || (time_dependent_ && t != time_)) {
-      matrix_ = equation_(t);
+      matrix_ = equation_.generator(t);
       time_ = t;
       assembled_ = true;
     }
@@ -60,7 +61,9 @@ FokkerPlanckSolution solve(const FokkerPlanck& equation, const DensityField& ini
   times.erase(std::unique(times.begin(), times.end()), times.end());
 
   const auto n = static_cast<Eigen::Index>(grid.cells());
-  OperatorAt l(equation, method.time_dependent);
+  const bool time_dependent =
+      detail::time_dependent(equation.sde().time_dependence(), method.time_dependent, "the SDE '" + equation.sde().name() + "'");
+  OperatorAt l(equation, time_dependent);
   const auto rhs = [&](const std::vector<double>& y, std::vector<double>& dydt, double t) {
     Eigen::Map<Eigen::VectorXd>(dydt.data(), n) = l(t) * Eigen::Map<const Eigen::VectorXd>(y.data(), n);
   };
@@ -69,11 +72,11 @@ FokkerPlanckSolution solve(const FokkerPlanck& equation, const DensityField& ini
     Eigen::Map<Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(row_major.data(), n, n) = l(t);
     Eigen::Map<Eigen::VectorXd> rate(dfdt.data(), n);
     rate.setZero();
-    if (method.time_dependent) {  // ∂_t (L p) by a central difference: error ~1e-11 relative
+    if (time_dependent) {  // ∂_t (L p) by a central difference: error ~1e-11 relative
       const double delta = 1e-5 * std::max(1.0, std::abs(t));
       const Eigen::Map<const Eigen::VectorXd> p(y.data(), n);
-      const Eigen::VectorXd ahead = equation(t + delta) * p;
-      rate = (ahead - equation(t - delta) * p) / (2 * delta);
+      const Eigen::VectorXd ahead = equation.generator(t + delta) * p;
+      rate = (ahead - equation.generator(t - delta) * p) / (2 * delta);
     }
   };
 

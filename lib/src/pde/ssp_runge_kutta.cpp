@@ -113,7 +113,9 @@ class Run {
         snapshot_times_(snapshot_times),
         solution_{initial, std::vector<DensityField>(snapshot_times.size(), initial), 0.0, {}, {}},
         p_(initial.values()),
-        stepper_(equation, ssp_tableau(method.order), method.time_dependent, solution_.stats) {}
+        stepper_(equation, ssp_tableau(method.order),
+                 detail::time_dependent(equation.time_dependence(), method.time_dependent, "the continuity equation"),
+                 solution_.stats) {}
 
   ContinuitySolution fixed() {
     solution_.stats.step_control = "fixed";

@@ -14,7 +14,7 @@ StationarySolution stationary_density(const FokkerPlanck& equation, double t) {
     require(grid.axis(k).boundary != Boundary::absorbing, where, "grid.axis(" + std::to_string(k) + ").boundary",
             to_string(grid.axis(k).boundary), "zero_flux or periodic: absorbing boundaries have no stationary density");
   }
-  const Eigen::SparseMatrix<double> l = equation(t);
+  const Eigen::SparseMatrix<double> l = equation.generator(t);
   Eigen::Index pinned = 0;
   l.diagonal().cwiseAbs().maxCoeff(&pinned);
 

@@ -86,7 +86,7 @@ class ThetaStepper {
       slot.bands = std::move(equation_.axis_bands(t).front());
       slot.column_sums = -slot.bands.loss;
     } else {
-      slot.matrix = equation_(t);
+      slot.matrix = equation_.generator(t);
       slot.column_sums = detail::column_sums(slot.matrix);
     }
     return slot;
@@ -196,8 +196,10 @@ FokkerPlanckSolution solve(const FokkerPlanck& equation, const DensityField& ini
   // I − (h/2) L serves Crank–Nicolson and its implicit Euler half steps alike; I − (h/2) L_k
   // serves Douglas ADI with θ = ½ and its θ = 1 half steps.
   const bool adi = method.scheme == TimeScheme::douglas_adi;
-  ThetaStepper stepper(equation, crank_nicolson || adi ? 0.5 * h : h, method.time_dependent);
-  detail::DouglasStepper douglas(equation, 0.5 * h, method.time_dependent);
+  const bool time_dependent =
+      detail::time_dependent(equation.sde().time_dependence(), method.time_dependent, "the SDE '" + equation.sde().name() + "'");
+  ThetaStepper stepper(equation, crank_nicolson || adi ? 0.5 * h : h, time_dependent);
+  detail::DouglasStepper douglas(equation, 0.5 * h, time_dependent);
   const auto advance = [&](std::uint64_t n, double t, double t_next) {
     if (adi) {
       const bool ok = n < rannacher ? douglas.step(t, 0.5 * h, 1.0, p) && douglas.step(t + 0.5 * h, 0.5 * h, 1.0, p)

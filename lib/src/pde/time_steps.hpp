@@ -1,22 +1,39 @@
 #pragma once
 // Internal: the checks and bookkeeping every pde::solve shares — the number of steps of size dt
-// from t0 to t1 (dt must divide t1 − t0), which step each requested snapshot falls on, and
-// whether a state is finite.
+// from t0 to t1 (dt must divide t1 − t0), which step each requested snapshot falls on, whether
+// a state is finite, and whether the coefficients are re-evaluated in time.
 
 #include <Eigen/Core>
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "../core/all_finite.hpp"
 #include "kolmo/core/validate.hpp"
 #include "kolmo/pde/grid.hpp"
+#include "kolmo/process/sde.hpp"
 
 namespace kolmo::pde::detail {
 
 inline constexpr const char* solve_name = "kolmo::pde::solve";
+
+/// Whether a solver re-evaluates the coefficients at every step: what the equation declares. A
+/// method option that says otherwise is refused — a time-dependent SDE silently frozen at t0, or
+/// an autonomous one re-assembled for nothing, is a bug in the caller's understanding.
+inline bool time_dependent(process::TimeDependence declared, std::optional<bool> requested, const std::string& equation) {
+  const bool dependent = declared == process::TimeDependence::time_dependent;
+  if (requested.has_value() && *requested != dependent) {
+    throw_bad_argument(solve_name, "time_dependent", *requested ? "true" : "false",
+                       "unset or " + std::string(dependent ? "true" : "false") + ": " + equation +
+                           (dependent ? " declares coefficients that depend on t (declare it autonomous with "
+                                        "with_time_dependence(TimeDependence::autonomous))"
+                                      : " is declared autonomous"));
+  }
+  return dependent;
+}
 
 /// How far (relative) t1 − t0 may miss a whole number of steps, and a snapshot time its step.
 inline constexpr double step_tolerance = 1e-9;

@@ -30,7 +30,8 @@ Sde DoubleWellLangevin::sde() const {
              [h](double, const StateView& x) -> Eigen::ArrayXXd { return -4.0 * h * x * (x.square() - 1.0); },
              [noise](double) -> Eigen::MatrixXd { return Eigen::MatrixXd::Constant(1, 1, noise); })
       .with_drift_divergence(
-          [h](double, const StateView& x) -> Eigen::ArrayXXd { return -h * (12.0 * x.square() - 4.0); });
+          [h](double, const StateView& x) -> Eigen::ArrayXXd { return -h * (12.0 * x.square() - 4.0); })
+      .with_time_dependence(TimeDependence::autonomous);
 }
 
 double DoubleWellLangevin::gibbs_density(double x) const {

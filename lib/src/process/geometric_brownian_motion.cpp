@@ -23,7 +23,8 @@ Sde GeometricBrownianMotion::sde() const {
       })
       .with_drift_divergence([lambda](double, const StateView& x) -> Eigen::ArrayXXd {
         return Eigen::ArrayXXd::Constant(x.rows(), 1, lambda);
-      });
+      })
+      .with_time_dependence(TimeDependence::autonomous);
 }
 
 Eigen::ArrayXXd GeometricBrownianMotion::solution(double t0, double t1, const StateView& x0, const StateView& w) const {

@@ -31,7 +31,8 @@ Sde ArctanSde::sde() const {
              [a](double, const StateView& x) -> Eigen::ArrayXXd { return a * x.cos().square(); })
       .with_diffusion_derivative([a](double, const StateView& x) -> Eigen::ArrayXXd {
         return -2.0 * a * x.cos() * x.sin();
-      });
+      })
+      .with_time_dependence(TimeDependence::autonomous);
 }
 
 Eigen::ArrayXXd ArctanSde::solution(double t0, double t1, const StateView& x0, const StateView& w) const {
@@ -51,7 +52,8 @@ Sde SinhSde::sde() const {
         return a * x / (1.0 + x.square()).sqrt();
       })
       .with_drift_divergence(
-          [a](double, const StateView& x) -> Eigen::ArrayXXd { return constant_column(x, 0.5 * a * a); });
+          [a](double, const StateView& x) -> Eigen::ArrayXXd { return constant_column(x, 0.5 * a * a); })
+      .with_time_dependence(TimeDependence::autonomous);
 }
 
 Eigen::ArrayXXd SinhSde::solution(double t0, double t1, const StateView& x0, const StateView& w) const {

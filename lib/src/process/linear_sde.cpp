@@ -72,7 +72,8 @@ Sde LinearSde::sde(std::string name) const {
              [g](double) -> Eigen::MatrixXd { return g; })
       .with_drift_divergence([trace](double, const StateView& x) -> Eigen::ArrayXXd {
         return Eigen::ArrayXXd::Constant(x.rows(), 1, trace);
-      });
+      })
+      .with_time_dependence(TimeDependence::autonomous);
 }
 
 Eigen::VectorXd LinearSde::drift(const Eigen::VectorXd& x) const {

@@ -101,6 +101,7 @@ NoiseSchedule NoiseSchedule::vp_constant(double beta, double horizon) {
   require_positive("kolmo::process::NoiseSchedule::vp_constant", "beta", beta);
   NoiseSchedule schedule = vp_linear(beta, beta, horizon);
   schedule.name_ = "vp-constant";
+  schedule.time_dependence_ = TimeDependence::autonomous;
   return schedule;
 }
 
@@ -298,7 +299,8 @@ Sde NoiseSchedule::sde(std::size_t dimension) const {
              })
       .with_drift_divergence([functions, d](double t, const StateView& x) -> Eigen::ArrayXXd {
         return Eigen::ArrayXXd::Constant(x.rows(), 1, d * functions.drift_rate(t));
-      });
+      })
+      .with_time_dependence(time_dependence_);
 }
 
 }  // namespace kolmo::process

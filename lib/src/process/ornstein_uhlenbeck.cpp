@@ -25,7 +25,8 @@ Sde OrnsteinUhlenbeck::sde() const {
              [sigma](double) -> Eigen::MatrixXd { return Eigen::MatrixXd::Constant(1, 1, sigma); })
       .with_drift_divergence([theta](double, const StateView& x) -> Eigen::ArrayXXd {
         return Eigen::ArrayXXd::Constant(x.rows(), 1, -theta);
-      });
+      })
+      .with_time_dependence(TimeDependence::autonomous);
 }
 
 double OrnsteinUhlenbeck::transition_mean(double x0, double t) const {

@@ -1,5 +1,7 @@
 #include "kolmo/process/sde.hpp"
 
+#include <cmath>
+#include <string>
 #include <utility>
 
 #include "kolmo/core/validate.hpp"
@@ -22,6 +24,14 @@ void check_result(const Eigen::ArrayXXd& value, Eigen::Index rows, Eigen::Index 
 
 void require_function(bool present, const std::string& where, const char* parameter) {
   require(present, where, parameter, std::string_view("an empty function"), "a callable");
+}
+
+/// Throws unless `coefficient` is callable and the noise diagonal, where `quantity` is defined.
+void require_diagonal_extra(NoiseKind noise, const BatchCoefficient& coefficient, const char* where,
+                            const char* parameter, const char* quantity) {
+  require(noise == NoiseKind::diagonal, where, "noise", std::string_view(to_string(noise)),
+          std::string("diagonal noise (") + quantity + " is defined for diagonal noise only)");
+  require_function(static_cast<bool>(coefficient), where, parameter);
 }
 
 }  // namespace
@@ -64,11 +74,33 @@ Sde Sde::general(std::string name, std::size_t dimension, std::size_t noise_dime
 }
 
 Sde& Sde::with_diffusion_derivative(BatchCoefficient derivative) {
-  constexpr const char* where = "kolmo::process::Sde::with_diffusion_derivative";
-  require(noise_ == NoiseKind::diagonal, where, "noise", std::string_view(to_string(noise_)),
-          "diagonal noise (dg_i/dx_i is defined for diagonal noise only)");
-  require_function(static_cast<bool>(derivative), where, "derivative");
+  require_diagonal_extra(noise_, derivative, "kolmo::process::Sde::with_diffusion_derivative", "derivative", "dg_i/dx_i");
   diffusion_derivative_ = std::move(derivative);
+  return *this;
+}
+
+Sde& Sde::with_diffusion_derivative_product(BatchCoefficient product) {
+  require_diagonal_extra(noise_, product, "kolmo::process::Sde::with_diffusion_derivative_product", "product",
+                         "g_i dg_i/dx_i");
+  diffusion_derivative_product_ = std::move(product);
+  return *this;
+}
+
+Sde& Sde::with_state_space(Eigen::VectorXd lower, Eigen::VectorXd upper) {
+  constexpr const char* where = "kolmo::process::Sde::with_state_space";
+  const auto d = static_cast<Eigen::Index>(dimension_);
+  require(lower.size() == d, where, "lower.size()", lower.size(), "the dimension " + describe_value(d));
+  require(upper.size() == d, where, "upper.size()", upper.size(), "the dimension " + describe_value(d));
+  for (Eigen::Index i = 0; i < d; ++i) {
+    const std::string lower_name = "lower[" + std::to_string(i) + "]";
+    const std::string upper_name = "upper[" + std::to_string(i) + "]";
+    require(!std::isnan(lower[i]), where, lower_name, lower[i], "a number or -inf");
+    if (std::isnan(upper[i]) || !(upper[i] > lower[i])) {
+      throw_bad_argument(where, upper_name, describe_value(upper[i]), "above " + lower_name + " = " + describe_value(lower[i]));
+    }
+  }
+  state_lower_ = std::move(lower);
+  state_upper_ = std::move(upper);
   return *this;
 }
 
@@ -80,6 +112,11 @@ Sde& Sde::with_drift_divergence(BatchCoefficient divergence) {
 
 Sde& Sde::with_calculus(Calculus calculus) {
   calculus_ = calculus;
+  return *this;
+}
+
+Sde& Sde::with_time_dependence(TimeDependence dependence) {
+  time_dependence_ = dependence;
   return *this;
 }
 
@@ -132,6 +169,17 @@ Eigen::ArrayXXd Sde::diffusion_derivative(double t, const StateView& x) const {
   check_state(x, where);
   Eigen::ArrayXXd value = diffusion_derivative_(t, x);
   check_result(value, x.rows(), x.cols(), name_, "diffusion_derivative(t, x)", "paths x dimension");
+  return value;
+}
+
+Eigen::ArrayXXd Sde::diffusion_derivative_product(double t, const StateView& x, const Eigen::ArrayXXd* g) const {
+  constexpr const char* where = "kolmo::process::Sde::diffusion_derivative_product";
+  require(has_diffusion_derivative_product(), where, "diffusion_derivative_product", std::string_view("not supplied"),
+          "with_diffusion_derivative_product() or with_diffusion_derivative() to have been called");
+  check_state(x, where);
+  if (!diffusion_derivative_product_) return (g != nullptr ? *g : diffusion(t, x)) * diffusion_derivative(t, x);
+  Eigen::ArrayXXd value = diffusion_derivative_product_(t, x);
+  check_result(value, x.rows(), x.cols(), name_, "diffusion_derivative_product(t, x)", "paths x dimension");
   return value;
 }
 

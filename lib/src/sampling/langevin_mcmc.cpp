@@ -31,7 +31,7 @@ class ChainRun {
   /// Advances chains [first_path, first_path + x.rows()) through every iteration, in place.
   void run(Eigen::ArrayXXd& x, std::uint64_t first_path, std::uint64_t iterations, sde::detail::BatchObserver& observer,
            AcceptanceCount& count) const {
-    observer.stop_non_finite(x, x, 0.0, first_path);  // a non-finite initial state is parked at zero
+    observer.stop_failed(x, x, 0.0, first_path);  // a non-finite initial state is parked at zero
     const bool metropolis = adjustment_ == Adjustment::metropolis;
     Eigen::ArrayXXd score = metropolis ? target_.score(x) : Eigen::ArrayXXd();  // MALA carries ∇log π(x)
     Eigen::ArrayXd log_density = metropolis ? target_.log_density(x) : Eigen::ArrayXd();
@@ -45,7 +45,7 @@ class ChainRun {
       Eigen::ArrayXXd proposal = x + step_ * score + std::sqrt(2.0 * step_) * z;
       if (!metropolis) {
         std::swap(x, proposal);  // proposal now holds the previous state
-        observer.stop_non_finite(x, proposal, static_cast<double>(k + 1), first_path);
+        observer.stop_failed(x, proposal, static_cast<double>(k + 1), first_path);
       } else {
         accept_or_reject(x, score, log_density, proposal, z, observer.alive(), first_path, k, count);
       }

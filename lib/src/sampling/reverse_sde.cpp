@@ -67,6 +67,12 @@ process::Sde reverse_sde(const ForwardProcess& forward, const score::ScoreModel&
       return k * sde.diffusion_derivative(t, x);
     });
   }
+  if (sde.has_diffusion_derivative_product()) {  // (k g_i) ∂(k g_i)/∂x_i = k² g_i ∂g_i/∂x_i
+    reverse.with_diffusion_derivative_product([sde, k](double t, const process::StateView& x) -> Eigen::ArrayXXd {
+      return k * k * sde.diffusion_derivative_product(t, x);
+    });
+  }
+  if (sde.has_state_space()) reverse.with_state_space(sde.state_lower(), sde.state_upper());
   return reverse;
 }
 

@@ -46,7 +46,7 @@ class BatchWalk {
     const auto d = static_cast<Eigen::Index>(problem_.model.dimension());
     Eigen::ArrayXXd x = problem_.initial.sample(problem_.seed, first_path_, count_);
     Eigen::ArrayXXd previous = x;
-    observer_.stop_non_finite(x, previous, run_.times.front(), first_path_);
+    observer_.stop_failed(x, previous, run_.times.front(), first_path_);
 
     const std::unique_ptr<BatchStepper> stepper = run_.make_stepper();
     Eigen::ArrayXXd noise;
@@ -57,13 +57,13 @@ class BatchWalk {
       if (run_.stochastic) draw_noise(random::Purpose::brownian, j, noise);
       previous = x;
       stepper->step(j, x, noise, model);
-      observer_.stop_non_finite(x, previous, run_.times[j + 1], first_path_);
+      observer_.stop_failed(x, previous, run_.times[j + 1], first_path_);
       correct_at(j + 1, *stepper, x, noise, model);
     }
     if (run_.denoise_final) {
       previous = x;
       denoise(x, model);
-      observer_.stop_non_finite(x, previous, 0.0, first_path_);
+      observer_.stop_failed(x, previous, 0.0, first_path_);
     }
     return x;
   }
@@ -75,7 +75,7 @@ class BatchWalk {
       draw_noise(random::Purpose::langevin, i * run_.corrector_steps + k, noise);
       Eigen::ArrayXXd previous = x;
       stepper.correct(i, x, noise, model);
-      observer_.stop_non_finite(x, previous, run_.times[i], first_path_);
+      observer_.stop_failed(x, previous, run_.times[i], first_path_);
     }
   }
 

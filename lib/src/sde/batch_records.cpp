@@ -19,9 +19,10 @@ BatchObserver::BatchObserver(const Observations& observe, std::size_t dimension,
                              std::size_t count, BatchRecord& record)
     : observe_(observe), first_row_(first_row), count_(count), record_(record), alive_(count, true) {
   record_.moments.assign(observe.moment_times.size(), stats::RunningCovariance(dimension));
+  record_.moments_left_out.assign(observe.moment_times.size(), 0);
   record_.counts.resize(observe.histograms.size());
   for (std::size_t s = 0; s < record_.counts.size(); ++s) {
-    record_.counts[s].assign(observe.histograms[s].edges.size() + 1, 0);
+    record_.counts[s].assign(observe.histograms[s].edges.size() + 2, 0);
   }
 }
 
@@ -32,17 +33,34 @@ void BatchObserver::stop(std::size_t i, PathFailure failure) {
   record_.failures.push_back(failure);
 }
 
-void BatchObserver::stop_non_finite(Eigen::ArrayXXd& x, const Eigen::ArrayXXd& previous, double time,
-                                    std::uint64_t first_path) {
-  if (stopped_ == 0 && kolmo::detail::all_finite({x.data(), static_cast<std::size_t>(x.size())})) return;
+namespace {
+
+/// Whether every row of x lies in the declared box (NaN compares false, and is caught before).
+bool inside(const Eigen::ArrayXXd& x, const process::Sde& space) {
+  for (Eigen::Index c = 0; c < x.cols(); ++c) {
+    const double lower = space.state_lower()[c], upper = space.state_upper()[c];
+    if (!((x.col(c) >= lower).all() && (x.col(c) <= upper).all())) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+void BatchObserver::stop_failed(Eigen::ArrayXXd& x, const Eigen::ArrayXXd& previous, double time,
+                                std::uint64_t first_path, const process::Sde* space) {
+  if (space != nullptr && !space->has_state_space()) space = nullptr;
+  if (stopped_ == 0 && kolmo::detail::all_finite({x.data(), static_cast<std::size_t>(x.size())}) &&
+      (space == nullptr || inside(x, *space))) {
+    return;
+  }
   for (std::size_t i = 0; i < count_; ++i) {
     const auto row = static_cast<Eigen::Index>(i);
-    if (alive_[i]) {
-      for (Eigen::Index c = 0; c < x.cols(); ++c) {
-        if (!std::isfinite(x(row, c))) {
-          stop(i, {first_path + i, time, static_cast<std::size_t>(c), x(row, c)});
-          break;
-        }
+    for (Eigen::Index c = 0; alive_[i] && c < x.cols(); ++c) {
+      const double value = x(row, c);
+      if (!std::isfinite(value)) {
+        stop(i, {first_path + i, time, static_cast<std::size_t>(c), value, PathFailureKind::non_finite});
+      } else if (space != nullptr && !(value >= space->state_lower()[c] && value <= space->state_upper()[c])) {
+        stop(i, {first_path + i, time, static_cast<std::size_t>(c), value, PathFailureKind::left_state_space});
       }
     }
     if (alive_[i]) continue;
@@ -64,6 +82,7 @@ void BatchObserver::snapshot(Eigen::ArrayXXd& states, const Eigen::ArrayXXd& x) 
 
 void BatchObserver::moments(std::size_t index, const Eigen::ArrayXXd& x) {
   stats::RunningCovariance& moments = record_.moments[index];
+  record_.moments_left_out[index] = stopped_;
   if (stopped_ == 0) {
     moments.add_rows(x.matrix());
     return;
@@ -81,6 +100,7 @@ void BatchObserver::histogram(std::size_t index, const Eigen::ArrayXXd& x) {
   std::vector<std::uint64_t>& counts = record_.counts[index];
   const std::vector<double>& edges = request.edges;
   const std::size_t bins = edges.size() - 1;
+  counts[bins + 2] = stopped_;
   for (std::size_t i = 0; i < count_; ++i) {
     if (!alive_[i]) continue;
     const double value = x(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(request.component));
@@ -131,13 +151,17 @@ void merge_wave(std::vector<BatchRecord>& records, std::size_t count, EnsembleSo
   for (std::size_t b = 0; b < count; ++b) {
     BatchRecord& record = records[b];
     if (record.error) std::rethrow_exception(record.error);
-    for (std::size_t s = 0; s < record.moments.size(); ++s) solution.moments[s].moments.merge(record.moments[s]);
+    for (std::size_t s = 0; s < record.moments.size(); ++s) {
+      solution.moments[s].moments.merge(record.moments[s]);
+      solution.moments[s].left_out += record.moments_left_out[s];
+    }
     for (std::size_t s = 0; s < record.counts.size(); ++s) {
       Histogram& histogram = solution.histograms[s];
       const std::size_t bins = histogram.counts.size();
       for (std::size_t k = 0; k < bins; ++k) histogram.counts[k] += record.counts[s][k];
       histogram.below += record.counts[s][bins];
       histogram.above += record.counts[s][bins + 1];
+      histogram.left_out += record.counts[s][bins + 2];
     }
     // Batches cover increasing path ranges; sorting within a batch makes the list sorted by path.
     std::sort(record.failures.begin(), record.failures.end(),
@@ -153,13 +177,20 @@ void merge_wave(std::vector<BatchRecord>& records, std::size_t count, EnsembleSo
 void set_failure_status(EnsembleSolution& solution, const std::string& what_failed) {
   if (solution.failures.empty()) return;
   const PathFailure& first = solution.failures.front();
+  const auto outside = static_cast<std::size_t>(
+      std::count_if(solution.failures.begin(), solution.failures.end(),
+                    [](const PathFailure& f) { return f.kind == PathFailureKind::left_state_space; }));
+  const std::string what = outside == 0 ? what_failed
+                           : outside == solution.failures.size()
+                               ? std::string("left the SDE's state space")
+                               : what_failed + " (" + std::to_string(outside) + " of them by leaving the SDE's state space)";
   solution.status = Status::failure(
-      StatusCode::non_finite,
+      first.kind == PathFailureKind::left_state_space ? StatusCode::left_state_space : StatusCode::non_finite,
       "path " + std::to_string(first.path) + " at t = " + describe_value(first.time) + " (component " +
           std::to_string(first.component) + " = " + describe_value(first.value) + ")",
-      std::to_string(solution.failures.size()) + " of " + std::to_string(solution.stats.paths) + " paths " +
-          what_failed + " and were stopped; they are NaN in terminal values and snapshots and left out of "
-          "moments and histograms");
+      std::to_string(solution.failures.size()) + " of " + std::to_string(solution.stats.paths) + " paths " + what +
+          " and were stopped; they are NaN in terminal values and snapshots and left out of moments and histograms "
+          "(counted in their left_out)");
 }
 
 }  // namespace kolmo::sde::detail

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "kolmo/process/sde.hpp"
 #include "kolmo/sde/ensemble.hpp"
 
 namespace kolmo::sde::detail {
@@ -28,7 +29,8 @@ namespace kolmo::sde::detail {
 /// What one batch contributes to the merged statistics.
 struct BatchRecord {
   std::vector<stats::RunningCovariance> moments;
-  std::vector<std::vector<std::uint64_t>> counts;  // per histogram: bins, then below, above
+  std::vector<std::vector<std::uint64_t>> counts;  // per histogram: bins, then below, above, left out
+  std::vector<std::uint64_t> moments_left_out;     // per moment time: stopped paths not added
   std::vector<PathFailure> failures;
   std::uint64_t drift_evaluations = 0;
   std::uint64_t diffusion_evaluations = 0;
@@ -47,10 +49,12 @@ class BatchObserver {
   [[nodiscard]] std::vector<bool>& alive() { return alive_; }
   /// Marks path i stopped (once) and records where.
   void stop(std::size_t i, PathFailure failure);
-  /// Stops every live path of x with a non-finite component (recording path first_path + i, the
-  /// time and the first such component) and freezes every stopped path at its row of `previous`
-  /// (zero if that is not finite either), so that the next step never sees a NaN.
-  void stop_non_finite(Eigen::ArrayXXd& x, const Eigen::ArrayXXd& previous, double time, std::uint64_t first_path);
+  /// Stops every live path of x with a non-finite component — or, when `space` declares a state
+  /// space, a component outside it — recording path first_path + i, the time and the first such
+  /// component, and freezes every stopped path at its row of `previous` (zero if that is not
+  /// finite either), so that the next step never sees a NaN or a state outside the space.
+  void stop_failed(Eigen::ArrayXXd& x, const Eigen::ArrayXXd& previous, double time, std::uint64_t first_path,
+                   const process::Sde* space = nullptr);
   [[nodiscard]] std::size_t stopped() const { return stopped_; }
 
   void snapshot(Eigen::ArrayXXd& states, const Eigen::ArrayXXd& x) const;
@@ -73,7 +77,7 @@ void prepare_observations(EnsembleSolution& solution, const Observations& observ
                           std::size_t dimension);
 /// Merges records[0..count) into the solution in order (rethrowing a batch's exception) and clears them.
 void merge_wave(std::vector<BatchRecord>& records, std::size_t count, EnsembleSolution& solution);
-/// Sets a non_finite status naming the first failure, if any path failed.
+/// Sets a non_finite (or left_state_space) status naming the first failure, if any path failed.
 void set_failure_status(EnsembleSolution& solution, const std::string& what_failed);
 
 /// Runs `batch(index, record)` for every batch index in [0, batches), `threads` at a time, in

@@ -98,7 +98,7 @@ class BatchRunner {
     const std::size_t m = run_.scheme.wiener_dimension;
     Eigen::ArrayXXd x = run_.problem.initial.sample(run_.problem.seed, first_path_, count_);
     Eigen::ArrayXXd previous = x;  // the state one step back: two buffers, swapped every step
-    observer_.stop_non_finite(x, previous, run_.problem.t0, first_path_);
+    observer_.stop_failed(x, previous, run_.problem.t0, first_path_, &run_.problem.sde);
 
     const auto rows = static_cast<Eigen::Index>(count_);
     Eigen::ArrayXXd increments(rows, static_cast<Eigen::Index>(m));
@@ -120,7 +120,7 @@ class BatchRunner {
       x.swap(previous);
       stepper->step_into(t, run_.h, previous, x, noise);
       const double t_next = grid_time(k + 1, run_.problem.t0, run_.problem.t1, run_.steps);
-      observer_.stop_non_finite(x, previous, t_next, first_path_);
+      observer_.stop_failed(x, previous, t_next, first_path_, &run_.problem.sde);
       observe(k + 1, x);
     }
     record_.drift_evaluations = stepper->drift_evaluations();

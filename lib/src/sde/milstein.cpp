@@ -20,7 +20,7 @@ class MilsteinStepper final : public Stepper {
       const Eigen::ArrayXXd g = diffusion(t, x);
       // Itô: ½ g g' (ΔW² − |h|); Stratonovich: ½ g g' ΔW² (Kloeden & Platen 1992, §10.3).
       const double ito_shift = sde().calculus() == process::Calculus::ito ? std::abs(h) : 0.0;
-      increment += g * dw + 0.5 * g * diffusion_derivative(t, x) * (dw.square() - ito_shift);
+      increment += g * dw + 0.5 * diffusion_derivative_product(t, x, g) * (dw.square() - ito_shift);
     }
     x += increment;
   }
@@ -33,8 +33,9 @@ std::unique_ptr<Stepper> Milstein::make_stepper(const process::Sde& sde) const {
                         "diagonal or additive noise (general noise needs Levy areas; use EulerMaruyama "
                         "or StochasticHeun)");
   if (sde.noise() == process::NoiseKind::diagonal) {
-    require(sde.has_diffusion_derivative(), "kolmo::sde::Milstein", "sde.diffusion_derivative",
-            std::string_view("not supplied"), "dg_i/dx_i via Sde::with_diffusion_derivative");
+    require(sde.has_diffusion_derivative_product(), "kolmo::sde::Milstein", "sde.diffusion_derivative",
+            std::string_view("not supplied"),
+            "dg_i/dx_i via Sde::with_diffusion_derivative, or g_i dg_i/dx_i via with_diffusion_derivative_product");
   }
   return std::make_unique<MilsteinStepper>(sde);
 }

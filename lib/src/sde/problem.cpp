@@ -24,6 +24,7 @@ SdeProblem::SdeProblem(process::Sde sde_, InitialLaw initial_, double t0_, doubl
     (void)sde.diffusion(t0, x0);
   }
   if (sde.has_diffusion_derivative()) (void)sde.diffusion_derivative(t0, x0);
+  if (sde.has_diffusion_derivative_product()) (void)sde.diffusion_derivative_product(t0, x0);
   if (sde.has_drift_divergence()) (void)sde.drift_divergence(t0, x0);
 }
 

@@ -16,6 +16,10 @@ Eigen::ArrayXXd Stepper::diffusion_derivative(double t, const process::StateView
   return sde_.diffusion_derivative(t, x);
 }
 
+Eigen::ArrayXXd Stepper::diffusion_derivative_product(double t, const process::StateView& x, const Eigen::ArrayXXd& g) {
+  return sde_.diffusion_derivative_product(t, x, &g);
+}
+
 Eigen::MatrixXd Stepper::diffusion_matrix(double t) {
   ++diffusion_evaluations_;
   return sde_.diffusion_matrix(t);

@@ -30,6 +30,37 @@ Eigen::ArrayXXd points() {
 
 Eigen::ArrayXXd row(const Eigen::RowVectorXd& x) { return x.array(); }
 
+TEST(GaussianMixture, FarPointsKeepFiniteScores) {
+  // At |x| = 1e200 every quadratic form overflows and each log(w_k N_k) is −inf; the posterior
+  // (hence the score) must come from the differences of the quadratic forms. Before the fix the
+  // score was 0/0 = NaN here.
+  const Eigen::Matrix2d identity = Eigen::Matrix2d::Identity();
+  const GaussianMixture bimodal({0.3, 0.7}, {Eigen::Vector2d(2.0, 0.0), Eigen::Vector2d(-2.0, 0.0)}, {identity, identity});
+  const Eigen::ArrayXXd far = (Eigen::ArrayXXd(3, 2) << 1e200, 1e200, -1e200, 3.0, 1e300, -1e300).finished();
+  const Eigen::ArrayXXd score = bimodal.score(far);
+  ASSERT_TRUE(score.allFinite()) << score;
+  // Equal covariances: the component whose mean is on x's side takes all the weight, and the
+  // score is −(x − μ_k) to rounding.
+  EXPECT_EQ(score(0, 0), -(1e200 - 2.0));
+  EXPECT_EQ(score(1, 0), -(-1e200 + 2.0));
+  EXPECT_EQ(score(1, 1), -3.0);
+  EXPECT_EQ(score(2, 1), 1e300);
+  EXPECT_TRUE((bimodal.responsibilities(far) >= 0.0).all());
+  EXPECT_TRUE(bimodal.score_divergence(far).isApprox(Eigen::ArrayXd::Constant(3, -2.0)));
+  EXPECT_TRUE((bimodal.log_density(far) == -std::numeric_limits<double>::infinity()).all());
+
+  // Unequal covariances: far away the widest component dominates whatever its weight, so the
+  // score is −x/4 and Δlog p = −tr C⁻¹ = −1/2 of the N(0, 4I) component.
+  const GaussianMixture nested({0.99, 0.01}, {Eigen::Vector2d::Zero(), Eigen::Vector2d::Zero()},
+                               {identity, 4.0 * identity});
+  const Eigen::ArrayXXd wide = nested.score(far);
+  ASSERT_TRUE(wide.allFinite()) << wide;
+  EXPECT_TRUE(wide.isApprox(-far / 4.0, 4 * epsilon)) << wide;
+  EXPECT_TRUE(nested.score_divergence(far).isApprox(Eigen::ArrayXd::Constant(3, -0.5)));
+  // Near the modes nothing changes: the far-point path is taken only where soft-max fails.
+  EXPECT_TRUE(nested.responsibilities(points()).allFinite());
+}
+
 TEST(GaussianMixture, LogDensityMatchesScipy) {
   // Generated with /usr/bin/python3 (SciPy 1.10):
   //   logsumexp([log(w[k]) + multivariate_normal(m[k], C[k]).logpdf(x) for k in range(3)])

@@ -21,7 +21,7 @@ process::BatchCoefficient constant_velocity(Eigen::VectorXd c) {
   };
 }
 
-/// A smooth bump exp(−|x − centre|² / (2 w²)) (unnormalised; DensityField::sample normalises).
+/// A smooth bump exp(−|x − centre|² / (2 w²)) (unnormalised; DensityField::at_cell_centers normalises).
 DensityFunction bump(Eigen::VectorXd centre, double width) {
   return [centre, width](const process::StateView& x) -> Eigen::ArrayXd {
     const Eigen::ArrayXd r2 = (x.matrix().rowwise() - centre.transpose()).rowwise().squaredNorm().array();
@@ -160,7 +160,7 @@ TEST(Continuity, ConstantVelocityTranslatesASmoothBumpWithSecondOrderError) {
   for (std::size_t cells : {40u, 80u}) {
     const Grid grid({{-1, 1, cells, Boundary::periodic}, {-1, 1, cells, Boundary::periodic}});
     const Continuity equation(constant_velocity(v), grid);
-    const auto start = DensityField::sample(grid, bump(centre, width));
+    const auto start = DensityField::at_cell_centers(grid, bump(centre, width));
     const auto run = solve(equation, start, horizon, {.adaptive = true});
     ASSERT_TRUE(run.status.ok()) << run.status.message;
     const double scale = start.mass_before_normalisation();
@@ -205,7 +205,7 @@ TEST(Continuity, ZeroFluxAndPeriodicGridsConserveMassToRoundOff) {
         return v;
       },
       grid);
-  const auto start = DensityField::sample(grid, bump(Eigen::Vector3d(0.2, 0.1, -0.2), 0.4));
+  const auto start = DensityField::at_cell_centers(grid, bump(Eigen::Vector3d(0.2, 0.1, -0.2), 0.4));
   const auto run = solve(equation, start, 1.0, {.adaptive = true});
   ASSERT_TRUE(run.status.ok());
   EXPECT_GT(run.stats.steps, 20u);
@@ -219,7 +219,7 @@ TEST(Continuity, AbsorbingBoundariesReportExactlyTheMassThatLeft) {
   const Grid line({{0, 1, 100, Boundary::absorbing}});
   const Continuity diverging(
       [](double, const process::StateView& x) -> Eigen::ArrayXXd { return 2.0 * x - 1.0; }, line);
-  const auto run = solve(diverging, DensityField::sample(line, bump(Eigen::VectorXd::Constant(1, 0.45), 0.1)), 2.0,
+  const auto run = solve(diverging, DensityField::at_cell_centers(line, bump(Eigen::VectorXd::Constant(1, 0.45), 0.1)), 2.0,
                          {.adaptive = true});
   ASSERT_TRUE(run.status.ok());
   EXPECT_GT(run.absorbed_mass, 0.5);
@@ -234,7 +234,7 @@ TEST(Continuity, AbsorbingBoundariesReportExactlyTheMassThatLeft) {
         return v;
       },
       plane, SlopeLimiter::minmod);
-  const auto spun = solve(swirl, DensityField::sample(plane, bump(Eigen::Vector2d(0.3, 0.4), 0.25)), 1.5,
+  const auto spun = solve(swirl, DensityField::at_cell_centers(plane, bump(Eigen::Vector2d(0.3, 0.4), 0.25)), 1.5,
                           {.order = 2, .adaptive = true});
   ASSERT_TRUE(spun.status.ok());
   EXPECT_GT(spun.absorbed_mass, 0.05);
@@ -255,7 +255,7 @@ TEST(Continuity, StaysPositiveUnderStronglyCompressibleFlowAtTheCourantLimit) {
           return v;
         },
         grid, limiter);
-    const auto run = solve(equation, DensityField::sample(grid, bump(Eigen::Vector2d(0.45, 0.0), 0.3)), 1.0,
+    const auto run = solve(equation, DensityField::at_cell_centers(grid, bump(Eigen::Vector2d(0.45, 0.0), 0.3)), 1.0,
                            {.adaptive = true, .cfl = 1.0});
     ASSERT_TRUE(run.status.ok());
     EXPECT_GE(run.density.minimum(), 0.0) << to_string(limiter);
@@ -274,7 +274,7 @@ TEST(Continuity, SspMethodsReachTheirTimeOrder) {
         return 1.0 + 0.5 * (std::numbers::pi * x).sin() * std::cos(8 * t);
       },
       grid);
-  const auto start = DensityField::sample(grid, [](const process::StateView& x) -> Eigen::ArrayXd {
+  const auto start = DensityField::at_cell_centers(grid, [](const process::StateView& x) -> Eigen::ArrayXd {
     return 1.5 + (std::numbers::pi * x.col(0)).sin();
   });
   const double dt = 0.5 * equation.largest_stable_dt(0.0);
@@ -290,7 +290,7 @@ TEST(Continuity, SspMethodsReachTheirTimeOrder) {
 TEST(Continuity, AdaptiveSteppingEndsExactlyOnSnapshotsAndT1) {
   const Grid grid({{0, 1, 50, Boundary::periodic}});
   const Continuity equation(constant_velocity(Eigen::VectorXd::Constant(1, 1.3)), grid);
-  const auto start = DensityField::sample(grid, bump(Eigen::VectorXd::Constant(1, 0.5), 0.1));
+  const auto start = DensityField::at_cell_centers(grid, bump(Eigen::VectorXd::Constant(1, 0.5), 0.1));
   const auto run = solve(equation, start, 0.7, {.adaptive = true, .cfl = 0.8}, {0.25, 0.0, 0.1});
   ASSERT_TRUE(run.status.ok());
   EXPECT_EQ(run.stats.step_control, "adaptive");
@@ -314,7 +314,7 @@ TEST(Continuity, ATimeDependentVelocityIsCheckedAtEveryStage) {
   const Continuity equation(
       [](double t, const process::StateView& x) -> Eigen::ArrayXXd { return Eigen::ArrayXXd::Constant(x.rows(), 1, 1.0 + 20 * t); },
       grid);
-  const auto start = DensityField::sample(grid, bump(Eigen::VectorXd::Constant(1, 0.5), 0.1));
+  const auto start = DensityField::at_cell_centers(grid, bump(Eigen::VectorXd::Constant(1, 0.5), 0.1));
   const double stable = equation.largest_stable_dt(0.0);  // 0.5 h / 1 = 0.01
   const auto fixed = solve(equation, start, 0.5, {.dt = 0.5 / std::ceil(0.5 / stable)});
   EXPECT_EQ(fixed.status.code, StatusCode::diverged);
@@ -326,10 +326,14 @@ TEST(Continuity, ATimeDependentVelocityIsCheckedAtEveryStage) {
   EXPECT_GT(adaptive.stats.rejected_steps, 0u);
   EXPECT_LE(adaptive.stats.largest_courant_number, 0.5 * (1 + 1e-9));
   EXPECT_NEAR(adaptive.density.mass(), 1.0, 1e-13);
-  // A steady field declared as such is evaluated once.
-  const Continuity steady(constant_velocity(Eigen::VectorXd::Constant(1, 1.0)), grid);
-  const auto once = solve(steady, start, 0.5, {.adaptive = true, .time_dependent = false});
+  // A steady field declared as such is evaluated once; a request that contradicts the
+  // declaration is refused (a time-dependent field silently frozen at t0 was the hazard).
+  Continuity steady(constant_velocity(Eigen::VectorXd::Constant(1, 1.0)), grid);
+  KOLMO_EXPECT_THROW_NAMING((void)solve(steady, start, 0.5, {.adaptive = true, .time_dependent = false}), "time_dependent");
+  steady.with_time_dependence(process::TimeDependence::autonomous);
+  const auto once = solve(steady, start, 0.5, {.adaptive = true});
   EXPECT_TRUE(once.status.ok());
+  KOLMO_EXPECT_THROW_NAMING((void)solve(steady, start, 0.5, {.adaptive = true, .time_dependent = true}), "time_dependent");
 }
 
 // --- bad input ---------------------------------------------------------------------------------
@@ -337,7 +341,7 @@ TEST(Continuity, ATimeDependentVelocityIsCheckedAtEveryStage) {
 TEST(Continuity, ADtBeyondStabilityIsRefusedNamingTheLargestStableDt) {
   const Grid grid({{0, 1, 100, Boundary::periodic}});
   const Continuity equation(constant_velocity(Eigen::VectorXd::Constant(1, 2.0)), grid);
-  const auto start = DensityField::sample(grid, bump(Eigen::VectorXd::Constant(1, 0.5), 0.1));
+  const auto start = DensityField::at_cell_centers(grid, bump(Eigen::VectorXd::Constant(1, 0.5), 0.1));
   const double stable = equation.largest_stable_dt(0.0);  // 0.5 · 0.01 / 2
   EXPECT_DOUBLE_EQ(stable, 0.0025);
   KOLMO_EXPECT_THROW_NAMING((void)solve(equation, start, 1.0, {.dt = 0.005}), "method.dt");
@@ -352,7 +356,7 @@ TEST(Continuity, ADtBeyondStabilityIsRefusedNamingTheLargestStableDt) {
 
 TEST(Continuity, BadArgumentsAreRefusedByName) {
   const Grid grid({{0, 1, 20}});
-  const auto start = DensityField::sample(grid, bump(Eigen::VectorXd::Constant(1, 0.5), 0.1));
+  const auto start = DensityField::at_cell_centers(grid, bump(Eigen::VectorXd::Constant(1, 0.5), 0.1));
   const Continuity equation(constant_velocity(Eigen::VectorXd::Constant(1, 1.0)), grid);
   KOLMO_EXPECT_THROW_NAMING(Continuity(process::BatchCoefficient{}, grid), "velocity");
   KOLMO_EXPECT_THROW_NAMING((void)solve(equation, start, 1.0, {.dt = 0.003}), "method.dt");  // not a divisor
@@ -362,7 +366,7 @@ TEST(Continuity, BadArgumentsAreRefusedByName) {
   KOLMO_EXPECT_THROW_NAMING((void)solve(equation, start, 1.0, {.dt = 0.01}, {0.015}), "snapshot_times[0]");
   KOLMO_EXPECT_THROW_NAMING((void)solve(equation, start, 1.0, {.adaptive = true}, {1.5}), "snapshot_times[0]");
   const Grid other({{0, 1, 21}});
-  KOLMO_EXPECT_THROW_NAMING((void)solve(equation, DensityField::sample(other, bump(Eigen::VectorXd::Constant(1, 0.5), 0.1)),
+  KOLMO_EXPECT_THROW_NAMING((void)solve(equation, DensityField::at_cell_centers(other, bump(Eigen::VectorXd::Constant(1, 0.5), 0.1)),
                                         1.0, {.dt = 0.01}),
                             "initial.grid()");
   KOLMO_EXPECT_THROW_NAMING((void)equation.rate(0.0, Eigen::VectorXd::Ones(5)), "p.size()");
@@ -375,7 +379,7 @@ TEST(Continuity, AVelocityOfTheWrongShapeIsRefused) {
   KOLMO_EXPECT_THROW_NAMING((void)one_column.largest_stable_dt(0.0), "velocity(t, x)");
   const Continuity short_batch(
       [](double, const process::StateView& x) -> Eigen::ArrayXXd { return Eigen::ArrayXXd::Ones(x.rows() - 1, 2); }, grid);
-  const auto start = DensityField::sample(grid, bump(Eigen::Vector2d(0.5, 0.5), 0.2));
+  const auto start = DensityField::at_cell_centers(grid, bump(Eigen::Vector2d(0.5, 0.5), 0.2));
   KOLMO_EXPECT_THROW_NAMING((void)solve(short_batch, start, 1.0, {.adaptive = true}), "velocity(t, x)");
 }
 
@@ -388,7 +392,7 @@ TEST(Continuity, ANonFiniteVelocityIsAnErrorForRateAndAStatusNamingWhereForSolve
         return v;
       },
       grid);
-  const auto start = DensityField::sample(grid, bump(Eigen::VectorXd::Constant(1, 0.5), 0.1));
+  const auto start = DensityField::at_cell_centers(grid, bump(Eigen::VectorXd::Constant(1, 0.5), 0.1));
   KOLMO_EXPECT_THROW_NAMING((void)equation.rate(0.5, start.values()), "velocity(t, x)");
   const auto run = solve(equation, start, 0.5, {.dt = 0.005});
   EXPECT_EQ(run.status.code, StatusCode::non_finite);

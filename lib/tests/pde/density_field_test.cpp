@@ -31,7 +31,7 @@ TEST(DensityField, RefusesValuesThatAreNotADensity) {
                             "values");
   KOLMO_EXPECT_THROW_NAMING(DensityField(grid, Eigen::Vector4d::Zero()), "mass");
   // A bump narrower than a cell is not resolved: sampling it would misstate mass and moments.
-  KOLMO_EXPECT_THROW_NAMING(DensityField::sample(Grid({{-1.0, 1.0, 20}}),
+  KOLMO_EXPECT_THROW_NAMING((void)DensityField::at_cell_centers(Grid({{-1.0, 1.0, 20}}),
                                                  [](const process::StateView& x) -> Eigen::ArrayXd {
                                                    return gaussian_1d(x.col(0), 0.0, 1e-4);
                                                  }),
@@ -40,7 +40,7 @@ TEST(DensityField, RefusesValuesThatAreNotADensity) {
 
 TEST(DensityField, MarginalsOfASeparableDensityAreItsFactors) {
   const Grid grid({{-2.0, 2.5, 90}, {-1.5, 1.0, 50}});
-  const DensityField p = DensityField::sample(grid, plane_gaussian(), 0.7);
+  const DensityField p = DensityField::at_cell_centers(grid, plane_gaussian(), 0.7);
   for (std::size_t kept : {0u, 1u}) {
     const DensityField marginal = p.marginal({kept});
     EXPECT_EQ(marginal.grid().dimension(), 1u);
@@ -88,7 +88,7 @@ TEST(DensityField, CdfIntegratesTheCellAveragesExactly) {
   EXPECT_LT((p.cdf(x) - expected).abs().maxCoeff(), 1e-15);
   KOLMO_EXPECT_THROW_NAMING((void)p.cdf(Eigen::ArrayXd::Constant(1, std::numeric_limits<double>::quiet_NaN())),
                             "x[0]");
-  const DensityField plane = DensityField::sample(Grid({{-2.0, 2.5, 30}, {-1.5, 1.0, 20}}), plane_gaussian());
+  const DensityField plane = DensityField::at_cell_centers(Grid({{-2.0, 2.5, 30}, {-1.5, 1.0, 20}}), plane_gaussian());
   KOLMO_EXPECT_THROW_NAMING((void)plane.cdf(x), "grid.dimension()");
   KOLMO_EXPECT_THROW_NAMING(
       (void)DensityField::computed(grid, Eigen::Vector4d(1.0, -1.0, 2.0, 1.0), 0.0).cdf(x), "minimum()");

@@ -38,7 +38,7 @@ const Anisotropic plane{Eigen::Vector2d(1.0, 3.0), Eigen::Vector2d(1.0, 0.5), Ei
 
 TEST(DouglasAdi, FollowsTheAnisotropicOrnsteinUhlenbeckDensityIn2d) {
   const Grid grid({{-3.5, 3.5, 120}, {-2.0, 2.0, 100}});
-  const auto start = DensityField::sample(grid, plane.density(0.0));
+  const auto start = DensityField::at_cell_centers(grid, plane.density(0.0));
   const auto run = solve(FokkerPlanck(plane.sde(), grid), start, 1.0,
                          {.scheme = TimeScheme::douglas_adi, .dt = 0.01});
   ASSERT_TRUE(run.status.ok()) << run.status.message;
@@ -52,7 +52,7 @@ TEST(DouglasAdi, FollowsTheAnisotropicOrnsteinUhlenbeckDensityIn2d) {
 TEST(DouglasAdi, AgreesWithUnsplitCrankNicolsonToSecondOrderInDt) {
   const Grid grid({{-3.5, 3.5, 40}, {-2.0, 2.0, 36}});
   const FokkerPlanck fp(plane.sde(), grid);
-  const auto start = DensityField::sample(grid, plane.density(0.0));
+  const auto start = DensityField::at_cell_centers(grid, plane.density(0.0));
   const auto reference = solve(fp, start, 0.5, {.dt = 0.5 / 640});
   std::vector<double> difference;
   for (double dt : {0.05, 0.025}) {
@@ -74,7 +74,7 @@ TEST(DouglasAdi, CraigSneydKeepsSecondOrderWithMixedDerivatives) {
   const Grid grid({{-3.0, 3.0, 36}, {-3.0, 3.0, 36}});
   const FokkerPlanck fp(correlated.sde(), grid);
   ASSERT_TRUE(fp.has_mixed_derivatives(0.0));
-  const auto start = DensityField::sample(grid, plane.density(0.0));
+  const auto start = DensityField::at_cell_centers(grid, plane.density(0.0));
   const auto reference = solve(fp, start, 0.5, {.dt = 0.5 / 640});
   std::vector<double> difference;
   for (double dt : {0.05, 0.025}) {
@@ -101,10 +101,12 @@ TEST(DouglasAdi, TimeDependentCoefficientsMatchUnsplitCrankNicolson) {
       [](double) -> Eigen::MatrixXd { return Eigen::Vector2d(1.0, 0.5).asDiagonal(); });
   const Grid grid({{-3.5, 3.5, 40}, {-2.0, 2.0, 36}});
   const FokkerPlanck fp(sde, grid);
-  const auto start = DensityField::sample(grid, plane.density(0.0));
+  const auto start = DensityField::at_cell_centers(grid, plane.density(0.0));
   const auto adi = solve(fp, start, 0.5, {.scheme = TimeScheme::douglas_adi, .dt = 0.01, .time_dependent = true});
-  const auto unsplit = solve(fp, start, 0.5, {.dt = 0.01, .time_dependent = true});
-  const auto frozen = solve(fp, start, 0.5, {.scheme = TimeScheme::douglas_adi, .dt = 0.01});
+  const auto unsplit = solve(fp, start, 0.5, {.dt = 0.01});  // follows the SDE's (default) declaration
+  // Only a false declaration freezes the coefficients at t0 now.
+  const FokkerPlanck misdeclared(process::Sde(sde).with_time_dependence(process::TimeDependence::autonomous), grid);
+  const auto frozen = solve(misdeclared, start, 0.5, {.scheme = TimeScheme::douglas_adi, .dt = 0.01});
   const auto l1 = [&](const DensityField& a, const DensityField& b) {
     return (a.values() - b.values()).cwiseAbs().sum() * grid.cell_measure();
   };
@@ -117,7 +119,7 @@ TEST(DouglasAdi, ConservesMassAndMatchesUnsplitCrankNicolsonIn3d) {
   const Anisotropic space{Eigen::Vector3d(1.0, 2.0, 0.5), Eigen::Vector3d(1.0, 0.7, 0.5), Eigen::Vector3d(0.5, 0.0, -0.5)};
   const Grid grid({{-3, 3, 24}, {-2.5, 2.5, 20}, {-3, 3, 22}});
   const FokkerPlanck fp(space.sde(), grid);
-  const auto start = DensityField::sample(grid, space.density(0.0));
+  const auto start = DensityField::at_cell_centers(grid, space.density(0.0));
   const auto adi = solve(fp, start, 1.0, {.scheme = TimeScheme::douglas_adi, .dt = 0.02});
   const auto unsplit = solve(fp, start, 1.0, {.dt = 0.02});
   ASSERT_TRUE(adi.status.ok());

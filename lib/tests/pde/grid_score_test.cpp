@@ -27,7 +27,7 @@ Eigen::ArrayXXd exact_score(const Eigen::ArrayXXd& x) {
 
 TEST(GridScore, IsExactForASampledGaussianIncludingItsFilledTails) {
   const Grid grid({{-3.0, 3.0, 60}, {-3.5, 3.0, 52}});
-  const DensityField p = DensityField::sample(grid, correlated_gaussian());
+  const DensityField p = DensityField::at_cell_centers(grid, correlated_gaussian());
   const GridScore score(p);
   // The corners of this grid lie ~30 nats below the peak, under the 1e-12 floor: filled.
   EXPECT_GT(score.filled_components(), 100u);
@@ -37,7 +37,7 @@ TEST(GridScore, IsExactForASampledGaussianIncludingItsFilledTails) {
 
 TEST(GridScore, InterpolatesLinearScoresExactlyInsideAndOutsideTheGrid) {
   const Grid grid({{-3.0, 3.0, 60}, {-3.5, 3.0, 52}});
-  const DensityField p = DensityField::sample(grid, correlated_gaussian());
+  const DensityField p = DensityField::at_cell_centers(grid, correlated_gaussian());
   Eigen::ArrayXXd x(5, 2);
   x << 0.013, -0.71, 2.96, 2.99, -3.0, -3.5, 5.0, -9.0, -40.0, 0.2;  // near corners and far outside
   for (Interpolation kind : {Interpolation::multilinear, Interpolation::cubic_convolution}) {
@@ -54,7 +54,7 @@ TEST(GridScore, FillsTheGapBetweenSeparatedModesLinearly) {
   const auto bumps = [](const process::StateView& x) -> Eigen::ArrayXd {
     return (-(x.col(0) - 2.0).square() / 0.04).exp() + (-(x.col(0) + 2.0).square() / 0.04).exp();
   };
-  const DensityField p = DensityField::sample(grid, bumps);
+  const DensityField p = DensityField::at_cell_centers(grid, bumps);
   const GridScore score(p);
   const Eigen::ArrayXd s = score.on_grid().col(0);
   ASSERT_TRUE(s.allFinite());

@@ -45,6 +45,9 @@ TEST(Grid, RejectsBadAxes) {
   KOLMO_EXPECT_THROW_NAMING(Grid({{0, 1, 4}, {0, 1, 4}, {0, 1, 4}, {0, 1, 4}}), "axes.size()");
   KOLMO_EXPECT_THROW_NAMING(Grid({{0, 1, 4}, {1, 1, 4}}), "axes[1].upper");
   KOLMO_EXPECT_THROW_NAMING(Grid({{0, 1, 2}}), "axes[0].cells");
+  // 2^22 cells per axis in 3-D is 2^66 cells: the product used to wrap to cells() == 0.
+  constexpr std::size_t huge = std::size_t{1} << 22;
+  KOLMO_EXPECT_THROW_NAMING(Grid({{0, 1, huge}, {0, 1, huge}, {0, 1, huge}}), "cells of axes[0..2]");
 }
 
 }  // namespace

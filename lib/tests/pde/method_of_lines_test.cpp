@@ -22,10 +22,10 @@ const Grid grid({{-4, 4, 120}});
 
 TEST(MethodOfLines, MatchesTheMatrixExponentialOfTheSemiDiscreteSystem) {
   const FokkerPlanck fp(process::OrnsteinUhlenbeck(1.0, 0.0, 1.0).sde(), grid);
-  const DensityField start = DensityField::sample(grid, gaussian(1.0, 0.1));
+  const DensityField start = DensityField::at_cell_centers(grid, gaussian(1.0, 0.1));
   const auto run = solve(fp, start, 1.0, MethodOfLines{}, {0.25, 0.5});
   ASSERT_TRUE(run.status.ok()) << run.status.message;
-  const Eigen::MatrixXd l(fp(0.0));
+  const Eigen::MatrixXd l(fp.generator(0.0));
   for (const auto& [field, t] : {std::pair{run.snapshots[0], 0.25}, {run.snapshots[1], 0.5}, {run.density, 1.0}}) {
     const Eigen::VectorXd exact = (t * l).exp() * start.values();
     EXPECT_DOUBLE_EQ(field.time(), t);
@@ -45,7 +45,7 @@ TEST(MethodOfLines, TimeDependentReferenceAgreesWithCrankNicolsonToSecondOrder) 
       [](double) -> Eigen::MatrixXd { return Eigen::MatrixXd::Ones(1, 1); });
   const Grid coarse({{-4, 4, 60}});
   const FokkerPlanck fp(accelerating, coarse);
-  const DensityField start = DensityField::sample(coarse, gaussian(1.0, 0.1));
+  const DensityField start = DensityField::at_cell_centers(coarse, gaussian(1.0, 0.1));
   const auto reference = solve(fp, start, 1.0, MethodOfLines{.time_dependent = true});
   ASSERT_TRUE(reference.status.ok()) << reference.status.message;
   std::vector<double> error;
@@ -59,14 +59,14 @@ TEST(MethodOfLines, TimeDependentReferenceAgreesWithCrankNicolsonToSecondOrder) 
 
 TEST(MethodOfLines, RejectsBadInput) {
   const FokkerPlanck fp(process::OrnsteinUhlenbeck(1.0, 0.0, 1.0).sde(), grid);
-  const DensityField start = DensityField::sample(grid, gaussian(1.0, 0.1));
+  const DensityField start = DensityField::at_cell_centers(grid, gaussian(1.0, 0.1));
   KOLMO_EXPECT_THROW_NAMING((void)solve(fp, start, 1.0, MethodOfLines{.absolute_tolerance = 0.0}), "method.absolute_tolerance");
   KOLMO_EXPECT_THROW_NAMING((void)solve(fp, start, 1.0, MethodOfLines{}, {1.5}), "snapshot_times[0]");
   KOLMO_EXPECT_THROW_NAMING((void)solve(fp, start, -1.0, MethodOfLines{}), "t1");
   const Grid large({{-4, 4, 5000}});
   KOLMO_EXPECT_THROW_NAMING(
       (void)solve(FokkerPlanck(process::OrnsteinUhlenbeck(1.0, 0.0, 1.0).sde(), large),
-                  DensityField::sample(large, gaussian(1.0, 0.1)), 1.0, MethodOfLines{}),
+                  DensityField::at_cell_centers(large, gaussian(1.0, 0.1)), 1.0, MethodOfLines{}),
       "grid.cells()");
 }
 

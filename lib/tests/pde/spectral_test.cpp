@@ -30,7 +30,8 @@ process::Sde cosine_langevin(double diffusion) {
   return process::Sde::additive(
       "cosine-langevin", 1, 1,
       [](double, const process::StateView& x) -> Eigen::ArrayXXd { return x.col(0).sin(); },
-      [diffusion](double) { return Eigen::MatrixXd::Constant(1, 1, std::sqrt(2 * diffusion)); });
+      [diffusion](double) { return Eigen::MatrixXd::Constant(1, 1, std::sqrt(2 * diffusion)); })
+      .with_time_dependence(process::TimeDependence::autonomous);
 }
 
 Eigen::VectorXd on_nodes(const Grid& grid, const std::function<double(double, double)>& p) {
@@ -199,7 +200,11 @@ TEST(SpectralEtdrk4, ATimeDependentDriftIsEvaluatedAtTheStagesTimes) {
   const Eigen::VectorXd exact = on_nodes(grid, [&](double x, double) { return von_mises(x, std::sin(1.0), d, 1.0); });
   const auto run = solve(fp, start, 1.0, {.dt = h, .time_dependent = true});
   EXPECT_LT((run.density.values() - exact).cwiseAbs().maxCoeff(), translation_error_bound(1.0, h, 1.0));
-  const auto frozen = solve(fp, start, 1.0, {.dt = h});
+  // Only a false declaration freezes the drift at t0 now.
+  const SpectralFokkerPlanck misdeclared(
+      drifting([](double t) { return std::cos(t); }, std::sqrt(2 * d)).with_time_dependence(process::TimeDependence::autonomous),
+      grid);
+  const auto frozen = solve(misdeclared, start, 1.0, {.dt = h});
   EXPECT_GT((frozen.density.values() - exact).cwiseAbs().maxCoeff(), 1e-2);
 }
 
@@ -215,7 +220,7 @@ TEST(SpectralEtdrk4, ConservesMassWithAStateDependentDriftIn2d) {
       },
       [](double, const process::StateView& x) -> Eigen::ArrayXXd { return Eigen::ArrayXXd::Constant(x.rows(), 2, 0.8); });
   const SpectralFokkerPlanck fp(sde, grid);
-  const DensityField start = DensityField::sample(grid, [](const process::StateView& x) -> Eigen::ArrayXd {
+  const DensityField start = DensityField::at_cell_centers(grid, [](const process::StateView& x) -> Eigen::ArrayXd {
     return (x.col(0).cos() + x.col(1).sin()).exp();
   });
   const auto run = solve(fp, start, 2.0, {.dt = 0.01});

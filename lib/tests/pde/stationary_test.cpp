@@ -25,7 +25,7 @@ TEST(StationaryDensity, EqualsTheSampledGibbsDensityToRoundOffWithADriftPotentia
   fp.with_drift_potential(gibbs_log(well));
   const StationarySolution s = stationary_density(fp);
   ASSERT_TRUE(s.status.ok()) << s.status.message;
-  const DensityField gibbs = DensityField::sample(grid, [](const process::StateView& x) -> Eigen::ArrayXd {
+  const DensityField gibbs = DensityField::at_cell_centers(grid, [](const process::StateView& x) -> Eigen::ArrayXd {
     return x.col(0).unaryExpr([](double v) { return well.gibbs_density(v); });
   });
   // Conditioning of the pinned system ~ 1/h² · e^{ΔU/D}: round-off amplified by ~1e4 at most.
@@ -40,7 +40,7 @@ TEST(StationaryDensity, ConvergesAtSecondOrderWithoutThePotential) {
   for (std::size_t cells : {50u, 100u}) {
     const Grid grid({{-2.5, 2.5, cells}});
     const StationarySolution s = stationary_density(FokkerPlanck(well.sde(), grid));
-    const DensityField gibbs = DensityField::sample(grid, [](const process::StateView& x) -> Eigen::ArrayXd {
+    const DensityField gibbs = DensityField::at_cell_centers(grid, [](const process::StateView& x) -> Eigen::ArrayXd {
       return x.col(0).unaryExpr([](double v) { return well.gibbs_density(v); });
     });
     error.push_back((s.density.values() - gibbs.values()).cwiseAbs().sum() * grid.cell_measure());

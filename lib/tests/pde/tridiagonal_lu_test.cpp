@@ -147,7 +147,7 @@ TEST(TridiagonalLu, MatchesThomasOnRandomRowDominantMatrices) {
 /// I − c L for the operator of `equation` at t = 0, with exact column sums as the θ-method
 /// makes them (column_sums.hpp).
 Tridiagonal implicit_system(const FokkerPlanck& equation, double c) {
-  Eigen::SparseMatrix<double> l = equation(0.0);
+  Eigen::SparseMatrix<double> l = equation.generator(0.0);
   const Eigen::VectorXd sums = column_sums(l);
   Eigen::SparseMatrix<double> identity(l.rows(), l.cols());
   identity.setIdentity();

@@ -18,7 +18,7 @@ namespace {
 pde::DensitySeries ou_series() {
   const process::OrnsteinUhlenbeck ou(1.0, 0.0, 1.0);
   const pde::Grid grid({{-4.0, 4.0, 200}});
-  const pde::DensityField start = pde::DensityField::sample(grid, [](const process::StateView& x) -> Eigen::ArrayXd {
+  const pde::DensityField start = pde::DensityField::at_cell_centers(grid, [](const process::StateView& x) -> Eigen::ArrayXd {
     return (-(x.col(0) - 1.0).square() / 0.2).exp();
   });
   std::vector<double> times;

@@ -108,6 +108,7 @@ TEST(Ensemble, ANonFinitePathIsStoppedReportedAndLeftOutOfStatistics) {
   EXPECT_NE(solution.status.where.find("path 1 at t = "), std::string::npos) << solution.status.where;
   EXPECT_TRUE(std::isnan(solution.terminal(1, 0)));
   EXPECT_EQ(solution.moments[0].moments.count(), 2u);
+  EXPECT_EQ(solution.moments[0].left_out, 2u);  // the moments say what they dropped
   EXPECT_NEAR(solution.moments[0].moments.mean()(0), solution.terminal(0, 0), 1e-15);
 }
 

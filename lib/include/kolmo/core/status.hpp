@@ -15,6 +15,7 @@ enum class StatusCode {
   not_converged,      ///< an iteration stopped before its tolerance was met
   within_noise,       ///< the signal asked for is not resolved above Monte Carlo noise
   insufficient_data,  ///< too few usable points for the requested estimate
+  left_state_space,   ///< a state left the state space its equation declares (x < 0 for CIR)
 };
 
 /// Stable lower-case name of a code, used in reports and JSON ("ok", "non_finite", ...).
@@ -26,6 +27,7 @@ constexpr const char* to_string(StatusCode code) {
     case StatusCode::not_converged: return "not_converged";
     case StatusCode::within_noise: return "within_noise";
     case StatusCode::insufficient_data: return "insufficient_data";
+    case StatusCode::left_state_space: return "left_state_space";
   }
   return "unknown";
 }

@@ -25,7 +25,10 @@
 // computed eigenvalue, the standard numerical-rank threshold (Golub & Van Loan 2013, §5.4.1).
 // The density functions evaluate the batch component by component (residuals n × d, one
 // product with C_k⁻¹, squared norms) in blocks of rows, and combine the components with
-// log-sum-exp so that no term underflows.
+// log-sum-exp so that no term underflows. Far from every mean (|x| beyond ~1e150) the quadratic
+// forms overflow: log p is then −inf (the true value is below the smallest double's logarithm),
+// while the posterior weights, score and score divergence stay finite, from the differences of
+// the quadratic forms (far_point_posterior).
 //
 // Batches follow process/sde.hpp: points are n × d, one row per point.
 
@@ -101,6 +104,7 @@ class GaussianMixture {
   struct ComponentTerms {
     Eigen::ArrayXXd log_terms;
     std::vector<Eigen::ArrayXXd> scores;
+    Eigen::ArrayXXd posterior;  ///< r_k, rows × K (far points: far_point_posterior)
   };
 
   GaussianMixture(std::vector<double> weights, std::vector<Eigen::VectorXd> means,
@@ -108,6 +112,8 @@ class GaussianMixture {
   static Factor factor(Eigen::VectorXd eigenvalues, Eigen::MatrixXd eigenvectors);
   void check_points(const process::StateView& points, const char* where) const;
   [[nodiscard]] ComponentTerms component_terms(const process::StateView& block) const;
+  /// r_k at a point so far from every mean that all log(w_k N_k) underflow to −inf.
+  [[nodiscard]] Eigen::ArrayXd far_point_posterior(const Eigen::VectorXd& x) const;
   /// Calls consume(first_row, terms) for consecutive blocks of rows, sized so that the terms
   /// of a block stay in cache.
   template <class Consume>

@@ -70,8 +70,15 @@ class Continuity {
   /// Throws kolmo::Error on an empty velocity function.
   Continuity(process::BatchCoefficient velocity, Grid grid, SlopeLimiter limiter = SlopeLimiter::van_leer);
 
+  /// Declares whether v depends on t (default: it does); the time steppers follow it.
+  Continuity& with_time_dependence(process::TimeDependence dependence) {
+    time_dependence_ = dependence;
+    return *this;
+  }
+
   [[nodiscard]] const Grid& grid() const { return grid_; }
   [[nodiscard]] SlopeLimiter limiter() const { return limiter_; }
+  [[nodiscard]] process::TimeDependence time_dependence() const { return time_dependence_; }
   /// The largest outflow Courant number a forward Euler step may have (see the header comment).
   [[nodiscard]] double courant_limit() const { return pde::courant_limit(limiter_); }
 
@@ -99,6 +106,7 @@ class Continuity {
   process::BatchCoefficient velocity_;
   Grid grid_;
   SlopeLimiter limiter_;
+  process::TimeDependence time_dependence_ = process::TimeDependence::time_dependent;
   std::vector<Eigen::ArrayXXd> face_points_;  // per axis: upper faces, then lower boundary faces (absorbing)
 };
 

@@ -22,10 +22,15 @@ class DensityField {
   /// negative or non-finite entry, or when its mass is zero.
   DensityField(Grid grid, Eigen::VectorXd values, double time = 0.0);
 
-  /// p sampled at the cell centres and rescaled to mass 1 (the mass lost to the truncated
-  /// domain and the midpoint rule is reported by mass_before_normalisation()). Throws, naming
-  /// the grid, when fewer than 4 cells reach 1e-6 of the peak: the grid does not resolve p.
-  static DensityField sample(Grid grid, const DensityFunction& density, double time = 0.0);
+  /// p evaluated at the cell centres (the midpoint rule; nothing random) and rescaled to mass 1
+  /// (the mass lost to the truncated domain and the midpoint rule is reported by
+  /// mass_before_normalisation()). Throws, naming the grid, when fewer than 4 cells reach 1e-6
+  /// of the peak: the grid does not resolve p.
+  [[nodiscard]] static DensityField at_cell_centers(Grid grid, const DensityFunction& density, double time = 0.0);
+
+  /// Cell averages (finite, ≥ 0, positive mass) rescaled to mass 1, the mass they had reported by
+  /// mass_before_normalisation(): how a law's cell averages become a start (distribution::Law::on).
+  [[nodiscard]] static DensityField normalised(Grid grid, Eigen::VectorXd values, double time = 0.0);
 
   /// A solver's result: checked for size only, since schemes without a positivity guarantee
   /// (central fluxes, Crank–Nicolson without start-up) may dip below zero — see minimum().

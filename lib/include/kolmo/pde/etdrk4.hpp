@@ -28,6 +28,7 @@
 // changes only by the round-off of the final inverse transform (stats.mass_change).
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "kolmo/core/status.hpp"
@@ -38,7 +39,9 @@ namespace kolmo::pde {
 
 struct Etdrk4 {
   double dt = 0.0;              ///< step size; must divide t1 − t0 into whole steps
-  bool time_dependent = false;  ///< evaluate the drift at t, t + h/2, t + h of every step (else once, at t0)
+  /// Unset: evaluate the drift at t, t + h/2, t + h of every step when the SDE declares
+  /// time-dependent coefficients, else once at t0. Set: must agree with it (else kolmo::Error).
+  std::optional<bool> time_dependent{};
 };
 
 /// The ETDRK4 coefficients of one mode (see the header comment).

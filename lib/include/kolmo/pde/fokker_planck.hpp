@@ -76,7 +76,7 @@ struct AxisBands {
 class FokkerPlanck {
  public:
   /// Throws kolmo::Error when the SDE's dimension differs from the grid's, or (at the first
-  /// operator()) when a D_kk is not positive or not finite on the grid, or D is not diagonal
+  /// generator()) when a D_kk is not positive or not finite on the grid, or D is not diagonal
   /// in 3-D — naming where.
   FokkerPlanck(process::Sde sde, Grid grid, FluxScheme flux = FluxScheme::exponential_fitting);
 
@@ -88,8 +88,9 @@ class FokkerPlanck {
   [[nodiscard]] const process::Sde& sde() const { return sde_; }
   [[nodiscard]] FluxScheme flux() const { return flux_; }
 
-  /// The sparse matrix L of dp/dt = L p at time t (cells × cells).
-  [[nodiscard]] Eigen::SparseMatrix<double> operator()(double t) const;
+  /// The generator L of dp/dt = L p at time t: the sparse cells × cells matrix of the forward
+  /// (Kolmogorov) operator on the grid.
+  [[nodiscard]] Eigen::SparseMatrix<double> generator(double t) const;
   /// L split by axis, L = Σ_k L_k, L_k holding the fluxes through the faces normal to axis k
   /// (what ADI treats implicitly one axis at a time). Each conserves mass on its own.
   [[nodiscard]] std::vector<Eigen::SparseMatrix<double>> axis_operators(double t) const;

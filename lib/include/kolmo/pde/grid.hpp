@@ -15,6 +15,7 @@
 #include <Eigen/Core>
 #include <array>
 #include <cstddef>
+#include <optional>
 #include <vector>
 
 namespace kolmo::pde {
@@ -60,6 +61,9 @@ class Grid {
 
   /// Centre of cell i along axis k.
   [[nodiscard]] double center(std::size_t k, std::size_t i) const;
+  /// The linear index of the cell holding row `row` of `points` (n × d), or none when the point
+  /// is outside the closed box (an upper bound belongs to the last cell) or not a number.
+  [[nodiscard]] std::optional<std::size_t> cell_of(const Eigen::Ref<const Eigen::ArrayXXd>& points, Eigen::Index row) const;
   /// Index of cell i along axis k of the cell with linear index `cell`.
   [[nodiscard]] std::size_t coordinate(std::size_t cell, std::size_t k) const {
     return (cell / strides_[k]) % axes_[k].cells;

@@ -8,6 +8,7 @@
 // grids up to a few thousand cells, and refuses larger ones.
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "kolmo/pde/theta_method.hpp"
@@ -18,7 +19,9 @@ struct MethodOfLines {
   double absolute_tolerance = 1e-10;
   double relative_tolerance = 1e-10;
   std::uint64_t max_steps = 100'000;
-  bool time_dependent = false;  ///< re-assemble L(t) at every evaluation (∂_t L by central difference)
+  /// Unset: re-assemble L(t) at every evaluation (∂_t L by central difference) exactly when the
+  /// SDE declares time-dependent coefficients. Set: must agree with it (else kolmo::Error).
+  std::optional<bool> time_dependent{};
   static constexpr std::size_t max_cells = 4096;
 };
 

@@ -26,6 +26,7 @@
 // every stage, so density mass + absorbed mass = initial mass to round-off.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,7 +41,9 @@ struct SspRungeKutta {
   double dt = 0.0;             ///< fixed step size (must divide t1 − t0); unused when adaptive
   bool adaptive = false;       ///< choose dt = cfl · largest stable dt every step
   double cfl = 0.9;            ///< adaptive: the fraction of the largest stable dt, in (0, 1]
-  bool time_dependent = true;  ///< evaluate v at every stage time; false: once, at t0 (a steady field)
+  /// Unset: evaluate v at every stage time unless the equation is declared autonomous
+  /// (Continuity::with_time_dependence), then once at t0. Set: must agree with it (else kolmo::Error).
+  std::optional<bool> time_dependent{};
 };
 
 /// The Shu–Osher coefficients of SSPRK(order, order) (see the header comment).

@@ -34,6 +34,7 @@
 // changes slowly, drifts the mass by ~1e-16 per step.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -58,7 +59,9 @@ struct ThetaMethod {
   TimeScheme scheme = TimeScheme::crank_nicolson;
   double dt = 0.0;                   ///< step size; must divide t1 − t0 into whole steps
   std::size_t rannacher_steps = 2;   ///< Crank–Nicolson and ADI: steps done as two damped (θ = 1) halves
-  bool time_dependent = false;       ///< re-assemble L every step (drift or diffusion depend on t)
+  /// Unset: re-assemble L every step exactly when the SDE declares time-dependent coefficients
+  /// (process::TimeDependence). Set: must agree with that declaration (else kolmo::Error).
+  std::optional<bool> time_dependent{};
 };
 
 struct FokkerPlanckStats {

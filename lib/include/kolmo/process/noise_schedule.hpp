@@ -86,7 +86,8 @@ class NoiseSchedule {
   [[nodiscard]] double t_of_lambda(double lambda) const;
 
   /// The forward SDE dX = f(t) X dt + g(t) dW in `dimension` components (additive noise, with
-  /// ∇·f = d f(t)), for kolmo::sde::solve and the grid solvers.
+  /// ∇·f = d f(t)), for kolmo::sde::solve and the grid solvers. Declared time-dependent, except
+  /// for vp_constant, whose f and g are constants (process/sde.hpp, TimeDependence).
   [[nodiscard]] Sde sde(std::size_t dimension) const;
 
   // Implementation: each factory fills these (closed forms where they exist).
@@ -103,6 +104,7 @@ class NoiseSchedule {
   std::string name_;
   double horizon_;
   Functions functions_;
+  TimeDependence time_dependence_ = TimeDependence::time_dependent;
 };
 
 }  // namespace kolmo::process

@@ -10,8 +10,15 @@
 //             through x_i, which makes the noise commutative (Kloeden & Platen 1992, §10.3) —
 //             otherwise Lévy areas would be needed;
 //   general   g(t, x) a full d×m matrix.
-// Optional extras a scheme or an observer may need: ∂g_i/∂x_i (diagonal noise, Milstein) and
-// the divergence ∇·f (log-density transport along the flow, kolmo::ode).
+// Optional extras a scheme or an observer may need: ∂g_i/∂x_i (diagonal noise), or only the
+// product g_i ∂g_i/∂x_i that Milstein and the Itô–Stratonovich conversion use — finite where the
+// derivative alone is not (g = σ√x at x = 0: g g' = σ²/2) — and the divergence ∇·f (log-density
+// transport along the flow, kolmo::ode).
+//
+// State space. An SDE may declare the box its solutions never leave (CIR: x ≥ 0), with
+// closed bounds. A scheme that steps a path outside it has produced a state the equation does
+// not define; the ensembles stop such a path and report it (sde/ensemble.hpp), instead of letting
+// √x return NaN one step later — or never, when it happens on the last step.
 //
 // Batches. Every coefficient is evaluated on a batch of states at once: a paths × d array whose
 // column c holds component c of every path (column-major, so a component's values are
@@ -43,6 +50,11 @@ using TimeMatrix = std::function<Eigen::MatrixXd(double t)>;
 
 enum class NoiseKind { additive, diagonal, general };
 enum class Calculus { ito, stratonovich };
+/// Whether f and g depend on t. The grid solvers follow the declaration: they re-assemble their
+/// operators at every step (or stage) of a time-dependent SDE and once for an autonomous one.
+/// A new Sde is time-dependent — the declaration that is never wrong, only slower; the catalogue's
+/// autonomous processes (OU, GBM, double well, linear, CIR) declare themselves autonomous.
+enum class TimeDependence { time_dependent, autonomous };
 
 [[nodiscard]] constexpr const char* to_string(NoiseKind kind) {
   switch (kind) {
@@ -68,18 +80,37 @@ class Sde {
 
   /// Supplies ∂g_i/∂x_i (diagonal noise only; throws otherwise).
   Sde& with_diffusion_derivative(BatchCoefficient derivative);
+  /// Supplies g_i ∂g_i/∂x_i directly (diagonal noise only), for an SDE whose ∂g/∂x is infinite
+  /// where the product is finite. Takes precedence over g · with_diffusion_derivative().
+  Sde& with_diffusion_derivative_product(BatchCoefficient product);
+  /// Declares the closed box lower ≤ x ≤ upper (componentwise; ±inf for no bound) that the
+  /// solutions stay in. Throws unless both have d entries, no NaN, and lower < upper.
+  Sde& with_state_space(Eigen::VectorXd lower, Eigen::VectorXd upper);
   /// Supplies ∇·f (paths × 1).
   Sde& with_drift_divergence(BatchCoefficient divergence);
   /// Declares the equation Stratonovich (default Itô).
   Sde& with_calculus(Calculus calculus);
+  /// Declares whether f and g depend on t (default: they do).
+  Sde& with_time_dependence(TimeDependence dependence);
 
   [[nodiscard]] const std::string& name() const { return name_; }
   [[nodiscard]] std::size_t dimension() const { return dimension_; }
   [[nodiscard]] std::size_t noise_dimension() const { return noise_dimension_; }
   [[nodiscard]] NoiseKind noise() const { return noise_; }
   [[nodiscard]] Calculus calculus() const { return calculus_; }
+  [[nodiscard]] TimeDependence time_dependence() const { return time_dependence_; }
+  [[nodiscard]] bool is_autonomous() const { return time_dependence_ == TimeDependence::autonomous; }
   [[nodiscard]] bool has_diffusion_derivative() const { return static_cast<bool>(diffusion_derivative_); }
   [[nodiscard]] bool has_drift_divergence() const { return static_cast<bool>(drift_divergence_); }
+  /// Whether g_i ∂g_i/∂x_i is available (supplied, or from a supplied ∂g_i/∂x_i).
+  [[nodiscard]] bool has_diffusion_derivative_product() const {
+    return static_cast<bool>(diffusion_derivative_product_) || has_diffusion_derivative();
+  }
+  /// Whether a state space smaller than R^d was declared.
+  [[nodiscard]] bool has_state_space() const { return state_lower_.size() > 0; }
+  /// The declared bounds (−inf / +inf entries where unbounded; empty when none was declared).
+  [[nodiscard]] const Eigen::VectorXd& state_lower() const { return state_lower_; }
+  [[nodiscard]] const Eigen::VectorXd& state_upper() const { return state_upper_; }
 
   /// f(t, x): paths × d.
   [[nodiscard]] Eigen::ArrayXXd drift(double t, const StateView& x) const;
@@ -89,6 +120,10 @@ class Sde {
   [[nodiscard]] Eigen::ArrayXXd diffusion(double t, const StateView& x) const;
   /// ∂g_i/∂x_i: paths × d. Throws unless supplied.
   [[nodiscard]] Eigen::ArrayXXd diffusion_derivative(double t, const StateView& x) const;
+  /// g_i ∂g_i/∂x_i: paths × d. Throws unless has_diffusion_derivative_product(). `g`, if given,
+  /// is diffusion(t, x) already evaluated (used when the product comes from ∂g_i/∂x_i).
+  [[nodiscard]] Eigen::ArrayXXd diffusion_derivative_product(double t, const StateView& x,
+                                                             const Eigen::ArrayXXd* g = nullptr) const;
   /// ∇·f: paths × 1. Throws unless supplied.
   [[nodiscard]] Eigen::ArrayXXd drift_divergence(double t, const StateView& x) const;
 
@@ -102,11 +137,14 @@ class Sde {
   std::size_t noise_dimension_;
   NoiseKind noise_;
   Calculus calculus_ = Calculus::ito;
+  TimeDependence time_dependence_ = TimeDependence::time_dependent;
   BatchCoefficient drift_;
   TimeMatrix additive_diffusion_;
   BatchCoefficient diffusion_;
   BatchCoefficient diffusion_derivative_;
+  BatchCoefficient diffusion_derivative_product_;
   BatchCoefficient drift_divergence_;
+  Eigen::VectorXd state_lower_, state_upper_;
 };
 
 }  // namespace kolmo::process

@@ -17,9 +17,12 @@
 // of its M/n fine increments: solves with different dt but the same M see the same Brownian
 // paths (random/brownian_increments.hpp), which is what strong-convergence studies need.
 //
-// Failures. A path whose state becomes non-finite is stopped: its first non-finite value is
-// reported in `failures` (path, time, component, value), status becomes non_finite with the
-// first failure in `where`, and the path is left out of every statistic.
+// Failures. A path whose state becomes non-finite, or leaves the state space the SDE declares
+// (process::Sde::with_state_space), is stopped: its first offending value is reported in
+// `failures` (path, time, component, value, kind), status becomes non_finite (or
+// left_state_space when that is the first failure) with the first failure in `where`, and the
+// path is left out of every statistic, which counts what it left out (MomentsAt::left_out,
+// Histogram::left_out).
 
 #include <Eigen/Core>
 #include <cstdint>
@@ -43,12 +46,17 @@ struct EnsembleOptions {
   Observations observe{};                  ///< what to record (default: the terminal states)
 };
 
-/// Where a path stopped: the first non-finite component after a step (or in the initial state).
+/// Why a path stopped.
+enum class PathFailureKind { non_finite, left_state_space };
+
+/// Where a path stopped: the first non-finite component after a step (or in the initial state),
+/// or the first component outside the SDE's declared state space.
 struct PathFailure {
   std::uint64_t path = 0;
   double time = 0.0;
   std::size_t component = 0;
   double value = 0.0;
+  PathFailureKind kind = PathFailureKind::non_finite;
 };
 
 struct SolveStats {

@@ -5,7 +5,8 @@
 //   X_{n+1,i} = X_{n,i} + f_i h + g_i ΔW_i + ½ g_i ∂g_i/∂x_i (ΔW_i² − |h|)     (Itô),
 //
 // with ΔW_i² in place of ΔW_i² − |h| for a Stratonovich SDE. Strong order 1, weak order 1.
-// Needs ∂g_i/∂x_i (Sde::with_diffusion_derivative) and g_i depending on x only through x_i; for
+// Needs g_i ∂g_i/∂x_i (Sde::with_diffusion_derivative_product, or with_diffusion_derivative) and
+// g_i depending on x only through x_i; for
 // additive noise it is Euler–Maruyama. Refuses general noise, which needs Lévy areas.
 
 #include <memory>

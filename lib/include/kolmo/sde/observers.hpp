@@ -47,6 +47,7 @@ struct Snapshot {
 struct MomentsAt {
   double time = 0.0;
   stats::RunningCovariance moments;
+  std::uint64_t left_out = 0;  ///< paths stopped by then (EnsembleSolution::failures), not in `moments`
 };
 
 /// Counts of one component at one time; `below`/`above` count the values outside the edges.
@@ -57,6 +58,7 @@ struct Histogram {
   std::vector<std::uint64_t> counts;  ///< edges.size() − 1 bins
   std::uint64_t below = 0;
   std::uint64_t above = 0;
+  std::uint64_t left_out = 0;  ///< paths stopped by then, in no count
 
   /// Every counted path, inside the edges or not.
   [[nodiscard]] std::uint64_t total() const;

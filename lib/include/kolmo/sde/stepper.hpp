@@ -73,6 +73,9 @@ class Stepper {
   [[nodiscard]] Eigen::ArrayXXd diffusion(double t, const process::StateView& x);
   /// ∂g_i/∂x_i (diagonal noise); not counted in the evaluation statistics.
   [[nodiscard]] Eigen::ArrayXXd diffusion_derivative(double t, const process::StateView& x);
+  /// g_i ∂g_i/∂x_i (diagonal noise) given g = diffusion(t, x); not counted either.
+  [[nodiscard]] Eigen::ArrayXXd diffusion_derivative_product(double t, const process::StateView& x,
+                                                             const Eigen::ArrayXXd& g);
   /// g(t) of additive noise (one evaluation per call).
   [[nodiscard]] Eigen::MatrixXd diffusion_matrix(double t);
   /// g(t, x) dW for every path: paths × d, any noise kind; `dw` is paths × m.
