@@ -29,6 +29,21 @@ run_step("run the SDE example" "${build}/kolmo_consumer_sde")
 run_step("run the diffusion example" "${build}/kolmo_consumer_diffusion")
 run_step("run the grid-vs-Monte-Carlo example" "${build}/kolmo_consumer_cross_check")
 run_step("run a -march=native program" "${build}/kolmo_consumer_native")
+# The project's own verification suite: through its ctest (kolmo_add_verification), and directly
+# with a JSON report that must carry its case and the provenance.
+get_filename_component(cmake_bin "${CMAKE_COMMAND}" DIRECTORY)
+run_step("ctest the project's own verification suite" "${cmake_bin}/ctest" --test-dir "${build}" --output-on-failure)
+run_step("run the project's own verification suite" "${build}/kolmo_consumer_suite" --threads 1 --json "${WORK_DIR}/suite.json")
+file(READ "${WORK_DIR}/suite.json" suite_report)
+string(JSON suite_case GET "${suite_report}" cases 0 name)
+string(JSON suite_verdict GET "${suite_report}" cases 0 passed)
+if(NOT suite_case STREQUAL "mine/exponential-euler-ou-mean" OR NOT suite_verdict)
+  message(FATAL_ERROR "consumer check: the project's suite reported '${suite_case}' passed=${suite_verdict}")
+endif()
+execute_process(COMMAND "${build}/kolmo_consumer_suite" --tier quick RESULT_VARIABLE bad_tier ERROR_VARIABLE bad_tier_message)
+if(NOT bad_tier EQUAL 2 OR NOT bad_tier_message MATCHES "my-suite: error: .*'--tier' = quick")
+  message(FATAL_ERROR "consumer check: a bad option to the project's suite gave exit ${bad_tier}: ${bad_tier_message}")
+endif()
 # The installed kolmo finds the baselines installed beside it (share/kolmo/baselines), not the
 # build machine's source tree, and its report carries the provenance fields.
 run_step("run the installed kolmo" "${prefix}/bin/kolmo" verify --filter "^ou/variance-ode-rk4$" --threads 1

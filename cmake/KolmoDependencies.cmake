@@ -7,10 +7,7 @@ find_package(Random123 REQUIRED)                      # librandom123-dev (cmake/
 find_package(FFTW3 REQUIRED)                          # libfftw3-dev (cmake/FindFFTW3.cmake, pkg-config)
 find_package(OpenMP REQUIRED COMPONENTS CXX)          # libgomp (gcc)
 find_package(nlohmann_json 3.10 REQUIRED)             # nlohmann-json3-dev
-
-if(KOLMO_BUILD_CLI)
-  find_package(CLI11 2.1 REQUIRED)                    # libcli11-dev
-endif()
+find_package(CLI11 2.1 REQUIRED)                      # libcli11-dev (verify::main's command line)
 if(KOLMO_BUILD_TESTS)
   find_package(GTest 1.12 REQUIRED)                   # libgtest-dev
 endif()

@@ -2,29 +2,40 @@
 // study hit a non-finite path (converge), 2 bad usage
 // or bad input (one line on stderr, "kolmo: error: ...").
 #include <exception>
+#include <filesystem>
 #include <iostream>
 #include <string>
 
 #include <CLI/CLI.hpp>
 
+#include "cases/cases.hpp"
 #include "kolmo/core/error.hpp"
+#include "kolmo/verify/main.hpp"
 #include "kolmo/version.hpp"
 #include "converge_command.hpp"
-#include "verify_command.hpp"
 
 namespace {
 
 constexpr int usage_error = 2;
 
-/// `argument` as a POSIX shell would need it to run the same command again.
-std::string shell_quoted(const std::string& argument) {
-  const bool plain = !argument.empty() && argument.find_first_not_of(
-                                              "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./=:,+-") ==
-                                              std::string::npos;
-  if (plain) return argument;
-  std::string quoted = "'";
-  for (char c : argument) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return quoted + "'";
+/// The baselines that belong to this executable: KOLMO_BASELINES_FROM_BINARY resolved against the
+/// executable's directory — share/kolmo/baselines of the installed package, or the build tree's
+/// link to verification/baselines. Not a path on the machine that built it.
+std::filesystem::path default_baselines() {
+  std::error_code ec;
+  const std::filesystem::path executable = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) throw kolmo::Error("kolmo verify: cannot locate the kolmo executable to find its baselines; pass --baselines DIR");
+  return (executable.parent_path() / KOLMO_BASELINES_FROM_BINARY).lexically_normal();
+}
+
+/// `kolmo verify ...`: the library's verification command line over Kolmo's own cases.
+int run_verify(int argc, char** argv) {
+  kolmo::verify::Registry registry;
+  kolmo::verification::register_all_cases(registry);
+  return kolmo::verify::main(argc, argv, registry,
+                             {.program = "kolmo verify",
+                              .description = "Run the verification suite: every cross-check of the theory",
+                              .default_baselines = default_baselines()});
 }
 
 int report_error(const std::string& message) {
@@ -38,8 +49,18 @@ int main(int argc, char** argv) {
   CLI::App app{"Kolmo: Fokker-Planck, SDE and score-based diffusion numerics with a verification suite", "kolmo"};
   app.set_version_flag("--version", std::string("kolmo ") + kolmo::version_string);
   app.require_subcommand(1);
-  kolmo::cli::VerifyCommand verify(app);
+  // `verify` hands everything after it to kolmo::verify::main (the command line downstream
+  // verification suites get too); it is listed here for --help.
+  app.add_subcommand("verify", "Run the verification suite: every cross-check of the theory (kolmo verify --help)")
+      ->prefix_command();
   kolmo::cli::ConvergeCommand converge(app);
+  if (argc >= 2 && std::string(argv[1]) == "verify") {
+    try {
+      return run_verify(argc - 1, argv + 1);
+    } catch (const std::exception& error) {
+      return report_error(error.what());
+    }
+  }
 
   try {
     app.parse(argc, argv);
@@ -49,14 +70,6 @@ int main(int argc, char** argv) {
   }
 
   try {
-    if (verify.selected()) {
-      std::string command_line;
-      for (int i = 0; i < argc; ++i) {
-        if (i > 0) command_line += ' ';
-        command_line += shell_quoted(argv[i]);
-      }
-      return verify.run(command_line);
-    }
     if (converge.selected()) return converge.run();
   } catch (const kolmo::Error& error) {
     return report_error(error.what());

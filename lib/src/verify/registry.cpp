@@ -31,7 +31,7 @@ TierSelection parse_tier_selection(const std::string& text, const std::string& p
   if (text == "fast") return TierSelection::fast;
   if (text == "full") return TierSelection::full;
   if (text == "all") return TierSelection::all;
-  throw_bad_argument("kolmo verify", parameter, text, "one of fast, full, all");
+  throw_bad_argument("kolmo::verify::parse_tier_selection", parameter, text, "one of fast, full, all");
 }
 
 void Registry::add(Case verification_case) {

@@ -18,7 +18,7 @@
 namespace kolmo::verify {
 namespace {
 
-constexpr const char* where = "kolmo verify";
+constexpr const char* where = "kolmo::verify::run_cases";
 constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 
 using Clock = std::chrono::steady_clock;
