@@ -19,6 +19,7 @@
 #include "kolmo/sampling/dpm_solver_plus_plus.hpp"
 #include "kolmo/sampling/reverse_sde.hpp"
 #include "kolmo/score/mixture_score.hpp"
+#include "kolmo/sde/ensemble.hpp"
 #include "kolmo/sde/euler_maruyama.hpp"
 
 namespace {
@@ -32,7 +33,7 @@ SamplingProblem problem() {
   const kolmo::distribution::DiffusedMixture law = bimodal_vp();
   const kolmo::distribution::GaussianMixture prior = law.marginal(1.0);
   return {kolmo::score::mixture_score(law), law.schedule(),
-          kolmo::sde::InitialLaw::custom(
+          kolmo::ensemble::InitialLaw::custom(
               2, [prior](std::uint64_t seed, std::uint64_t first, std::size_t n) { return prior.sample(seed, first, n); }),
           1.0, t_min, /*seed=*/7};
 }

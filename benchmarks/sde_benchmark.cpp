@@ -22,7 +22,7 @@ void BM_EulerMaruyamaOu1d(benchmark::State& state) {
   const auto steps = static_cast<std::uint64_t>(state.range(1));
   const int threads = static_cast<int>(state.range(2));
   const kolmo::process::OrnsteinUhlenbeck ou(1.0, 0.0, 1.0);
-  const kolmo::sde::SdeProblem problem(ou.sde(), kolmo::sde::InitialLaw::point(Eigen::VectorXd::Ones(1)), 0.0, 1.0, 7);
+  const kolmo::sde::SdeProblem problem(ou.sde(), kolmo::ensemble::InitialLaw::point(Eigen::VectorXd::Ones(1)), 0.0, 1.0, 7);
   const kolmo::sde::EulerMaruyama scheme{1.0 / static_cast<double>(steps)};
   for (auto _ : state) {
     const auto solution = kolmo::sde::solve(problem, scheme, {.paths = paths, .threads = threads});
@@ -42,7 +42,7 @@ void BM_EulerMaruyamaLinear(benchmark::State& state) {
   const auto d = static_cast<Eigen::Index>(state.range(0));
   const Eigen::MatrixXd a = -Eigen::MatrixXd::Identity(d, d) + 0.1 * Eigen::MatrixXd::Ones(d, d);
   const kolmo::process::LinearSde linear(a, Eigen::VectorXd::Zero(d), Eigen::MatrixXd::Identity(d, d));
-  const kolmo::sde::SdeProblem problem(linear.sde(), kolmo::sde::InitialLaw::point(Eigen::VectorXd::Ones(d)), 0.0, 1.0, 7);
+  const kolmo::sde::SdeProblem problem(linear.sde(), kolmo::ensemble::InitialLaw::point(Eigen::VectorXd::Ones(d)), 0.0, 1.0, 7);
   constexpr std::uint64_t paths = 1 << 16, steps = 100;
   for (auto _ : state) {
     const auto solution = kolmo::sde::solve(problem, kolmo::sde::EulerMaruyama{1.0 / steps}, {.paths = paths, .threads = 1});

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Writes lib/include/kolmo/random/ziggurat_tables.hpp: the 2048-layer ziggurat of the standard
+"""Writes lib/src/random/ziggurat_tables.hpp: the 2048-layer ziggurat of the standard
 normal (Marsaglia & Tsang 2000, J. Stat. Softw. 5(8), §2 and Table 1's construction), computed
 in 60-digit decimal arithmetic and rounded once to double, so the table never depends on a libm.
 
@@ -9,7 +9,7 @@ x_2047 > x_2048 = 0 satisfy x_i (f(x_{i+1}) - f(x_i)) = v; the base layer 0 is t
 rectangle of virtual width x_0 = v / f(r). r is the root that makes the last layer end exactly
 at the peak, f(x_2048) = 1; it is found by bisection to 1e-55.
 
-Usage: scripts/ziggurat_tables.py > lib/include/kolmo/random/ziggurat_tables.hpp
+Usage: scripts/ziggurat_tables.py > lib/src/random/ziggurat_tables.hpp
 """
 from decimal import Decimal, getcontext
 

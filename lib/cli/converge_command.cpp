@@ -12,6 +12,7 @@
 #include "kolmo/process/geometric_brownian_motion.hpp"
 #include "kolmo/process/kloeden_platen.hpp"
 #include "kolmo/sde/convergence.hpp"
+#include "kolmo/verify/study_report.hpp"
 #include "kolmo/sde/euler_maruyama.hpp"
 #include "kolmo/sde/milstein.hpp"
 #include "kolmo/sde/platen_weak2.hpp"
@@ -109,7 +110,7 @@ int ConvergeCommand::run() const {
   require(threads_ >= 1 && threads_ <= verify::max_threads, command_name, "--threads", threads_,
           "between 1 and " + std::to_string(verify::max_threads));
   const CatalogueProblem catalogue = make_problem(problem_);
-  const sde::SdeProblem problem(catalogue.sde, sde::InitialLaw::point(Eigen::VectorXd::Constant(1, catalogue.x0)),
+  const sde::SdeProblem problem(catalogue.sde, ensemble::InitialLaw::point(Eigen::VectorXd::Constant(1, catalogue.x0)),
                                 0.0, 1.0, seed_);
   sde::ConvergenceOptions options;
   options.dts = dts_;
@@ -125,11 +126,11 @@ int ConvergeCommand::run() const {
                          {"x^2", [](const Eigen::ArrayXXd& x) -> Eigen::ArrayXd { return x.col(0).square(); }}};
 
   const sde::ConvergenceStudy study = dispatch(scheme_, problem, options);
-  sde::write_table(study, std::cout);
-  if (!json_.empty()) open_output(json_, "--json") << sde::to_json(study).dump(2) << '\n';
+  verify::write_table(study, std::cout);
+  if (!json_.empty()) open_output(json_, "--json") << verify::to_json(study).dump(2) << '\n';
   if (!csv_.empty()) {
     std::ofstream csv = open_output(csv_, "--csv");
-    sde::write_csv(study, csv);
+    verify::write_csv(study, csv);
   }
   return study.status.ok() ? 0 : 1;
 }

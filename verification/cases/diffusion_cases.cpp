@@ -219,9 +219,9 @@ verify::Outcome vp_ensemble_moments(const verify::RunContext& context, const pro
   const std::vector<double> times = {0.5, 1.0, 2.0, 4.0};
   const sde::SdeProblem problem(
       sde,
-      sde::InitialLaw::gaussian(Eigen::Vector2d::Constant(m0), s0_squared * Eigen::Matrix2d::Identity()), 0.0,
+      ensemble::InitialLaw::gaussian(Eigen::Vector2d::Constant(m0), s0_squared * Eigen::Matrix2d::Identity()), 0.0,
       horizon, context.seed);
-  const sde::EnsembleSolution solution =
+  const ensemble::EnsembleSolution solution =
       sde::solve(problem, sde::EulerMaruyama{dt},
                  {.paths = paths, .threads = context.threads, .observe = {.terminal = false, .snapshot_times = {}, .moment_times = times, .histograms = {}}});
 
@@ -229,7 +229,7 @@ verify::Outcome vp_ensemble_moments(const verify::RunContext& context, const pro
   const double a = (1 + f * dt) * (1 + f * dt), n = static_cast<double>(paths);
   std::vector<double> z;
   nlohmann::json per_time = nlohmann::json::array();
-  for (const sde::MomentsAt& at : solution.moments) {
+  for (const ensemble::MomentsAt& at : solution.moments) {
     const double steps = std::round(at.time / dt);
     const double mean = std::pow(1 + f * dt, steps) * m0;
     const double variance = std::pow(a, steps) * s0_squared + g_squared * dt * (1 - std::pow(a, steps)) / (1 - a);

@@ -156,7 +156,7 @@ const distribution::GaussianMixture& data_law() {
 
 /// Exact draws of the grid density (its cell averages are a piecewise-constant density): the
 /// particle face of distribution::Law::grid.
-sde::InitialLaw grid_law(const pde::DensityField& field) { return sde::InitialLaw::from(distribution::Law::grid(field)); }
+ensemble::InitialLaw grid_law(const pde::DensityField& field) { return ensemble::InitialLaw::from(distribution::Law::grid(field)); }
 
 /// The forward process as the samplers see it: ∇·(g gᵀ) = d(g²)/dx enters the reverse drift.
 sampling::ForwardProcess nonlinear_forward_process() {

@@ -167,7 +167,7 @@ verify::Outcome annealed_reaches_target(const verify::RunContext& context, std::
   const auto diffused = bimodal_under_vp();
   const auto p_t = diffused.marginal(t_fixed);
   const auto start = under_dispersed(p_t);
-  const auto initial = sde::InitialLaw::custom(
+  const auto initial = ensemble::InitialLaw::custom(
       1, [start](std::uint64_t seed, std::uint64_t first, std::size_t count) { return start.sample(seed, first, count); });
   const sampling::SamplingProblem problem{score::mixture_score(diffused), diffused.schedule(), initial, 1.0, t_fixed,
                                           context.seed};
@@ -195,7 +195,7 @@ verify::Outcome ula_mala_variance_case(const verify::RunContext& context) {
   const sampling::LangevinTarget target{
       "N(0,1)", 1, [](const process::StateView& x) -> Eigen::ArrayXXd { return -x; },
       [](const process::StateView& x) -> Eigen::ArrayXd { return -0.5 * x.col(0).square(); }};
-  const auto start = sde::InitialLaw::gaussian(Eigen::VectorXd::Zero(1), Eigen::MatrixXd::Identity(1, 1));
+  const auto start = ensemble::InitialLaw::gaussian(Eigen::VectorXd::Zero(1), Eigen::MatrixXd::Identity(1, 1));
   const sampling::ChainOptions options{.paths = chains, .threads = context.threads};
   const auto ula = sampling::run_chains(target, start, context.seed, sampling::Ula{h, 200}, options);
   const auto mala = sampling::run_chains(target, start, context.seed, sampling::Mala{h, 200}, options);
@@ -229,7 +229,7 @@ verify::Outcome pc_end_to_end_case(const verify::RunContext& context) {
   constexpr double t_min = 0.01;
   const auto diffused = bimodal_under_vp();
   const auto p_1 = diffused.marginal(1.0);
-  const auto initial = sde::InitialLaw::custom(
+  const auto initial = ensemble::InitialLaw::custom(
       1, [p_1](std::uint64_t seed, std::uint64_t first, std::size_t count) { return p_1.sample(seed, first, count); });
   const sampling::SamplingProblem problem{score::mixture_score(diffused), diffused.schedule(), initial, 1.0, t_min,
                                           context.seed};

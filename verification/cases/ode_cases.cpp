@@ -199,7 +199,7 @@ verify::Outcome moments_closed_form(const verify::RunContext&) {
 // 2 variances, the covariance, about the ODE mean) held together to the case's α (Bonferroni).
 verify::Outcome moments_monte_carlo(const verify::RunContext& context) {
   const ode::GaussianMoments moments = ode::linear_moments(moment_sde, moment_x0, Eigen::Matrix2d::Zero(), moment_t);
-  const sde::SdeProblem problem(moment_sde.sde("moment-sde"), sde::InitialLaw::point(moment_x0), 0.0, moment_t,
+  const sde::SdeProblem problem(moment_sde.sde("moment-sde"), ensemble::InitialLaw::point(moment_x0), 0.0, moment_t,
                                 context.seed);
   const auto solution = sde::solve(problem, sde::ExactLinear{moment_t / 3, moment_sde}, {.paths = 1 << 17, .threads = context.threads});
   const Eigen::ArrayXXd centred = solution.terminal.rowwise() - moments.mean.transpose().array();

@@ -367,10 +367,10 @@ verify::Outcome cross_check(const CrossCheck& c, const verify::RunContext& conte
   const pde::Axis& axis = c.grid.axis(0);
   const auto fine = grid_solve(c.grid);
   const auto coarse = grid_solve(pde::Grid({{axis.lower, axis.upper, axis.cells / 2, axis.boundary}}));
-  sde::Observations observe;
+  ensemble::Observations observe;
   observe.terminal = false;
   observe.snapshot_times = c.times;
-  const sde::SdeProblem problem(c.sde, sde::InitialLaw::from(start), 0.0, c.times.back(), context.seed);
+  const sde::SdeProblem problem(c.sde, ensemble::InitialLaw::from(start), 0.0, c.times.back(), context.seed);
   const auto ensemble =
       sde::solve(problem, sde::PlatenWeak2{dt}, {.paths = paths, .threads = context.threads, .observe = observe});
 

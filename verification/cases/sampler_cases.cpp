@@ -9,12 +9,9 @@
 //        9 and 16, opposite correlations): block MMD² (below) against independent exact samples
 //        of p_{t_min}, 40 000 samples.
 //
-// Step counts are chosen so that the discretisation bias is far below each test's resolution.
-// Stochastic samplers: measured once on 2·10^5 samples (1-D, seed 7), KS statistic D (the null
-// expectation of D at that size is 0.87/√n ≈ 0.002, so D ≤ 0.003 means no resolved bias):
-//   DDPM M = 100: D = 0.012 (resolved bias, p = 2e-25), M = 400: D = 0.0034, M = 1000: < 0.0034;
-//   DDIM η = 0.5 M = 200: D = 0.0036, M = 500: D = 0.0016; reverse SDE (Euler–Maruyama)
-//   M = 1000: D = 0.0022 (k = 1), 0.0013 (k = 2) — all below 1/4 of D_crit.
+// Step counts are chosen so that the discretisation bias is far below each test's resolution:
+// for the stochastic samplers by a one-off measurement at 10× the case's sample size
+// (docs/measurements.md, "Sampler step counts"), for the deterministic samplers in every run.
 // Deterministic samplers estimate theirs in every run, from the same method at 4× the steps and
 // the same x_T (Richardson, 1/(1 − 4^{−order})): in 1-D the KS distance between the two coupled
 // samples (only paths that cross x contribute noise), in 2-D the bound E δ²/ℓ² on the MMD² of a
@@ -28,12 +25,11 @@
 // normal with a standard error estimated from the blocks: a one-sided z-test, p = 1 − Φ(z), with
 // no permutations (a permutation test could not reach the 6.3e-5 false-alarm rate at affordable
 // cost). The kernel width is the median heuristic on a separate exact sample, fixed before the
-// blocks are drawn. Checked under H0 on 400 pairs of exact 2-D samples (seeds 10..809): z has
-// mean −0.18, sd 1.13 and range [−4.50, 2.36]. The block values are right-skewed (a degenerate
-// U-statistic is a weighted sum of centred χ² variables), so the studentised mean is left-skewed:
-// its lower tail is heavy, which is why the test is one-sided, and its upper tail — the side a
-// discrepancy moves it to — is lighter than the normal one (largest of 400: 2.36 against ~2.97
-// expected), so the normal p-value is conservative there.
+// blocks are drawn. The block values are right-skewed (a degenerate U-statistic is a weighted sum
+// of centred χ² variables), so the studentised mean is left-skewed: its lower tail is heavy, which
+// is why the test is one-sided, and its upper tail — the side a discrepancy moves it to — is
+// lighter than the normal one, so the normal p-value is conservative there (the check under H0
+// is in docs/measurements.md, "Block MMD under the null").
 //
 // Deterministic cases: DDIM (η = 0) against DPM-Solver-1 step for step, the probability-flow
 // log-density against the exact one, and the order of each deterministic sampler in function
@@ -60,6 +56,7 @@
 #include "kolmo/sampling/dpm_solver_plus_plus.hpp"
 #include "kolmo/sampling/reverse_sde.hpp"
 #include "kolmo/score/mixture_score.hpp"
+#include "kolmo/sde/ensemble.hpp"
 #include "kolmo/sde/euler_maruyama.hpp"
 #include "kolmo/stats/ks_test.hpp"
 #include "kolmo/stats/mmd.hpp"
@@ -93,9 +90,9 @@ distribution::DiffusedMixture law_2d() {
 }
 
 /// Exact samples of p_T as the initial law: the sampler's only errors are its own.
-sde::InitialLaw exact_prior(const distribution::DiffusedMixture& law) {
+ensemble::InitialLaw exact_prior(const distribution::DiffusedMixture& law) {
   const distribution::GaussianMixture prior = law.marginal(horizon);
-  return sde::InitialLaw::custom(law.dimension(), [prior](std::uint64_t seed, std::uint64_t first, std::size_t count) {
+  return ensemble::InitialLaw::custom(law.dimension(), [prior](std::uint64_t seed, std::uint64_t first, std::size_t count) {
     return prior.sample(seed, first, count);
   });
 }
@@ -238,7 +235,7 @@ verify::Outcome reverse_sde_marginals(const verify::RunContext& context) {
     const process::Sde reverse =
         sampling::reverse_sde(sampling::ForwardProcess::of(schedule, law.dimension()), problem.model, 1.0);
     const sde::SdeProblem backwards(reverse, problem.initial, horizon, t_min, context.seed);
-    const sde::EnsembleSolution solution =
+    const ensemble::EnsembleSolution solution =
         sde::solve(backwards, sde::EulerMaruyama{(t_min - horizon) / steps}, {.paths = paths, .threads = context.threads});
     statuses.push_back(solution.status);
     const std::string what = "reverse SDE, Euler-Maruyama, " + std::to_string(steps) + " steps";
@@ -361,7 +358,7 @@ verify::Outcome k_family_marginals(const verify::RunContext& context) {
   for (double k : {0.0, 0.5, 1.0, 2.0}) {
     const sde::SdeProblem backwards(sampling::reverse_sde(sampling::ForwardProcess::of(schedule, 1), problem.model, k),
                                     problem.initial, horizon, t_min, context.seed);
-    const sde::EnsembleSolution solution =
+    const ensemble::EnsembleSolution solution =
         sde::solve(backwards, sde::EulerMaruyama{(t_min - horizon) / steps}, {.paths = paths, .threads = context.threads});
     statuses.push_back(solution.status);
     rows.push_back(ks_row("k = " + describe_value(k), solution.terminal, law, t_min, context.alpha));
@@ -383,7 +380,7 @@ verify::Outcome ddim_equals_dpm_solver_1(const verify::RunContext& context) {
   Eigen::ArrayXXd x = law.marginal(horizon).sample(context.seed, 0, 500);
   double worst = 0.0;
   for (std::size_t j = 0; j + 1 < times.size(); ++j) {
-    const SamplingProblem step(score::mixture_score(law), schedule, sde::InitialLaw::points(x), times[j], times[j + 1],
+    const SamplingProblem step(score::mixture_score(law), schedule, ensemble::InitialLaw::points(x), times[j], times[j + 1],
                                context.seed);
     const SampleResult ddim = sampling::sample(step, sampling::Ddim{.steps = 1}, {.paths = 500});
     const SampleResult dpm = sampling::sample(step, sampling::DpmSolver{.order = 1, .steps = 1}, {.paths = 500});
@@ -446,7 +443,7 @@ class FlowMapStudy {
   /// The error against 1/NFE over the step counts, under nfe_order's rule.
   template <class Method>
   verify::Outcome order(Method method, const std::vector<std::size_t>& steps, double advertised) const {
-    const SamplingProblem problem(model_, schedule, sde::InitialLaw::points(starts_), horizon, t_min, 1);
+    const SamplingProblem problem(model_, schedule, ensemble::InitialLaw::points(starts_), horizon, t_min, 1);
     std::vector<double> inverse_nfe, nfe, error;
     for (std::size_t m : steps) {
       method.steps = m;

@@ -45,7 +45,7 @@ verify::Outcome exact_linear_moments(const verify::RunContext& context) {
   const Eigen::Matrix2d a = (Eigen::Matrix2d() << -theta, -omega, omega, -theta).finished();
   const process::LinearSde rotating(a, Eigen::Vector2d::Zero(), sigma * Eigen::Matrix2d::Identity());
   const Eigen::Vector2d x0(1.0, -0.5);
-  const sde::SdeProblem problem(rotating.sde("rotating-ou"), sde::InitialLaw::point(x0), 0.0, horizon, context.seed);
+  const sde::SdeProblem problem(rotating.sde("rotating-ou"), ensemble::InitialLaw::point(x0), 0.0, horizon, context.seed);
   // Three steps of 0.5: the transition is chained, so the test also covers the semigroup property.
   const auto solution =
       sde::solve(problem, sde::ExactLinear{horizon / 3, rotating}, {.paths = exact_paths, .threads = context.threads});
@@ -85,7 +85,7 @@ verify::Outcome double_well_gibbs(const verify::RunContext& context) {
   const process::DoubleWellLangevin model(1.0, 0.5);
   constexpr double t1 = 30.0;
   constexpr std::uint64_t paths = 20000;
-  const sde::SdeProblem problem(model.sde(), sde::InitialLaw::point(Eigen::VectorXd::Constant(1, -1.0)), 0.0, t1,
+  const sde::SdeProblem problem(model.sde(), ensemble::InitialLaw::point(Eigen::VectorXd::Constant(1, -1.0)), 0.0, t1,
                                 context.seed);
   const auto solution = sde::solve(problem, sde::RosslerSra1{1.0 / 32}, {.paths = paths, .threads = context.threads});
   const std::vector<double> x(solution.terminal.data(), solution.terminal.data() + solution.terminal.size());
@@ -129,7 +129,7 @@ verify::Outcome cir_transition_law(const verify::RunContext& context) {
         {}, [cir, x0, t](const Eigen::ArrayXd& x) { return cir.transition_cdf(x0, t, x); });
   };
   const process::CoxIngersollRoss rough(1.0, 0.3, 1.0), feller(2.0, 1.0, 0.5);
-  const auto start = [](double x0) { return sde::InitialLaw::point(Eigen::VectorXd::Constant(1, x0)); };
+  const auto start = [](double x0) { return ensemble::InitialLaw::point(Eigen::VectorXd::Constant(1, x0)); };
   const sde::SdeProblem rough_problem(rough.sde(), start(0.05), 0.0, 1.0, context.seed);
   const sde::SdeProblem feller_problem(feller.sde(), start(0.3), 0.0, 1.0, context.seed);
   const auto exact = sde::solve(rough_problem, sde::ExactCoxIngersollRoss{0.5, rough}, {.paths = paths, .threads = context.threads});

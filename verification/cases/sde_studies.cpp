@@ -11,7 +11,7 @@
 namespace kolmo::verification {
 namespace {
 
-sde::InitialLaw start_at(double x0) { return sde::InitialLaw::point(Eigen::VectorXd::Constant(1, x0)); }
+ensemble::InitialLaw start_at(double x0) { return ensemble::InitialLaw::point(Eigen::VectorXd::Constant(1, x0)); }
 
 sde::WeakFunctional power(int k) {
   return {k == 1 ? "x" : "x^" + std::to_string(k),

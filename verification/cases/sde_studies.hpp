@@ -29,6 +29,7 @@
 #include <cstdint>
 
 #include "kolmo/sde/convergence.hpp"
+#include "kolmo/verify/study_report.hpp"
 #include "kolmo/verify/tolerance.hpp"
 
 namespace kolmo::verification {
@@ -68,7 +69,7 @@ verify::Outcome order_case(const StudySetup& setup, const S& scheme, OrderKind k
   const stats::LocalOrderInterval& local = strong ? *study.strong_local : study.weak_local.front();
   verify::Outcome outcome =
       verify::order_in_local_interval(local, strong ? S::traits.strong_order : S::traits.weak_order, alpha);
-  outcome.details["study"] = sde::to_json(study);
+  outcome.details["study"] = verify::to_json(study);
   return outcome;
 }
 

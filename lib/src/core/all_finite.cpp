@@ -1,11 +1,11 @@
-#include "all_finite.hpp"
+#include "kolmo/core/all_finite.hpp"
 
 #include <bit>
 #include <cstdint>
 
-#include "vector_clones.hpp"
+#include "kolmo/core/vector_clones.hpp"
 
-namespace kolmo::detail {
+namespace kolmo {
 
 KOLMO_VECTOR_CLONES
 bool all_finite(std::span<const double> x) {
@@ -17,4 +17,4 @@ bool all_finite(std::span<const double> x) {
   return non_finite == 0;
 }
 
-}  // namespace kolmo::detail
+}  // namespace kolmo

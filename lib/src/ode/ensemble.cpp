@@ -6,7 +6,7 @@
 #include <limits>
 #include <map>
 
-#include "../sde/batch_records.hpp"
+#include "kolmo/ensemble/batches.hpp"
 #include "kolmo/core/validate.hpp"
 
 namespace kolmo::ode {
@@ -20,10 +20,10 @@ struct TimeTable {
   std::vector<std::size_t> snapshot, moment, histogram;  // index into times per request
 };
 
-TimeTable make_table(const sde::Observations& observe, double t0, double t1) {
+TimeTable make_table(const ensemble::Observations& observe, double t0, double t1) {
   std::vector<double> all = observe.snapshot_times;
   all.insert(all.end(), observe.moment_times.begin(), observe.moment_times.end());
-  for (const sde::HistogramRequest& request : observe.histograms) all.push_back(request.time);
+  for (const ensemble::HistogramRequest& request : observe.histograms) all.push_back(request.time);
   const double lo = std::min(t0, t1), hi = std::max(t0, t1);
   for (double time : all) {
     require(std::isfinite(time) && time >= lo && time <= hi, where, "observation time", time,
@@ -39,13 +39,13 @@ TimeTable make_table(const sde::Observations& observe, double t0, double t1) {
   };
   for (double time : observe.snapshot_times) table.snapshot.push_back(index_of(time));
   for (double time : observe.moment_times) table.moment.push_back(index_of(time));
-  for (const sde::HistogramRequest& request : observe.histograms) table.histogram.push_back(index_of(request.time));
+  for (const ensemble::HistogramRequest& request : observe.histograms) table.histogram.push_back(index_of(request.time));
   return table;
 }
 
 }  // namespace
 
-FlowEnsembleSolution solve_ensemble(const Flow& flow, const sde::InitialLaw& initial, double t0, double t1,
+FlowEnsembleSolution solve_ensemble(const Flow& flow, const ensemble::InitialLaw& initial, double t0, double t1,
                                     std::uint64_t seed, const Method& method, const FlowEnsembleOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   const std::size_t d = flow.dimension();
@@ -57,30 +57,30 @@ FlowEnsembleSolution solve_ensemble(const Flow& flow, const sde::InitialLaw& ini
     require(options.first_path + options.paths <= initial.fixed_paths(), where, "options.first_path + options.paths",
             options.first_path + options.paths, "at most the number of initial points, " + describe_value(initial.fixed_paths()));
   }
-  sde::detail::validate_histograms(options.observe, d, where);
+  ensemble::validate_histograms(options.observe, d, where);
   const TimeTable table = make_table(options.observe, t0, t1);
 
   FlowEnsembleSolution result;
-  sde::EnsembleSolution& solution = result.ensemble;
+  ensemble::EnsembleSolution& solution = result.ensemble;
   solution.scheme = "ode";
   solution.t0 = t0;
   solution.t1 = t1;
   solution.dt = std::numeric_limits<double>::quiet_NaN();  // adaptive: no single step
-  sde::detail::prepare_observations(solution, options.observe, options.paths, d);
+  ensemble::prepare_observations(solution, options.observe, options.paths, d);
   const auto paths = static_cast<Eigen::Index>(options.paths);
   if (options.log_density) {
     result.log_density_change.resize(paths);
     result.log_density_standard_error.resize(paths);
   }
-  const sde::Observations& observe = options.observe;
-  const std::size_t batch = sde::detail::batch_size(d);
+  const ensemble::Observations& observe = options.observe;
+  const std::size_t batch = ensemble::batch_size(d);
   std::vector<std::uint64_t> evaluations((options.paths + batch - 1) / batch, 0);
 
-  sde::detail::run_in_waves(evaluations.size(), options.threads, solution, [&](std::size_t index, sde::detail::BatchRecord& record) {
+  ensemble::run_in_waves(evaluations.size(), options.threads, solution, [&](std::size_t index, ensemble::BatchRecord& record) {
     const std::size_t first_row = index * batch;
     const std::size_t count = std::min<std::uint64_t>(batch, options.paths - first_row);
     const std::uint64_t first_path = options.first_path + first_row;
-    sde::detail::BatchObserver observer(observe, d, first_row, count, record);
+    ensemble::BatchObserver observer(observe, d, first_row, count, record);
     const Eigen::ArrayXXd x0 = initial.sample(seed, first_path, count);
     const Eigen::ArrayXXd unset = Eigen::ArrayXXd::Constant(static_cast<Eigen::Index>(count), static_cast<Eigen::Index>(d),
                                                             std::numeric_limits<double>::quiet_NaN());
@@ -131,7 +131,7 @@ FlowEnsembleSolution solve_ensemble(const Flow& flow, const sde::InitialLaw& ini
     for (std::size_t s = 0; s < table.moment.size(); ++s) observer.moments(s, at_time[table.moment[s]]);
     for (std::size_t s = 0; s < table.histogram.size(); ++s) observer.histogram(s, at_time[table.histogram[s]]);
   });
-  sde::detail::set_failure_status(solution, "failed to integrate (see the per-path status of ode::integrate)");
+  ensemble::set_failure_status(solution, "failed to integrate (see the per-path status of ode::integrate)");
   for (std::uint64_t e : evaluations) result.velocity_evaluations += e;
   solution.stats.drift_evaluations = result.velocity_evaluations;
   solution.stats.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

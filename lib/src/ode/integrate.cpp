@@ -16,8 +16,8 @@
 #include "kolmo/core/validate.hpp"
 #include "kolmo/random/normal.hpp"
 #include "kolmo/random/uniform.hpp"
-#include "kolmo/sde/ensemble.hpp"
-#include "rosenbrock_odeint.hpp"
+#include "kolmo/ensemble/time_grid.hpp"
+#include "kolmo/core/rosenbrock.hpp"
 
 namespace kolmo::ode {
 namespace {
@@ -194,7 +194,7 @@ template <class Stepper>
 std::uint64_t run_fixed_step(Stepper stepper, const char* method, AugmentedFlow& system, State& y, double t0,
                              double t1, double dt, const std::vector<double>& times,
                              std::vector<Eigen::VectorXd>& stops, Eigen::Index d) {
-  const std::uint64_t n = sde::step_count(t0, t1, dt);
+  const std::uint64_t n = ensemble::step_count(t0, t1, dt);
   const double h = (t1 - t0) / static_cast<double>(n);
   std::vector<std::uint64_t> stop_steps;
   for (std::size_t k = 1; k < times.size(); ++k) {
@@ -233,7 +233,7 @@ std::uint64_t run_adaptive(Stepper stepper, AugmentedFlow& system, State& y, con
 std::uint64_t run_rosenbrock(const Rosenbrock& method, AugmentedFlow& system, State& y,
                              const std::vector<double>& times, std::vector<Eigen::VectorXd>& stops, Eigen::Index d) {
   bool first = true;
-  return detail::rosenbrock_integrate(
+  return kolmo::rosenbrock_integrate(
       [&system](const State& x, State& dxdt, double t) { system(x, dxdt, t); },
       [&system](const State& x, State& jacobian, State& dfdt, double t) { system.jacobian(x, jacobian, dfdt, t); }, y,
       times, method.absolute_tolerance, method.relative_tolerance, step_limit(method.max_steps),

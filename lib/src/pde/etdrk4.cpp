@@ -8,7 +8,7 @@
 #include <span>
 #include <string>
 
-#include "../core/vector_clones.hpp"
+#include "kolmo/core/vector_clones.hpp"
 #include "kolmo/core/validate.hpp"
 #include "spectral_transport.hpp"
 #include "time_steps.hpp"
@@ -132,7 +132,7 @@ class Etdrk4Stepper {
     transport(t_next);
     transport_.for_each_mode([&](std::size_t m, Complex n_c) { input[m] = next_[m] += w.f3[m] * n_c; });
     const std::span<const double> parts(reinterpret_cast<const double*>(next_.data()), 2 * modes());
-    if (!kolmo::detail::all_finite(parts)) return false;
+    if (!kolmo::all_finite(parts)) return false;
     v_.swap(next_);
     return true;
   }

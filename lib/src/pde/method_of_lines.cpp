@@ -6,7 +6,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "../ode/rosenbrock_odeint.hpp"
+#include "kolmo/core/rosenbrock.hpp"
 #include "kolmo/core/validate.hpp"
 #include "time_steps.hpp"
 
@@ -92,7 +92,7 @@ FokkerPlanckSolution solve(const FokkerPlanck& equation, const DensityField& ini
     }
   };
   try {
-    solution.stats.steps = ode::detail::rosenbrock_integrate(rhs, jacobian, y, times, method.absolute_tolerance,
+    solution.stats.steps = kolmo::rosenbrock_integrate(rhs, jacobian, y, times, method.absolute_tolerance,
                                                              method.relative_tolerance,
                                                              static_cast<int>(std::min<std::uint64_t>(method.max_steps, 1u << 30)),
                                                              observe);

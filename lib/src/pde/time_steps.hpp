@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "../core/all_finite.hpp"
+#include "kolmo/core/all_finite.hpp"
 #include "kolmo/core/validate.hpp"
 #include "kolmo/pde/grid.hpp"
 #include "kolmo/process/sde.hpp"
@@ -40,7 +40,7 @@ inline constexpr double step_tolerance = 1e-9;
 
 /// Whether every value is finite, in one vectorised pass (core/all_finite.hpp).
 [[nodiscard]] inline bool all_finite(const Eigen::VectorXd& values) {
-  return kolmo::detail::all_finite({values.data(), static_cast<std::size_t>(values.size())});
+  return kolmo::all_finite({values.data(), static_cast<std::size_t>(values.size())});
 }
 
 /// (t1 − t0) / dt, which must be a whole number ≥ 1 (to 1e-9 relative).

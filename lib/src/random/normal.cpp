@@ -7,8 +7,8 @@
 #include "batch_fill.hpp"
 #include "kolmo/core/validate.hpp"
 #include "kolmo/random/philox.hpp"
-#include "kolmo/random/ziggurat.hpp"
-#include "../core/vector_clones.hpp"
+#include "ziggurat.hpp"
+#include "kolmo/core/vector_clones.hpp"
 #include "philox_avx512.hpp"
 #include "philox_lanes.hpp"
 

@@ -3,10 +3,8 @@
 // batch normal fill. Auto-vectorised, philox_lanes.hpp widens each 32-bit word to a 64-bit lane
 // and multiplies with vpmullq plus packing shuffles; here every counter word lives in the low
 // half of a 64-bit lane from the start, so each 32 × 32 → 64-bit product of a round is a single
-// vpmuludq (which ignores the high halves, so they need no clearing until the end): 0.73 ns per
-// 64-bit word against 0.92 for the auto-vectorised lanes, timed kernel against kernel on the
-// development machine (AMD EPYC); in BM_FillStandardNormals the fill rose from 6.0e8 to 7.0e8/s.
-// Same function, same bits: lib/tests/random/normal_test.cpp compares the batch fill (which
+// vpmuludq (which ignores the high halves, so they need no clearing until the end) — faster
+// than the auto-vectorised lanes (docs/measurements.md, "AVX-512 Philox kernel"). Same function, same bits: lib/tests/random/normal_test.cpp compares the batch fill (which
 // takes this path where the CPU has AVX-512) with the scalar Random123 path bit for bit.
 
 #include <cstdint>

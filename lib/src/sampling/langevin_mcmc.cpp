@@ -5,7 +5,7 @@
 #include <cmath>
 #include <span>
 
-#include "../sde/batch_records.hpp"
+#include "kolmo/ensemble/batches.hpp"
 #include "kolmo/core/validate.hpp"
 #include "kolmo/random/normal.hpp"
 #include "kolmo/random/uniform.hpp"
@@ -22,14 +22,14 @@ struct AcceptanceCount {
 };
 
 /// Advances one batch of chains. Non-finite states are stopped, recorded and frozen by the SDE
-/// engine's BatchObserver (sde/batch_records.hpp), with the iteration as the failure's time.
+/// engine's BatchObserver (ensemble/batches.hpp), with the iteration as the failure's time.
 class ChainRun {
  public:
   ChainRun(const LangevinTarget& target, std::uint64_t seed, double step, Adjustment adjustment)
       : target_(target), seed_(seed), step_(step), adjustment_(adjustment) {}
 
   /// Advances chains [first_path, first_path + x.rows()) through every iteration, in place.
-  void run(Eigen::ArrayXXd& x, std::uint64_t first_path, std::uint64_t iterations, sde::detail::BatchObserver& observer,
+  void run(Eigen::ArrayXXd& x, std::uint64_t first_path, std::uint64_t iterations, ensemble::BatchObserver& observer,
            AcceptanceCount& count) const {
     observer.stop_failed(x, x, 0.0, first_path);  // a non-finite initial state is parked at zero
     const bool metropolis = adjustment_ == Adjustment::metropolis;
@@ -89,7 +89,7 @@ class ChainRun {
   Adjustment adjustment_;
 };
 
-void check_arguments(const LangevinTarget& target, const sde::InitialLaw& initial, double step,
+void check_arguments(const LangevinTarget& target, const ensemble::InitialLaw& initial, double step,
                      std::uint64_t iterations, const ChainOptions& options, Adjustment adjustment) {
   constexpr const char* where = "kolmo::sampling::run_chains";
   require_positive(where, "step", step);
@@ -105,27 +105,27 @@ void check_arguments(const LangevinTarget& target, const sde::InitialLaw& initia
           options.paths, "the " + std::to_string(initial.fixed_paths()) + " paths the initial law fixes");
 }
 
-ChainResult run(const LangevinTarget& target, const sde::InitialLaw& initial, std::uint64_t seed, double step,
+ChainResult run(const LangevinTarget& target, const ensemble::InitialLaw& initial, std::uint64_t seed, double step,
                 std::uint64_t iterations, const ChainOptions& options, Adjustment adjustment) {
   check_arguments(target, initial, step, iterations, options, adjustment);
   const auto start = std::chrono::steady_clock::now();
   const std::size_t d = target.dimension;
-  const sde::Observations terminal_only{};
-  sde::EnsembleSolution solution;  // the SDE engine's batch bookkeeping: final states, failures
-  sde::detail::prepare_observations(solution, terminal_only, options.paths, d);
-  const std::size_t batch = sde::detail::batch_size(d);
+  const ensemble::Observations terminal_only{};
+  ensemble::EnsembleSolution solution;  // the SDE engine's batch bookkeeping: final states, failures
+  ensemble::prepare_observations(solution, terminal_only, options.paths, d);
+  const std::size_t batch = ensemble::batch_size(d);
   std::vector<AcceptanceCount> counts((options.paths + batch - 1) / batch);
   const ChainRun chains(target, seed, step, adjustment);
-  sde::detail::run_in_waves(counts.size(), options.threads, solution,
-                            [&](std::size_t index, sde::detail::BatchRecord& record) {
+  ensemble::run_in_waves(counts.size(), options.threads, solution,
+                            [&](std::size_t index, ensemble::BatchRecord& record) {
                               const std::size_t first_row = index * batch;
                               const std::size_t count = std::min<std::uint64_t>(batch, options.paths - first_row);
-                              sde::detail::BatchObserver observer(terminal_only, d, first_row, count, record);
+                              ensemble::BatchObserver observer(terminal_only, d, first_row, count, record);
                               Eigen::ArrayXXd x = initial.sample(seed, options.first_path + first_row, count);
                               chains.run(x, options.first_path + first_row, iterations, observer, counts[index]);
                               observer.snapshot(solution.terminal, x);
                             });
-  sde::detail::set_failure_status(solution, "reached a non-finite state (time = iteration)");
+  ensemble::set_failure_status(solution, "reached a non-finite state (time = iteration)");
 
   const bool metropolis = adjustment == Adjustment::metropolis;
   ChainResult result;
@@ -149,12 +149,12 @@ ChainResult run(const LangevinTarget& target, const sde::InitialLaw& initial, st
 
 }  // namespace
 
-ChainResult run_chains(const LangevinTarget& target, const sde::InitialLaw& initial, std::uint64_t seed,
+ChainResult run_chains(const LangevinTarget& target, const ensemble::InitialLaw& initial, std::uint64_t seed,
                        const Ula& method, const ChainOptions& options) {
   return run(target, initial, seed, method.step, method.iterations, options, Adjustment::none);
 }
 
-ChainResult run_chains(const LangevinTarget& target, const sde::InitialLaw& initial, std::uint64_t seed,
+ChainResult run_chains(const LangevinTarget& target, const ensemble::InitialLaw& initial, std::uint64_t seed,
                        const Mala& method, const ChainOptions& options) {
   return run(target, initial, seed, method.step, method.iterations, options, Adjustment::metropolis);
 }

@@ -21,7 +21,7 @@ void require_truncation(const process::NoiseSchedule& schedule, double t_max, do
 
 }  // namespace detail
 
-SamplingProblem::SamplingProblem(score::ScoreModel model_, process::NoiseSchedule schedule_, sde::InitialLaw initial_,
+SamplingProblem::SamplingProblem(score::ScoreModel model_, process::NoiseSchedule schedule_, ensemble::InitialLaw initial_,
                                  double t_max_, double t_min_, std::uint64_t seed_)
     : model(std::move(model_)),
       schedule(std::move(schedule_)),

@@ -4,7 +4,7 @@
 #include <chrono>
 #include <span>
 
-#include "../sde/batch_records.hpp"
+#include "kolmo/ensemble/batches.hpp"
 #include "exponential_integrator.hpp"
 #include "kolmo/core/validate.hpp"
 #include "kolmo/random/normal.hpp"
@@ -37,7 +37,7 @@ void validate(const SamplingProblem& problem, const SamplerRun& run, const Sampl
 class BatchWalk {
  public:
   BatchWalk(const SamplingProblem& problem, const SamplerRun& run, std::uint64_t first_path, std::size_t count,
-            sde::detail::BatchObserver& observer)
+            ensemble::BatchObserver& observer)
       : problem_(problem), run_(run), first_path_(first_path), count_(count), observer_(observer) {}
 
   /// Returns the batch's states at the end, rows of stopped paths frozen (the observer makes them NaN).
@@ -98,7 +98,7 @@ class BatchWalk {
   const SamplerRun& run_;
   std::uint64_t first_path_;
   std::size_t count_;
-  sde::detail::BatchObserver& observer_;
+  ensemble::BatchObserver& observer_;
 };
 
 }  // namespace
@@ -126,22 +126,22 @@ SampleResult run_sampler(const SamplingProblem& problem, const SamplerRun& run, 
   validate(problem, run, options);
   const std::size_t d = problem.model.dimension();
 
-  const sde::Observations terminal_only{};
-  sde::EnsembleSolution solution;  // the SDE engine's batch bookkeeping: terminal rows, failures
-  sde::detail::prepare_observations(solution, terminal_only, options.paths, d);
-  const std::size_t batch = sde::detail::batch_size(d);
+  const ensemble::Observations terminal_only{};
+  ensemble::EnsembleSolution solution;  // the SDE engine's batch bookkeeping: terminal rows, failures
+  ensemble::prepare_observations(solution, terminal_only, options.paths, d);
+  const std::size_t batch = ensemble::batch_size(d);
   std::vector<std::uint64_t> evaluations((options.paths + batch - 1) / batch, 0);
-  sde::detail::run_in_waves(evaluations.size(), options.threads, solution,
-                            [&](std::size_t index, sde::detail::BatchRecord& record) {
+  ensemble::run_in_waves(evaluations.size(), options.threads, solution,
+                            [&](std::size_t index, ensemble::BatchRecord& record) {
                               const std::size_t first_row = index * batch;
                               const std::size_t count = std::min<std::uint64_t>(batch, options.paths - first_row);
-                              sde::detail::BatchObserver observer(terminal_only, d, first_row, count, record);
+                              ensemble::BatchObserver observer(terminal_only, d, first_row, count, record);
                               Denoiser model(problem.model, problem.schedule);
                               BatchWalk walk(problem, run, options.first_path + first_row, count, observer);
                               observer.snapshot(solution.terminal, walk.walk(model));
                               evaluations[index] = model.evaluations();
                             });
-  sde::detail::set_failure_status(solution, "reached a non-finite state");
+  ensemble::set_failure_status(solution, "reached a non-finite state");
 
   SampleResult result;
   result.status = std::move(solution.status);

@@ -2,7 +2,7 @@
 
 #include <cstddef>
 
-#include "../core/vector_clones.hpp"  // compiled with -ffp-contract=off: no clone fuses f·h + g·dw
+#include "kolmo/core/vector_clones.hpp"  // compiled with -ffp-contract=off: no clone fuses f·h + g·dw
 
 namespace kolmo::sde::detail {
 

@@ -10,19 +10,20 @@
 
 #include "kolmo/core/validate.hpp"
 #include "kolmo/random/brownian_increments.hpp"
-#include "batch_records.hpp"
+#include "kolmo/ensemble/batches.hpp"
 
 namespace kolmo::sde {
 namespace {
 
-using detail::BatchObserver;
-using detail::BatchRecord;
 using detail::SchemeRun;
-using detail::batch_size;
-using detail::prepare_observations;
-using detail::run_in_waves;
-using detail::set_failure_status;
-using detail::validate_histograms;
+using ensemble::BatchObserver;
+using ensemble::BatchRecord;
+using ensemble::batch_size;
+using ensemble::grid_time;
+using ensemble::prepare_observations;
+using ensemble::run_in_waves;
+using ensemble::set_failure_status;
+using ensemble::validate_histograms;
 
 constexpr const char* solve_name = "kolmo::sde::solve";
 
@@ -37,12 +38,6 @@ std::uint64_t grid_index(double time, double t0, double t1, std::uint64_t steps,
   require(std::abs(position - k) <= 1e-9, solve_name, parameter, time,
           "a time on the step grid t0 + k dt (dt = " + describe_value((t1 - t0) / static_cast<double>(steps)) + ")");
   return static_cast<std::uint64_t>(k);
-}
-
-/// Time of grid point k, landing on t1 exactly at the end.
-double grid_time(std::uint64_t k, double t0, double t1, std::uint64_t steps) {
-  if (k == steps) return t1;
-  return t0 + (t1 - t0) * (static_cast<double>(k) / static_cast<double>(steps));
 }
 
 /// The observations due at each grid index, by position in the request lists.
@@ -174,30 +169,6 @@ EnsembleSolution prepare_solution(const SdeProblem& problem, const SchemeRun& sc
 }
 
 }  // namespace
-
-std::uint64_t Histogram::total() const {
-  std::uint64_t sum = below + above;
-  for (std::uint64_t c : counts) sum += c;
-  return sum;
-}
-
-std::uint64_t step_count(double t0, double t1, double dt) {
-  constexpr const char* where = "kolmo::sde::step_count";
-  require_finite(where, "t0", t0);
-  require_finite(where, "t1", t1);
-  require(t1 != t0, where, "t1", t1, "t1 != t0 = " + describe_value(t0));
-  require(std::isfinite(dt) && dt != 0.0, where, "dt", dt, "a finite non-zero step");
-  require((dt > 0) == (t1 > t0), where, "dt", dt,
-          std::string("a ") + (t1 > t0 ? "positive" : "negative") + " step, since t1 = " + describe_value(t1) +
-              (t1 > t0 ? " > " : " < ") + "t0 = " + describe_value(t0));
-  const double ratio = (t1 - t0) / dt;
-  require(ratio >= 1.0 - 1e-9, where, "dt", dt,
-          "at most |t1 - t0| = " + describe_value(std::abs(t1 - t0)) + " (zero steps otherwise)");
-  const double steps = std::round(ratio);
-  require(std::abs(ratio - steps) <= 1e-9 * std::max(1.0, steps) && steps <= 4294967296.0, where, "dt", dt,
-          "a step that divides t1 - t0 = " + describe_value(t1 - t0) + " into whole steps (at most 2^32)");
-  return static_cast<std::uint64_t>(steps);
-}
 
 namespace detail {
 

@@ -16,7 +16,7 @@ int main() {
   const distribution::DiffusedMixture diffused(data, process::NoiseSchedule::vp_linear(0.1, 20.0));
   const double t_max = 1.0, t_min = 1e-3;
   const distribution::GaussianMixture prior = diffused.marginal(t_max);  // exact p_T
-  const sde::InitialLaw initial = sde::InitialLaw::custom(
+  const ensemble::InitialLaw initial = ensemble::InitialLaw::custom(
       2, [prior](std::uint64_t seed, std::uint64_t first, std::size_t n) { return prior.sample(seed, first, n); });
 
   const sampling::SamplingProblem problem(score::mixture_score(diffused), diffused.schedule(), initial, t_max, t_min,

@@ -23,7 +23,7 @@ int main() {
   const pde::DensityField grid = grid_at(800);
   const double grid_error = compare::richardson_l1_error(grid, grid_at(400), /*order=*/2.0);
 
-  const sde::SdeProblem problem(well.sde(), sde::InitialLaw::from(start), /*t0=*/0.0, /*t1=*/1.0, /*seed=*/7);
+  const sde::SdeProblem problem(well.sde(), ensemble::InitialLaw::from(start), /*t0=*/0.0, /*t1=*/1.0, /*seed=*/7);
   const auto particles = sde::solve(problem, sde::PlatenWeak2{1.0 / 400}, {.paths = 100'000, .threads = 2});
 
   const compare::Comparison ks = compare::compare(particles.terminal, grid, {.grid_error = grid_error});

@@ -37,7 +37,7 @@ static_assert(sde::Scheme<ExponentialEuler>);
 
 verify::Outcome mean_is_exact(const verify::RunContext& context) {
   const process::OrnsteinUhlenbeck ou(/*theta=*/2.0, /*mu=*/0.5, /*sigma=*/0.8);
-  const sde::SdeProblem problem(ou.sde(), sde::InitialLaw::point(Eigen::VectorXd::Constant(1, 3.0)), 0.0, 1.0, context.seed);
+  const sde::SdeProblem problem(ou.sde(), ensemble::InitialLaw::point(Eigen::VectorXd::Constant(1, 3.0)), 0.0, 1.0, context.seed);
   const auto solution = sde::solve(problem, ExponentialEuler{0.25, ou}, {.paths = 50'000, .threads = context.threads});
   const auto x = solution.terminal.col(0);
   const stats::MeanEstimate mean = stats::estimate_mean({x.data(), static_cast<std::size_t>(x.size())});

@@ -16,8 +16,8 @@ int main() {
   a << -1.0, 0.5, 0.0, -2.0;
   const process::LinearSde linear(a, Eigen::VectorXd::Zero(2), Eigen::MatrixXd::Identity(2, 2));
   const Eigen::VectorXd x0 = Eigen::VectorXd::Ones(2);
-  const sde::SdeProblem problem(linear.sde(), sde::InitialLaw::point(x0), 0.0, 1.0, /*seed=*/3);
-  sde::EnsembleSolution solution;
+  const sde::SdeProblem problem(linear.sde(), ensemble::InitialLaw::point(x0), 0.0, 1.0, /*seed=*/3);
+  ensemble::EnsembleSolution solution;
   for (int repeat = 0; repeat < 20; ++repeat) {  // many arrays cross the library boundary and are freed here
     solution = sde::solve(problem, sde::ExactLinear{1.0 / 4, linear}, {.paths = 20'000, .threads = 2});
   }

@@ -8,11 +8,12 @@
 #include <kolmo/process/geometric_brownian_motion.hpp>
 #include <kolmo/sde/convergence.hpp>
 #include <kolmo/sde/milstein.hpp>
+#include <kolmo/verify/study_report.hpp>
 
 int main() {
   using namespace kolmo;
   const process::GeometricBrownianMotion gbm(/*lambda=*/2.0, /*mu=*/1.0);
-  const sde::SdeProblem problem(gbm.sde(), sde::InitialLaw::point(Eigen::VectorXd::Ones(1)),
+  const sde::SdeProblem problem(gbm.sde(), ensemble::InitialLaw::point(Eigen::VectorXd::Ones(1)),
                                 /*t0=*/0.0, /*t1=*/1.0, /*seed=*/42);
 
   sde::ConvergenceOptions options;
@@ -24,7 +25,7 @@ int main() {
   };
 
   const sde::ConvergenceStudy study = sde::study_convergence(problem, sde::Milstein{}, options);
-  sde::write_table(study, std::cout);
+  verify::write_table(study, std::cout);
   const auto [lower, upper] = study.strong_local->interval(0.95);
   return study.strong_local->status.ok() && lower <= 1.0 && 1.0 <= upper ? 0 : 1;
 }

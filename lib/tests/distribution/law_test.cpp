@@ -6,7 +6,7 @@
 #include <numbers>
 #include <vector>
 
-#include "kolmo/sde/initial_law.hpp"
+#include "kolmo/ensemble/initial_law.hpp"
 #include "kolmo/stats/ks_test.hpp"
 #include "support/expect_error.hpp"
 
@@ -38,7 +38,7 @@ TEST(Law, GaussianCellAveragesAreTheCdfDifferences) {
 
 TEST(Law, InitialLawDrawsAreTheLawsDraws) {
   const Law law = Law::gaussian(Eigen::Vector2d(1.0, -1.0), (Eigen::Matrix2d() << 1.0, 0.3, 0.3, 0.5).finished());
-  const sde::InitialLaw initial = sde::InitialLaw::from(law);
+  const ensemble::InitialLaw initial = ensemble::InitialLaw::from(law);
   EXPECT_TRUE((initial.sample(seed, 10, 50) == law.sample(seed, 10, 50)).all());
   EXPECT_TRUE((law.sample(seed, 10, 50).bottomRows(25) == law.sample(seed, 35, 25)).all());  // addressed by path
 }

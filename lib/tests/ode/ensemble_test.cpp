@@ -21,7 +21,7 @@ Flow linear() {
   return flow;
 }
 
-const sde::InitialLaw gaussian = sde::InitialLaw::gaussian(Eigen::Vector2d(0.5, -0.5), Eigen::Matrix2d::Identity() * 0.2);
+const ensemble::InitialLaw gaussian = ensemble::InitialLaw::gaussian(Eigen::Vector2d(0.5, -0.5), Eigen::Matrix2d::Identity() * 0.2);
 
 FlowEnsembleOptions options(int threads) {
   FlowEnsembleOptions o{.paths = 2500, .threads = threads};
@@ -64,7 +64,7 @@ TEST(FlowEnsemble, AFailedPathIsReportedAndLeftOutOfStatistics) {
   FlowEnsembleOptions o{.paths = 4};
   o.observe.moment_times = {2.0};
   const FlowEnsembleSolution result =
-      solve_ensemble(blow_up, sde::InitialLaw::points(starts), 0.0, 2.0, 1, DormandPrince{1e-8, 1e-8, 5000}, o);
+      solve_ensemble(blow_up, ensemble::InitialLaw::points(starts), 0.0, 2.0, 1, DormandPrince{1e-8, 1e-8, 5000}, o);
   EXPECT_FALSE(result.ensemble.status.ok());
   ASSERT_EQ(result.ensemble.failures.size(), 2u);
   EXPECT_EQ(result.ensemble.failures[0].path, 1u);
@@ -74,7 +74,7 @@ TEST(FlowEnsemble, AFailedPathIsReportedAndLeftOutOfStatistics) {
 }
 
 TEST(FlowEnsemble, BadInputIsAClearError) {
-  KOLMO_EXPECT_THROW_NAMING((void)solve_ensemble(linear(), sde::InitialLaw::point(Eigen::VectorXd::Ones(3)), 0.0, 1.0, 1,
+  KOLMO_EXPECT_THROW_NAMING((void)solve_ensemble(linear(), ensemble::InitialLaw::point(Eigen::VectorXd::Ones(3)), 0.0, 1.0, 1,
                                                  DormandPrince{}, {.paths = 1}),
                             "initial.dimension()");
   KOLMO_EXPECT_THROW_NAMING((void)solve_ensemble(linear(), gaussian, 0.0, 1.0, 1, DormandPrince{}, {.paths = 0}), "options.paths");

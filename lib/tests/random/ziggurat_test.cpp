@@ -1,4 +1,4 @@
-#include "kolmo/random/ziggurat.hpp"
+#include "random/ziggurat.hpp"
 
 #include <gtest/gtest.h>
 

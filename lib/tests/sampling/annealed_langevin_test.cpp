@@ -28,7 +28,7 @@ Eigen::ArrayXd langevin_normals(std::uint64_t seed, std::uint64_t step, std::siz
 SamplingProblem two_point_problem(const process::NoiseSchedule& ve) {
   Eigen::ArrayXXd start(2, 1);
   start << 0.3, -1.2;
-  return {ve_gaussian_score(ve), ve, sde::InitialLaw::points(start), 1.0, 0.5, 17};
+  return {ve_gaussian_score(ve), ve, ensemble::InitialLaw::points(start), 1.0, 0.5, 17};
 }
 
 TEST(AnnealedLangevin, StepSizeScalesWithTheSquaredNoiseLevel) {
@@ -62,7 +62,7 @@ TEST(AnnealedLangevin, TwoLevelsMatchAlgorithmOneByHand) {
 TEST(AnnealedLangevin, BitIdenticalForAnyThreadCount) {
   const auto ve = process::NoiseSchedule::ve_geometric();
   const SamplingProblem problem{ve_gaussian_score(ve), ve,
-                                sde::InitialLaw::gaussian(Eigen::VectorXd::Zero(1), Eigen::MatrixXd::Identity(1, 1) * 2500.0),
+                                ensemble::InitialLaw::gaussian(Eigen::VectorXd::Zero(1), Eigen::MatrixXd::Identity(1, 1) * 2500.0),
                                 1.0, 1e-2, 2026};
   const AnnealedLangevin method{.levels = 4, .steps_per_level = 3, .epsilon = 1e-2};
   const SampleResult one = sample(problem, method, {.paths = 2500, .threads = 1});
@@ -99,7 +99,7 @@ TEST(AnnealedLangevin, RefusesBadArguments) {
                                   return Eigen::ArrayXXd::Zero(x.rows(), 2);
                                 }};
   const SamplingProblem bad{wrong, process::NoiseSchedule::ve_geometric(),
-                            sde::InitialLaw::point(Eigen::VectorXd::Zero(1)), 1.0, 0.5, 1};
+                            ensemble::InitialLaw::point(Eigen::VectorXd::Zero(1)), 1.0, 0.5, 1};
   KOLMO_EXPECT_THROW_NAMING(
       (void)sample(bad, AnnealedLangevin{.levels = 2, .steps_per_level = 1, .epsilon = 0.1}, {.paths = 2}),
       "score result of two columns");

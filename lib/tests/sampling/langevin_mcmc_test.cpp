@@ -36,7 +36,7 @@ TEST(LangevinMcmc, UlaHasItsKnownBiasedVarianceAndMalaIsExact) {
   const double s2 = 4.0;
   const double h = 1.6;
   const auto target = gaussian_target(1, s2);
-  const auto start = sde::InitialLaw::point(Eigen::VectorXd::Constant(1, 3.0));
+  const auto start = ensemble::InitialLaw::point(Eigen::VectorXd::Constant(1, 3.0));
   const ChainOptions options{.paths = 20000, .threads = 2};
 
   const ChainResult ula = run_chains(target, start, 2026, Ula{h, 200}, options);
@@ -57,7 +57,7 @@ TEST(LangevinMcmc, UlaHasItsKnownBiasedVarianceAndMalaIsExact) {
 
 TEST(LangevinMcmc, ChainsAreBitIdenticalForAnyThreadCountAndPathRange) {
   const auto target = gaussian_target(2, 1.0);
-  const auto start = sde::InitialLaw::gaussian(Eigen::VectorXd::Zero(2), Eigen::MatrixXd::Identity(2, 2));
+  const auto start = ensemble::InitialLaw::gaussian(Eigen::VectorXd::Zero(2), Eigen::MatrixXd::Identity(2, 2));
   const ChainResult one = run_chains(target, start, 5, Mala{0.5, 30}, {.paths = 3000, .threads = 1});
   const ChainResult four = run_chains(target, start, 5, Mala{0.5, 30}, {.paths = 3000, .threads = 4});
   EXPECT_TRUE((one.samples == four.samples).all());
@@ -71,7 +71,7 @@ TEST(LangevinMcmc, ChainsAreBitIdenticalForAnyThreadCountAndPathRange) {
 // until it overflows — a status naming the chain, never a silent NaN.
 TEST(LangevinMcmc, DivergentChainsAreReportedNotHidden) {
   const auto target = gaussian_target(1, 1.0);
-  const ChainResult result = run_chains(target, sde::InitialLaw::point(Eigen::VectorXd::Ones(1)), 1,
+  const ChainResult result = run_chains(target, ensemble::InitialLaw::point(Eigen::VectorXd::Ones(1)), 1,
                                         Ula{3.0, 2000}, {.paths = 4});
   EXPECT_EQ(result.status.code, StatusCode::non_finite);
   EXPECT_EQ(result.failures.size(), 4u);
@@ -81,7 +81,7 @@ TEST(LangevinMcmc, DivergentChainsAreReportedNotHidden) {
 
 TEST(LangevinMcmc, RefusesBadArguments) {
   const auto target = gaussian_target(1, 1.0);
-  const auto start = sde::InitialLaw::point(Eigen::VectorXd::Zero(1));
+  const auto start = ensemble::InitialLaw::point(Eigen::VectorXd::Zero(1));
   KOLMO_EXPECT_THROW_NAMING((void)run_chains(target, start, 1, Ula{0.0, 10}, {.paths = 1}), "step");
   KOLMO_EXPECT_THROW_NAMING((void)run_chains(target, start, 1, Ula{0.1, 0}, {.paths = 1}), "iterations");
   KOLMO_EXPECT_THROW_NAMING((void)run_chains(target, start, 1, Mala{0.1, 10}, {.paths = 0}), "options.paths");
@@ -90,7 +90,7 @@ TEST(LangevinMcmc, RefusesBadArguments) {
   KOLMO_EXPECT_THROW_NAMING((void)run_chains(no_density, start, 1, Mala{0.1, 10}, {.paths = 1}),
                             "target.log_density");
   KOLMO_EXPECT_THROW_NAMING(
-      (void)run_chains(target, sde::InitialLaw::point(Eigen::VectorXd::Zero(2)), 1, Ula{0.1, 10}, {.paths = 1}),
+      (void)run_chains(target, ensemble::InitialLaw::point(Eigen::VectorXd::Zero(2)), 1, Ula{0.1, 10}, {.paths = 1}),
       "initial.dimension()");
   KOLMO_EXPECT_THROW_NAMING((void)ula_gaussian_stationary_variance(1.0, 2.0), "step");
 }

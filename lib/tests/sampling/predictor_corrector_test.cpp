@@ -26,7 +26,7 @@ Eigen::ArrayXd normals(std::uint64_t seed, random::Purpose purpose, std::uint64_
 SamplingProblem two_point_problem(process::NoiseSchedule schedule, std::uint64_t seed) {
   Eigen::ArrayXXd start(2, 1);
   start << 0.3, -1.2;
-  return {unit_gaussian_score(), std::move(schedule), sde::InitialLaw::points(start), 1.0, 0.5, seed};
+  return {unit_gaussian_score(), std::move(schedule), ensemble::InitialLaw::points(start), 1.0, 0.5, seed};
 }
 
 TEST(PredictorCorrector, CorrectorAlphaIsOneForVeAndTheSignalRatioForVp) {
@@ -97,7 +97,7 @@ TEST(PredictorCorrector, EulerMaruyamaPredictorMatchesTheReverseSdeStepByHand) {
 // only, so 1 and 3 threads must agree bit for bit.
 TEST(PredictorCorrector, BitIdenticalForAnyThreadCount) {
   const SamplingProblem problem{unit_gaussian_score(), process::NoiseSchedule::vp_linear(),
-                                sde::InitialLaw::gaussian(Eigen::VectorXd::Zero(1), Eigen::MatrixXd::Identity(1, 1)),
+                                ensemble::InitialLaw::gaussian(Eigen::VectorXd::Zero(1), Eigen::MatrixXd::Identity(1, 1)),
                                 1.0, 1e-3, 2026};
   for (SnrNorms norms : {SnrNorms::batch_mean, SnrNorms::per_path}) {
     const PredictorCorrector method{.steps = 5, .corrector_steps = 2, .norms = norms};
@@ -121,7 +121,7 @@ TEST(PredictorCorrector, RefusesBadArguments) {
                                   return Eigen::ArrayXXd::Zero(x.rows(), 2);
                                 }};
   const SamplingProblem bad{wrong, process::NoiseSchedule::vp_linear(),
-                            sde::InitialLaw::point(Eigen::VectorXd::Zero(1)), 1.0, 0.5, 1};
+                            ensemble::InitialLaw::point(Eigen::VectorXd::Zero(1)), 1.0, 0.5, 1};
   KOLMO_EXPECT_THROW_NAMING((void)sample(bad, PredictorCorrector{.steps = 2}, {.paths = 2}),
                             "score result of two columns");
 }

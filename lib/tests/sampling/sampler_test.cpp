@@ -25,7 +25,7 @@ const NoiseSchedule schedule = NoiseSchedule::vp_linear();
 SamplingProblem mixture_problem(std::uint64_t seed = 11) {
   const distribution::DiffusedMixture law(test_support::bimodal_mixture(), schedule);
   const distribution::GaussianMixture prior = law.marginal(1.0);
-  const sde::InitialLaw initial = sde::InitialLaw::custom(
+  const ensemble::InitialLaw initial = ensemble::InitialLaw::custom(
       2, [prior](std::uint64_t s, std::uint64_t first, std::size_t count) { return prior.sample(s, first, count); });
   return {score::mixture_score(law), schedule, initial, 1.0, 1e-3, seed};
 }
@@ -159,7 +159,7 @@ TEST(Samplers, ANonFinitePathIsStoppedAndReportedWithItsTime) {
   });
   Eigen::ArrayXXd starts(2, 2);
   starts << 0.1, 0.2, 10.0, 0.0;
-  const SamplingProblem problem(fragile, schedule, sde::InitialLaw::points(starts), 1.0, 1e-3, 3);
+  const SamplingProblem problem(fragile, schedule, ensemble::InitialLaw::points(starts), 1.0, 1e-3, 3);
   const SampleResult result = sample(problem, Ddim{.steps = 10}, {.paths = 2});
   EXPECT_EQ(result.status.code, StatusCode::non_finite);
   ASSERT_EQ(result.failures.size(), 1u);

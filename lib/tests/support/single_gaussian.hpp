@@ -15,7 +15,7 @@
 
 #include "kolmo/process/noise_schedule.hpp"
 #include "kolmo/score/score_model.hpp"
-#include "kolmo/sde/initial_law.hpp"
+#include "kolmo/ensemble/initial_law.hpp"
 
 namespace kolmo::test_support {
 
@@ -50,9 +50,9 @@ struct SingleGaussian {
   }
 
   /// p_t as an initial law.
-  [[nodiscard]] sde::InitialLaw marginal(double t) const {
+  [[nodiscard]] ensemble::InitialLaw marginal(double t) const {
     const Eigen::VectorXd variance = std_at(t).array().square().matrix().transpose();
-    return sde::InitialLaw::gaussian((schedule.alpha(t) * mean).transpose(), variance.asDiagonal().toDenseMatrix());
+    return ensemble::InitialLaw::gaussian((schedule.alpha(t) * mean).transpose(), variance.asDiagonal().toDenseMatrix());
   }
 };
 

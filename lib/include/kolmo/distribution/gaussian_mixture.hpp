@@ -84,7 +84,7 @@ class GaussianMixture {
   [[nodiscard]] Eigen::ArrayXd cdf(const Eigen::ArrayXd& x) const;
 
   /// Draws for paths [first_path, first_path + count), count × d, at Purpose::initial_state (so
-  /// it serves as an sde::InitialLaw::custom sampler): the point from the normals at components
+  /// it serves as an ensemble::InitialLaw::custom sampler): the point from the normals at components
   /// 0..d−1 and the component index from the uniform at component d — pure functions of
   /// (seed, path), bit-identical for any `threads`.
   [[nodiscard]] Eigen::ArrayXXd sample(std::uint64_t seed, std::uint64_t first_path, std::size_t count,

@@ -1,7 +1,7 @@
 #pragma once
 // A probability law with the two faces a cross-check needs: exact samples addressed by
 // (seed, path), which start particle ensembles, and its cell averages on a pde::Grid, which start
-// the grid solvers — so "the same initial law" is written once (sde::InitialLaw::from(law) and
+// the grid solvers — so "the same initial law" is written once (ensemble::InitialLaw::from(law) and
 // law.on(grid)), not twice in two vocabularies.
 //
 //   face                 point      gaussian      mixture       grid(field)          custom

@@ -19,8 +19,8 @@
 #include <optional>
 
 #include "kolmo/ode/integrate.hpp"
-#include "kolmo/sde/ensemble.hpp"
-#include "kolmo/sde/initial_law.hpp"
+#include "kolmo/ensemble/solution.hpp"
+#include "kolmo/ensemble/initial_law.hpp"
 
 namespace kolmo::ode {
 
@@ -28,12 +28,12 @@ struct FlowEnsembleOptions {
   std::uint64_t paths = 0;       ///< at least 1
   int threads = 1;               ///< at least 1; never changes a result
   std::uint64_t first_path = 0;  ///< index of the first path
-  sde::Observations observe{};   ///< terminal states (default), snapshots, moments, histograms
+  ensemble::Observations observe{};   ///< terminal states (default), snapshots, moments, histograms
   std::optional<DivergenceMethod> log_density{};  ///< carry log p along every path
 };
 
 struct FlowEnsembleSolution {
-  sde::EnsembleSolution ensemble;         ///< states, observations, failures, status; stats.steps = most steps of a path
+  ensemble::EnsembleSolution ensemble;         ///< states, observations, failures, status; stats.steps = most steps of a path
   Eigen::ArrayXd log_density_change;      ///< per path (NaN for failed paths; empty without log_density)
   Eigen::ArrayXd log_density_standard_error;  ///< per path, Hutchinson's standard error over probes
   std::uint64_t velocity_evaluations = 0;
@@ -41,7 +41,7 @@ struct FlowEnsembleSolution {
 
 /// Integrates `flow` for options.paths paths drawn from `initial` (at `seed`) from t0 to t1.
 /// Hutchinson probes of path p are drawn at (seed, probe, p). Misuse throws kolmo::Error.
-[[nodiscard]] FlowEnsembleSolution solve_ensemble(const Flow& flow, const sde::InitialLaw& initial, double t0,
+[[nodiscard]] FlowEnsembleSolution solve_ensemble(const Flow& flow, const ensemble::InitialLaw& initial, double t0,
                                                   double t1, std::uint64_t seed, const Method& method,
                                                   const FlowEnsembleOptions& options);
 

@@ -28,8 +28,8 @@
 
 #include "kolmo/core/status.hpp"
 #include "kolmo/process/sde.hpp"
-#include "kolmo/sde/ensemble.hpp"
-#include "kolmo/sde/initial_law.hpp"
+#include "kolmo/ensemble/solution.hpp"
+#include "kolmo/ensemble/initial_law.hpp"
 
 namespace kolmo::sampling {
 
@@ -72,16 +72,16 @@ struct ChainResult {
   std::string method;                      ///< "ula" or "mala"
   Eigen::ArrayXXd samples;                 ///< paths × d: each chain's final state
   double acceptance_rate = 1.0;            ///< accepted / proposed over live chains (1 for ULA)
-  std::vector<sde::PathFailure> failures;  ///< sorted by path; failed rows are NaN; time = the iteration
+  std::vector<ensemble::PathFailure> failures;  ///< sorted by path; failed rows are NaN; time = the iteration
   ChainStats stats;
 };
 
 /// Runs ULA chains from `initial`. Throws kolmo::Error on a non-positive or non-finite step,
 /// zero iterations or paths, a target without score, or dimensions that differ.
-[[nodiscard]] ChainResult run_chains(const LangevinTarget& target, const sde::InitialLaw& initial,
+[[nodiscard]] ChainResult run_chains(const LangevinTarget& target, const ensemble::InitialLaw& initial,
                                      std::uint64_t seed, const Ula& method, const ChainOptions& options);
 /// Runs MALA chains from `initial`; also needs target.log_density.
-[[nodiscard]] ChainResult run_chains(const LangevinTarget& target, const sde::InitialLaw& initial,
+[[nodiscard]] ChainResult run_chains(const LangevinTarget& target, const ensemble::InitialLaw& initial,
                                      std::uint64_t seed, const Mala& method, const ChainOptions& options);
 
 /// ULA's exact stationary variance on N(0, s²) with step h < 2 s²: s² / (1 − h / (2 s²)).

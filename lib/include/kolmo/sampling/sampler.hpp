@@ -32,8 +32,8 @@
 #include "kolmo/core/status.hpp"
 #include "kolmo/process/noise_schedule.hpp"
 #include "kolmo/score/score_model.hpp"
-#include "kolmo/sde/ensemble.hpp"
-#include "kolmo/sde/initial_law.hpp"
+#include "kolmo/ensemble/solution.hpp"
+#include "kolmo/ensemble/initial_law.hpp"
 
 namespace kolmo::sampling {
 
@@ -42,12 +42,12 @@ enum class StepSpacing { uniform_time, uniform_lambda };
 struct SamplingProblem {
   /// Throws kolmo::Error when the model's and initial law's dimensions differ, or unless
   /// 0 < t_min < t_max ≤ T (naming the values).
-  SamplingProblem(score::ScoreModel model, process::NoiseSchedule schedule, sde::InitialLaw initial,
+  SamplingProblem(score::ScoreModel model, process::NoiseSchedule schedule, ensemble::InitialLaw initial,
                   double t_max, double t_min, std::uint64_t seed);
 
   score::ScoreModel model;
   process::NoiseSchedule schedule;
-  sde::InitialLaw initial;  ///< law of x_{t_max}: the prior N(0, σ(T)² I + α(T)² Cov) or exact p_T
+  ensemble::InitialLaw initial;  ///< law of x_{t_max}: the prior N(0, σ(T)² I + α(T)² Cov) or exact p_T
   double t_max;
   double t_min;
   std::uint64_t seed;
@@ -83,7 +83,7 @@ struct SampleResult {
   std::string sampler;                    ///< e.g. "dpm-solver++(2M)"
   std::vector<double> times;              ///< the time grid visited
   Eigen::ArrayXXd samples;                ///< paths × d
-  std::vector<sde::PathFailure> failures; ///< sorted by path; failed paths' rows are NaN
+  std::vector<ensemble::PathFailure> failures; ///< sorted by path; failed paths' rows are NaN
   SamplerStats stats;
   Truncation truncation;                  ///< t_min and α, σ there
 };

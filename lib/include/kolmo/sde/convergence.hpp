@@ -35,12 +35,10 @@
 
 #include <cstdint>
 #include <functional>
-#include <iosfwd>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
 
 #include "kolmo/core/status.hpp"
 #include "kolmo/sde/ensemble.hpp"
@@ -137,13 +135,5 @@ template <Scheme S>
       },
       options);
 }
-
-/// The study as JSON: every resolution, every fit (with its status), the settings.
-[[nodiscard]] nlohmann::json to_json(const ConvergenceStudy& study);
-/// One CSV row per step size: dt, steps, strong error and se, RMS and se, each weak error and
-/// se, wall seconds, drift evaluations.
-void write_csv(const ConvergenceStudy& study, std::ostream& out);
-/// A human-readable table of the resolutions followed by the fitted orders with their CIs.
-void write_table(const ConvergenceStudy& study, std::ostream& out);
 
 }  // namespace kolmo::sde

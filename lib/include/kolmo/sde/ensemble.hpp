@@ -17,12 +17,9 @@
 // of its M/n fine increments: solves with different dt but the same M see the same Brownian
 // paths (random/brownian_increments.hpp), which is what strong-convergence studies need.
 //
-// Failures. A path whose state becomes non-finite, or leaves the state space the SDE declares
-// (process::Sde::with_state_space), is stopped: its first offending value is reported in
-// `failures` (path, time, component, value, kind), status becomes non_finite (or
-// left_state_space when that is the first failure) with the first failure in `where`, and the
-// path is left out of every statistic, which counts what it left out (MomentsAt::left_out,
-// Histogram::left_out).
+// The result is the ensemble module's EnsembleSolution (ensemble/solution.hpp: observations,
+// failures and why — a non-finite state or a step outside the SDE's declared state space —
+// status and stats); the batches run on the ensemble module's machinery (ensemble/batches.hpp).
 
 #include <Eigen/Core>
 #include <cstdint>
@@ -32,11 +29,25 @@
 #include <vector>
 
 #include "kolmo/core/status.hpp"
-#include "kolmo/sde/observers.hpp"
+#include "kolmo/ensemble/observers.hpp"
+#include "kolmo/ensemble/solution.hpp"
+#include "kolmo/ensemble/time_grid.hpp"
 #include "kolmo/sde/problem.hpp"
 #include "kolmo/sde/stepper.hpp"
 
 namespace kolmo::sde {
+
+// The ensemble module's types, by the names SDE code uses (sde::EnsembleSolution, ...).
+using ensemble::EnsembleSolution;
+using ensemble::Histogram;
+using ensemble::HistogramRequest;
+using ensemble::MomentsAt;
+using ensemble::Observations;
+using ensemble::PathFailure;
+using ensemble::PathFailureKind;
+using ensemble::Snapshot;
+using ensemble::SolveStats;
+using ensemble::step_count;
 
 struct EnsembleOptions {
   std::uint64_t paths = 0;                 ///< number of paths, at least 1
@@ -45,46 +56,6 @@ struct EnsembleOptions {
   std::uint64_t brownian_fine_steps = 0;   ///< 0: the scheme's steps; else a multiple of them
   Observations observe{};                  ///< what to record (default: the terminal states)
 };
-
-/// Why a path stopped.
-enum class PathFailureKind { non_finite, left_state_space };
-
-/// Where a path stopped: the first non-finite component after a step (or in the initial state),
-/// or the first component outside the SDE's declared state space.
-struct PathFailure {
-  std::uint64_t path = 0;
-  double time = 0.0;
-  std::size_t component = 0;
-  double value = 0.0;
-  PathFailureKind kind = PathFailureKind::non_finite;
-};
-
-struct SolveStats {
-  std::uint64_t steps = 0;                  ///< steps per path
-  std::uint64_t paths = 0;
-  std::uint64_t drift_evaluations = 0;      ///< per path, summed over paths
-  std::uint64_t diffusion_evaluations = 0;  ///< per path (per step for additive noise)
-  double wall_seconds = 0.0;
-};
-
-struct EnsembleSolution {
-  Status status;               ///< ok, or non_finite with the first failure
-  std::string scheme;          ///< SchemeTraits::name
-  double t0 = 0.0;
-  double t1 = 0.0;
-  double dt = 0.0;             ///< the step actually used, (t1 − t0) / steps
-  Eigen::ArrayXXd terminal;    ///< paths × d at t1 (empty when not observed)
-  std::vector<Snapshot> snapshots;
-  std::vector<MomentsAt> moments;
-  std::vector<Histogram> histograms;
-  std::vector<PathFailure> failures;  ///< sorted by path
-  SolveStats stats;
-};
-
-/// Number of steps of signed size dt from t0 to t1. Throws kolmo::Error when dt is zero or not
-/// finite, has the wrong sign, is longer than the interval, or does not divide it into whole
-/// steps (to 1e-9 relative).
-[[nodiscard]] std::uint64_t step_count(double t0, double t1, double dt);
 
 namespace detail {
 /// A scheme with its type erased, as the (non-template) ensemble driver sees it.

@@ -9,10 +9,12 @@
 
 #include <cstdint>
 
+#include "kolmo/ensemble/initial_law.hpp"
 #include "kolmo/process/sde.hpp"
-#include "kolmo/sde/initial_law.hpp"
 
 namespace kolmo::sde {
+
+using ensemble::InitialLaw;  // the law of X_{t0}, from the ensemble module
 
 struct SdeProblem {
   /// Throws kolmo::Error on a dimension mismatch, non-finite or equal t0 and t1, or a

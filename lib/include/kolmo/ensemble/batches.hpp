@@ -1,8 +1,13 @@
 #pragma once
-// Internal: what SDE and ODE ensembles share — the fixed partition of paths into batches, the
-// per-batch records of observations, their merge in batch order (so every statistic is
-// bit-identical for any thread count), and the failure status. Used by sde/ensemble.cpp and
-// ode/ensemble.cpp.
+// The machinery every ensemble solver shares (sde::solve, ode::solve_ensemble, the samplers and
+// Langevin chains; a new ensemble solver uses it too): the fixed partition of paths into
+// batches, the per-batch records of observations, their merge in batch order — so that every
+// statistic is bit-identical for any thread count — and the failure status.
+//
+// A solver sizes its solution with prepare_observations, runs its batches with run_in_waves (one
+// BatchRecord per batch, an exception in a batch rethrown at the merge), lets a BatchObserver per
+// batch stop failed paths and record snapshots, moments and histograms, and ends with
+// set_failure_status.
 
 #include <Eigen/Core>
 #include <omp.h>
@@ -12,10 +17,12 @@
 #include <string>
 #include <vector>
 
+#include "kolmo/ensemble/observers.hpp"
+#include "kolmo/ensemble/solution.hpp"
 #include "kolmo/process/sde.hpp"
-#include "kolmo/sde/ensemble.hpp"
+#include "kolmo/stats/running_moments.hpp"
 
-namespace kolmo::sde::detail {
+namespace kolmo::ensemble {
 
 /// Paths per batch: 4096/d while a paths × d array of doubles fills at most 32 KiB (d ≤ 3: the
 /// per-step costs that do not grow with the batch — coefficient calls, allocations, dispatch —
@@ -108,4 +115,4 @@ void run_in_waves(std::size_t batches, int threads, EnsembleSolution& solution, 
   }
 }
 
-}  // namespace kolmo::sde::detail
+}  // namespace kolmo::ensemble

@@ -1,4 +1,4 @@
-#include "kolmo/sde/initial_law.hpp"
+#include "kolmo/ensemble/initial_law.hpp"
 
 #include <cmath>
 #include <utility>
@@ -6,7 +6,7 @@
 
 #include "kolmo/core/validate.hpp"
 
-namespace kolmo::sde {
+namespace kolmo::ensemble {
 namespace {
 
 void require_all_finite(const Eigen::ArrayXXd& values, const char* where, const char* parameter) {
@@ -36,7 +36,7 @@ InitialLaw InitialLaw::from(distribution::Law law) {
 InitialLaw InitialLaw::point(const Eigen::VectorXd& x0) { return from(distribution::Law::point(x0)); }
 
 InitialLaw InitialLaw::points(Eigen::ArrayXXd states) {
-  constexpr const char* where = "kolmo::sde::InitialLaw::points";
+  constexpr const char* where = "kolmo::ensemble::InitialLaw::points";
   require_at_least(where, "states.rows()", static_cast<std::uint64_t>(states.rows()), 1);
   require_at_least(where, "states.cols()", static_cast<std::uint64_t>(states.cols()), 1);
   require_all_finite(states, where, "states");
@@ -54,14 +54,14 @@ InitialLaw InitialLaw::gaussian(const Eigen::VectorXd& mean, const Eigen::Matrix
 }
 
 InitialLaw InitialLaw::custom(std::size_t dimension, Sampler sampler) {
-  constexpr const char* where = "kolmo::sde::InitialLaw::custom";
+  constexpr const char* where = "kolmo::ensemble::InitialLaw::custom";
   require_at_least(where, "dimension", dimension, 1);
   require(static_cast<bool>(sampler), where, "sampler", std::string_view("an empty function"), "a callable");
   return InitialLaw(dimension, 0, std::move(sampler));
 }
 
 Eigen::ArrayXXd InitialLaw::sample(std::uint64_t seed, std::uint64_t first_path, std::size_t count) const {
-  constexpr const char* where = "kolmo::sde::InitialLaw::sample";
+  constexpr const char* where = "kolmo::ensemble::InitialLaw::sample";
   if (fixed_paths_ > 0) {
     require(first_path + count <= fixed_paths_, where, "first_path + count", first_path + count,
             "at most the number of given points, " + describe_value(fixed_paths_));
@@ -73,4 +73,4 @@ Eigen::ArrayXXd InitialLaw::sample(std::uint64_t seed, std::uint64_t first_path,
   return states;
 }
 
-}  // namespace kolmo::sde
+}  // namespace kolmo::ensemble

@@ -1,5 +1,5 @@
-// Compiled as C++17: see rosenbrock_odeint.hpp.
-#include "rosenbrock_odeint.hpp"
+// Compiled as C++17: see kolmo/core/rosenbrock.hpp.
+#include "kolmo/core/rosenbrock.hpp"
 
 #include <boost/numeric/odeint/integrate/integrate_times.hpp>
 #include <boost/numeric/odeint/integrate/max_step_checker.hpp>
@@ -9,7 +9,7 @@
 #include <boost/numeric/odeint/stepper/rosenbrock4_dense_output.hpp>
 #include <utility>
 
-namespace kolmo::ode::detail {
+namespace kolmo {
 
 std::uint64_t rosenbrock_integrate(const RosenbrockRhs& rhs, const RosenbrockJacobian& jacobian,
                                    std::vector<double>& y, const std::vector<double>& times, double absolute_tolerance,
@@ -48,4 +48,4 @@ std::uint64_t rosenbrock_integrate(const RosenbrockRhs& rhs, const RosenbrockJac
   return steps;
 }
 
-}  // namespace kolmo::ode::detail
+}  // namespace kolmo

@@ -1,13 +1,19 @@
-#include "batch_records.hpp"
+#include "kolmo/ensemble/batches.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
 
-#include "../core/all_finite.hpp"
+#include "kolmo/core/all_finite.hpp"
 #include "kolmo/core/validate.hpp"
 
-namespace kolmo::sde::detail {
+namespace kolmo::ensemble {
+
+std::uint64_t Histogram::total() const {
+  std::uint64_t sum = below + above;
+  for (std::uint64_t c : counts) sum += c;
+  return sum;
+}
 
 std::size_t batch_size(std::size_t dimension) {
   const std::size_t one_array_in_l1 = 4096 / dimension;  // a 32 KiB paths × d array of doubles
@@ -49,7 +55,7 @@ bool inside(const Eigen::ArrayXXd& x, const process::Sde& space) {
 void BatchObserver::stop_failed(Eigen::ArrayXXd& x, const Eigen::ArrayXXd& previous, double time,
                                 std::uint64_t first_path, const process::Sde* space) {
   if (space != nullptr && !space->has_state_space()) space = nullptr;
-  if (stopped_ == 0 && kolmo::detail::all_finite({x.data(), static_cast<std::size_t>(x.size())}) &&
+  if (stopped_ == 0 && kolmo::all_finite({x.data(), static_cast<std::size_t>(x.size())}) &&
       (space == nullptr || inside(x, *space))) {
     return;
   }
@@ -193,4 +199,4 @@ void set_failure_status(EnsembleSolution& solution, const std::string& what_fail
           "(counted in their left_out)");
 }
 
-}  // namespace kolmo::sde::detail
+}  // namespace kolmo::ensemble

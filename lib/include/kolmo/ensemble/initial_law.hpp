@@ -12,7 +12,7 @@
 
 #include "kolmo/distribution/law.hpp"
 
-namespace kolmo::sde {
+namespace kolmo::ensemble {
 
 class InitialLaw {
  public:
@@ -45,4 +45,4 @@ class InitialLaw {
   Sampler sampler_;
 };
 
-}  // namespace kolmo::sde
+}  // namespace kolmo::ensemble

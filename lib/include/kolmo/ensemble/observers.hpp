@@ -18,7 +18,7 @@
 
 #include "kolmo/stats/running_moments.hpp"
 
-namespace kolmo::sde {
+namespace kolmo::ensemble {
 
 /// A histogram of one component at one time, on the bins [edges[k], edges[k+1]) (the last bin
 /// closed on the right).
@@ -64,4 +64,4 @@ struct Histogram {
   [[nodiscard]] std::uint64_t total() const;
 };
 
-}  // namespace kolmo::sde
+}  // namespace kolmo::ensemble

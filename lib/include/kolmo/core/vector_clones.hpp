@@ -1,5 +1,5 @@
 #pragma once
-// Internal: KOLMO_VECTOR_CLONES marks a hot loop to be compiled once per instruction set —
+// KOLMO_VECTOR_CLONES marks a hot loop to be compiled once per instruction set —
 // x86-64-v4 (AVX-512 with DQ/VL, which the vectorised Philox needs at full width), AVX2 and the
 // baseline — with the clone picked at load time. The library itself is built for the baseline
 // (Eigen's SSE2 packets). Files using it are compiled with -ffp-contract=off (lib/CMakeLists.txt)

@@ -1,6 +1,7 @@
 #pragma once
-// The ziggurat method (Marsaglia & Tsang 2000, "The ziggurat method for generating random
-// variables", J. Stat. Softw. 5(8)) from 64-bit random words to standard normals, with the
+// Internal to random/normal.cpp (with its generated tables): the ziggurat method (Marsaglia &
+// Tsang 2000, "The ziggurat method for generating random variables", J. Stat. Softw. 5(8)) from
+// 64-bit random words to standard normals, with the
 // layer, the sign and the abscissa read from disjoint bits of one word (Doornik 2005, "An
 // improved ziggurat method to generate normal random samples": reusing the layer bits inside
 // the abscissa, as the 32-bit original does, correlates the two).
@@ -36,7 +37,7 @@
 #include <cstdint>
 
 #include "kolmo/random/unit_log.hpp"
-#include "kolmo/random/ziggurat_tables.hpp"
+#include "ziggurat_tables.hpp"
 
 namespace kolmo::random {
 
