@@ -67,9 +67,9 @@ void BM_FokkerPlanck1d(benchmark::State& state) {
       .scheme = crank_nicolson ? kolmo::pde::TimeScheme::crank_nicolson : kolmo::pde::TimeScheme::implicit_euler,
       .dt = 1e-3,
       .rannacher_steps = 0};  // every step the same kind
-  (void)kolmo::pde::solve(fp, start, steps * 1e-3, method);  // warm-up (see the top)
+  (void)kolmo::pde::solve({fp, start, steps * 1e-3}, method);  // warm-up (see the top)
   for (auto _ : state) {
-    const auto solution = kolmo::pde::solve(fp, start, steps * 1e-3, method);
+    const auto solution = kolmo::pde::solve({fp, start, steps * 1e-3}, method);
     benchmark::DoNotOptimize(solution.density.values().data());
   }
   state.counters["cells"] = static_cast<double>(cells);
@@ -118,9 +118,9 @@ void BM_SpectralStep(benchmark::State& state) {
     return x.cos().rowwise().sum().exp();
   });
   std::uint64_t transforms = 0;
-  (void)kolmo::pde::solve(equation, start, steps * 1e-3, {.dt = 1e-3});  // warm-up (see the top)
+  (void)kolmo::pde::solve({equation, start, steps * 1e-3}, {.dt = 1e-3});  // warm-up (see the top)
   for (auto _ : state) {
-    const auto solution = kolmo::pde::solve(equation, start, steps * 1e-3, {.dt = 1e-3});
+    const auto solution = kolmo::pde::solve({equation, start, steps * 1e-3}, {.dt = 1e-3});
     transforms = solution.stats.transforms;
     benchmark::DoNotOptimize(solution.density.values().data());
   }
@@ -163,9 +163,9 @@ void BM_FokkerPlanckAdi(benchmark::State& state) {
     return (-(x.matrix().rowwise().squaredNorm().array()) / 0.5).exp();
   });
   const kolmo::pde::ThetaMethod method{.scheme = kolmo::pde::TimeScheme::douglas_adi, .dt = 0.01};
-  (void)kolmo::pde::solve(fp, start, steps * 0.01, method);  // warm-up (see the top)
+  (void)kolmo::pde::solve({fp, start, steps * 0.01}, method);  // warm-up (see the top)
   for (auto _ : state) {
-    const auto solution = kolmo::pde::solve(fp, start, steps * 0.01, method);
+    const auto solution = kolmo::pde::solve({fp, start, steps * 0.01}, method);
     benchmark::DoNotOptimize(solution.density.values().data());
   }
   state.counters["cells"] = static_cast<double>(grid.cells());
@@ -208,7 +208,7 @@ void BM_ContinuityStep(benchmark::State& state) {
   constexpr int steps = 20;
   const double dt = 0.9 * equation.largest_stable_dt(0.0);
   for (auto _ : state) {
-    const auto solution = kolmo::pde::solve(equation, start, steps * dt, {.dt = dt});
+    const auto solution = kolmo::pde::solve({equation, start, steps * dt}, {.dt = dt});
     benchmark::DoNotOptimize(solution.density.values().data());
   }
   const double cell_steps = static_cast<double>(grid.cells()) * steps;

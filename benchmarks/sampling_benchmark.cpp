@@ -46,7 +46,7 @@ void samples_per_second(benchmark::State& state, const Method& method) {
   const int threads = static_cast<int>(state.range(1));
   std::uint64_t nfe = 0;
   for (auto _ : state) {
-    const kolmo::sampling::SampleResult result = sample(sampling_problem, method, {.paths = paths, .threads = threads});
+    const kolmo::sampling::SampleSolution result = sample(sampling_problem, method, {.paths = paths, .threads = threads});
     benchmark::DoNotOptimize(result.samples.data());
     nfe = result.stats.model_evaluations;
   }

@@ -110,7 +110,7 @@ verify::Outcome push_forward_order(const PushForward& c) {
     const pde::Continuity equation =
         pde::Continuity(linear_velocity(c.a), grid, c.limiter).with_time_dependence(process::TimeDependence::autonomous);
     const pde::DensityField start(grid, cell_averages(grid, linear_push_forward(c.a, 0.0, c.mean, c.sigma)));
-    const auto run = pde::solve(equation, start, c.horizon, {.adaptive = true, .cfl = 0.9});
+    const auto run = pde::solve({equation, start, c.horizon}, {.adaptive = true, .cfl = 0.9});
     const Eigen::VectorXd exact = cell_averages(grid, linear_push_forward(c.a, c.horizon, c.mean, c.sigma));
     h.push_back(grid.width(0));
     error.push_back((run.density.values() - exact).cwiseAbs().sum() * grid.cell_measure());
@@ -152,8 +152,9 @@ Revolution revolve(std::size_t cells, double omega) {
     for (Eigen::Index i = 0; i < x.rows(); ++i) p(i) = gaussian_at(x.row(i).matrix().transpose(), mean, 0.15);
     return p;
   });
-  auto run = pde::solve(pde::Continuity(rotation(omega), grid).with_time_dependence(process::TimeDependence::autonomous), start,
-                        1.0, {.adaptive = true, .cfl = 0.9});
+  const pde::Continuity equation =
+      pde::Continuity(rotation(omega), grid).with_time_dependence(process::TimeDependence::autonomous);
+  auto run = pde::solve({equation, start, 1.0}, {.adaptive = true, .cfl = 0.9});
   const double l1 = (run.density.values() - start.values()).cwiseAbs().sum() * grid.cell_measure();
   return {std::move(run), std::move(start), l1};
 }

@@ -96,7 +96,8 @@ std::vector<pde::DensityField> grid_densities(std::size_t cells, const std::vect
     return (-(x.col(0) - m0).square() / (2 * s0_squared)).exp() / std::sqrt(2 * std::numbers::pi * s0_squared);
   });
   const double dt = grid.width(0) / 4;
-  return pde::solve(pde::FokkerPlanck(schedule().sde(1), grid), start, times.back(), {.dt = dt}, times).snapshots;
+  return pde::solve({pde::FokkerPlanck(schedule().sde(1), grid), start, times.back()},
+                    {.dt = dt}, {.snapshot_times = times}).snapshots;
 }
 
 /// KL(p ‖ N(0, 1)) on p's grid (stats::kl_divergence, midpoint rule), N(0, 1) at the centres.

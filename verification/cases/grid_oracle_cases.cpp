@@ -93,7 +93,8 @@ ForwardSolution solve_forward(std::size_t cells) {
   std::vector<double> times;
   for (int j = 1; j <= 50; ++j) times.push_back(0.02 * j);
   const pde::FokkerPlanck equation(nonlinear_forward_sde(), grid);
-  auto forward = pde::solve(equation, start, horizon, {.scheme = pde::TimeScheme::crank_nicolson, .dt = dt}, times);
+  auto forward = pde::solve({equation, start, horizon},
+                            {.scheme = pde::TimeScheme::crank_nicolson, .dt = dt}, {.snapshot_times = times});
   std::vector<pde::DensityField> fields{start};
   fields.insert(fields.end(), forward.snapshots.begin(), forward.snapshots.end());
   return {std::move(start), std::move(forward.density), pde::DensitySeries(std::move(fields))};
@@ -112,7 +113,7 @@ GridTransport transport(std::size_t cells) {
     return y.unaryExpr(&drift) - 0.5 * y.unaryExpr(&diffusion_squared_slope) -
            0.5 * y.unaryExpr(&diffusion_squared) * score.col(0);
   };
-  const auto flow = pde::solve(pde::Continuity(velocity, grid), start, horizon,
+  const auto flow = pde::solve({pde::Continuity(velocity, grid), start, horizon},
                                {.order = 3, .adaptive = true, .cfl = 0.9, .time_dependent = true});
   const Eigen::VectorXd difference = flow.density.values() - forward.end.values();
   return {difference.cwiseAbs().sum() * grid.cell_measure(), std::abs(1.0 - flow.density.mass()), flow.stats.steps};
@@ -209,7 +210,7 @@ verify::Outcome reverse_sde_case(const verify::RunContext& context) {
 // member of the reverse family, integrated here by the batched SDE engine (with zero noise,
 // Euler–Maruyama is Euler's method, dt = −1/1000, an O(1e-3) bias): all paths of a batch then
 // share each time, which the grid oracle's cache of the last few times turns into one grid-score
-// construction per step. (ode::solve_ensemble integrates path by path, rebuilding the grid score
+// construction per step. (ode::solve integrates path by path, rebuilding the grid score
 // at every call — correct, but ~100× slower for this score.)
 verify::Outcome probability_flow_case(const verify::RunContext& context) {
   const ForwardSolution forward = solve_forward(1600);

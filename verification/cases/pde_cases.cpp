@@ -72,7 +72,7 @@ verify::Outcome ou_space_order(const verify::RunContext&) {
     const pde::DensityField start = ou_start(cells);
     const double width = start.grid().width(0);
     const double dt = ou_horizon / std::round(4 * ou_horizon / width);
-    const auto solution = pde::solve(pde::FokkerPlanck(ou.sde(), start.grid()), start, ou_horizon, {.dt = dt});
+    const auto solution = pde::solve({pde::FokkerPlanck(ou.sde(), start.grid()), start, ou_horizon}, {.dt = dt});
     h.push_back(width);
     error.push_back(solution.density.l1_distance(ou_exact(ou_horizon)));
   }
@@ -118,8 +118,9 @@ verify::Outcome adi_space_order(const process::LinearSde& sde, double half_heigh
   for (std::size_t cells : {20u, 40u, 80u, 160u, 320u}) {
     const pde::Grid grid({{-4.0, 4.0, cells}, {-half_height, half_height, cells}});
     const double dt = 2.0 / static_cast<double>(cells);
-    const auto run = pde::solve(pde::FokkerPlanck(sde.sde(), grid), pde::DensityField::at_cell_centers(grid, plane_gaussian(sde, 0.0)),
-                                1.0, {.scheme = pde::TimeScheme::douglas_adi, .dt = dt});
+    const auto start = pde::DensityField::at_cell_centers(grid, plane_gaussian(sde, 0.0));
+    const auto run =
+        pde::solve({pde::FokkerPlanck(sde.sde(), grid), start, 1.0}, {.scheme = pde::TimeScheme::douglas_adi, .dt = dt});
     h.push_back(grid.width(0));
     error.push_back(run.density.l1_distance(plane_gaussian(sde, 1.0)));
   }
@@ -134,13 +135,13 @@ verify::Outcome adi_space_order(const process::LinearSde& sde, double half_heigh
 verify::Outcome adi_time_order(const process::LinearSde& sde, const pde::Grid& grid) {
   const pde::FokkerPlanck fp(sde.sde(), grid);
   const auto start = pde::DensityField::at_cell_centers(grid, plane_gaussian(sde, 0.0));
-  const Eigen::VectorXd reference = pde::solve(fp, start, 1.0, {.dt = 1.0 / 2560}).density.values();
-  const Eigen::VectorXd half_reference = pde::solve(fp, start, 1.0, {.dt = 1.0 / 1280}).density.values();
+  const Eigen::VectorXd reference = pde::solve({fp, start, 1.0}, {.dt = 1.0 / 2560}).density.values();
+  const Eigen::VectorXd half_reference = pde::solve({fp, start, 1.0}, {.dt = 1.0 / 1280}).density.values();
   const double reference_error = (half_reference - reference).cwiseAbs().sum() * grid.cell_measure() / 3;
   std::vector<double> dts, error;
   for (int steps : {10, 20, 40, 80, 160}) {
     dts.push_back(1.0 / steps);
-    const auto run = pde::solve(fp, start, 1.0, {.scheme = pde::TimeScheme::douglas_adi, .dt = dts.back()});
+    const auto run = pde::solve({fp, start, 1.0}, {.scheme = pde::TimeScheme::douglas_adi, .dt = dts.back()});
     error.push_back((run.density.values() - reference).cwiseAbs().sum() * grid.cell_measure());
   }
   verify::Outcome outcome = verify::order_in_drift_bound(dts, error, 2.0, {.error_uncertainty = reference_error});
@@ -167,8 +168,8 @@ nlohmann::json correlated_undershoot() {
   Eigen::VectorXd delta = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(grid.cells()));
   delta[static_cast<Eigen::Index>(grid.cells() / 2)] = 1.0 / grid.cell_measure();
   const pde::FokkerPlanck fp(correlated.sde(), grid);
-  const auto run = pde::solve(fp, pde::DensityField(grid, delta), 0.5,
-                              {.scheme = pde::TimeScheme::implicit_euler, .dt = 0.01}, {0.01});
+  const auto run = pde::solve({fp, pde::DensityField(grid, delta), 0.5},
+                              {.scheme = pde::TimeScheme::implicit_euler, .dt = 0.01}, {.snapshot_times = {0.01}});
   const auto ratio = [](const pde::DensityField& p) { return p.minimum() / p.values().maxCoeff(); };
   return {{"implicit_euler_min_over_max_after_one_step", ratio(run.snapshots[0])},
           {"implicit_euler_min_over_max_at_t_0_5", ratio(run.density)}};
@@ -208,7 +209,8 @@ verify::Outcome grid_oracle_score_order(const verify::RunContext&) {
     const pde::DensityField start = ou_start(cells);
     const double dt = spacing / std::round(4 * spacing / start.grid().width(0));  // = h/4 exactly
     const auto solution =
-        pde::solve(pde::FokkerPlanck(ou.sde(), start.grid()), start, snapshot_times.back(), {.dt = dt}, snapshot_times);
+        pde::solve({pde::FokkerPlanck(ou.sde(), start.grid()), start, snapshot_times.back()},
+                   {.dt = dt}, {.snapshot_times = snapshot_times});
     std::vector<pde::DensityField> fields{start}, every_other{start};
     fields.insert(fields.end(), solution.snapshots.begin(), solution.snapshots.end());
     for (std::size_t j = 1; j < solution.snapshots.size(); j += 2) every_other.push_back(solution.snapshots[j]);
@@ -248,7 +250,7 @@ verify::Outcome linear_sde_moments(const verify::RunContext&) {
       return (-((x.col(0) - mean0[0]).square() + (x.col(1) - mean0[1]).square()) / (2 * covariance0(0, 0))).exp();
     });
     const double dt = 2.0 / static_cast<double>(cells);  // = h/4 with h = 8/n
-    const auto run = pde::solve(pde::FokkerPlanck(sheared.sde(), grid), start, 1.0,
+    const auto run = pde::solve({pde::FokkerPlanck(sheared.sde(), grid), start, 1.0},
                                 {.scheme = pde::TimeScheme::douglas_adi, .dt = dt});
     h.push_back(grid.width(0));
     const Eigen::Matrix2d covariance_error = run.density.covariance() - moments.covariance;
@@ -278,7 +280,7 @@ pde::DensityField delta_start(const pde::Grid& grid, std::size_t cell) {
 verify::Outcome mass_conservation(const verify::RunContext&) {
   const pde::Grid grid({{-2.5, 2.5, 400}});
   const auto start = pde::DensityField::at_cell_centers(grid, gaussian(-1.0, 0.05));
-  const auto solution = pde::solve(pde::FokkerPlanck(well.sde(), grid), start, 10.0, {.dt = 1e-3});
+  const auto solution = pde::solve({pde::FokkerPlanck(well.sde(), grid), start, 10.0}, {.dt = 1e-3});
   verify::Outcome outcome = verify::at_most(std::abs(solution.density.mass() - 1.0), 1e-12,
                                             "|mass − 1| after 10^4 steps with zero-flux boundaries");
   outcome.details["steps"] = solution.stats.steps;
@@ -289,7 +291,7 @@ verify::Outcome mass_conservation(const verify::RunContext&) {
 // non-negative and p stays ≥ 0 from delta data at any dt; only round-off may dip below.
 verify::Outcome implicit_euler_positivity(const verify::RunContext&) {
   const pde::Grid grid({{-2.5, 2.5, 401}});
-  const auto solution = pde::solve(pde::FokkerPlanck(well.sde(), grid), delta_start(grid, 120), 1.0,
+  const auto solution = pde::solve({pde::FokkerPlanck(well.sde(), grid), delta_start(grid, 120), 1.0},
                                    {.scheme = pde::TimeScheme::implicit_euler, .dt = 1e-3});
   return verify::at_least(solution.density.minimum(), -1e-14, "min p with implicit Euler from delta data");
 }
@@ -300,8 +302,8 @@ verify::Outcome rannacher_start_up(const verify::RunContext&) {
   const pde::Grid grid({{-2.5, 2.5, 401}});
   const pde::FokkerPlanck fp(well.sde(), grid);
   const auto start = delta_start(grid, 200);
-  const auto plain = pde::solve(fp, start, 0.5, {.dt = 0.01, .rannacher_steps = 0});
-  const auto started = pde::solve(fp, start, 0.5, {.dt = 0.01, .rannacher_steps = 2});
+  const auto plain = pde::solve({fp, start, 0.5}, {.dt = 0.01, .rannacher_steps = 0});
+  const auto started = pde::solve({fp, start, 0.5}, {.dt = 0.01, .rannacher_steps = 2});
   verify::Outcome outcome = verify::at_least(started.density.minimum(), -1e-14,
                                              "min p with Rannacher start-up (and min p < 0 without it)");
   const bool rings = plain.density.minimum() < -1e-6 * plain.density.values().maxCoeff();
@@ -329,7 +331,8 @@ verify::Outcome double_well_relaxation(const verify::RunContext&) {
   std::sort(rates.begin(), rates.end());
   const double gap = rates[1];  // rates[0] ≈ 0: the stationary mode
   constexpr double dt = 0.01;
-  const auto solution = pde::solve(fp, pde::DensityField::at_cell_centers(grid, gaussian(-1.0, 0.05)), 10.0, {.dt = dt}, {5.0});
+  const auto solution = pde::solve({fp, pde::DensityField::at_cell_centers(grid, gaussian(-1.0, 0.05)), 10.0},
+                                   {.dt = dt}, {.snapshot_times = {5.0}});
   const auto distance = [&](const pde::DensityField& p) {
     return (p.values() - stationary.density.values()).cwiseAbs().sum() * grid.cell_measure();
   };
@@ -362,7 +365,8 @@ verify::Outcome cross_check(const CrossCheck& c, const verify::RunContext& conte
   constexpr std::uint64_t paths = 100'000;
   const auto start = distribution::Law::gaussian(Eigen::VectorXd::Constant(1, c.mean), Eigen::MatrixXd::Constant(1, 1, c.variance));
   const auto grid_solve = [&](const pde::Grid& grid) {
-    return pde::solve(pde::FokkerPlanck(c.sde, grid), start.on(grid), c.times.back(), {.dt = dt}, c.times).snapshots;
+    return pde::solve({pde::FokkerPlanck(c.sde, grid), start.on(grid), c.times.back()},
+                      {.dt = dt}, {.snapshot_times = c.times}).snapshots;
   };
   const pde::Axis& axis = c.grid.axis(0);
   const auto fine = grid_solve(c.grid);
@@ -407,7 +411,7 @@ verify::Outcome ou_time_order(pde::TimeScheme scheme, double theoretical) {
   std::vector<double> dts, error;
   for (int steps : {10, 20, 40, 80, 160}) {
     dts.push_back(ou_horizon / steps);
-    const auto solution = pde::solve(fp, start, ou_horizon, {.scheme = scheme, .dt = dts.back()});
+    const auto solution = pde::solve({fp, start, ou_horizon}, {.scheme = scheme, .dt = dts.back()});
     error.push_back((solution.density.values() - exact).cwiseAbs().sum() * start.grid().cell_measure());
   }
   verify::Outcome outcome = verify::order_in_drift_bound(dts, error, theoretical);

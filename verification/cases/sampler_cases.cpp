@@ -66,7 +66,7 @@
 namespace kolmo::verification {
 namespace {
 
-using sampling::SampleResult;
+using sampling::SampleSolution;
 using sampling::SamplingProblem;
 using sampling::StepSpacing;
 
@@ -191,8 +191,8 @@ nlohmann::json discretisation_estimate(const SamplingProblem& problem, const dis
   constexpr std::uint64_t paths = 2000;
   Method refined = method;
   refined.steps = 4 * method.steps;
-  const SampleResult coarse = sampling::sample(problem, method, {.paths = paths, .threads = threads});
-  const SampleResult fine = sampling::sample(problem, refined, {.paths = paths, .threads = threads});
+  const SampleSolution coarse = sampling::sample(problem, method, {.paths = paths, .threads = threads});
+  const SampleSolution fine = sampling::sample(problem, refined, {.paths = paths, .threads = threads});
   const double richardson = 1.0 / (1.0 - std::pow(4.0, -order));
   if (law.dimension() == 1) {
     const stats::KsResult coupled = stats::ks_two_sample({coarse.samples.data(), paths}, {fine.samples.data(), paths});
@@ -212,8 +212,8 @@ std::vector<TestRow> both_dimensions(const std::string& what, const Method& meth
                                      const verify::RunContext& context, std::vector<Status>& statuses) {
   std::vector<TestRow> rows;
   const distribution::DiffusedMixture one = law_1d(), two = law_2d();
-  const SampleResult x1 = sampling::sample(problem_for(one, context.seed), method_1d, {.paths = paths_1d, .threads = context.threads});
-  const SampleResult x2 = sampling::sample(problem_for(two, context.seed), method_2d, {.paths = paths_2d, .threads = context.threads});
+  const SampleSolution x1 = sampling::sample(problem_for(one, context.seed), method_1d, {.paths = paths_1d, .threads = context.threads});
+  const SampleSolution x2 = sampling::sample(problem_for(two, context.seed), method_2d, {.paths = paths_2d, .threads = context.threads});
   statuses.push_back(x1.status);
   statuses.push_back(x2.status);
   rows.push_back(ks_row(what + " 1-D (" + x1.sampler + ", NFE " + std::to_string(x1.stats.model_evaluations) + ")",
@@ -262,7 +262,7 @@ verify::Outcome probability_flow_marginals(const verify::RunContext& context) {
   ode::FlowEnsembleOptions options{.paths = paths, .threads = context.threads};
   options.observe.snapshot_times = times;
   const ode::FlowEnsembleSolution solution =
-      ode::solve_ensemble(flow, problem.initial, horizon, t_min, context.seed, ode::DormandPrince{1e-6, 1e-6}, options);
+      ode::solve({flow, problem.initial, horizon, t_min, context.seed}, ode::DormandPrince{1e-6, 1e-6}, options);
   std::vector<TestRow> rows;
   for (std::size_t k = 0; k < times.size(); ++k) {
     rows.push_back(ks_row("probability-flow ODE 1-D", solution.ensemble.snapshots[k].states, law, times[k], context.alpha));
@@ -280,8 +280,8 @@ verify::Outcome probability_flow_marginal_2d(const verify::RunContext& context) 
   const distribution::DiffusedMixture law = law_2d();
   const SamplingProblem problem = problem_for(law, context.seed);
   const ode::Flow flow = sampling::probability_flow(sampling::ForwardProcess::of(schedule, 2), problem.model);
-  const ode::FlowEnsembleSolution solution = ode::solve_ensemble(
-      flow, problem.initial, horizon, t_min, context.seed, ode::DormandPrince{1e-6, 1e-6}, {.paths = paths, .threads = context.threads});
+  const ode::FlowEnsembleSolution solution = ode::solve({flow, problem.initial, horizon, t_min, context.seed},
+                                                        ode::DormandPrince{1e-6, 1e-6}, {.paths = paths, .threads = context.threads});
   return all_tests_pass({mmd_row("probability-flow ODE 2-D", solution.ensemble.terminal, law, t_min, context.seed, context.threads)},
                         {solution.ensemble.status}, context.alpha);
 }
@@ -382,8 +382,8 @@ verify::Outcome ddim_equals_dpm_solver_1(const verify::RunContext& context) {
   for (std::size_t j = 0; j + 1 < times.size(); ++j) {
     const SamplingProblem step(score::mixture_score(law), schedule, ensemble::InitialLaw::points(x), times[j], times[j + 1],
                                context.seed);
-    const SampleResult ddim = sampling::sample(step, sampling::Ddim{.steps = 1}, {.paths = 500});
-    const SampleResult dpm = sampling::sample(step, sampling::DpmSolver{.order = 1, .steps = 1}, {.paths = 500});
+    const SampleSolution ddim = sampling::sample(step, sampling::Ddim{.steps = 1}, {.paths = 500});
+    const SampleSolution dpm = sampling::sample(step, sampling::DpmSolver{.order = 1, .steps = 1}, {.paths = 500});
     worst = std::max(worst, (ddim.samples - dpm.samples).abs().maxCoeff() / dpm.samples.abs().maxCoeff());
     x = ddim.samples;
   }
@@ -447,7 +447,7 @@ class FlowMapStudy {
     std::vector<double> inverse_nfe, nfe, error;
     for (std::size_t m : steps) {
       method.steps = m;
-      const SampleResult result = sampling::sample(problem, method, {.paths = static_cast<std::uint64_t>(starts_.rows())});
+      const SampleSolution result = sampling::sample(problem, method, {.paths = static_cast<std::uint64_t>(starts_.rows())});
       nfe.push_back(static_cast<double>(result.stats.model_evaluations));
       inverse_nfe.push_back(1.0 / nfe.back());
       error.push_back(std::sqrt((result.samples - reference_).square().rowwise().sum().mean()));

@@ -53,11 +53,12 @@ double l1(const Eigen::VectorXd& a, const Eigen::VectorXd& b, const pde::Grid& g
 /// whose own error is (1/16)⁴ ≈ 1.5e-5 of the finest one fitted.
 verify::Outcome time_order(const pde::SpectralFokkerPlanck& equation, const pde::DensityField& start) {
   constexpr double horizon = 1.0;
-  const Eigen::VectorXd reference = pde::solve(equation, start, horizon, {.dt = horizon / 2048}).density.values();
+  const Eigen::VectorXd reference = pde::solve({equation, start, horizon}, {.dt = horizon / 2048}).density.values();
   std::vector<double> dts, error;
   for (int steps : {8, 16, 32, 64, 128}) {
     dts.push_back(horizon / steps);
-    error.push_back(l1(pde::solve(equation, start, horizon, {.dt = dts.back()}).density.values(), reference, start.grid()));
+    error.push_back(l1(pde::solve({equation, start, horizon},
+                                  {.dt = dts.back()}).density.values(), reference, start.grid()));
   }
   verify::Outcome outcome = verify::order_in_drift_bound(dts, error, 4.0);
   outcome.details["l1_errors"] = error;
@@ -105,8 +106,9 @@ verify::Outcome finite_volume_agreement(const verify::RunContext&) {
     const pde::Grid grid = circle(cells);
     const pde::DensityField start = von_mises_start(grid);
     const double dt = horizon / std::round(4 * horizon / grid.width(0));
-    const auto finite_volume = pde::solve(pde::FokkerPlanck(cosine_langevin(), grid), start, horizon, {.dt = dt});
-    const auto spectral = pde::solve(pde::SpectralFokkerPlanck(cosine_langevin(), grid), start, horizon, {.dt = horizon / 256});
+    const auto finite_volume = pde::solve({pde::FokkerPlanck(cosine_langevin(), grid), start, horizon}, {.dt = dt});
+    const auto spectral = pde::solve({pde::SpectralFokkerPlanck(cosine_langevin(), grid), start, horizon},
+                                     {.dt = horizon / 256});
     h.push_back(grid.width(0));
     difference.push_back(l1(finite_volume.density.values(), spectral.density.values(), grid));
   }
@@ -124,7 +126,8 @@ verify::Outcome spectral_resolution(const verify::RunContext&) {
   constexpr double horizon = 1.0, dt = 1.0 / 64;
   const pde::Grid coarse = circle(48), fine = circle(144);
   const auto run = [&](const pde::Grid& grid) {
-    return pde::solve(pde::SpectralFokkerPlanck(cosine_langevin(), grid), von_mises_start(grid), horizon, {.dt = dt}).density.values();
+    return pde::solve({pde::SpectralFokkerPlanck(cosine_langevin(), grid), von_mises_start(grid), horizon},
+                      {.dt = dt}).density.values();
   };
   const Eigen::VectorXd p_coarse = run(coarse), p_fine = run(fine);
   double worst = 0.0;
@@ -168,7 +171,7 @@ verify::Outcome stationary_gibbs(const verify::RunContext&) {
   }
   const double round_off = 16 * epsilon / (1 - std::exp(-gap * dt));
 
-  const auto run = pde::solve(equation, start, horizon, {.dt = dt});
+  const auto run = pde::solve({equation, start, horizon}, {.dt = dt});
   const double measured = (run.density.values() - gibbs.values()).cwiseAbs().maxCoeff() / scale;
   verify::Outcome outcome = verify::at_most(measured, transient + tail + round_off,
                                             "cond e^{-gap T} |p0 - p_Gibbs| + Fourier tail + damped round-off");

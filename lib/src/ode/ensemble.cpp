@@ -12,7 +12,7 @@
 namespace kolmo::ode {
 namespace {
 
-constexpr const char* where = "kolmo::ode::solve_ensemble";
+constexpr const char* where = "kolmo::ode::solve";
 
 /// The distinct observation times, in integration order, and where each request finds its time.
 struct TimeTable {
@@ -45,8 +45,11 @@ TimeTable make_table(const ensemble::Observations& observe, double t0, double t1
 
 }  // namespace
 
-FlowEnsembleSolution solve_ensemble(const Flow& flow, const ensemble::InitialLaw& initial, double t0, double t1,
-                                    std::uint64_t seed, const Method& method, const FlowEnsembleOptions& options) {
+FlowEnsembleSolution solve(const FlowProblem& problem, const Method& method, const FlowEnsembleOptions& options) {
+  const Flow& flow = problem.flow;
+  const ensemble::InitialLaw& initial = problem.initial;
+  const double t0 = problem.t0, t1 = problem.t1;
+  const std::uint64_t seed = problem.seed;
   const auto start = std::chrono::steady_clock::now();
   const std::size_t d = flow.dimension();
   require(initial.dimension() == d, where, "initial.dimension()", initial.dimension(),

@@ -185,8 +185,10 @@ Etdrk4Weights etdrk4_weights(double z, double h) {
   return contour_weights(z, h);
 }
 
-SpectralSolution solve(const SpectralFokkerPlanck& equation, const DensityField& initial, double t1,
-                       const Etdrk4& method, const std::vector<double>& snapshot_times) {
+SpectralSolution solve(const GridProblem<SpectralFokkerPlanck>& problem, const Etdrk4& method,
+                       const GridOptions& options) {
+  const auto& [equation, initial, t1] = problem;
+  const std::vector<double>& snapshot_times = options.snapshot_times;
   const auto start = std::chrono::steady_clock::now();
   require(equation.grid() == initial.grid(), detail::solve_name, "initial.grid()", "a different grid",
           "the spectral operator's grid");

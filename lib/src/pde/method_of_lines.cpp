@@ -40,8 +40,10 @@ class OperatorAt {
 
 }  // namespace
 
-FokkerPlanckSolution solve(const FokkerPlanck& equation, const DensityField& initial, double t1,
-                           const MethodOfLines& method, const std::vector<double>& snapshot_times) {
+FokkerPlanckSolution solve(const GridProblem<FokkerPlanck>& problem, const MethodOfLines& method,
+                           const GridOptions& options) {
+  const auto& [equation, initial, t1] = problem;
+  const std::vector<double>& snapshot_times = options.snapshot_times;
   const auto start = std::chrono::steady_clock::now();
   const Grid& grid = initial.grid();
   require(equation.grid() == grid, solve_name, "initial.grid()", "a different grid", "the operator's grid");

@@ -235,8 +235,10 @@ SspTableau ssp_tableau(int order) {
   return {{0.0, 3.0 / 4.0, 1.0 / 3.0}, {0.0, 1.0, 1.0 / 2.0}};
 }
 
-ContinuitySolution solve(const Continuity& equation, const DensityField& initial, double t1, const SspRungeKutta& method,
-                         const std::vector<double>& snapshot_times) {
+ContinuitySolution solve(const GridProblem<Continuity>& problem, const SspRungeKutta& method,
+                         const GridOptions& options) {
+  const auto& [equation, initial, t1] = problem;
+  const std::vector<double>& snapshot_times = options.snapshot_times;
   const auto start = std::chrono::steady_clock::now();
   require(equation.grid() == initial.grid(), solve_name, "initial.grid()", "a different grid",
           "the equation's grid");

@@ -171,8 +171,10 @@ class ThetaStepper {
 
 }  // namespace
 
-FokkerPlanckSolution solve(const FokkerPlanck& equation, const DensityField& initial, double t1,
-                           const ThetaMethod& method, const std::vector<double>& snapshot_times) {
+FokkerPlanckSolution solve(const GridProblem<FokkerPlanck>& problem, const ThetaMethod& method,
+                           const GridOptions& options) {
+  const auto& [equation, initial, t1] = problem;
+  const std::vector<double>& snapshot_times = options.snapshot_times;
   const auto start = std::chrono::steady_clock::now();
   require(equation.grid() == initial.grid(), solve_name, "initial.grid()", "a different grid",
           "the operator's grid");

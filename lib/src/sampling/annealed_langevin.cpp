@@ -44,7 +44,7 @@ double annealed_step_size(double epsilon, double sigma_i, double sigma_last) {
   return epsilon * ratio * ratio;
 }
 
-SampleResult sample(const SamplingProblem& problem, const AnnealedLangevin& method, const SamplerOptions& options) {
+SampleSolution sample(const SamplingProblem& problem, const AnnealedLangevin& method, const SamplerOptions& options) {
   require_at_least(where, "method.levels", method.levels, 1);
   require_at_least(where, "method.steps_per_level", method.steps_per_level, 1);
   require(std::isfinite(method.epsilon) && method.epsilon > 0.0, where, "method.epsilon", method.epsilon,

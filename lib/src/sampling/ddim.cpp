@@ -34,7 +34,7 @@ class DdimStepper final : public detail::BatchStepper {
 
 }  // namespace
 
-SampleResult sample(const SamplingProblem& problem, const Ddim& method, const SamplerOptions& options) {
+SampleSolution sample(const SamplingProblem& problem, const Ddim& method, const SamplerOptions& options) {
   require(std::isfinite(method.eta) && method.eta >= 0.0 && method.eta <= 1.0, "kolmo::sampling::sample(Ddim)",
           "eta", method.eta, "a value in [0, 1] (0: deterministic DDIM, 1: DDPM ancestral)");
   const std::vector<double> times =

@@ -29,7 +29,7 @@ class DdpmStepper final : public detail::BatchStepper {
 
 }  // namespace
 
-SampleResult sample(const SamplingProblem& problem, const Ddpm& method, const SamplerOptions& options) {
+SampleSolution sample(const SamplingProblem& problem, const Ddpm& method, const SamplerOptions& options) {
   const std::vector<double> times =
       sampling_times(problem.schedule, problem.t_max, problem.t_min, method.steps, method.spacing);
   const std::vector<detail::StepEnds> steps = detail::step_ends(problem.schedule, times);

@@ -86,7 +86,7 @@ class DpmSolverStepper final : public detail::BatchStepper {
 
 }  // namespace
 
-SampleResult sample(const SamplingProblem& problem, const DpmSolver& method, const SamplerOptions& options) {
+SampleSolution sample(const SamplingProblem& problem, const DpmSolver& method, const SamplerOptions& options) {
   require(method.order >= 1 && method.order <= 3, "kolmo::sampling::sample(DpmSolver)", "order", method.order,
           "1, 2 or 3");
   const std::vector<double> times =

@@ -36,7 +36,7 @@ class DpmSolverPlusPlus2MStepper final : public detail::BatchStepper {
 
 }  // namespace
 
-SampleResult sample(const SamplingProblem& problem, const DpmSolverPlusPlus2M& method, const SamplerOptions& options) {
+SampleSolution sample(const SamplingProblem& problem, const DpmSolverPlusPlus2M& method, const SamplerOptions& options) {
   require(method.steps >= 2, "kolmo::sampling::sample(DpmSolverPlusPlus2M)", "steps", method.steps,
           "at least 2 for the two-step (second-order) method");
   const std::vector<double> times =

@@ -105,7 +105,7 @@ void check_arguments(const LangevinTarget& target, const ensemble::InitialLaw& i
           options.paths, "the " + std::to_string(initial.fixed_paths()) + " paths the initial law fixes");
 }
 
-ChainResult run(const LangevinTarget& target, const ensemble::InitialLaw& initial, std::uint64_t seed, double step,
+ChainSolution run(const LangevinTarget& target, const ensemble::InitialLaw& initial, std::uint64_t seed, double step,
                 std::uint64_t iterations, const ChainOptions& options, Adjustment adjustment) {
   check_arguments(target, initial, step, iterations, options, adjustment);
   const auto start = std::chrono::steady_clock::now();
@@ -128,7 +128,7 @@ ChainResult run(const LangevinTarget& target, const ensemble::InitialLaw& initia
   ensemble::set_failure_status(solution, "reached a non-finite state (time = iteration)");
 
   const bool metropolis = adjustment == Adjustment::metropolis;
-  ChainResult result;
+  ChainSolution result;
   result.status = std::move(solution.status);
   result.method = metropolis ? "mala" : "ula";
   result.samples = std::move(solution.terminal);
@@ -149,12 +149,12 @@ ChainResult run(const LangevinTarget& target, const ensemble::InitialLaw& initia
 
 }  // namespace
 
-ChainResult run_chains(const LangevinTarget& target, const ensemble::InitialLaw& initial, std::uint64_t seed,
+ChainSolution run_chains(const LangevinTarget& target, const ensemble::InitialLaw& initial, std::uint64_t seed,
                        const Ula& method, const ChainOptions& options) {
   return run(target, initial, seed, method.step, method.iterations, options, Adjustment::none);
 }
 
-ChainResult run_chains(const LangevinTarget& target, const ensemble::InitialLaw& initial, std::uint64_t seed,
+ChainSolution run_chains(const LangevinTarget& target, const ensemble::InitialLaw& initial, std::uint64_t seed,
                        const Mala& method, const ChainOptions& options) {
   return run(target, initial, seed, method.step, method.iterations, options, Adjustment::metropolis);
 }

@@ -87,7 +87,7 @@ void langevin_correct(Eigen::ArrayXXd& x, const Eigen::ArrayXXd& score, const Ei
   x += score.colwise() * step_sizes + noise.colwise() * noise_scale;
 }
 
-SampleResult sample(const SamplingProblem& problem, const PredictorCorrector& method, const SamplerOptions& options) {
+SampleSolution sample(const SamplingProblem& problem, const PredictorCorrector& method, const SamplerOptions& options) {
   require_at_least(where, "method.steps", method.steps, 1);
   require(std::isfinite(method.snr) && method.snr > 0.0, where, "method.snr", method.snr, "finite and > 0");
   const std::vector<double> times =

@@ -2,7 +2,11 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
+#include <functional>
 #include <span>
+#include <string>
+#include <utility>
 
 #include "kolmo/ensemble/batches.hpp"
 #include "exponential_integrator.hpp"
@@ -32,13 +36,65 @@ void validate(const SamplingProblem& problem, const SamplerRun& run, const Sampl
           run.corrector_steps * run.times.size(), "at most 2^32");
 }
 
+/// The times a sampler's paths visit, in order: t_max = t_0, …, t_M = t_min, and 0 after a final
+/// denoising step.
+std::vector<double> visited_times(const SamplerRun& run) {
+  std::vector<double> times = run.times;
+  if (run.denoise_final) times.push_back(0.0);
+  return times;
+}
+
+/// The observations due at each visit, by position in the request lists.
+struct ObservationSchedule {
+  std::vector<std::vector<std::size_t>> snapshots, moments, histograms;  // [visit] -> request numbers
+};
+
+std::size_t visit_of(const std::vector<double>& visits, double time, const std::string& parameter) {
+  for (std::size_t v = 0; v < visits.size(); ++v) {
+    if (std::abs(visits[v] - time) <= 1e-9 * std::max(1.0, std::abs(time))) return v;
+  }
+  require(false, where, parameter, time,
+          "a time the sampler visits (t_max = " + describe_value(visits.front()) + ", its grid times, t_min = " +
+              describe_value(visits.back()) + ")");
+  return 0;
+}
+
+ObservationSchedule observation_schedule(const ensemble::Observations& observe, const std::vector<double>& visits,
+                                         std::size_t dimension) {
+  ensemble::validate_histograms(observe, dimension, where);
+  ObservationSchedule schedule{std::vector<std::vector<std::size_t>>(visits.size()),
+                               std::vector<std::vector<std::size_t>>(visits.size()),
+                               std::vector<std::vector<std::size_t>>(visits.size())};
+  for (std::size_t s = 0; s < observe.snapshot_times.size(); ++s) {
+    const std::string parameter = "options.observe.snapshot_times[" + std::to_string(s) + "]";
+    schedule.snapshots[visit_of(visits, observe.snapshot_times[s], parameter)].push_back(s);
+  }
+  for (std::size_t s = 0; s < observe.moment_times.size(); ++s) {
+    const std::string parameter = "options.observe.moment_times[" + std::to_string(s) + "]";
+    schedule.moments[visit_of(visits, observe.moment_times[s], parameter)].push_back(s);
+  }
+  for (std::size_t s = 0; s < observe.histograms.size(); ++s) {
+    const std::string parameter = "options.observe.histograms[" + std::to_string(s) + "].time";
+    schedule.histograms[visit_of(visits, observe.histograms[s].time, parameter)].push_back(s);
+  }
+  return schedule;
+}
+
 /// The batch of paths [first_path, first_path + count): initial draw, the method's steps, the
-/// optional final step to σ = 0, each followed by the finiteness check.
+/// optional final step to σ = 0, each followed by the finiteness check and the observations due.
 class BatchWalk {
  public:
+  /// `observe(v, x)` records what is due at visit v (ObservationSchedule).
+  using Observe = std::function<void(std::size_t visit, const Eigen::ArrayXXd& x)>;
+
   BatchWalk(const SamplingProblem& problem, const SamplerRun& run, std::uint64_t first_path, std::size_t count,
-            ensemble::BatchObserver& observer)
-      : problem_(problem), run_(run), first_path_(first_path), count_(count), observer_(observer) {}
+            ensemble::BatchObserver& observer, Observe observe)
+      : problem_(problem),
+        run_(run),
+        first_path_(first_path),
+        count_(count),
+        observer_(observer),
+        observe_(std::move(observe)) {}
 
   /// Returns the batch's states at the end, rows of stopped paths frozen (the observer makes them NaN).
   Eigen::ArrayXXd walk(Denoiser& model) {
@@ -52,6 +108,7 @@ class BatchWalk {
     Eigen::ArrayXXd noise;
     if (run_.stochastic || run_.corrector_steps > 0) noise.resize(rows, d);
     if (run_.correct_first_time) correct_at(0, *stepper, x, noise, model);
+    observe_(0, x);
     const std::size_t steps = run_.times.size() - 1;
     for (std::size_t j = 0; j < steps; ++j) {
       if (run_.stochastic) draw_noise(random::Purpose::brownian, j, noise);
@@ -59,11 +116,13 @@ class BatchWalk {
       stepper->step(j, x, noise, model);
       observer_.stop_failed(x, previous, run_.times[j + 1], first_path_);
       correct_at(j + 1, *stepper, x, noise, model);
+      observe_(j + 1, x);
     }
     if (run_.denoise_final) {
       previous = x;
       denoise(x, model);
       observer_.stop_failed(x, previous, 0.0, first_path_);
+      observe_(steps + 1, x);
     }
     return x;
   }
@@ -99,6 +158,7 @@ class BatchWalk {
   std::uint64_t first_path_;
   std::size_t count_;
   ensemble::BatchObserver& observer_;
+  Observe observe_;
 };
 
 }  // namespace
@@ -121,34 +181,43 @@ Eigen::ArrayXXd Denoiser::data(double t, const Eigen::ArrayXXd& x) {
   return score::predict(model_, score::Parameterisation::data, schedule_, t, x);
 }
 
-SampleResult run_sampler(const SamplingProblem& problem, const SamplerRun& run, const SamplerOptions& options) {
+SampleSolution run_sampler(const SamplingProblem& problem, const SamplerRun& run, const SamplerOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   validate(problem, run, options);
   const std::size_t d = problem.model.dimension();
 
-  const ensemble::Observations terminal_only{};
-  ensemble::EnsembleSolution solution;  // the SDE engine's batch bookkeeping: terminal rows, failures
-  ensemble::prepare_observations(solution, terminal_only, options.paths, d);
+  const ensemble::Observations& observe = options.observe;
+  const std::vector<double> visits = visited_times(run);
+  const ObservationSchedule schedule = observation_schedule(observe, visits, d);
+  ensemble::EnsembleSolution solution;  // the ensemble bookkeeping: observations, failures
+  ensemble::prepare_observations(solution, observe, options.paths, d);
   const std::size_t batch = ensemble::batch_size(d);
   std::vector<std::uint64_t> evaluations((options.paths + batch - 1) / batch, 0);
-  ensemble::run_in_waves(evaluations.size(), options.threads, solution,
-                            [&](std::size_t index, ensemble::BatchRecord& record) {
-                              const std::size_t first_row = index * batch;
-                              const std::size_t count = std::min<std::uint64_t>(batch, options.paths - first_row);
-                              ensemble::BatchObserver observer(terminal_only, d, first_row, count, record);
-                              Denoiser model(problem.model, problem.schedule);
-                              BatchWalk walk(problem, run, options.first_path + first_row, count, observer);
-                              observer.snapshot(solution.terminal, walk.walk(model));
-                              evaluations[index] = model.evaluations();
-                            });
+  ensemble::run_in_waves(evaluations.size(), options.threads, solution, [&](std::size_t index, ensemble::BatchRecord& record) {
+    const std::size_t first_row = index * batch;
+    const std::size_t count = std::min<std::uint64_t>(batch, options.paths - first_row);
+    ensemble::BatchObserver observer(observe, d, first_row, count, record);
+    const auto observe_at = [&](std::size_t v, const Eigen::ArrayXXd& x) {
+      for (std::size_t s : schedule.snapshots[v]) observer.snapshot(solution.snapshots[s].states, x);
+      for (std::size_t s : schedule.moments[v]) observer.moments(s, x);
+      for (std::size_t s : schedule.histograms[v]) observer.histogram(s, x);
+    };
+    Denoiser model(problem.model, problem.schedule);
+    BatchWalk walk(problem, run, options.first_path + first_row, count, observer, observe_at);
+    const Eigen::ArrayXXd end = walk.walk(model);
+    if (observe.terminal) observer.snapshot(solution.terminal, end);
+    evaluations[index] = model.evaluations();
+  });
   ensemble::set_failure_status(solution, "reached a non-finite state");
 
-  SampleResult result;
+  SampleSolution result;
   result.status = std::move(solution.status);
   result.sampler = run.name;
-  result.times = run.times;
-  if (run.denoise_final) result.times.push_back(0.0);
+  result.times = visits;
   result.samples = std::move(solution.terminal);
+  result.snapshots = std::move(solution.snapshots);
+  result.moments = std::move(solution.moments);
+  result.histograms = std::move(solution.histograms);
   result.failures = std::move(solution.failures);
   result.stats.steps = run.times.size() - 1 + (run.denoise_final ? 1 : 0);  // predictor steps
   result.stats.model_evaluations = *std::max_element(evaluations.begin(), evaluations.end());

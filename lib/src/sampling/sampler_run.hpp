@@ -67,7 +67,7 @@ class BatchStepper {
 
 /// One run of a method, its type erased.
 struct SamplerRun {
-  std::string name;             ///< SampleResult::sampler
+  std::string name;             ///< SampleSolution::sampler
   std::vector<double> times;    ///< t_0 = t_max > ... > t_M = t_min
   bool stochastic = false;      ///< draws paths × d normals per step
   bool denoise_final = false;   ///< end with the step from t_min to σ = 0
@@ -81,7 +81,7 @@ struct SamplerRun {
 /// higher-order correction would need the model at σ = 0, where it is undefined; so it is the
 /// first-order step x_0 = (α_0/α_s) x_s − (α_0 σ_s/α_s − σ_0) ε̂ with α_0 = 1, σ_0 = 0, which is
 /// Tweedie's E[x_0 | x_{t_min}] (one more evaluation). Misuse throws kolmo::Error.
-[[nodiscard]] SampleResult run_sampler(const SamplingProblem& problem, const SamplerRun& run,
+[[nodiscard]] SampleSolution run_sampler(const SamplingProblem& problem, const SamplerRun& run,
                                        const SamplerOptions& options);
 
 }  // namespace kolmo::sampling::detail

@@ -21,7 +21,7 @@ int main() {
 
   const sampling::SamplingProblem problem(score::mixture_score(diffused), diffused.schedule(), initial, t_max, t_min,
                                           /*seed=*/7);
-  const sampling::SampleResult result =
+  const sampling::SampleSolution result =
       sampling::sample(problem, sampling::DpmSolverPlusPlus2M{.steps = 20}, {.paths = 50'000, .threads = 2});
 
   const Eigen::VectorXd mean = result.samples.colwise().mean();

@@ -18,7 +18,7 @@ int main() {
   const auto start = distribution::Law::gaussian(Eigen::VectorXd::Constant(1, -1.0), Eigen::MatrixXd::Constant(1, 1, 0.05));
   const auto grid_at = [&](std::size_t cells) {
     const pde::Grid grid({{-2.5, 2.5, cells}});
-    return pde::solve(pde::FokkerPlanck(well.sde(), grid), start.on(grid), /*t1=*/1.0, {.dt = 1.0 / 400}).density;
+    return pde::solve({pde::FokkerPlanck(well.sde(), grid), start.on(grid), /*t1=*/1.0}, {.dt = 1.0 / 400}).density;
   };
   const pde::DensityField grid = grid_at(800);
   const double grid_error = compare::richardson_l1_error(grid, grid_at(400), /*order=*/2.0);

@@ -33,7 +33,7 @@ FlowEnsembleOptions options(int threads) {
 }
 
 TEST(FlowEnsemble, EveryPathCarriesMinusTimeTimesTheTraceAndMatchesSingleIntegrations) {
-  const FlowEnsembleSolution result = solve_ensemble(linear(), gaussian, 0.0, 1.0, 17, DormandPrince{1e-10, 1e-10}, options(2));
+  const FlowEnsembleSolution result = solve({linear(), gaussian, 0.0, 1.0, 17}, DormandPrince{1e-10, 1e-10}, options(2));
   ASSERT_TRUE(result.ensemble.status.ok());
   EXPECT_TRUE((result.log_density_change - (-a.trace())).abs().maxCoeff() < 1e-9);
   const Eigen::ArrayXXd x0 = gaussian.sample(17, 0, 2500);
@@ -49,8 +49,8 @@ TEST(FlowEnsemble, EveryPathCarriesMinusTimeTimesTheTraceAndMatchesSingleIntegra
 }
 
 TEST(FlowEnsemble, ResultsAreBitIdenticalForAnyThreadCount) {
-  const FlowEnsembleSolution one = solve_ensemble(linear(), gaussian, 0.0, 1.0, 17, DormandPrince{}, options(1));
-  const FlowEnsembleSolution three = solve_ensemble(linear(), gaussian, 0.0, 1.0, 17, DormandPrince{}, options(3));
+  const FlowEnsembleSolution one = solve({linear(), gaussian, 0.0, 1.0, 17}, DormandPrince{}, options(1));
+  const FlowEnsembleSolution three = solve({linear(), gaussian, 0.0, 1.0, 17}, DormandPrince{}, options(3));
   EXPECT_TRUE((one.ensemble.terminal == three.ensemble.terminal).all());
   EXPECT_TRUE((one.log_density_change == three.log_density_change).all());
   EXPECT_EQ(one.ensemble.moments[1].moments.co_moment()(0, 1), three.ensemble.moments[1].moments.co_moment()(0, 1));
@@ -64,7 +64,7 @@ TEST(FlowEnsemble, AFailedPathIsReportedAndLeftOutOfStatistics) {
   FlowEnsembleOptions o{.paths = 4};
   o.observe.moment_times = {2.0};
   const FlowEnsembleSolution result =
-      solve_ensemble(blow_up, ensemble::InitialLaw::points(starts), 0.0, 2.0, 1, DormandPrince{1e-8, 1e-8, 5000}, o);
+      solve({blow_up, ensemble::InitialLaw::points(starts), 0.0, 2.0, 1}, DormandPrince{1e-8, 1e-8, 5000}, o);
   EXPECT_FALSE(result.ensemble.status.ok());
   ASSERT_EQ(result.ensemble.failures.size(), 2u);
   EXPECT_EQ(result.ensemble.failures[0].path, 1u);
@@ -74,13 +74,13 @@ TEST(FlowEnsemble, AFailedPathIsReportedAndLeftOutOfStatistics) {
 }
 
 TEST(FlowEnsemble, BadInputIsAClearError) {
-  KOLMO_EXPECT_THROW_NAMING((void)solve_ensemble(linear(), ensemble::InitialLaw::point(Eigen::VectorXd::Ones(3)), 0.0, 1.0, 1,
-                                                 DormandPrince{}, {.paths = 1}),
-                            "initial.dimension()");
-  KOLMO_EXPECT_THROW_NAMING((void)solve_ensemble(linear(), gaussian, 0.0, 1.0, 1, DormandPrince{}, {.paths = 0}), "options.paths");
+  KOLMO_EXPECT_THROW_NAMING(
+      (void)solve({linear(), ensemble::InitialLaw::point(Eigen::VectorXd::Ones(3)), 0.0, 1.0, 1}, DormandPrince{}, {.paths = 1}),
+      "initial.dimension()");
+  KOLMO_EXPECT_THROW_NAMING((void)solve({linear(), gaussian, 0.0, 1.0, 1}, DormandPrince{}, {.paths = 0}), "options.paths");
   FlowEnsembleOptions outside{.paths = 1};
   outside.observe.moment_times = {3.0};
-  KOLMO_EXPECT_THROW_NAMING((void)solve_ensemble(linear(), gaussian, 0.0, 1.0, 1, DormandPrince{}, outside), "observation time");
+  KOLMO_EXPECT_THROW_NAMING((void)solve({linear(), gaussian, 0.0, 1.0, 1}, DormandPrince{}, outside), "observation time");
 }
 
 }  // namespace

@@ -161,7 +161,7 @@ TEST(Continuity, ConstantVelocityTranslatesASmoothBumpWithSecondOrderError) {
     const Grid grid({{-1, 1, cells, Boundary::periodic}, {-1, 1, cells, Boundary::periodic}});
     const Continuity equation(constant_velocity(v), grid);
     const auto start = DensityField::at_cell_centers(grid, bump(centre, width));
-    const auto run = solve(equation, start, horizon, {.adaptive = true});
+    const auto run = solve({equation, start, horizon}, {.adaptive = true});
     ASSERT_TRUE(run.status.ok()) << run.status.message;
     const double scale = start.mass_before_normalisation();
     const DensityFunction exact = shifted_periodic_bump(centre, width, v * horizon, 2.0);
@@ -180,7 +180,7 @@ TEST(Continuity, AStepFunctionGainsNoNewExtremaAndNoTotalVariation) {
   for (SlopeLimiter limiter : {SlopeLimiter::minmod, SlopeLimiter::van_leer}) {
     for (int order : {2, 3}) {
       const Continuity equation(constant_velocity(Eigen::VectorXd::Constant(1, 1.0)), grid, limiter);
-      const auto run = solve(equation, start, 0.2, {.order = order, .adaptive = true, .cfl = 1.0});
+      const auto run = solve({equation, start, 0.2}, {.order = order, .adaptive = true, .cfl = 1.0});
       ASSERT_TRUE(run.status.ok());
       EXPECT_GE(run.density.minimum(), 0.2 - 1e-14) << to_string(limiter) << order;
       EXPECT_LE(run.density.values().maxCoeff(), 1.0 + 1e-14) << to_string(limiter) << order;
@@ -206,7 +206,7 @@ TEST(Continuity, ZeroFluxAndPeriodicGridsConserveMassToRoundOff) {
       },
       grid);
   const auto start = DensityField::at_cell_centers(grid, bump(Eigen::Vector3d(0.2, 0.1, -0.2), 0.4));
-  const auto run = solve(equation, start, 1.0, {.adaptive = true});
+  const auto run = solve({equation, start, 1.0}, {.adaptive = true});
   ASSERT_TRUE(run.status.ok());
   EXPECT_GT(run.stats.steps, 20u);
   EXPECT_NEAR(run.density.mass(), 1.0, 1e-13);
@@ -219,8 +219,8 @@ TEST(Continuity, AbsorbingBoundariesReportExactlyTheMassThatLeft) {
   const Grid line({{0, 1, 100, Boundary::absorbing}});
   const Continuity diverging(
       [](double, const process::StateView& x) -> Eigen::ArrayXXd { return 2.0 * x - 1.0; }, line);
-  const auto run = solve(diverging, DensityField::at_cell_centers(line, bump(Eigen::VectorXd::Constant(1, 0.45), 0.1)), 2.0,
-                         {.adaptive = true});
+  const DensityField start = DensityField::at_cell_centers(line, bump(Eigen::VectorXd::Constant(1, 0.45), 0.1));
+  const auto run = solve({diverging, start, 2.0}, {.adaptive = true});
   ASSERT_TRUE(run.status.ok());
   EXPECT_GT(run.absorbed_mass, 0.5);
   EXPECT_NEAR(run.density.mass() + run.absorbed_mass, 1.0, 1e-13);
@@ -234,7 +234,7 @@ TEST(Continuity, AbsorbingBoundariesReportExactlyTheMassThatLeft) {
         return v;
       },
       plane, SlopeLimiter::minmod);
-  const auto spun = solve(swirl, DensityField::at_cell_centers(plane, bump(Eigen::Vector2d(0.3, 0.4), 0.25)), 1.5,
+  const auto spun = solve({swirl, DensityField::at_cell_centers(plane, bump(Eigen::Vector2d(0.3, 0.4), 0.25)), 1.5},
                           {.order = 2, .adaptive = true});
   ASSERT_TRUE(spun.status.ok());
   EXPECT_GT(spun.absorbed_mass, 0.05);
@@ -255,7 +255,7 @@ TEST(Continuity, StaysPositiveUnderStronglyCompressibleFlowAtTheCourantLimit) {
           return v;
         },
         grid, limiter);
-    const auto run = solve(equation, DensityField::at_cell_centers(grid, bump(Eigen::Vector2d(0.45, 0.0), 0.3)), 1.0,
+    const auto run = solve({equation, DensityField::at_cell_centers(grid, bump(Eigen::Vector2d(0.45, 0.0), 0.3)), 1.0},
                            {.adaptive = true, .cfl = 1.0});
     ASSERT_TRUE(run.status.ok());
     EXPECT_GE(run.density.minimum(), 0.0) << to_string(limiter);
@@ -280,9 +280,11 @@ TEST(Continuity, SspMethodsReachTheirTimeOrder) {
   const double dt = 0.5 * equation.largest_stable_dt(0.0);
   const double t1 = 64 * dt;
   for (int order : {2, 3}) {
-    const Eigen::VectorXd reference = solve(equation, start, t1, {.order = order, .dt = dt / 16}).density.values();
-    const double coarse = (solve(equation, start, t1, {.order = order, .dt = dt}).density.values() - reference).norm();
-    const double fine = (solve(equation, start, t1, {.order = order, .dt = dt / 2}).density.values() - reference).norm();
+    const Eigen::VectorXd reference = solve({equation, start, t1}, {.order = order, .dt = dt / 16}).density.values();
+    const double coarse = (solve({equation, start, t1},
+                                 {.order = order, .dt = dt}).density.values() - reference).norm();
+    const double fine = (solve({equation, start, t1},
+                               {.order = order, .dt = dt / 2}).density.values() - reference).norm();
     EXPECT_GT(coarse / fine, std::pow(2.0, order - 0.5)) << order << ": " << coarse << " " << fine;
   }
 }
@@ -291,7 +293,7 @@ TEST(Continuity, AdaptiveSteppingEndsExactlyOnSnapshotsAndT1) {
   const Grid grid({{0, 1, 50, Boundary::periodic}});
   const Continuity equation(constant_velocity(Eigen::VectorXd::Constant(1, 1.3)), grid);
   const auto start = DensityField::at_cell_centers(grid, bump(Eigen::VectorXd::Constant(1, 0.5), 0.1));
-  const auto run = solve(equation, start, 0.7, {.adaptive = true, .cfl = 0.8}, {0.25, 0.0, 0.1});
+  const auto run = solve({equation, start, 0.7}, {.adaptive = true, .cfl = 0.8}, {.snapshot_times = {0.25, 0.0, 0.1}});
   ASSERT_TRUE(run.status.ok());
   EXPECT_EQ(run.stats.step_control, "adaptive");
   EXPECT_EQ(run.density.time(), 0.7);
@@ -302,7 +304,7 @@ TEST(Continuity, AdaptiveSteppingEndsExactlyOnSnapshotsAndT1) {
   EXPECT_DOUBLE_EQ(run.stats.largest_dt, 0.8 * equation.largest_stable_dt(0.0));
   EXPECT_LE(run.stats.largest_courant_number, 0.8 * 0.5 * (1 + 1e-12));
   EXPECT_EQ(run.stats.rate_evaluations, 3 * run.stats.steps);
-  const auto fixed = solve(equation, start, 0.7, {.dt = 0.007});
+  const auto fixed = solve({equation, start, 0.7}, {.dt = 0.007});
   EXPECT_EQ(fixed.stats.step_control, "fixed");
   EXPECT_EQ(fixed.stats.steps, 100u);
 }
@@ -316,12 +318,12 @@ TEST(Continuity, ATimeDependentVelocityIsCheckedAtEveryStage) {
       grid);
   const auto start = DensityField::at_cell_centers(grid, bump(Eigen::VectorXd::Constant(1, 0.5), 0.1));
   const double stable = equation.largest_stable_dt(0.0);  // 0.5 h / 1 = 0.01
-  const auto fixed = solve(equation, start, 0.5, {.dt = 0.5 / std::ceil(0.5 / stable)});
+  const auto fixed = solve({equation, start, 0.5}, {.dt = 0.5 / std::ceil(0.5 / stable)});
   EXPECT_EQ(fixed.status.code, StatusCode::diverged);
   EXPECT_NE(fixed.status.where.find("stage at t ="), std::string::npos) << fixed.status.where;
   EXPECT_NE(fixed.status.message.find("largest stable dt"), std::string::npos) << fixed.status.message;
   EXPECT_LT(fixed.density.time(), 0.5);
-  const auto adaptive = solve(equation, start, 0.5, {.adaptive = true, .cfl = 1.0});
+  const auto adaptive = solve({equation, start, 0.5}, {.adaptive = true, .cfl = 1.0});
   ASSERT_TRUE(adaptive.status.ok()) << adaptive.status.message;
   EXPECT_GT(adaptive.stats.rejected_steps, 0u);
   EXPECT_LE(adaptive.stats.largest_courant_number, 0.5 * (1 + 1e-9));
@@ -329,11 +331,13 @@ TEST(Continuity, ATimeDependentVelocityIsCheckedAtEveryStage) {
   // A steady field declared as such is evaluated once; a request that contradicts the
   // declaration is refused (a time-dependent field silently frozen at t0 was the hazard).
   Continuity steady(constant_velocity(Eigen::VectorXd::Constant(1, 1.0)), grid);
-  KOLMO_EXPECT_THROW_NAMING((void)solve(steady, start, 0.5, {.adaptive = true, .time_dependent = false}), "time_dependent");
+  KOLMO_EXPECT_THROW_NAMING((void)solve({steady, start, 0.5},
+                                        {.adaptive = true, .time_dependent = false}), "time_dependent");
   steady.with_time_dependence(process::TimeDependence::autonomous);
-  const auto once = solve(steady, start, 0.5, {.adaptive = true});
+  const auto once = solve({steady, start, 0.5}, {.adaptive = true});
   EXPECT_TRUE(once.status.ok());
-  KOLMO_EXPECT_THROW_NAMING((void)solve(steady, start, 0.5, {.adaptive = true, .time_dependent = true}), "time_dependent");
+  KOLMO_EXPECT_THROW_NAMING((void)solve({steady, start, 0.5},
+                                        {.adaptive = true, .time_dependent = true}), "time_dependent");
 }
 
 // --- bad input ---------------------------------------------------------------------------------
@@ -344,14 +348,14 @@ TEST(Continuity, ADtBeyondStabilityIsRefusedNamingTheLargestStableDt) {
   const auto start = DensityField::at_cell_centers(grid, bump(Eigen::VectorXd::Constant(1, 0.5), 0.1));
   const double stable = equation.largest_stable_dt(0.0);  // 0.5 · 0.01 / 2
   EXPECT_DOUBLE_EQ(stable, 0.0025);
-  KOLMO_EXPECT_THROW_NAMING((void)solve(equation, start, 1.0, {.dt = 0.005}), "method.dt");
+  KOLMO_EXPECT_THROW_NAMING((void)solve({equation, start, 1.0}, {.dt = 0.005}), "method.dt");
   try {
-    (void)solve(equation, start, 1.0, {.dt = 0.005});
+    (void)solve({equation, start, 1.0}, {.dt = 0.005});
   } catch (const Error& error) {
     EXPECT_NE(std::string(error.what()).find("largest stable dt " + describe_value(stable)), std::string::npos)
         << error.what();
   }
-  EXPECT_TRUE(solve(equation, start, 1.0, {.dt = stable}).status.ok());  // the limit itself is allowed
+  EXPECT_TRUE(solve({equation, start, 1.0}, {.dt = stable}).status.ok());  // the limit itself is allowed
 }
 
 TEST(Continuity, BadArgumentsAreRefusedByName) {
@@ -359,15 +363,17 @@ TEST(Continuity, BadArgumentsAreRefusedByName) {
   const auto start = DensityField::at_cell_centers(grid, bump(Eigen::VectorXd::Constant(1, 0.5), 0.1));
   const Continuity equation(constant_velocity(Eigen::VectorXd::Constant(1, 1.0)), grid);
   KOLMO_EXPECT_THROW_NAMING(Continuity(process::BatchCoefficient{}, grid), "velocity");
-  KOLMO_EXPECT_THROW_NAMING((void)solve(equation, start, 1.0, {.dt = 0.003}), "method.dt");  // not a divisor
-  KOLMO_EXPECT_THROW_NAMING((void)solve(equation, start, 1.0, {.order = 1, .dt = 0.01}), "method.order");
-  KOLMO_EXPECT_THROW_NAMING((void)solve(equation, start, 1.0, {.adaptive = true, .cfl = 1.5}), "method.cfl");
-  KOLMO_EXPECT_THROW_NAMING((void)solve(equation, start, 0.0, {.dt = 0.01}), "t1");
-  KOLMO_EXPECT_THROW_NAMING((void)solve(equation, start, 1.0, {.dt = 0.01}, {0.015}), "snapshot_times[0]");
-  KOLMO_EXPECT_THROW_NAMING((void)solve(equation, start, 1.0, {.adaptive = true}, {1.5}), "snapshot_times[0]");
+  KOLMO_EXPECT_THROW_NAMING((void)solve({equation, start, 1.0}, {.dt = 0.003}), "method.dt");  // not a divisor
+  KOLMO_EXPECT_THROW_NAMING((void)solve({equation, start, 1.0}, {.order = 1, .dt = 0.01}), "method.order");
+  KOLMO_EXPECT_THROW_NAMING((void)solve({equation, start, 1.0}, {.adaptive = true, .cfl = 1.5}), "method.cfl");
+  KOLMO_EXPECT_THROW_NAMING((void)solve({equation, start, 0.0}, {.dt = 0.01}), "t1");
+  KOLMO_EXPECT_THROW_NAMING((void)solve({equation, start, 1.0},
+                                        {.dt = 0.01}, {.snapshot_times = {0.015}}), "snapshot_times[0]");
+  KOLMO_EXPECT_THROW_NAMING((void)solve({equation, start, 1.0},
+                                        {.adaptive = true}, {.snapshot_times = {1.5}}), "snapshot_times[0]");
   const Grid other({{0, 1, 21}});
-  KOLMO_EXPECT_THROW_NAMING((void)solve(equation, DensityField::at_cell_centers(other, bump(Eigen::VectorXd::Constant(1, 0.5), 0.1)),
-                                        1.0, {.dt = 0.01}),
+  const DensityField elsewhere = DensityField::at_cell_centers(other, bump(Eigen::VectorXd::Constant(1, 0.5), 0.1));
+  KOLMO_EXPECT_THROW_NAMING((void)solve({equation, elsewhere, 1.0}, {.dt = 0.01}),
                             "initial.grid()");
   KOLMO_EXPECT_THROW_NAMING((void)equation.rate(0.0, Eigen::VectorXd::Ones(5)), "p.size()");
 }
@@ -380,7 +386,7 @@ TEST(Continuity, AVelocityOfTheWrongShapeIsRefused) {
   const Continuity short_batch(
       [](double, const process::StateView& x) -> Eigen::ArrayXXd { return Eigen::ArrayXXd::Ones(x.rows() - 1, 2); }, grid);
   const auto start = DensityField::at_cell_centers(grid, bump(Eigen::Vector2d(0.5, 0.5), 0.2));
-  KOLMO_EXPECT_THROW_NAMING((void)solve(short_batch, start, 1.0, {.adaptive = true}), "velocity(t, x)");
+  KOLMO_EXPECT_THROW_NAMING((void)solve({short_batch, start, 1.0}, {.adaptive = true}), "velocity(t, x)");
 }
 
 TEST(Continuity, ANonFiniteVelocityIsAnErrorForRateAndAStatusNamingWhereForSolve) {
@@ -394,7 +400,7 @@ TEST(Continuity, ANonFiniteVelocityIsAnErrorForRateAndAStatusNamingWhereForSolve
       grid);
   const auto start = DensityField::at_cell_centers(grid, bump(Eigen::VectorXd::Constant(1, 0.5), 0.1));
   KOLMO_EXPECT_THROW_NAMING((void)equation.rate(0.5, start.values()), "velocity(t, x)");
-  const auto run = solve(equation, start, 0.5, {.dt = 0.005});
+  const auto run = solve({equation, start, 0.5}, {.dt = 0.005});
   EXPECT_EQ(run.status.code, StatusCode::non_finite);
   EXPECT_NE(run.status.message.find("at the face x = (0.7"), std::string::npos) << run.status.message;
   EXPECT_NEAR(run.density.time(), 0.25, 0.0051);

@@ -39,7 +39,7 @@ const Anisotropic plane{Eigen::Vector2d(1.0, 3.0), Eigen::Vector2d(1.0, 0.5), Ei
 TEST(DouglasAdi, FollowsTheAnisotropicOrnsteinUhlenbeckDensityIn2d) {
   const Grid grid({{-3.5, 3.5, 120}, {-2.0, 2.0, 100}});
   const auto start = DensityField::at_cell_centers(grid, plane.density(0.0));
-  const auto run = solve(FokkerPlanck(plane.sde(), grid), start, 1.0,
+  const auto run = solve({FokkerPlanck(plane.sde(), grid), start, 1.0},
                          {.scheme = TimeScheme::douglas_adi, .dt = 0.01});
   ASSERT_TRUE(run.status.ok()) << run.status.message;
   EXPECT_EQ(run.stats.linear_solver, "adi_lines");
@@ -53,10 +53,10 @@ TEST(DouglasAdi, AgreesWithUnsplitCrankNicolsonToSecondOrderInDt) {
   const Grid grid({{-3.5, 3.5, 40}, {-2.0, 2.0, 36}});
   const FokkerPlanck fp(plane.sde(), grid);
   const auto start = DensityField::at_cell_centers(grid, plane.density(0.0));
-  const auto reference = solve(fp, start, 0.5, {.dt = 0.5 / 640});
+  const auto reference = solve({fp, start, 0.5}, {.dt = 0.5 / 640});
   std::vector<double> difference;
   for (double dt : {0.05, 0.025}) {
-    const auto adi = solve(fp, start, 0.5, {.scheme = TimeScheme::douglas_adi, .dt = dt});
+    const auto adi = solve({fp, start, 0.5}, {.scheme = TimeScheme::douglas_adi, .dt = dt});
     difference.push_back((adi.density.values() - reference.density.values()).cwiseAbs().sum() * grid.cell_measure());
   }
   // Second order: halving dt divides the splitting + time error by ≈ 4 (3 to 5 allows the
@@ -75,10 +75,10 @@ TEST(DouglasAdi, CraigSneydKeepsSecondOrderWithMixedDerivatives) {
   const FokkerPlanck fp(correlated.sde(), grid);
   ASSERT_TRUE(fp.has_mixed_derivatives(0.0));
   const auto start = DensityField::at_cell_centers(grid, plane.density(0.0));
-  const auto reference = solve(fp, start, 0.5, {.dt = 0.5 / 640});
+  const auto reference = solve({fp, start, 0.5}, {.dt = 0.5 / 640});
   std::vector<double> difference;
   for (double dt : {0.05, 0.025}) {
-    const auto adi = solve(fp, start, 0.5, {.scheme = TimeScheme::douglas_adi, .dt = dt});
+    const auto adi = solve({fp, start, 0.5}, {.scheme = TimeScheme::douglas_adi, .dt = dt});
     ASSERT_TRUE(adi.status.ok()) << adi.status.message;
     EXPECT_NEAR(adi.density.mass(), 1.0, 1e-13);
     difference.push_back((adi.density.values() - reference.density.values()).cwiseAbs().sum() * grid.cell_measure());
@@ -102,11 +102,11 @@ TEST(DouglasAdi, TimeDependentCoefficientsMatchUnsplitCrankNicolson) {
   const Grid grid({{-3.5, 3.5, 40}, {-2.0, 2.0, 36}});
   const FokkerPlanck fp(sde, grid);
   const auto start = DensityField::at_cell_centers(grid, plane.density(0.0));
-  const auto adi = solve(fp, start, 0.5, {.scheme = TimeScheme::douglas_adi, .dt = 0.01, .time_dependent = true});
-  const auto unsplit = solve(fp, start, 0.5, {.dt = 0.01});  // follows the SDE's (default) declaration
+  const auto adi = solve({fp, start, 0.5}, {.scheme = TimeScheme::douglas_adi, .dt = 0.01, .time_dependent = true});
+  const auto unsplit = solve({fp, start, 0.5}, {.dt = 0.01});  // follows the SDE's (default) declaration
   // Only a false declaration freezes the coefficients at t0 now.
   const FokkerPlanck misdeclared(process::Sde(sde).with_time_dependence(process::TimeDependence::autonomous), grid);
-  const auto frozen = solve(misdeclared, start, 0.5, {.scheme = TimeScheme::douglas_adi, .dt = 0.01});
+  const auto frozen = solve({misdeclared, start, 0.5}, {.scheme = TimeScheme::douglas_adi, .dt = 0.01});
   const auto l1 = [&](const DensityField& a, const DensityField& b) {
     return (a.values() - b.values()).cwiseAbs().sum() * grid.cell_measure();
   };
@@ -120,8 +120,8 @@ TEST(DouglasAdi, ConservesMassAndMatchesUnsplitCrankNicolsonIn3d) {
   const Grid grid({{-3, 3, 24}, {-2.5, 2.5, 20}, {-3, 3, 22}});
   const FokkerPlanck fp(space.sde(), grid);
   const auto start = DensityField::at_cell_centers(grid, space.density(0.0));
-  const auto adi = solve(fp, start, 1.0, {.scheme = TimeScheme::douglas_adi, .dt = 0.02});
-  const auto unsplit = solve(fp, start, 1.0, {.dt = 0.02});
+  const auto adi = solve({fp, start, 1.0}, {.scheme = TimeScheme::douglas_adi, .dt = 0.02});
+  const auto unsplit = solve({fp, start, 1.0}, {.dt = 0.02});
   ASSERT_TRUE(adi.status.ok());
   EXPECT_NEAR(adi.density.mass(), 1.0, 1e-13);
   // Same grid, same dt: they differ only by the splitting error O(dt²) = O(4e-4); an axis

@@ -23,7 +23,7 @@ const Grid grid({{-4, 4, 120}});
 TEST(MethodOfLines, MatchesTheMatrixExponentialOfTheSemiDiscreteSystem) {
   const FokkerPlanck fp(process::OrnsteinUhlenbeck(1.0, 0.0, 1.0).sde(), grid);
   const DensityField start = DensityField::at_cell_centers(grid, gaussian(1.0, 0.1));
-  const auto run = solve(fp, start, 1.0, MethodOfLines{}, {0.25, 0.5});
+  const auto run = solve({fp, start, 1.0}, MethodOfLines{}, {.snapshot_times = {0.25, 0.5}});
   ASSERT_TRUE(run.status.ok()) << run.status.message;
   const Eigen::MatrixXd l(fp.generator(0.0));
   for (const auto& [field, t] : {std::pair{run.snapshots[0], 0.25}, {run.snapshots[1], 0.5}, {run.density, 1.0}}) {
@@ -46,11 +46,11 @@ TEST(MethodOfLines, TimeDependentReferenceAgreesWithCrankNicolsonToSecondOrder) 
   const Grid coarse({{-4, 4, 60}});
   const FokkerPlanck fp(accelerating, coarse);
   const DensityField start = DensityField::at_cell_centers(coarse, gaussian(1.0, 0.1));
-  const auto reference = solve(fp, start, 1.0, MethodOfLines{.time_dependent = true});
+  const auto reference = solve({fp, start, 1.0}, MethodOfLines{.time_dependent = true});
   ASSERT_TRUE(reference.status.ok()) << reference.status.message;
   std::vector<double> error;
   for (double dt : {0.02, 0.01}) {
-    const auto cn = solve(fp, start, 1.0, ThetaMethod{.dt = dt, .time_dependent = true});
+    const auto cn = solve({fp, start, 1.0}, ThetaMethod{.dt = dt, .time_dependent = true});
     error.push_back((cn.density.values() - reference.density.values()).cwiseAbs().sum() * coarse.cell_measure());
   }
   EXPECT_GT(error[0] / error[1], 3.0);
@@ -60,13 +60,16 @@ TEST(MethodOfLines, TimeDependentReferenceAgreesWithCrankNicolsonToSecondOrder) 
 TEST(MethodOfLines, RejectsBadInput) {
   const FokkerPlanck fp(process::OrnsteinUhlenbeck(1.0, 0.0, 1.0).sde(), grid);
   const DensityField start = DensityField::at_cell_centers(grid, gaussian(1.0, 0.1));
-  KOLMO_EXPECT_THROW_NAMING((void)solve(fp, start, 1.0, MethodOfLines{.absolute_tolerance = 0.0}), "method.absolute_tolerance");
-  KOLMO_EXPECT_THROW_NAMING((void)solve(fp, start, 1.0, MethodOfLines{}, {1.5}), "snapshot_times[0]");
-  KOLMO_EXPECT_THROW_NAMING((void)solve(fp, start, -1.0, MethodOfLines{}), "t1");
+  KOLMO_EXPECT_THROW_NAMING((void)solve({fp, start, 1.0},
+                                        MethodOfLines{.absolute_tolerance = 0.0}), "method.absolute_tolerance");
+  KOLMO_EXPECT_THROW_NAMING((void)solve({fp, start, 1.0},
+                                        MethodOfLines{}, {.snapshot_times = {1.5}}), "snapshot_times[0]");
+  KOLMO_EXPECT_THROW_NAMING((void)solve({fp, start, -1.0}, MethodOfLines{}), "t1");
   const Grid large({{-4, 4, 5000}});
   KOLMO_EXPECT_THROW_NAMING(
-      (void)solve(FokkerPlanck(process::OrnsteinUhlenbeck(1.0, 0.0, 1.0).sde(), large),
-                  DensityField::at_cell_centers(large, gaussian(1.0, 0.1)), 1.0, MethodOfLines{}),
+      (void)solve({FokkerPlanck(process::OrnsteinUhlenbeck(1.0, 0.0, 1.0).sde(), large),
+                   DensityField::at_cell_centers(large, gaussian(1.0, 0.1)), 1.0},
+                  MethodOfLines{}),
       "grid.cells()");
 }
 

@@ -129,7 +129,7 @@ TEST(SpectralEtdrk4, AFourierModeWithoutDriftDecaysExactly) {
   const double d = 0.7;
   const SpectralFokkerPlanck fp(drifting([](double) { return 0.0; }, std::sqrt(2 * d)), grid);
   const DensityField start(grid, on_nodes(grid, [](double x, double) { return (1 + 0.5 * std::cos(3 * x)) / two_pi; }));
-  const auto run = solve(fp, start, 1.0, {.dt = 0.1});
+  const auto run = solve({fp, start, 1.0}, {.dt = 0.1});
   ASSERT_TRUE(run.status.ok()) << run.status.message;
   const double decay = std::exp(-d * 9 * 1.0);
   const Eigen::VectorXd exact = on_nodes(grid, [&](double x, double) { return (1 + 0.5 * decay * std::cos(3 * x)) / two_pi; });
@@ -152,7 +152,7 @@ TEST(SpectralEtdrk4, MixedDiffusionDecaysEachPlaneWaveAtItsOwnRate) {
     return [=](double x, double y) { return 1 + a * std::cos(x + 0.5 * y) + b * std::cos(x - 0.5 * y); };
   };
   const DensityField start(grid, on_nodes(grid, wave(0.3, 0.4)));
-  const auto run = solve(fp, start, 2.0, {.dt = 0.25});
+  const auto run = solve({fp, start, 2.0}, {.dt = 0.25});
   const double plus = std::exp(-2.0 * (0.5 + 0.3 + 0.125)), minus = std::exp(-2.0 * (0.5 - 0.3 + 0.125));
   EXPECT_LT((run.density.values() - on_nodes(grid, wave(0.3 * plus, 0.4 * minus))).cwiseAbs().maxCoeff(), 64 * epsilon);
 }
@@ -181,7 +181,7 @@ TEST(SpectralEtdrk4, AConstantDriftTranslatesASmoothDensity) {
   const double d = 0.05, c = 1.0, h = 1e-3;
   const SpectralFokkerPlanck fp(drifting([=](double) { return c; }, std::sqrt(2 * d)), grid);
   const DensityField start(grid, on_nodes(grid, [&](double x, double) { return von_mises(x, 0.0, d, 0.0); }));
-  const auto run = solve(fp, start, 1.0, {.dt = h}, {0.5});
+  const auto run = solve({fp, start, 1.0}, {.dt = h}, {.snapshot_times = {0.5}});
   const auto error = [&](const DensityField& p, double t) {
     return (p.values() - on_nodes(grid, [&](double x, double) { return von_mises(x, c * t, d, t); })).cwiseAbs().maxCoeff();
   };
@@ -198,13 +198,13 @@ TEST(SpectralEtdrk4, ATimeDependentDriftIsEvaluatedAtTheStagesTimes) {
   const SpectralFokkerPlanck fp(drifting([](double t) { return std::cos(t); }, std::sqrt(2 * d)), grid);
   const DensityField start(grid, on_nodes(grid, [&](double x, double) { return von_mises(x, 0.0, d, 0.0); }));
   const Eigen::VectorXd exact = on_nodes(grid, [&](double x, double) { return von_mises(x, std::sin(1.0), d, 1.0); });
-  const auto run = solve(fp, start, 1.0, {.dt = h, .time_dependent = true});
+  const auto run = solve({fp, start, 1.0}, {.dt = h, .time_dependent = true});
   EXPECT_LT((run.density.values() - exact).cwiseAbs().maxCoeff(), translation_error_bound(1.0, h, 1.0));
   // Only a false declaration freezes the drift at t0 now.
   const SpectralFokkerPlanck misdeclared(
       drifting([](double t) { return std::cos(t); }, std::sqrt(2 * d)).with_time_dependence(process::TimeDependence::autonomous),
       grid);
-  const auto frozen = solve(misdeclared, start, 1.0, {.dt = h});
+  const auto frozen = solve({misdeclared, start, 1.0}, {.dt = h});
   EXPECT_GT((frozen.density.values() - exact).cwiseAbs().maxCoeff(), 1e-2);
 }
 
@@ -223,7 +223,7 @@ TEST(SpectralEtdrk4, ConservesMassWithAStateDependentDriftIn2d) {
   const DensityField start = DensityField::at_cell_centers(grid, [](const process::StateView& x) -> Eigen::ArrayXd {
     return (x.col(0).cos() + x.col(1).sin()).exp();
   });
-  const auto run = solve(fp, start, 2.0, {.dt = 0.01});
+  const auto run = solve({fp, start, 2.0}, {.dt = 0.01});
   ASSERT_TRUE(run.status.ok());
   // The k = 0 mode is carried exactly; only the final inverse transform rounds (~ε log₂ N).
   EXPECT_LT(run.stats.mass_change, 64 * epsilon);
@@ -234,7 +234,7 @@ TEST(SpectralEtdrk4, ANonFiniteDriftBecomesAStatusNamingTheTime) {
   const Grid grid = circle(16);
   const SpectralFokkerPlanck fp(drifting([](double t) { return t >= 0.5 ? std::nan("") : 0.0; }, 1.0), grid);
   const DensityField start(grid, Eigen::VectorXd::Constant(16, 1 / two_pi));
-  const auto run = solve(fp, start, 1.0, {.dt = 0.25, .time_dependent = true});
+  const auto run = solve({fp, start, 1.0}, {.dt = 0.25, .time_dependent = true});
   EXPECT_EQ(run.status.code, StatusCode::non_finite);
   EXPECT_NE(run.status.where.find("t = 0.5"), std::string::npos) << run.status.where;
   EXPECT_EQ(run.stats.steps, 1u);
@@ -266,17 +266,18 @@ TEST(SpectralEtdrk4, RefusesABadStepAGridMismatchAndATimeDependentDiffusion) {
   const Grid grid = circle(16);
   const DensityField start(grid, Eigen::VectorXd::Constant(16, 1 / two_pi));
   const SpectralFokkerPlanck fp(drifting([](double) { return 0.0; }, 1.0), grid);
-  KOLMO_EXPECT_THROW_NAMING((void)solve(fp, start, 1.0, {.dt = 0.3}), "method.dt");
-  KOLMO_EXPECT_THROW_NAMING((void)solve(fp, start, 1.0, {.dt = -0.1}), "method.dt");
-  KOLMO_EXPECT_THROW_NAMING((void)solve(fp, start, 1.0, {.dt = 0.25}, {0.3}), "snapshot_times[0]");
+  KOLMO_EXPECT_THROW_NAMING((void)solve({fp, start, 1.0}, {.dt = 0.3}), "method.dt");
+  KOLMO_EXPECT_THROW_NAMING((void)solve({fp, start, 1.0}, {.dt = -0.1}), "method.dt");
+  KOLMO_EXPECT_THROW_NAMING((void)solve({fp, start, 1.0},
+                                        {.dt = 0.25}, {.snapshot_times = {0.3}}), "snapshot_times[0]");
   const DensityField elsewhere(circle(32), Eigen::VectorXd::Constant(32, 1 / two_pi));
-  KOLMO_EXPECT_THROW_NAMING((void)solve(fp, elsewhere, 1.0, {.dt = 0.25}), "initial.grid()");
+  KOLMO_EXPECT_THROW_NAMING((void)solve({fp, elsewhere, 1.0}, {.dt = 0.25}), "initial.grid()");
   const SpectralFokkerPlanck growing(
       process::Sde::additive(
           "growing noise", 1, 1, [](double, const process::StateView& x) -> Eigen::ArrayXXd { return 0 * x; },
           [](double t) { return Eigen::MatrixXd::Constant(1, 1, 1 + t); }),
       grid);
-  KOLMO_EXPECT_THROW_NAMING((void)solve(growing, start, 1.0, {.dt = 0.25}), "sde diffusion at t = 1");
+  KOLMO_EXPECT_THROW_NAMING((void)solve({growing, start, 1.0}, {.dt = 0.25}), "sde diffusion at t = 1");
 }
 
 }  // namespace

@@ -24,7 +24,7 @@ DensityFunction gaussian(double mean, double variance) {
 TEST(ThetaMethod, CrankNicolsonFollowsTheOrnsteinUhlenbeckTransitionDensity) {
   const Grid grid({{-4, 4, 200}});
   const DensityField start = DensityField::at_cell_centers(grid, gaussian(1.0, 0.1));
-  const auto solution = solve(FokkerPlanck(ou.sde(), grid), start, 1.0, {.dt = 0.01});
+  const auto solution = solve({FokkerPlanck(ou.sde(), grid), start, 1.0}, {.dt = 0.01});
   ASSERT_TRUE(solution.status.ok()) << solution.status.message;
   const double variance = 0.1 * std::exp(-2.0) + 0.5 * (1 - std::exp(-2.0));
   // Space error ~ h² = 1.6e-3 times O(1) derivatives: a wrong flux or sign is off by O(1).
@@ -43,7 +43,7 @@ TEST(ThetaMethod, NonDominantSystemsFallBackToThePivotingSparseLu) {
   const Grid grid({{-1, 1, 5}});
   const FokkerPlanck central(fast.sde(), grid, FluxScheme::central);
   const DensityField start(grid, Eigen::VectorXd::Ones(5) / 2.0);
-  const auto solution = solve(central, start, 1.0, {.scheme = TimeScheme::implicit_euler, .dt = 0.5});
+  const auto solution = solve({central, start, 1.0}, {.scheme = TimeScheme::implicit_euler, .dt = 0.5});
   EXPECT_EQ(solution.stats.linear_solver, "sparse_lu");
   const Eigen::MatrixXd m = Eigen::MatrixXd::Identity(5, 5) - 0.5 * Eigen::MatrixXd(central.generator(0.0));
   const Eigen::VectorXd expected = m.lu().solve(m.lu().solve(start.values()));
@@ -53,12 +53,13 @@ TEST(ThetaMethod, NonDominantSystemsFallBackToThePivotingSparseLu) {
 TEST(ThetaMethod, ZeroFluxConservesMassAndAbsorbingReportsWhatLeft) {
   const DensityFunction start = gaussian(0.5, 0.05);
   const Grid closed({{-2, 2, 80}});
-  const auto kept = solve(FokkerPlanck(ou.sde(), closed), DensityField::at_cell_centers(closed, start), 2.0, {.dt = 0.01});
+  const auto kept = solve({FokkerPlanck(ou.sde(), closed), DensityField::at_cell_centers(closed, start), 2.0},
+                          {.dt = 0.01});
   EXPECT_NEAR(kept.density.mass(), 1.0, 1e-13);
   EXPECT_NEAR(kept.absorbed_mass, 0.0, 1e-13);
 
   const Grid open({{-1, 1, 80, Boundary::absorbing}});
-  const auto lost = solve(FokkerPlanck(ou.sde(), open), DensityField::at_cell_centers(open, start), 2.0,
+  const auto lost = solve({FokkerPlanck(ou.sde(), open), DensityField::at_cell_centers(open, start), 2.0},
                           {.scheme = TimeScheme::implicit_euler, .dt = 0.01});
   EXPECT_GT(lost.absorbed_mass, 0.3);  // half the stationary mass lies beyond |x| = 0.48
   EXPECT_NEAR(lost.absorbed_mass + lost.density.mass(), 1.0, 1e-13);
@@ -72,9 +73,9 @@ TEST(ThetaMethod, RannacherStartUpRemovesCrankNicolsonRingingOnDeltaData) {
   const DensityField start(grid, delta);
   const FokkerPlanck fp(ou.sde(), grid);
   // dt / h² = 25: Crank–Nicolson's amplification of the grid-scale mode is ≈ −1.
-  const auto plain = solve(fp, start, 0.2, {.dt = 0.01, .rannacher_steps = 0});
-  const auto started = solve(fp, start, 0.2, {.dt = 0.01, .rannacher_steps = 2});
-  const auto implicit = solve(fp, start, 0.2, {.scheme = TimeScheme::implicit_euler, .dt = 0.01});
+  const auto plain = solve({fp, start, 0.2}, {.dt = 0.01, .rannacher_steps = 0});
+  const auto started = solve({fp, start, 0.2}, {.dt = 0.01, .rannacher_steps = 2});
+  const auto implicit = solve({fp, start, 0.2}, {.scheme = TimeScheme::implicit_euler, .dt = 0.01});
   EXPECT_LT(plain.density.minimum(), -1e-3);
   EXPECT_GE(started.density.minimum(), -1e-14);
   EXPECT_GE(implicit.density.minimum(), -1e-14);
@@ -96,7 +97,7 @@ TEST(ThetaMethod, TimeDependentCoefficientsAreReassembledEveryStep) {
   const double exact = std::exp(-1.5);
   for (TimeScheme scheme : {TimeScheme::implicit_euler, TimeScheme::crank_nicolson}) {
     // The SDE declares nothing: time-dependent is the default, which the solver follows.
-    const auto run = solve(FokkerPlanck(accelerating_ou(), grid), start, 1.0, {.scheme = scheme, .dt = 0.005});
+    const auto run = solve({FokkerPlanck(accelerating_ou(), grid), start, 1.0}, {.scheme = scheme, .dt = 0.005});
     ASSERT_TRUE(run.status.ok()) << to_string(scheme);
     // Errors: O(h²) ≈ 4e-4 in space; O(dt) ≈ 5e-3 · |dm/dt| for implicit Euler.
     EXPECT_NEAR(run.density.mean()(0), exact, scheme == TimeScheme::implicit_euler ? 5e-3 : 1e-3) << to_string(scheme);
@@ -104,17 +105,18 @@ TEST(ThetaMethod, TimeDependentCoefficientsAreReassembledEveryStep) {
   }
   // Forgetting the time dependence used to be a silent default (time_dependent = false); now a
   // request that contradicts the SDE is refused, and only a wrong declaration freezes L at t0.
-  KOLMO_EXPECT_THROW_NAMING((void)solve(FokkerPlanck(accelerating_ou(), grid), start, 1.0, {.dt = 0.005, .time_dependent = false}),
+  KOLMO_EXPECT_THROW_NAMING((void)solve({FokkerPlanck(accelerating_ou(), grid), start, 1.0},
+                                        {.dt = 0.005, .time_dependent = false}),
                             "time_dependent");
   const process::Sde misdeclared = accelerating_ou().with_time_dependence(process::TimeDependence::autonomous);
-  const auto frozen = solve(FokkerPlanck(misdeclared, grid), start, 1.0, {.dt = 0.005});
+  const auto frozen = solve({FokkerPlanck(misdeclared, grid), start, 1.0}, {.dt = 0.005});
   EXPECT_GT(std::abs(frozen.density.mean()(0) - exact), 0.1);  // the check above can fail
 }
 
 TEST(ThetaMethod, SnapshotsLandOnTheirTimes) {
   const Grid grid({{-3, 3, 60}});
-  const auto solution = solve(FokkerPlanck(ou.sde(), grid), DensityField::at_cell_centers(grid, gaussian(0, 0.2)), 1.0,
-                              {.dt = 0.125}, {0.5, 0.0, 1.0});
+  const auto solution = solve({FokkerPlanck(ou.sde(), grid), DensityField::at_cell_centers(grid, gaussian(0, 0.2)), 1.0},
+                              {.dt = 0.125}, {.snapshot_times = {0.5, 0.0, 1.0}});
   ASSERT_EQ(solution.snapshots.size(), 3u);
   EXPECT_EQ(solution.snapshots[0].time(), 0.5);
   EXPECT_EQ(solution.snapshots[1].time(), 0.0);
@@ -125,12 +127,12 @@ TEST(ThetaMethod, RejectsBadInput) {
   const Grid grid({{-3, 3, 60}});
   const FokkerPlanck fp(ou.sde(), grid);
   const DensityField start = DensityField::at_cell_centers(grid, gaussian(0, 0.2));
-  KOLMO_EXPECT_THROW_NAMING((void)solve(fp, start, 1.0, {.dt = -0.1}), "method.dt");
-  KOLMO_EXPECT_THROW_NAMING((void)solve(fp, start, 1.0, {.dt = 0.3}), "method.dt");
-  KOLMO_EXPECT_THROW_NAMING((void)solve(fp, start, 0.0, {.dt = 0.1}), "t1");
-  KOLMO_EXPECT_THROW_NAMING((void)solve(fp, start, 1.0, {.dt = 0.1}, {1.5}), "snapshot_times[0]");
+  KOLMO_EXPECT_THROW_NAMING((void)solve({fp, start, 1.0}, {.dt = -0.1}), "method.dt");
+  KOLMO_EXPECT_THROW_NAMING((void)solve({fp, start, 1.0}, {.dt = 0.3}), "method.dt");
+  KOLMO_EXPECT_THROW_NAMING((void)solve({fp, start, 0.0}, {.dt = 0.1}), "t1");
+  KOLMO_EXPECT_THROW_NAMING((void)solve({fp, start, 1.0}, {.dt = 0.1}, {.snapshot_times = {1.5}}), "snapshot_times[0]");
   const Grid other({{-3, 3, 61}});
-  KOLMO_EXPECT_THROW_NAMING((void)solve(fp, DensityField::at_cell_centers(other, gaussian(0, 0.2)), 1.0, {.dt = 0.1}),
+  KOLMO_EXPECT_THROW_NAMING((void)solve({fp, DensityField::at_cell_centers(other, gaussian(0, 0.2)), 1.0}, {.dt = 0.1}),
                             "initial.grid()");
   Eigen::VectorXd negative = Eigen::VectorXd::Ones(60);
   negative(7) = -1.0;

@@ -41,7 +41,7 @@ TEST(AnnealedLangevin, StepSizeScalesWithTheSquaredNoiseLevel) {
 TEST(AnnealedLangevin, TwoLevelsMatchAlgorithmOneByHand) {
   const auto ve = process::NoiseSchedule::ve_geometric();
   const AnnealedLangevin method{.levels = 2, .steps_per_level = 2, .epsilon = 0.01};
-  const SampleResult result = sample(two_point_problem(ve), method, {.paths = 2});
+  const SampleSolution result = sample(two_point_problem(ve), method, {.paths = 2});
   ASSERT_TRUE(result.status.ok());
   EXPECT_EQ(result.stats.model_evaluations, 4u);
 
@@ -65,15 +65,15 @@ TEST(AnnealedLangevin, BitIdenticalForAnyThreadCount) {
                                 ensemble::InitialLaw::gaussian(Eigen::VectorXd::Zero(1), Eigen::MatrixXd::Identity(1, 1) * 2500.0),
                                 1.0, 1e-2, 2026};
   const AnnealedLangevin method{.levels = 4, .steps_per_level = 3, .epsilon = 1e-2};
-  const SampleResult one = sample(problem, method, {.paths = 2500, .threads = 1});
-  const SampleResult three = sample(problem, method, {.paths = 2500, .threads = 3});
+  const SampleSolution one = sample(problem, method, {.paths = 2500, .threads = 1});
+  const SampleSolution three = sample(problem, method, {.paths = 2500, .threads = 3});
   EXPECT_TRUE((one.samples == three.samples).all());
   EXPECT_EQ(one.stats.model_evaluations, 12u);
 }
 
 TEST(AnnealedLangevin, OneLevelStaysAtTMin) {
   const auto ve = process::NoiseSchedule::ve_geometric();
-  const SampleResult result =
+  const SampleSolution result =
       sample(two_point_problem(ve), AnnealedLangevin{.levels = 1, .steps_per_level = 3, .epsilon = 0.1}, {.paths = 2});
   ASSERT_TRUE(result.status.ok());
   ASSERT_EQ(result.times.size(), 1u);

@@ -37,8 +37,8 @@ TEST(Ddim, EtaZeroEqualsDpmSolverOneStepForStep) {
   Eigen::ArrayXXd x = start.initial.sample(start.seed, 0, 200);
   for (std::size_t j = 0; j + 1 < times.size(); ++j) {
     const SamplingProblem one_step = from(ensemble::InitialLaw::points(x), times[j], times[j + 1]);
-    const SampleResult ddim = sample(one_step, Ddim{.steps = 1}, {.paths = 200});
-    const SampleResult dpm = sample(one_step, DpmSolver{.order = 1, .steps = 1}, {.paths = 200});
+    const SampleSolution ddim = sample(one_step, Ddim{.steps = 1}, {.paths = 200});
+    const SampleSolution dpm = sample(one_step, DpmSolver{.order = 1, .steps = 1}, {.paths = 200});
     EXPECT_LT(relative_difference(ddim.samples, dpm.samples), 1e-12) << "step " << j;
     x = ddim.samples;
   }
@@ -51,11 +51,11 @@ TEST(Ddim, EtaOneIsDdpmAncestralSamplingWithTheSameDraws) {
     return law.marginal(1.0).sample(seed, first, n);
   }), 1.0, 1e-3);
   for (StepSpacing spacing : {StepSpacing::uniform_time, StepSpacing::uniform_lambda}) {
-    const SampleResult ddim = sample(problem, Ddim{.steps = 50, .eta = 1.0, .spacing = spacing}, {.paths = 500});
-    const SampleResult ddpm = sample(problem, Ddpm{.steps = 50, .spacing = spacing}, {.paths = 500});
+    const SampleSolution ddim = sample(problem, Ddim{.steps = 50, .eta = 1.0, .spacing = spacing}, {.paths = 500});
+    const SampleSolution ddpm = sample(problem, Ddpm{.steps = 50, .spacing = spacing}, {.paths = 500});
     EXPECT_LT(relative_difference(ddim.samples, ddpm.samples), 1e-12);
     // ... and η < 1 draws less fresh noise: a different chain.
-    const SampleResult half = sample(problem, Ddim{.steps = 50, .eta = 0.5, .spacing = spacing}, {.paths = 500});
+    const SampleSolution half = sample(problem, Ddim{.steps = 50, .eta = 0.5, .spacing = spacing}, {.paths = 500});
     EXPECT_GT(relative_difference(half.samples, ddpm.samples), 1e-3);
   }
 }

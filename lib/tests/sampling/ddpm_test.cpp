@@ -23,7 +23,7 @@ TEST(Ddpm, OnADiscreteScheduleItIsHoEtAlsAlgorithmTwo) {
   const score::ScoreModel model = law.score();
   constexpr std::uint64_t seed = 21, paths = 64;
   const SamplingProblem problem(model, law.schedule, law.marginal(1.0), 1.0, discrete.time_of(1), seed);
-  const SampleResult result = sample(problem, Ddpm{.steps = levels - 1, .denoise_final = true}, {.paths = paths});
+  const SampleSolution result = sample(problem, Ddpm{.steps = levels - 1, .denoise_final = true}, {.paths = paths});
   ASSERT_TRUE(result.status.ok());
 
   Eigen::ArrayXXd x = problem.initial.sample(seed, 0, paths);

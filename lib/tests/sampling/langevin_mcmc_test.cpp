@@ -39,14 +39,14 @@ TEST(LangevinMcmc, UlaHasItsKnownBiasedVarianceAndMalaIsExact) {
   const auto start = ensemble::InitialLaw::point(Eigen::VectorXd::Constant(1, 3.0));
   const ChainOptions options{.paths = 20000, .threads = 2};
 
-  const ChainResult ula = run_chains(target, start, 2026, Ula{h, 200}, options);
+  const ChainSolution ula = run_chains(target, start, 2026, Ula{h, 200}, options);
   ASSERT_TRUE(ula.status.ok());
   const auto [ula_variance, ula_error] = variance_with_error(ula.samples);
   EXPECT_NEAR(ula_gaussian_stationary_variance(s2, h), 5.0, 1e-15);
   EXPECT_NEAR(ula_variance, 5.0, 4.0 * ula_error);
   EXPECT_EQ(ula.stats.score_evaluations, 200u);
 
-  const ChainResult mala = run_chains(target, start, 2026, Mala{h, 200}, options);
+  const ChainSolution mala = run_chains(target, start, 2026, Mala{h, 200}, options);
   ASSERT_TRUE(mala.status.ok());
   const auto [mala_variance, mala_error] = variance_with_error(mala.samples);
   EXPECT_NEAR(mala_variance, s2, 4.0 * mala_error);
@@ -58,11 +58,11 @@ TEST(LangevinMcmc, UlaHasItsKnownBiasedVarianceAndMalaIsExact) {
 TEST(LangevinMcmc, ChainsAreBitIdenticalForAnyThreadCountAndPathRange) {
   const auto target = gaussian_target(2, 1.0);
   const auto start = ensemble::InitialLaw::gaussian(Eigen::VectorXd::Zero(2), Eigen::MatrixXd::Identity(2, 2));
-  const ChainResult one = run_chains(target, start, 5, Mala{0.5, 30}, {.paths = 3000, .threads = 1});
-  const ChainResult four = run_chains(target, start, 5, Mala{0.5, 30}, {.paths = 3000, .threads = 4});
+  const ChainSolution one = run_chains(target, start, 5, Mala{0.5, 30}, {.paths = 3000, .threads = 1});
+  const ChainSolution four = run_chains(target, start, 5, Mala{0.5, 30}, {.paths = 3000, .threads = 4});
   EXPECT_TRUE((one.samples == four.samples).all());
   EXPECT_EQ(one.acceptance_rate, four.acceptance_rate);
-  const ChainResult tail =
+  const ChainSolution tail =
       run_chains(target, start, 5, Mala{0.5, 30}, {.paths = 1000, .threads = 3, .first_path = 2000});
   EXPECT_TRUE((tail.samples == one.samples.bottomRows(1000)).all());
 }
@@ -71,7 +71,7 @@ TEST(LangevinMcmc, ChainsAreBitIdenticalForAnyThreadCountAndPathRange) {
 // until it overflows — a status naming the chain, never a silent NaN.
 TEST(LangevinMcmc, DivergentChainsAreReportedNotHidden) {
   const auto target = gaussian_target(1, 1.0);
-  const ChainResult result = run_chains(target, ensemble::InitialLaw::point(Eigen::VectorXd::Ones(1)), 1,
+  const ChainSolution result = run_chains(target, ensemble::InitialLaw::point(Eigen::VectorXd::Ones(1)), 1,
                                         Ula{3.0, 2000}, {.paths = 4});
   EXPECT_EQ(result.status.code, StatusCode::non_finite);
   EXPECT_EQ(result.failures.size(), 4u);

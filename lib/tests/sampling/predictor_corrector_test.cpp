@@ -62,7 +62,7 @@ TEST(PredictorCorrector, OneStepMatchesAlgorithmThreeByHand) {
   const auto vp = process::NoiseSchedule::vp_linear();
   const SamplingProblem problem = two_point_problem(vp, 11);
   const PredictorCorrector method{.steps = 1, .corrector_steps = 1, .snr = 0.16};
-  const SampleResult result = sample(problem, method, {.paths = 2});
+  const SampleSolution result = sample(problem, method, {.paths = 2});
   ASSERT_TRUE(result.status.ok());
   EXPECT_EQ(result.stats.model_evaluations, 2u);
 
@@ -83,7 +83,7 @@ TEST(PredictorCorrector, EulerMaruyamaPredictorMatchesTheReverseSdeStepByHand) {
   const auto vp = process::NoiseSchedule::vp_linear();
   const SamplingProblem problem = two_point_problem(vp, 5);
   const PredictorCorrector method{.steps = 1, .predictor = Predictor::euler_maruyama, .corrector_steps = 0};
-  const SampleResult result = sample(problem, method, {.paths = 2});
+  const SampleSolution result = sample(problem, method, {.paths = 2});
   Eigen::ArrayXd x(2);
   x << 0.3, -1.2;
   const double g2 = vp.diffusion_squared(1.0);
@@ -101,8 +101,8 @@ TEST(PredictorCorrector, BitIdenticalForAnyThreadCount) {
                                 1.0, 1e-3, 2026};
   for (SnrNorms norms : {SnrNorms::batch_mean, SnrNorms::per_path}) {
     const PredictorCorrector method{.steps = 5, .corrector_steps = 2, .norms = norms};
-    const SampleResult one = sample(problem, method, {.paths = 2500, .threads = 1});
-    const SampleResult three = sample(problem, method, {.paths = 2500, .threads = 3});
+    const SampleSolution one = sample(problem, method, {.paths = 2500, .threads = 1});
+    const SampleSolution three = sample(problem, method, {.paths = 2500, .threads = 3});
     EXPECT_TRUE((one.samples == three.samples).all());
     EXPECT_EQ(one.stats.model_evaluations, 5u * (1 + 2));
   }

@@ -30,6 +30,34 @@ SamplingProblem mixture_problem(std::uint64_t seed = 11) {
   return {score::mixture_score(law), schedule, initial, 1.0, 1e-3, seed};
 }
 
+TEST(Sampler, ObservesSnapshotsMomentsAndHistogramsAtVisitedTimesLikeEveryEnsemble) {
+  // The ensemble snapshot mechanism in a sampler: at t_max the snapshot is the initial draw, at
+  // t_min (and at 0 after denoising) it is the returned sample, bit for bit, and the moments and
+  // histograms are those of the snapshot; any thread count gives the same bits.
+  const SamplingProblem problem = mixture_problem();
+  const std::vector<double> grid = sampling_times(schedule, 1.0, 1e-3, 20, StepSpacing::uniform_time);
+  SamplerOptions options{.paths = 600, .threads = 1};
+  options.observe.snapshot_times = {1.0, grid[10], 1e-3, 0.0};
+  options.observe.moment_times = {grid[10]};
+  options.observe.histograms = {{.time = 0.0, .component = 1, .edges = {-3.0, 0.0, 3.0}}};
+  const SampleSolution one = sample(problem, Ddim{.steps = 20, .denoise_final = true}, options);
+  ASSERT_TRUE(one.status.ok()) << one.status.message;
+  ASSERT_EQ(one.snapshots.size(), 4u);
+  EXPECT_TRUE((one.snapshots[0].states == problem.initial.sample(problem.seed, 0, 600)).all());
+  EXPECT_TRUE((one.snapshots[3].states == one.samples).all());
+  EXPECT_FALSE((one.snapshots[2].states == one.samples).all());  // t_min is before the denoising step
+  const Eigen::VectorXd mean = one.snapshots[1].states.colwise().mean().transpose().matrix();
+  EXPECT_LT((one.moments[0].moments.mean() - mean).cwiseAbs().maxCoeff(), 1e-13);
+  EXPECT_EQ(one.moments[0].left_out, 0u);
+  EXPECT_EQ(one.histograms[0].total(), 600u);
+  options.threads = 2;
+  const SampleSolution two = sample(problem, Ddim{.steps = 20, .denoise_final = true}, options);
+  EXPECT_TRUE((two.snapshots[1].states == one.snapshots[1].states).all());
+  EXPECT_EQ(two.moments[0].moments.mean(), one.moments[0].moments.mean());
+  options.observe.snapshot_times = {0.5};  // not on the grid of 20 uniform steps from 1 to 1e-3
+  KOLMO_EXPECT_THROW_NAMING((void)sample(problem, Ddim{.steps = 20}, options), "options.observe.snapshot_times[0]");
+}
+
 TEST(SamplingTimes, EndpointsAreExactAndTheGridDecreasesStrictly) {
   for (StepSpacing spacing : {StepSpacing::uniform_time, StepSpacing::uniform_lambda}) {
     const std::vector<double> times = sampling_times(schedule, 0.9, 1e-3, 37, spacing);
@@ -94,10 +122,10 @@ TEST(Samplers, ResultsAreBitIdenticalForAnyThreadCountAndAnySplitOfThePaths) {
   // 2500 paths: three batches of the SDE engine's partition (1024 paths each in 2-D).
   const SamplingProblem problem = mixture_problem();
   const auto check = [&problem](const auto& method) {
-    const SampleResult one = sample(problem, method, {.paths = 2500, .threads = 1});
-    const SampleResult three = sample(problem, method, {.paths = 2500, .threads = 3});
+    const SampleSolution one = sample(problem, method, {.paths = 2500, .threads = 1});
+    const SampleSolution three = sample(problem, method, {.paths = 2500, .threads = 3});
     EXPECT_TRUE((one.samples == three.samples).all()) << one.sampler;
-    const SampleResult tail = sample(problem, method, {.paths = 1300, .threads = 2, .first_path = 1200});
+    const SampleSolution tail = sample(problem, method, {.paths = 1300, .threads = 2, .first_path = 1200});
     EXPECT_TRUE((one.samples.bottomRows(1300) == tail.samples).all()) << one.sampler;
   };
   check(Ddpm{.steps = 20});
@@ -110,7 +138,7 @@ TEST(Samplers, ReportTheirModelEvaluationsPerPath) {
   const SamplingProblem problem = mixture_problem();
   const auto nfe = [&problem](const auto& method) {
     problem.model.reset_evaluations();
-    const SampleResult result = sample(problem, method, {.paths = 1500, .threads = 2});
+    const SampleSolution result = sample(problem, method, {.paths = 1500, .threads = 2});
     // The model's own count (per point) agrees with the sampler's per-path NFE.
     EXPECT_EQ(problem.model.evaluations(), result.stats.model_evaluations * 1500) << result.sampler;
     return result.stats.model_evaluations;
@@ -126,8 +154,8 @@ TEST(Samplers, ReportTheirModelEvaluationsPerPath) {
 TEST(Samplers, TheFinalStepToSigmaZeroIsTweediesPosteriorMeanAndFinite) {
   const SamplingProblem problem = mixture_problem();
   const distribution::DiffusedMixture law(test_support::bimodal_mixture(), schedule);
-  const SampleResult at_t_min = sample(problem, DpmSolverPlusPlus2M{.steps = 15}, {.paths = 300});
-  const SampleResult denoised = sample(problem, DpmSolverPlusPlus2M{.steps = 15, .denoise_final = true}, {.paths = 300});
+  const SampleSolution at_t_min = sample(problem, DpmSolverPlusPlus2M{.steps = 15}, {.paths = 300});
+  const SampleSolution denoised = sample(problem, DpmSolverPlusPlus2M{.steps = 15, .denoise_final = true}, {.paths = 300});
   ASSERT_TRUE(denoised.status.ok());
   ASSERT_TRUE(denoised.samples.allFinite());
   EXPECT_EQ(denoised.times.back(), 0.0);
@@ -142,8 +170,8 @@ TEST(Samplers, TheFinalStepToSigmaZeroIsTweediesPosteriorMeanAndFinite) {
   EXPECT_LT((denoised.samples - expected).abs().maxCoeff(), 1e-13);
   // ... and for DDPM and DDIM, whose fresh noise vanishes at σ = 0.
   for (double eta : {0.0, 1.0}) {
-    const SampleResult ddim = sample(problem, Ddim{.steps = 12, .eta = eta}, {.paths = 50});
-    const SampleResult ddim0 = sample(problem, Ddim{.steps = 12, .eta = eta, .denoise_final = true}, {.paths = 50});
+    const SampleSolution ddim = sample(problem, Ddim{.steps = 12, .eta = eta}, {.paths = 50});
+    const SampleSolution ddim0 = sample(problem, Ddim{.steps = 12, .eta = eta, .denoise_final = true}, {.paths = 50});
     EXPECT_LT((ddim0.samples - law.posterior_mean(1e-3, ddim.samples)).abs().maxCoeff(), 1e-13) << eta;
   }
 }
@@ -160,7 +188,7 @@ TEST(Samplers, ANonFinitePathIsStoppedAndReportedWithItsTime) {
   Eigen::ArrayXXd starts(2, 2);
   starts << 0.1, 0.2, 10.0, 0.0;
   const SamplingProblem problem(fragile, schedule, ensemble::InitialLaw::points(starts), 1.0, 1e-3, 3);
-  const SampleResult result = sample(problem, Ddim{.steps = 10}, {.paths = 2});
+  const SampleSolution result = sample(problem, Ddim{.steps = 10}, {.paths = 2});
   EXPECT_EQ(result.status.code, StatusCode::non_finite);
   ASSERT_EQ(result.failures.size(), 1u);
   EXPECT_EQ(result.failures[0].path, 1u);

@@ -23,7 +23,8 @@ pde::DensitySeries ou_series() {
   });
   std::vector<double> times;
   for (int j = 1; j <= 10; ++j) times.push_back(0.05 * j);
-  const auto solution = pde::solve(pde::FokkerPlanck(ou.sde(), grid), start, times.back(), {.dt = 0.01}, times);
+  const auto solution = pde::solve({pde::FokkerPlanck(ou.sde(), grid), start, times.back()},
+                                   {.dt = 0.01}, {.snapshot_times = times});
   std::vector<pde::DensityField> fields{start};
   fields.insert(fields.end(), solution.snapshots.begin(), solution.snapshots.end());
   return pde::DensitySeries(std::move(fields));

@@ -25,7 +25,7 @@ template <class Method>
 double flow_map_error(const SingleGaussian& law, const Method& method, double t_min = 1e-3) {
   const Eigen::ArrayXXd starts = flow_starts();
   const sampling::SamplingProblem problem(law.score(), law.schedule, ensemble::InitialLaw::points(starts), 1.0, t_min, 1);
-  const sampling::SampleResult result = sample(problem, method, {.paths = static_cast<std::uint64_t>(starts.rows())});
+  const sampling::SampleSolution result = sample(problem, method, {.paths = static_cast<std::uint64_t>(starts.rows())});
   return (result.samples - law.flow_map(1.0, t_min, starts)).abs().maxCoeff();
 }
 

@@ -1,5 +1,5 @@
 #pragma once
-// The machinery every ensemble solver shares (sde::solve, ode::solve_ensemble, the samplers and
+// The machinery every ensemble solver shares (sde::solve, ode::solve, the samplers and
 // Langevin chains; a new ensemble solver uses it too): the fixed partition of paths into
 // batches, the per-batch records of observations, their merge in batch order — so that every
 // statistic is bit-identical for any thread count — and the failure status.

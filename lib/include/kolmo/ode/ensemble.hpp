@@ -1,12 +1,13 @@
 #pragma once
 // Ensembles of ODE trajectories: every path of an initial law integrated by the same method,
-// with the observers of SDE ensembles (sde/observers.hpp) and, optionally, each path's
-// log-density change — the particle side of a probability-flow ODE:
+// with the observations of every ensemble (ensemble/observers.hpp) and, optionally, each path's
+// log-density change — the particle side of a probability-flow ODE. The shape of every solve
+// (pde/problem.hpp): solve(problem, method, options) -> solution.
 //
-//   auto ensemble = kolmo::ode::solve_ensemble(flow, InitialLaw::gaussian(m, S), 0.0, 1.0, seed,
-//                                              DormandPrince{1e-8, 1e-8},
-//                                              {.paths = 10000, .log_density = ExactDivergence{}});
-//   ensemble.log_density_change(i);   // log p_1(x_i(1)) − log p_0(x_i(0))
+//   const ode::FlowProblem problem{flow, ensemble::InitialLaw::gaussian(m, S), /*t0=*/0.0, /*t1=*/1.0, seed};
+//   auto solution = kolmo::ode::solve(problem, DormandPrince{1e-8, 1e-8},
+//                                     {.paths = 10000, .log_density = ExactDivergence{}});
+//   solution.log_density_change(i);   // log p_1(x_i(1)) − log p_0(x_i(0))
 //
 // Each path has its own adaptive steps; paths are cut into the same thread-independent batches
 // as SDE ensembles and their statistics merged in batch order, so results are bit-identical for
@@ -41,8 +42,16 @@ struct FlowEnsembleSolution {
 
 /// Integrates `flow` for options.paths paths drawn from `initial` (at `seed`) from t0 to t1.
 /// Hutchinson probes of path p are drawn at (seed, probe, p). Misuse throws kolmo::Error.
-[[nodiscard]] FlowEnsembleSolution solve_ensemble(const Flow& flow, const ensemble::InitialLaw& initial, double t0,
-                                                  double t1, std::uint64_t seed, const Method& method,
-                                                  const FlowEnsembleOptions& options);
+/// The initial-value problem of an ensemble: the flow, the law of x(t0), the interval and the seed
+/// of the initial draws (and of Hutchinson's probes).
+struct FlowProblem {
+  Flow flow;
+  ensemble::InitialLaw initial;
+  double t0 = 0.0;
+  double t1 = 0.0;
+  std::uint64_t seed = 0;
+};
+
+[[nodiscard]] FlowEnsembleSolution solve(const FlowProblem& problem, const Method& method, const FlowEnsembleOptions& options);
 
 }  // namespace kolmo::ode

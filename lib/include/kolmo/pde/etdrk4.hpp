@@ -34,6 +34,7 @@
 #include "kolmo/core/status.hpp"
 #include "kolmo/pde/density_field.hpp"
 #include "kolmo/pde/spectral.hpp"
+#include "kolmo/pde/problem.hpp"
 
 namespace kolmo::pde {
 
@@ -80,7 +81,7 @@ struct SpectralSolution {
 /// divide t1 − t0, a snapshot time off the step grid, or a diffusion that differs at t0 or t1
 /// from the equation's D. A non-finite density becomes a failure status naming the time. The
 /// result may dip below zero (a spectral solution is not positivity preserving): see minimum().
-[[nodiscard]] SpectralSolution solve(const SpectralFokkerPlanck& equation, const DensityField& initial, double t1,
-                                     const Etdrk4& method, const std::vector<double>& snapshot_times = {});
+[[nodiscard]] SpectralSolution solve(const GridProblem<SpectralFokkerPlanck>& problem, const Etdrk4& method,
+                                     const GridOptions& options = {});
 
 }  // namespace kolmo::pde

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "kolmo/pde/theta_method.hpp"
+#include "kolmo/pde/problem.hpp"
 
 namespace kolmo::pde {
 
@@ -29,7 +30,7 @@ struct MethodOfLines {
 /// Throws kolmo::Error on a grid that is not the operator's, more than max_cells cells,
 /// non-positive tolerances, or snapshot times outside [t0, t1]. Odeint giving up (too many
 /// steps, step size underflow) becomes a failure status.
-[[nodiscard]] FokkerPlanckSolution solve(const FokkerPlanck& equation, const DensityField& initial, double t1,
-                                         const MethodOfLines& method, const std::vector<double>& snapshot_times = {});
+[[nodiscard]] FokkerPlanckSolution solve(const GridProblem<FokkerPlanck>& problem, const MethodOfLines& method,
+                                         const GridOptions& options = {});
 
 }  // namespace kolmo::pde

@@ -33,6 +33,7 @@
 #include "kolmo/core/status.hpp"
 #include "kolmo/pde/continuity.hpp"
 #include "kolmo/pde/density_field.hpp"
+#include "kolmo/pde/problem.hpp"
 
 namespace kolmo::pde {
 
@@ -80,7 +81,7 @@ struct ContinuitySolution {
 /// or a snapshot time outside [t0, t1] (or, with fixed steps, off the step grid). A non-finite
 /// velocity or density, or a stage that breaks the stability limit mid-run (fixed steps),
 /// becomes a failure status naming the time.
-[[nodiscard]] ContinuitySolution solve(const Continuity& equation, const DensityField& initial, double t1,
-                                       const SspRungeKutta& method, const std::vector<double>& snapshot_times = {});
+[[nodiscard]] ContinuitySolution solve(const GridProblem<Continuity>& problem, const SspRungeKutta& method,
+                                       const GridOptions& options = {});
 
 }  // namespace kolmo::pde

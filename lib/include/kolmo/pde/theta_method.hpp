@@ -40,6 +40,7 @@
 
 #include "kolmo/core/status.hpp"
 #include "kolmo/pde/density_field.hpp"
+#include "kolmo/pde/problem.hpp"
 #include "kolmo/pde/fokker_planck.hpp"
 
 namespace kolmo::pde {
@@ -86,7 +87,7 @@ struct FokkerPlanckSolution {
 /// not the operator's, a dt that is not positive or does not divide t1 − t0, or a snapshot
 /// time outside [t0, t1] or off the step grid. A singular factorisation or a non-finite
 /// density becomes a failure status naming the time.
-[[nodiscard]] FokkerPlanckSolution solve(const FokkerPlanck& equation, const DensityField& initial, double t1,
-                                         const ThetaMethod& method, const std::vector<double>& snapshot_times = {});
+[[nodiscard]] FokkerPlanckSolution solve(const GridProblem<FokkerPlanck>& problem, const ThetaMethod& method,
+                                         const GridOptions& options = {});
 
 }  // namespace kolmo::pde

@@ -29,7 +29,7 @@ struct AnnealedLangevin {
 
 /// Samples at t_min (or x̂_0 with denoise_final). Throws kolmo::Error for levels = 0,
 /// steps_per_level = 0, ε ≤ 0 or non-finite, or bad options (naming them).
-[[nodiscard]] SampleResult sample(const SamplingProblem& problem, const AnnealedLangevin& method,
+[[nodiscard]] SampleSolution sample(const SamplingProblem& problem, const AnnealedLangevin& method,
                                   const SamplerOptions& options);
 
 /// α_i = ε σ_i²/σ_L² (Song & Ermon 2019, Alg. 1, line 3).

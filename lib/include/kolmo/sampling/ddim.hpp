@@ -28,6 +28,6 @@ struct Ddim {
 
 /// DDIM samples at t_min (or x̂_0 with denoise_final). Throws kolmo::Error for steps = 0 or η
 /// outside [0, 1] (naming them).
-[[nodiscard]] SampleResult sample(const SamplingProblem& problem, const Ddim& method, const SamplerOptions& options);
+[[nodiscard]] SampleSolution sample(const SamplingProblem& problem, const Ddim& method, const SamplerOptions& options);
 
 }  // namespace kolmo::sampling

@@ -35,6 +35,6 @@ struct Ddpm {
 
 /// Ancestral samples at t_min (or x̂_0 with denoise_final). Throws kolmo::Error for steps = 0 or
 /// bad options (naming them).
-[[nodiscard]] SampleResult sample(const SamplingProblem& problem, const Ddpm& method, const SamplerOptions& options);
+[[nodiscard]] SampleSolution sample(const SamplingProblem& problem, const Ddpm& method, const SamplerOptions& options);
 
 }  // namespace kolmo::sampling

@@ -34,6 +34,6 @@ struct DpmSolver {
 
 /// DPM-Solver samples at t_min (or x̂_0 with denoise_final). Throws kolmo::Error for an order
 /// other than 1, 2, 3 or steps = 0 (naming them).
-[[nodiscard]] SampleResult sample(const SamplingProblem& problem, const DpmSolver& method, const SamplerOptions& options);
+[[nodiscard]] SampleSolution sample(const SamplingProblem& problem, const DpmSolver& method, const SamplerOptions& options);
 
 }  // namespace kolmo::sampling

@@ -26,7 +26,7 @@ struct DpmSolverPlusPlus2M {
 
 /// DPM-Solver++(2M) samples at t_min (or x̂_0 with denoise_final). Throws kolmo::Error for
 /// steps < 2 (naming it).
-[[nodiscard]] SampleResult sample(const SamplingProblem& problem, const DpmSolverPlusPlus2M& method,
+[[nodiscard]] SampleSolution sample(const SamplingProblem& problem, const DpmSolverPlusPlus2M& method,
                                   const SamplerOptions& options);
 
 }  // namespace kolmo::sampling

@@ -67,7 +67,7 @@ struct ChainStats {
   double wall_seconds = 0.0;
 };
 
-struct ChainResult {
+struct ChainSolution {
   Status status;                           ///< ok, or non_finite with the first failure
   std::string method;                      ///< "ula" or "mala"
   Eigen::ArrayXXd samples;                 ///< paths × d: each chain's final state
@@ -78,10 +78,10 @@ struct ChainResult {
 
 /// Runs ULA chains from `initial`. Throws kolmo::Error on a non-positive or non-finite step,
 /// zero iterations or paths, a target without score, or dimensions that differ.
-[[nodiscard]] ChainResult run_chains(const LangevinTarget& target, const ensemble::InitialLaw& initial,
+[[nodiscard]] ChainSolution run_chains(const LangevinTarget& target, const ensemble::InitialLaw& initial,
                                      std::uint64_t seed, const Ula& method, const ChainOptions& options);
 /// Runs MALA chains from `initial`; also needs target.log_density.
-[[nodiscard]] ChainResult run_chains(const LangevinTarget& target, const ensemble::InitialLaw& initial,
+[[nodiscard]] ChainSolution run_chains(const LangevinTarget& target, const ensemble::InitialLaw& initial,
                                      std::uint64_t seed, const Mala& method, const ChainOptions& options);
 
 /// ULA's exact stationary variance on N(0, s²) with step h < 2 s²: s² / (1 − h / (2 s²)).

@@ -52,7 +52,7 @@ struct PredictorCorrector {
 
 /// Samples at t_min (or x̂_0 with denoise_final). Throws kolmo::Error for steps = 0, snr ≤ 0 or
 /// non-finite, or bad options (naming them).
-[[nodiscard]] SampleResult sample(const SamplingProblem& problem, const PredictorCorrector& method,
+[[nodiscard]] SampleSolution sample(const SamplingProblem& problem, const PredictorCorrector& method,
                                   const SamplerOptions& options);
 
 /// α_i = α(t_i)²/α(t_next)² (t_next = 0 after the last time): the corrector's VP factor.

@@ -13,7 +13,7 @@
 // x_0 ↦ α x_0 + σ ε bounds the bias:
 //   W2(p_{t_min}, p_0) ≤ √((1 − α(t_min))² E|x_0|² + d σ(t_min)²),
 // e.g. σ = 1.05e-2 and 1 − α = 5.5e-5 at t_min = 1e-3 for VP-linear(0.1, 20) (σ = 4.5e-2 at
-// t_min = 1e-2) — and the result states α and σ at t_min (SampleResult::truncation). t_min → 0
+// t_min = 1e-2) — and the result states α and σ at t_min (SampleSolution::truncation). t_min → 0
 // is not available: the ε and x_0 predictions are undefined at σ = 0, and the score of data
 // without a density (an empirical law, data on a manifold) grows like 1/σ². With denoise_final
 // the last output is E[x_0 | x_{t_min}] from the model (Tweedie), the usual "final step to
@@ -61,6 +61,10 @@ struct SamplerOptions {
   std::uint64_t paths = 0;       ///< at least 1
   int threads = 1;               ///< never changes a result
   std::uint64_t first_path = 0;
+  /// What to record, as for every ensemble (ensemble/observers.hpp): the final samples (default)
+  /// and snapshots, moments and histograms at times the sampler visits — t_max, its grid times,
+  /// t_min, and 0 after a final denoising step — matched to 1e-9 relative.
+  ensemble::Observations observe{};
 };
 
 struct SamplerStats {
@@ -78,11 +82,14 @@ struct Truncation {
   double sigma = 0.0;  ///< σ(t_min)
 };
 
-struct SampleResult {
+struct SampleSolution {
   Status status;                          ///< ok, or non_finite with the first failure
   std::string sampler;                    ///< e.g. "dpm-solver++(2M)"
   std::vector<double> times;              ///< the time grid visited
-  Eigen::ArrayXXd samples;                ///< paths × d
+  Eigen::ArrayXXd samples;                ///< paths × d at the end (empty when observe.terminal is off)
+  std::vector<ensemble::Snapshot> snapshots;   ///< at observe.snapshot_times, in request order
+  std::vector<ensemble::MomentsAt> moments;    ///< at observe.moment_times (failed paths left out, counted)
+  std::vector<ensemble::Histogram> histograms; ///< at observe.histograms' times
   std::vector<ensemble::PathFailure> failures; ///< sorted by path; failed paths' rows are NaN
   SamplerStats stats;
   Truncation truncation;                  ///< t_min and α, σ there
