@@ -13,7 +13,7 @@
 
 #include <benchmark/benchmark.h>
 
-#include "bimodal_mixture.hpp"
+#include "support/bimodal_mixture.hpp"
 #include "kolmo/sampling/ddpm.hpp"
 #include "kolmo/sampling/dpm_solver.hpp"
 #include "kolmo/sampling/dpm_solver_plus_plus.hpp"
@@ -24,13 +24,13 @@
 
 namespace {
 
-using kolmo::benchmarks::bimodal_vp;
+using kolmo::test_support::bimodal_vp_linear;
 using kolmo::sampling::SamplingProblem;
 
 constexpr double t_min = 1e-3;
 
 SamplingProblem problem() {
-  const kolmo::distribution::DiffusedMixture law = bimodal_vp();
+  const kolmo::distribution::DiffusedMixture law = bimodal_vp_linear();
   const kolmo::distribution::GaussianMixture prior = law.marginal(1.0);
   return {kolmo::score::mixture_score(law), law.schedule(),
           kolmo::ensemble::InitialLaw::custom(

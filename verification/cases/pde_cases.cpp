@@ -29,6 +29,7 @@
 #include "kolmo/sde/platen_weak2.hpp"
 #include "kolmo/stats/order_fit.hpp"
 #include "kolmo/verify/tolerance.hpp"
+#include "support/gaussian_density.hpp"
 
 namespace kolmo::verification {
 namespace {
@@ -38,11 +39,7 @@ namespace {
 const process::OrnsteinUhlenbeck ou(1.0, 0.0, 1.0);
 constexpr double ou_mean0 = 1.0, ou_variance0 = 0.1, ou_horizon = 1.0;
 
-pde::DensityFunction gaussian(double mean, double variance) {
-  return [=](const process::StateView& x) -> Eigen::ArrayXd {
-    return (-(x.col(0) - mean).square() / (2 * variance)).exp() / std::sqrt(2 * std::numbers::pi * variance);
-  };
-}
+const auto gaussian = test_support::gaussian_density;
 
 pde::DensityFunction ou_exact(double t) {
   const double decay = std::exp(-t);

@@ -62,6 +62,7 @@
 #include "kolmo/stats/mmd.hpp"
 #include "kolmo/stats/order_fit.hpp"
 #include "kolmo/verify/tolerance.hpp"
+#include "support/bimodal_mixture.hpp"
 
 namespace kolmo::verification {
 namespace {
@@ -81,13 +82,7 @@ distribution::DiffusedMixture law_1d() {
           schedule};
 }
 
-distribution::DiffusedMixture law_2d() {
-  const Eigen::Matrix2d first = (Eigen::Matrix2d() << 0.5, 0.4, 0.4, 0.5).finished();         // eigenvalues 0.9, 0.1
-  const Eigen::Matrix2d second = (Eigen::Matrix2d() << 0.17, -0.15, -0.15, 0.17).finished();  // 0.32, 0.02
-  return {distribution::GaussianMixture({0.35, 0.65}, {Eigen::Vector2d(-1.5, 1.0), Eigen::Vector2d(1.2, -0.4)},
-                                        {first, second}),
-          schedule};
-}
+distribution::DiffusedMixture law_2d() { return {test_support::bimodal_mixture(), schedule}; }
 
 /// Exact samples of p_T as the initial law: the sampler's only errors are its own.
 ensemble::InitialLaw exact_prior(const distribution::DiffusedMixture& law) {

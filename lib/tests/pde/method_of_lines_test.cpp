@@ -8,15 +8,12 @@
 
 #include "kolmo/process/ornstein_uhlenbeck.hpp"
 #include "support/expect_error.hpp"
+#include "support/gaussian_density.hpp"
 
 namespace kolmo::pde {
 namespace {
 
-DensityFunction gaussian(double mean, double variance) {
-  return [=](const process::StateView& x) -> Eigen::ArrayXd {
-    return (-(x.col(0) - mean).square() / (2 * variance)).exp() / std::sqrt(2 * std::numbers::pi * variance);
-  };
-}
+const auto gaussian = test_support::gaussian_density;
 
 const Grid grid({{-4, 4, 120}});
 

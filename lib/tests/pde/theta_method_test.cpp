@@ -9,17 +9,14 @@
 
 #include "kolmo/process/ornstein_uhlenbeck.hpp"
 #include "support/expect_error.hpp"
+#include "support/gaussian_density.hpp"
 
 namespace kolmo::pde {
 namespace {
 
 const process::OrnsteinUhlenbeck ou(1.0, 0.0, 1.0);  // stationary N(0, 1/2)
 
-DensityFunction gaussian(double mean, double variance) {
-  return [=](const process::StateView& x) -> Eigen::ArrayXd {
-    return (-(x.col(0) - mean).square() / (2 * variance)).exp() / std::sqrt(2 * std::numbers::pi * variance);
-  };
-}
+const auto gaussian = test_support::gaussian_density;
 
 TEST(ThetaMethod, CrankNicolsonFollowsTheOrnsteinUhlenbeckTransitionDensity) {
   const Grid grid({{-4, 4, 200}});

@@ -1,11 +1,15 @@
 #pragma once
-// Test helper: the data law of the diffusion-model tests, a 2-D bimodal mixture with
-// anisotropic, oppositely correlated components (condition numbers 9 and 16) and unequal
-// weights, and a batch of points spread over its modes, the gap between them and its tails.
+// Shared fixture of the unit tests, the verification cases and the benchmarks: the data law of
+// the diffusion-model checks, a 2-D bimodal mixture with anisotropic, oppositely correlated
+// components (covariance eigenvalues 0.9/0.1 and 0.32/0.02: condition numbers 9 and 16) and
+// unequal weights 0.35/0.65, and a batch of points spread over its modes, the gap between them
+// and its tails.
 
 #include <Eigen/Core>
 
+#include "kolmo/distribution/diffused_mixture.hpp"
 #include "kolmo/distribution/gaussian_mixture.hpp"
+#include "kolmo/process/noise_schedule.hpp"
 
 namespace kolmo::test_support {
 
@@ -15,6 +19,9 @@ inline distribution::GaussianMixture bimodal_mixture() {
   return distribution::GaussianMixture({0.35, 0.65}, {Eigen::Vector2d(-1.5, 1.0), Eigen::Vector2d(1.2, -0.4)},
                                        {first, second});
 }
+
+/// The same law under the VP-linear schedule (β from 0.1 to 20): the benchmarks' law.
+inline distribution::DiffusedMixture bimodal_vp_linear() { return {bimodal_mixture(), process::NoiseSchedule::vp_linear()}; }
 
 inline Eigen::ArrayXXd spread_points() {
   Eigen::ArrayXXd x(7, 2);
