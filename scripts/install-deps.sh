@@ -11,7 +11,7 @@ packages=(
   librandom123-dev                   # Random123: Philox counter-based generator
   libgtest-dev libgmock-dev          # GoogleTest
   libbenchmark-dev                   # Google Benchmark
-  libcli11-dev                       # CLI11: the kolmo command line
+  libcli11-dev                       # CLI11: the command line of kolmo verify and verify::main
   nlohmann-json3-dev                 # nlohmann-json: reports and baselines
   python3-numpy                      # benchmarks/peers: the NumPy baseline of the SDE benchmark
   python3-scipy                      # benchmarks/peers: the SciPy sparse-LU baseline of the grid benchmark

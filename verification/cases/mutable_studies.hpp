@@ -11,7 +11,9 @@
 
 #include "kolmo/ode/methods.hpp"
 #include "kolmo/pde/theta_method.hpp"
+#include "kolmo/process/cox_ingersoll_ross.hpp"
 #include "kolmo/process/sde.hpp"
+#include "kolmo/sde/ensemble.hpp"
 #include "kolmo/verify/case.hpp"
 
 namespace kolmo::verification {
@@ -51,5 +53,11 @@ verify::Outcome dpm_solver_nfe_order(std::uint64_t seed, int order, double adver
 
 // pde/continuity-rotation with angular velocity `omega` (the case's is 2π: one revolution).
 verify::Outcome rotation_with(double omega);
+
+// sde/cir-transition-law-ks: the KS checks of the CIR samplers, with the exact sampler of the
+// sub-Feller problem (two steps of 0.5 over [0, 1]) given; the case's is ExactCoxIngersollRoss.
+using CirExactSampler = std::function<sde::EnsembleSolution(const sde::SdeProblem& problem, const process::CoxIngersollRoss& cir,
+                                                            const sde::EnsembleOptions& options)>;
+verify::Outcome cir_transition_law_with(const verify::RunContext& context, const CirExactSampler& exact_sampler);
 
 }  // namespace kolmo::verification

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "cases/cases.hpp"
+#include "cases/mutable_studies.hpp"
 #include "cases/sde_studies.hpp"
 #include "kolmo/compare/compare.hpp"
 #include "kolmo/distribution/law.hpp"
@@ -98,10 +99,12 @@ verify::Outcome double_well_gibbs(const verify::RunContext& context) {
   return outcome;
 }
 
+}  // namespace
+
 // --- the Cox–Ingersoll–Ross process ---------------------------------------------------------
 // Two samplers against the noncentral-χ² transition law (Boost.Math's CDF), each by KS on 20 000
 // paths, held together by Bonferroni:
-//   exact      ExactCoxIngersollRoss, two steps of 0.5 from X0 = 0.05 below the Feller condition
+//   exact      ExactCoxIngersollRoss (the case's), two steps of 0.5 from X0 = 0.05 below the Feller condition
 //              (κ = 1, θ = 0.3, σ = 1: 2κθ/σ² = 0.6, zero is reached): exact at any step, so
 //              only a wrong δ, scale or Poisson mixture can move D; the chained steps test the
 //              Markov composition.
@@ -111,7 +114,10 @@ verify::Outcome double_well_gibbs(const verify::RunContext& context) {
 //              1.36/√20000 ≈ 0.0096 — while a wrong drift constant a = (4κθ − σ²)/8 moves E X by O(1).
 // Every returned state must be ≥ 0, and Euler–Maruyama on the first problem must report the
 // paths it pushes below 0 (status left_state_space): the hazard the state space declaration fixes.
-verify::Outcome cir_transition_law(const verify::RunContext& context) {
+// The exact sampler is a parameter (mutable_studies.hpp) so that the mutation suite can inject a
+// wrong one.
+
+verify::Outcome cir_transition_law_with(const verify::RunContext& context, const CirExactSampler& exact_sampler) {
   constexpr std::uint64_t paths = 20000;
   const auto transition_law = [&](const process::CoxIngersollRoss& cir, double x0, double t) {
     // The KS reference needs only the CDF; the sampler is the exact one, for completeness.
@@ -132,7 +138,8 @@ verify::Outcome cir_transition_law(const verify::RunContext& context) {
   const auto start = [](double x0) { return ensemble::InitialLaw::point(Eigen::VectorXd::Constant(1, x0)); };
   const sde::SdeProblem rough_problem(rough.sde(), start(0.05), 0.0, 1.0, context.seed);
   const sde::SdeProblem feller_problem(feller.sde(), start(0.3), 0.0, 1.0, context.seed);
-  const auto exact = sde::solve(rough_problem, sde::ExactCoxIngersollRoss{0.5, rough}, {.paths = paths, .threads = context.threads});
+  const sde::EnsembleSolution exact =
+      exact_sampler(rough_problem, rough, sde::EnsembleOptions{.paths = paths, .threads = context.threads});
   const auto implicit =
       sde::solve(feller_problem, sde::DriftImplicitSquareRoot{1.0 / 64, feller}, {.paths = paths, .threads = context.threads});
   const auto euler = sde::solve(rough_problem, sde::EulerMaruyama{1.0 / 64}, {.paths = paths, .threads = context.threads});
@@ -150,6 +157,15 @@ verify::Outcome cir_transition_law(const verify::RunContext& context) {
     outcome.note = "a sampler failed, returned a negative state, or Euler-Maruyama's crossings below 0 went unreported";
   }
   return outcome;
+}
+
+namespace {
+
+verify::Outcome cir_transition_law(const verify::RunContext& context) {
+  return cir_transition_law_with(context, [](const sde::SdeProblem& problem, const process::CoxIngersollRoss& cir,
+                                             const sde::EnsembleOptions& options) {
+    return sde::solve(problem, sde::ExactCoxIngersollRoss{0.5, cir}, options);
+  });
 }
 
 verify::CaseInfo info(std::string name, std::string claim, std::string source, std::uint64_t seed) {

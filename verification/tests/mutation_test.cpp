@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <memory>
 #include <numbers>
 #include <span>
 #include <string>
@@ -14,9 +15,11 @@
 #include "cases/cases.hpp"
 #include "cases/langevin_studies.hpp"
 #include "cases/mutable_studies.hpp"
+#include "kolmo/process/cox_ingersoll_ross.hpp"
 #include "kolmo/process/ornstein_uhlenbeck.hpp"
 #include "kolmo/random/normal.hpp"
 #include "kolmo/sampling/predictor_corrector.hpp"
+#include "kolmo/sde/exact_cox_ingersoll_ross.hpp"
 #include "kolmo/verify/error_budget.hpp"
 #include "kolmo/verify/tolerance.hpp"
 
@@ -59,6 +62,51 @@ TEST(Mutation, OuTransitionMeanRejectsAHalvedDecayRate) {
     for (std::size_t i = 0; i < x.size(); ++i) out[i] += (x[i] - ou.mu()) * (wrong - right);
   };
   expect_fails(transition_mean_with(c, 0.5, 1, halved), "OU mean decay e^{-theta dt/2}");
+}
+
+// --- Cox–Ingersoll–Ross ------------------------------------------------------------------------------
+// The exact CIR step with the transition drawn over the whole horizon t1 − t0 instead of its own
+// step (a chained sampler handed the wrong time): after two steps its law is that of t = 2, not 1.
+class CirWholeHorizonStepper final : public sde::Stepper {
+ public:
+  CirWholeHorizonStepper(const process::Sde& sde, process::CoxIngersollRoss cir, double horizon)
+      : Stepper(sde), cir_(cir), horizon_(horizon) {}
+  void step(double, double h, Eigen::ArrayXXd& x, const sde::StepNoise& noise) override {
+    const auto uniform = [root = std::sqrt(h)](double dw) { return 0.5 * std::erfc(-dw / root / std::numbers::sqrt2); };
+    for (Eigen::Index p = 0; p < x.rows(); ++p) {
+      const double u_poisson = uniform(noise.increments(p, 0)), u_gamma = uniform(noise.increments(p, 1));
+      x(p, 0) = cir_.sample_transition(x(p, 0), horizon_, u_poisson, u_gamma);
+    }
+  }
+
+ private:
+  process::CoxIngersollRoss cir_;
+  double horizon_;
+};
+
+struct CirWholeHorizon {
+  double dt = 0.0;
+  process::CoxIngersollRoss cir;
+  double horizon = 1.0;
+  static constexpr sde::SchemeTraits traits = sde::ExactCoxIngersollRoss::traits;
+  [[nodiscard]] std::size_t wiener_dimension(const process::Sde&) const { return 2; }
+  [[nodiscard]] std::unique_ptr<sde::Stepper> make_stepper(const process::Sde& sde) const {
+    return std::make_unique<CirWholeHorizonStepper>(sde, cir, horizon);
+  }
+};
+
+TEST(Mutation, CirTransitionLawRejectsAnExactSamplerHandedTheWholeHorizon) {
+  const verify::RunContext c = context_of("sde/cir-transition-law-ks");
+  const CirExactSampler correct = [](const sde::SdeProblem& problem, const process::CoxIngersollRoss& cir,
+                                     const sde::EnsembleOptions& options) {
+    return sde::solve(problem, sde::ExactCoxIngersollRoss{0.5, cir}, options);
+  };
+  EXPECT_TRUE(cir_transition_law_with(c, correct).passed);
+  const CirExactSampler whole_horizon = [](const sde::SdeProblem& problem, const process::CoxIngersollRoss& cir,
+                                           const sde::EnsembleOptions& options) {
+    return sde::solve(problem, CirWholeHorizon{0.5, cir, problem.t1 - problem.t0}, options);
+  };
+  expect_fails(cir_transition_law_with(c, whole_horizon), "CIR transition over t1 - t0 at every step");
 }
 
 // --- ODE adapters -----------------------------------------------------------------------------------

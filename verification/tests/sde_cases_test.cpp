@@ -5,11 +5,14 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <memory>
 #include <string>
 
 #include "cases/cases.hpp"
 #include "cases/sde_studies.hpp"
 #include "kolmo/verify/error_budget.hpp"
+#include "kolmo/process/cox_ingersoll_ross.hpp"
+#include "kolmo/sde/drift_implicit_square_root.hpp"
 #include "kolmo/sde/euler_maruyama.hpp"
 #include "kolmo/sde/milstein.hpp"
 #include "kolmo/sde/platen_weak2.hpp"
@@ -101,6 +104,29 @@ class PlatenDoubledLastTerm final : public sde::Stepper {
   }
 };
 
+// Drift-implicit Euler on X itself, X ← (X + κθ h + σ√X ΔW)/(1 + κh): the Lamperti transform
+// forgotten. Its noise term is Euler's for multiplicative noise, so its strong order is ½, not 1.
+class CirImplicitInXStepper final : public sde::Stepper {
+ public:
+  CirImplicitInXStepper(const process::Sde& sde, process::CoxIngersollRoss cir) : Stepper(sde), cir_(cir) {}
+  void step(double, double h, Eigen::ArrayXXd& x, const sde::StepNoise& noise) override {
+    x = (x + cir_.kappa() * cir_.theta() * h + cir_.sigma() * x.sqrt() * noise.increments) / (1.0 + cir_.kappa() * h);
+  }
+
+ private:
+  process::CoxIngersollRoss cir_;
+};
+
+struct CirImplicitInX {
+  double dt = 0.0;
+  process::CoxIngersollRoss cir{2.0, 1.0, 0.5};  // the study's process
+  static constexpr sde::SchemeTraits traits = sde::DriftImplicitSquareRoot::traits;
+  [[nodiscard]] std::size_t wiener_dimension(const process::Sde&) const { return 1; }
+  [[nodiscard]] std::unique_ptr<sde::Stepper> make_stepper(const process::Sde& sde) const {
+    return std::make_unique<CirImplicitInXStepper>(sde, cir);
+  }
+};
+
 constexpr int threads = 2;
 
 /// The α the registered case `name` runs with: the tests hold a mutant to the case's own rule.
@@ -155,6 +181,12 @@ TEST(SdeOrderCases, PlatenWithADoubledLastTermFailsTheWeakOrderCheck) {
   const sde::PlatenWeak2 correct{};
   expect_rejected<Mutant<PlatenDoubledLastTerm, sde::PlatenWeak2>>(
       weak_gbm_study(206, threads), OrderKind::weak, alpha_of("sde/platen-weak-order-gbm"), &correct);
+}
+
+TEST(SdeOrderCases, CirImplicitEulerInXInsteadOfItsSquareRootFailsAndTheCorrectSchemePasses) {
+  const sde::DriftImplicitSquareRoot correct{1.0, process::CoxIngersollRoss(2.0, 1.0, 0.5)};
+  expect_rejected<CirImplicitInX>(cir_feller_study(209, threads), OrderKind::strong,
+                                  alpha_of("sde/cir-drift-implicit-strong-order"), &correct);
 }
 
 }  // namespace
