@@ -99,7 +99,7 @@ verify::Outcome liouville(const verify::RunContext&) {
   double worst = 0.0;
   nlohmann::json rows = nlohmann::json::array();
   for (const Eigen::Vector2d& x0 : {Eigen::Vector2d(0.3, -0.1), Eigen::Vector2d(1.5, 0.8), Eigen::Vector2d(-1.0, 0.4)}) {
-    const ode::FlowResult result = ode::integrate(linear_flow(a, b), x0, 0.0, t, ode::DormandPrince{1e-12, 1e-12}, options);
+    const ode::TrajectorySolution result = ode::integrate(linear_flow(a, b), x0, 0.0, t, ode::DormandPrince{1e-12, 1e-12}, options);
     const double transported = gaussian_log_density(x0, m0, s0) + result.log_density_change;
     const double exact = gaussian_log_density(result.state, phi * m0 + c, phi * s0 * phi.transpose());
     worst = std::max(worst, std::abs(transported - exact));
@@ -115,7 +115,7 @@ verify::Outcome liouville(const verify::RunContext&) {
 // z^T A z = tr A + Σ_{i<j} (A_ij + A_ji) z_i z_j, variance Σ_{i<j} (A_ij + A_ji)².
 const Eigen::Matrix3d scattering = (Eigen::Matrix3d() << -0.5, 0.8, 0.2, 0.4, -0.2, -0.6, 0.3, 0.1, 0.3).finished();
 
-ode::FlowResult hutchinson_run(std::size_t probes, std::uint64_t seed, std::uint64_t path) {
+ode::TrajectorySolution hutchinson_run(std::size_t probes, std::uint64_t seed, std::uint64_t path) {
   ode::IntegrateOptions options;
   options.log_density = ode::Hutchinson{probes};
   options.seed = seed;
@@ -130,7 +130,7 @@ ode::FlowResult hutchinson_run(std::size_t probes, std::uint64_t seed, std::uint
 // a probe law of the wrong scale (Gaussian probes times √2, or Rademacher ±1/2) is off by a
 // factor 2 and fails by ~10 tolerances.
 verify::Outcome hutchinson_mean(const verify::RunContext& context) {
-  const ode::FlowResult result = hutchinson_run(32768, context.seed, 0);
+  const ode::TrajectorySolution result = hutchinson_run(32768, context.seed, 0);
   verify::Outcome outcome =
       verify::within_sigma(result.log_density_change, result.log_density_standard_error, -scattering.trace(), context.alpha);
   const double relative_tolerance = outcome.tolerance.bound * result.log_density_standard_error / std::abs(scattering.trace());

@@ -400,7 +400,7 @@ verify::Outcome probability_flow_log_density(const verify::RunContext& context) 
   options.log_density = ode::ExactDivergence{};
   double worst = 0.0;
   for (Eigen::Index i = 0; i < starts.rows(); ++i) {
-    const ode::FlowResult result =
+    const ode::TrajectorySolution result =
         ode::integrate(flow, starts.row(i).transpose().matrix(), horizon, t_min, ode::DormandPrince{1e-10, 1e-10}, options);
     const double carried = law.log_density(horizon, starts.row(i))(0) + result.log_density_change;
     const double exact = law.log_density(t_min, result.state.transpose().array())(0);

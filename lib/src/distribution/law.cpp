@@ -292,13 +292,18 @@ Law Law::gaussian(const Eigen::VectorXd& mean, const Eigen::MatrixXd& covariance
   const double asymmetry = (covariance - covariance.transpose()).cwiseAbs().maxCoeff();
   require(asymmetry <= 1e-12 * std::max(1.0, covariance.cwiseAbs().maxCoeff()), where,
           "covariance asymmetry max|C - C^T|", asymmetry, "a symmetric matrix");
-  const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eigen(covariance, Eigen::EigenvaluesOnly);
+  const Eigen::MatrixXd symmetric = 0.5 * (covariance + covariance.transpose());
+  const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eigen(symmetric);
   const double smallest = eigen.eigenvalues().minCoeff();
   require(smallest >= -1e-12 * std::max(1.0, eigen.eigenvalues().cwiseAbs().maxCoeff()), where,
           "smallest covariance eigenvalue", smallest, "a positive semi-definite covariance");
-  // Round-off negatives (checked above) are clipped so that the mixture accepts the matrix.
-  const Eigen::MatrixXd symmetric = 0.5 * (covariance + covariance.transpose());
-  return Law(std::make_shared<MixtureLaw>("gaussian", GaussianMixture::gaussian(mean, symmetric)));
+  // Round-off negatives (accepted above) are clipped to 0, so that the mixture, whose own check is
+  // at the rounding level of its eigendecomposition, accepts the matrix.
+  Eigen::MatrixXd clipped = symmetric;
+  if (smallest < 0.0) {
+    clipped = eigen.eigenvectors() * eigen.eigenvalues().cwiseMax(0.0).asDiagonal() * eigen.eigenvectors().transpose();
+  }
+  return Law(std::make_shared<MixtureLaw>("gaussian", GaussianMixture::gaussian(mean, clipped)));
 }
 
 Law Law::mixture(GaussianMixture mixture) {

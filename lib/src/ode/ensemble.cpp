@@ -98,7 +98,7 @@ FlowEnsembleSolution solve(const FlowProblem& problem, const Method& method, con
       const auto row = static_cast<Eigen::Index>(i);
       path_options.path = first_path + i;
       const Eigen::VectorXd x_start = x0.row(row).transpose();
-      FlowResult path;
+      TrajectorySolution path;
       if (x_start.allFinite()) {
         path = integrate(flow, x_start, t0, t1, method, path_options);
       } else {

@@ -254,7 +254,7 @@ void require_tolerances(double absolute, double relative) {
 
 }  // namespace
 
-FlowResult integrate(const Flow& flow, const Eigen::VectorXd& x0, double t0, double t1, const Method& method,
+TrajectorySolution integrate(const Flow& flow, const Eigen::VectorXd& x0, double t0, double t1, const Method& method,
                      const IntegrateOptions& options) {
   require(x0.size() == static_cast<Eigen::Index>(flow.dimension()), where, "x0.size()", x0.size(),
           "the flow's dimension " + describe_value(flow.dimension()));
@@ -276,7 +276,7 @@ FlowResult integrate(const Flow& flow, const Eigen::VectorXd& x0, double t0, dou
   std::copy(x0.data(), x0.data() + d, y.begin());
   const std::vector<double> times = stop_times(t0, t1, options.observe_times);
 
-  FlowResult result;
+  TrajectorySolution result;
   std::vector<Eigen::VectorXd> stops;
   try {
     if (const auto* euler = std::get_if<Euler>(&method)) {

@@ -37,7 +37,7 @@ GaussianMoments linear_moments(const process::LinearSde& sde, const Eigen::Vecto
   Eigen::VectorXd y0(d + d * d);
   y0.head(d) = mean0;
   y0.tail(d * d) = Eigen::Map<const Eigen::VectorXd>(covariance0.data(), d * d);
-  const FlowResult result = integrate(moments, y0, 0.0, t, method);
+  const TrajectorySolution result = integrate(moments, y0, 0.0, t, method);
 
   GaussianMoments out;
   out.status = result.status;

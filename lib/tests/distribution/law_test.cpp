@@ -100,6 +100,10 @@ TEST(Law, PointMassesAndCustomLaws) {
   KOLMO_EXPECT_THROW_NAMING(Law::gaussian(Eigen::VectorXd::Zero(2), Eigen::MatrixXd::Identity(3, 3)), "covariance");
   KOLMO_EXPECT_THROW_NAMING(Law::gaussian(Eigen::VectorXd::Zero(1), -Eigen::MatrixXd::Identity(1, 1)),
                             "smallest covariance eigenvalue");
+  // A covariance singular up to round-off (eigenvalue −1e-15) is accepted, as InitialLaw::gaussian
+  // always did, and its draws are finite.
+  const Eigen::Matrix2d almost = (Eigen::Matrix2d() << 1.0, 1.0 + 1e-15, 1.0 + 1e-15, 1.0).finished();
+  EXPECT_TRUE(Law::gaussian(Eigen::Vector2d::Zero(), almost).sample(1, 0, 8).allFinite());
   KOLMO_EXPECT_THROW_NAMING((void)Law::gaussian(Eigen::VectorXd::Zero(1), Eigen::MatrixXd::Identity(1, 1))
                                 .on(pde::Grid({{0.0, 1.0, 4}, {0.0, 1.0, 4}})),
                             "grid.dimension()");

@@ -40,7 +40,7 @@ TEST(FlowEnsemble, EveryPathCarriesMinusTimeTimesTheTraceAndMatchesSingleIntegra
   for (Eigen::Index p : {0, 1234, 2499}) {
     IntegrateOptions single;
     single.observe_times = {0.5};
-    const FlowResult path = integrate(linear(), x0.row(p).transpose(), 0.0, 1.0, DormandPrince{1e-10, 1e-10}, single);
+    const TrajectorySolution path = integrate(linear(), x0.row(p).transpose(), 0.0, 1.0, DormandPrince{1e-10, 1e-10}, single);
     EXPECT_TRUE((result.ensemble.terminal.row(p).transpose().matrix() - path.state).norm() < 1e-14);
     EXPECT_TRUE((result.ensemble.snapshots[0].states.row(p).transpose().matrix() - path.observed[0]).norm() < 1e-14);
   }

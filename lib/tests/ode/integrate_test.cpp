@@ -51,24 +51,24 @@ TEST(Integrate, EulerAndHeunHalvingTheStepDivideTheErrorByTwoAndFour) {
 }
 
 TEST(Integrate, EulerAndHeunCountOneAndTwoEvaluationsPerStepAndRunBackwards) {
-  const FlowResult euler = integrate(rotating(false, false), x0, 0.0, 1.0, Euler{0.1});
+  const TrajectorySolution euler = integrate(rotating(false, false), x0, 0.0, 1.0, Euler{0.1});
   EXPECT_EQ(euler.steps, 10u);
   EXPECT_EQ(euler.velocity_evaluations, 10u);
-  const FlowResult heun = integrate(rotating(false, false), x0, 0.0, 1.0, Heun{0.1});
+  const TrajectorySolution heun = integrate(rotating(false, false), x0, 0.0, 1.0, Heun{0.1});
   EXPECT_EQ(heun.velocity_evaluations, 20u);
   // Forwards then backwards with Heun's method: back to x0 up to the O(h²) global error.
-  const FlowResult forward = integrate(rotating(false, false), x0, 0.0, 1.0, Heun{1e-3});
-  const FlowResult back = integrate(rotating(false, false), forward.state, 1.0, 0.0, Heun{-1e-3});
+  const TrajectorySolution forward = integrate(rotating(false, false), x0, 0.0, 1.0, Heun{1e-3});
+  const TrajectorySolution back = integrate(rotating(false, false), forward.state, 1.0, 0.0, Heun{-1e-3});
   EXPECT_LT((back.state - x0).norm(), 1e-5);
   KOLMO_EXPECT_THROW_NAMING((void)integrate(rotating(false, false), x0, 0.0, 1.0, Euler{0.3}), "dt");
 }
 
 TEST(Integrate, DormandPrinceForwardsAndBackwardsReturnsToTheStart) {
   const DormandPrince tight{1e-12, 1e-12};
-  const FlowResult forward = integrate(rotating(false, false), x0, 0.0, 3.0, tight);
+  const TrajectorySolution forward = integrate(rotating(false, false), x0, 0.0, 3.0, tight);
   ASSERT_TRUE(forward.status.ok());
   EXPECT_LT((forward.state - exact(3.0)).norm(), 1e-10);
-  const FlowResult back = integrate(rotating(false, false), forward.state, 3.0, 0.0, tight);
+  const TrajectorySolution back = integrate(rotating(false, false), forward.state, 3.0, 0.0, tight);
   EXPECT_LT((back.state - x0).norm(), 1e-10);
   EXPECT_GT(forward.steps, 0u);
   EXPECT_GT(forward.velocity_evaluations, 6 * forward.steps - 1);
@@ -77,7 +77,7 @@ TEST(Integrate, DormandPrinceForwardsAndBackwardsReturnsToTheStart) {
 TEST(Integrate, DenseOutputObservesAtTheRequestedTimes) {
   IntegrateOptions options;
   options.observe_times = {1.5, 0.25, 1.0};  // any order: reported in integration order
-  const FlowResult result = integrate(rotating(false, false), x0, 0.0, 2.0, DenseDormandPrince{1e-11, 1e-11}, options);
+  const TrajectorySolution result = integrate(rotating(false, false), x0, 0.0, 2.0, DenseDormandPrince{1e-11, 1e-11}, options);
   ASSERT_EQ(result.observed.size(), 3u);
   EXPECT_LT((result.observed[0] - exact(0.25)).norm(), 1e-8);
   EXPECT_LT((result.observed[1] - exact(1.0)).norm(), 1e-8);
@@ -87,7 +87,7 @@ TEST(Integrate, DenseOutputObservesAtTheRequestedTimes) {
 TEST(Integrate, Rk4ObservesAtTheStartAndOnItsGrid) {
   IntegrateOptions options;
   options.observe_times = {0.0, 0.5};
-  const FlowResult result = integrate(rotating(false, false), x0, 0.0, 1.0, Rk4{0.05}, options);
+  const TrajectorySolution result = integrate(rotating(false, false), x0, 0.0, 1.0, Rk4{0.05}, options);
   ASSERT_EQ(result.observed.size(), 2u);
   EXPECT_EQ(result.observed[0], Eigen::VectorXd(x0));
   EXPECT_LT((result.observed[1] - exact(0.5)).norm(), 1e-5);
@@ -100,8 +100,8 @@ TEST(Integrate, RosenbrockTakesFarFewerStepsThanDormandPrinceOnAStiffFlow) {
     return (x.matrix() * stiff.transpose()).array();
   });
   flow.with_jacobian([stiff](double, const Eigen::VectorXd&) -> Eigen::MatrixXd { return stiff; });
-  const FlowResult implicit = integrate(flow, Eigen::Vector2d(1.0, 1.0), 0.0, 20.0, Rosenbrock{1e-8, 1e-8});
-  const FlowResult explicit_ = integrate(flow, Eigen::Vector2d(1.0, 1.0), 0.0, 20.0, DormandPrince{1e-8, 1e-8});
+  const TrajectorySolution implicit = integrate(flow, Eigen::Vector2d(1.0, 1.0), 0.0, 20.0, Rosenbrock{1e-8, 1e-8});
+  const TrajectorySolution explicit_ = integrate(flow, Eigen::Vector2d(1.0, 1.0), 0.0, 20.0, DormandPrince{1e-8, 1e-8});
   ASSERT_TRUE(implicit.status.ok());
   EXPECT_NEAR(implicit.state(1), std::exp(-20.0), 1e-8);
   EXPECT_LT(implicit.steps * 10, explicit_.steps);
@@ -119,15 +119,15 @@ TEST(Integrate, LogDensityChangeIsMinusTimeTimesTheTraceForEveryDivergenceMethod
   // Hutchinson: per probe −t zᵀAz = −t (tr A + (A12 + A21) z1 z2) = expected exactly here since
   // A is skew apart from its diagonal; with a symmetric part the probes scatter (ode_cases).
   options.log_density = Hutchinson{8};
-  const FlowResult hutchinson = integrate(rotating(false, true), x0, 0.0, t, DormandPrince{}, options);
+  const TrajectorySolution hutchinson = integrate(rotating(false, true), x0, 0.0, t, DormandPrince{}, options);
   EXPECT_NEAR(hutchinson.log_density_change, expected, 1e-9);
-  const FlowResult by_differences = integrate(rotating(false, false), x0, 0.0, t, DormandPrince{}, options);
+  const TrajectorySolution by_differences = integrate(rotating(false, false), x0, 0.0, t, DormandPrince{}, options);
   EXPECT_NEAR(by_differences.log_density_change, expected, 1e-7);
 }
 
 TEST(Integrate, ABlowUpIsAStatusWithTheTime) {
   const Flow blow_up("blow-up", 1, [](double, const process::StateView& x) -> Eigen::ArrayXXd { return x.square(); });
-  const FlowResult result = integrate(blow_up, Eigen::VectorXd::Ones(1), 0.0, 2.0, DormandPrince{1e-8, 1e-8, 10000});
+  const TrajectorySolution result = integrate(blow_up, Eigen::VectorXd::Ones(1), 0.0, 2.0, DormandPrince{1e-8, 1e-8, 10000});
   EXPECT_FALSE(result.status.ok());
   EXPECT_NE(result.status.where.find("t = "), std::string::npos) << result.status.where;
 }

@@ -31,7 +31,7 @@ struct IntegrateOptions {
   std::uint64_t path = 0;                       ///< Hutchinson probes' path index
 };
 
-struct FlowResult {
+struct TrajectorySolution {
   Status status;
   double failure_time = 0.0;                 ///< on failure: the last time the state was finite
   Eigen::VectorXd state;                     ///< x(t1) (last finite state on failure)
@@ -43,7 +43,7 @@ struct FlowResult {
 };
 
 /// Integrates `flow` from x0 at t0 to t1 with `method`.
-[[nodiscard]] FlowResult integrate(const Flow& flow, const Eigen::VectorXd& x0, double t0, double t1,
+[[nodiscard]] TrajectorySolution integrate(const Flow& flow, const Eigen::VectorXd& x0, double t0, double t1,
                                    const Method& method, const IntegrateOptions& options = {});
 
 }  // namespace kolmo::ode
