@@ -14,6 +14,7 @@
 #include <benchmark/benchmark.h>
 
 #include "support/bimodal_mixture.hpp"
+#include "kolmo/distribution/law.hpp"
 #include "kolmo/sampling/ddpm.hpp"
 #include "kolmo/sampling/dpm_solver.hpp"
 #include "kolmo/sampling/dpm_solver_plus_plus.hpp"
@@ -33,8 +34,7 @@ SamplingProblem problem() {
   const kolmo::distribution::DiffusedMixture law = bimodal_vp_linear();
   const kolmo::distribution::GaussianMixture prior = law.marginal(1.0);
   return {kolmo::score::mixture_score(law), law.schedule(),
-          kolmo::ensemble::InitialLaw::custom(
-              2, [prior](std::uint64_t seed, std::uint64_t first, std::size_t n) { return prior.sample(seed, first, n); }),
+          kolmo::ensemble::InitialLaw::from(kolmo::distribution::Law::mixture(prior)),
           1.0, t_min, /*seed=*/7};
 }
 

@@ -167,8 +167,7 @@ verify::Outcome annealed_reaches_target(const verify::RunContext& context, std::
   const auto diffused = bimodal_under_vp();
   const auto p_t = diffused.marginal(t_fixed);
   const auto start = under_dispersed(p_t);
-  const auto initial = ensemble::InitialLaw::custom(
-      1, [start](std::uint64_t seed, std::uint64_t first, std::size_t count) { return start.sample(seed, first, count); });
+  const auto initial = ensemble::InitialLaw::from(distribution::Law::mixture(start));
   const sampling::SamplingProblem problem{score::mixture_score(diffused), diffused.schedule(), initial, 1.0, t_fixed,
                                           context.seed};
   const auto result =
@@ -229,8 +228,7 @@ verify::Outcome pc_end_to_end_case(const verify::RunContext& context) {
   constexpr double t_min = 0.01;
   const auto diffused = bimodal_under_vp();
   const auto p_1 = diffused.marginal(1.0);
-  const auto initial = ensemble::InitialLaw::custom(
-      1, [p_1](std::uint64_t seed, std::uint64_t first, std::size_t count) { return p_1.sample(seed, first, count); });
+  const auto initial = ensemble::InitialLaw::from(distribution::Law::mixture(p_1));
   const sampling::SamplingProblem problem{score::mixture_score(diffused), diffused.schedule(), initial, 1.0, t_min,
                                           context.seed};
   const auto result = sampling::sample(problem, sampling::PredictorCorrector{.steps = 200, .corrector_steps = 1, .snr = 0.16},

@@ -87,9 +87,7 @@ distribution::DiffusedMixture law_2d() { return {test_support::bimodal_mixture()
 /// Exact samples of p_T as the initial law: the sampler's only errors are its own.
 ensemble::InitialLaw exact_prior(const distribution::DiffusedMixture& law) {
   const distribution::GaussianMixture prior = law.marginal(horizon);
-  return ensemble::InitialLaw::custom(law.dimension(), [prior](std::uint64_t seed, std::uint64_t first, std::size_t count) {
-    return prior.sample(seed, first, count);
-  });
+  return ensemble::InitialLaw::from(distribution::Law::mixture(prior));
 }
 
 SamplingProblem problem_for(const distribution::DiffusedMixture& law, std::uint64_t seed) {

@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include <kolmo/distribution/diffused_mixture.hpp>
+#include <kolmo/distribution/law.hpp>
 #include <kolmo/sampling/dpm_solver_plus_plus.hpp>
 #include <kolmo/score/mixture_score.hpp>
 
@@ -16,8 +17,7 @@ int main() {
   const distribution::DiffusedMixture diffused(data, process::NoiseSchedule::vp_linear(0.1, 20.0));
   const double t_max = 1.0, t_min = 1e-3;
   const distribution::GaussianMixture prior = diffused.marginal(t_max);  // exact p_T
-  const ensemble::InitialLaw initial = ensemble::InitialLaw::custom(
-      2, [prior](std::uint64_t seed, std::uint64_t first, std::size_t n) { return prior.sample(seed, first, n); });
+  const ensemble::InitialLaw initial = ensemble::InitialLaw::from(distribution::Law::mixture(prior));
 
   const sampling::SamplingProblem problem(score::mixture_score(diffused), diffused.schedule(), initial, t_max, t_min,
                                           /*seed=*/7);

@@ -1,3 +1,4 @@
+#include "kolmo/distribution/law.hpp"
 #include "kolmo/sampling/sampler.hpp"
 
 #include <gtest/gtest.h>
@@ -25,8 +26,7 @@ const NoiseSchedule schedule = NoiseSchedule::vp_linear();
 SamplingProblem mixture_problem(std::uint64_t seed = 11) {
   const distribution::DiffusedMixture law(test_support::bimodal_mixture(), schedule);
   const distribution::GaussianMixture prior = law.marginal(1.0);
-  const ensemble::InitialLaw initial = ensemble::InitialLaw::custom(
-      2, [prior](std::uint64_t s, std::uint64_t first, std::size_t count) { return prior.sample(s, first, count); });
+  const ensemble::InitialLaw initial = ensemble::InitialLaw::from(distribution::Law::mixture(prior));
   return {score::mixture_score(law), schedule, initial, 1.0, 1e-3, seed};
 }
 
