@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <optional>
 #include <utility>
 
 #include "support/expect_error.hpp"
@@ -38,6 +40,16 @@ TEST(Grid, ChunksOfCentersAreRowsOfTheWholeBatch) {
   for (const auto& [first, count] : {std::pair<Eigen::Index, Eigen::Index>{0, 60}, {7, 13}, {19, 41}, {59, 1}}) {
     EXPECT_TRUE((grid.centers(static_cast<std::size_t>(first), static_cast<std::size_t>(count)) == x.middleRows(first, count)).all());
   }
+}
+
+TEST(Grid, LocatesTheCellOfAPoint) {
+  const Grid grid({{0.0, 1.0, 4}, {-1.0, 1.0, 5}});
+  const Eigen::ArrayXXd x = (Eigen::ArrayXXd(5, 2) << 0.3, -0.9, 1.0, 1.0, 0.0, -1.0, 1.5, 0.0, NAN, 0.0).finished();
+  EXPECT_EQ(grid.cell_of(x, 0), std::optional<std::size_t>(1));             // (1, 0)
+  EXPECT_EQ(grid.cell_of(x, 1), std::optional<std::size_t>(3 + 4 * 4));     // upper bounds: the last cells
+  EXPECT_EQ(grid.cell_of(x, 2), std::optional<std::size_t>(0));             // lower bounds: the first
+  EXPECT_FALSE(grid.cell_of(x, 3).has_value());                              // outside
+  EXPECT_FALSE(grid.cell_of(x, 4).has_value());                              // not a number
 }
 
 TEST(Grid, RejectsBadAxes) {

@@ -56,5 +56,25 @@ TEST(Sde, MisuseIsRefusedNamingTheParameter) {
   KOLMO_EXPECT_THROW_NAMING((void)wrong_g.diffusion_matrix(0.0), "diffusion(t)");
 }
 
+TEST(Sde, DeclarationsAndTheProductGGPrime) {
+  const auto g = [](double) -> Eigen::MatrixXd { return Eigen::MatrixXd::Ones(1, 1); };
+  Sde additive = Sde::additive("a", 1, 1, minus_x, g);
+  EXPECT_EQ(additive.time_dependence(), TimeDependence::time_dependent);  // the safe default
+  EXPECT_TRUE(additive.with_time_dependence(TimeDependence::autonomous).is_autonomous());
+  EXPECT_FALSE(additive.has_state_space());
+  KOLMO_EXPECT_THROW_NAMING(additive.with_diffusion_derivative_product(minus_x), "noise");
+  KOLMO_EXPECT_THROW_NAMING((void)additive.diffusion_derivative_product(0.0, Eigen::ArrayXXd::Ones(1, 1)),
+                            "diffusion_derivative_product");
+  // Diagonal noise g = 2x: from ∂g/∂x = 2 the product is g · 2 = 4x; a supplied product wins.
+  Sde diagonal = Sde::diagonal("d", 1, minus_x, [](double, const StateView& x) -> Eigen::ArrayXXd { return 2.0 * x; });
+  diagonal.with_diffusion_derivative([](double, const StateView& x) -> Eigen::ArrayXXd { return Eigen::ArrayXXd::Constant(x.rows(), 1, 2.0); });
+  const Eigen::ArrayXXd x = (Eigen::ArrayXXd(2, 1) << 0.5, -1.0).finished();
+  EXPECT_TRUE((diagonal.diffusion_derivative_product(0.0, x) == 4.0 * x).all());
+  diagonal.with_diffusion_derivative_product([](double, const StateView& y) -> Eigen::ArrayXXd { return y; });
+  EXPECT_TRUE((diagonal.diffusion_derivative_product(0.0, x) == x).all());
+  KOLMO_EXPECT_THROW_NAMING(diagonal.with_diffusion_derivative_product(nullptr), "product");
+  KOLMO_EXPECT_THROW_NAMING(diagonal.with_state_space(Eigen::VectorXd::Constant(1, NAN), Eigen::VectorXd::Ones(1)), "lower[0]");
+}
+
 }  // namespace
 }  // namespace kolmo::process
