@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "kolmo/core/validate.hpp"
+#include "kolmo/core/validate_array.hpp"
 #include "kolmo/random/uniform.hpp"
 
 namespace kolmo::distribution {
@@ -35,16 +36,6 @@ struct Law::Impl {
 namespace {
 
 constexpr const char* class_name = "kolmo::distribution::Law";
-
-void require_all_finite(const Eigen::ArrayXXd& values, const char* where, const char* parameter) {
-  if (values.allFinite()) return;
-  for (Eigen::Index j = 0; j < values.cols(); ++j) {
-    for (Eigen::Index i = 0; i < values.rows(); ++i) {
-      require(std::isfinite(values(i, j)), where, std::string(parameter) + "(" + std::to_string(i) + ", " + std::to_string(j) + ")",
-              values(i, j), "a finite number");
-    }
-  }
-}
 
 // --- point ----------------------------------------------------------------------------------
 
@@ -276,7 +267,7 @@ Law::Law(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) {}
 Law Law::point(const Eigen::VectorXd& x0) {
   constexpr const char* where = "kolmo::distribution::Law::point";
   require_at_least(where, "x0.size()", static_cast<std::uint64_t>(x0.size()), 1);
-  require_all_finite(x0.array(), where, "x0");
+  require_all_finite(where, "x0", x0.array());
   return Law(std::make_shared<PointLaw>(x0.transpose()));
 }
 
@@ -284,11 +275,11 @@ Law Law::gaussian(const Eigen::VectorXd& mean, const Eigen::MatrixXd& covariance
   constexpr const char* where = "kolmo::distribution::Law::gaussian";
   const auto d = mean.size();
   require_at_least(where, "mean.size()", static_cast<std::uint64_t>(d), 1);
-  require_all_finite(mean.array(), where, "mean");
+  require_all_finite(where, "mean", mean.array());
   require(covariance.rows() == d && covariance.cols() == d, where, "covariance",
           describe_value(covariance.rows()) + "x" + describe_value(covariance.cols()),
           "a " + describe_value(d) + "x" + describe_value(d) + " matrix matching mean");
-  require_all_finite(covariance.array(), where, "covariance");
+  require_all_finite(where, "covariance", covariance.array());
   const double asymmetry = (covariance - covariance.transpose()).cwiseAbs().maxCoeff();
   require(asymmetry <= 1e-12 * std::max(1.0, covariance.cwiseAbs().maxCoeff()), where,
           "covariance asymmetry max|C - C^T|", asymmetry, "a symmetric matrix");

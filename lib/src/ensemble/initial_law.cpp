@@ -1,26 +1,11 @@
 #include "kolmo/ensemble/initial_law.hpp"
 
-#include <cmath>
 #include <utility>
-#include <vector>
 
 #include "kolmo/core/validate.hpp"
+#include "kolmo/core/validate_array.hpp"
 
 namespace kolmo::ensemble {
-namespace {
-
-void require_all_finite(const Eigen::ArrayXXd& values, const char* where, const char* parameter) {
-  for (Eigen::Index j = 0; j < values.cols(); ++j) {
-    for (Eigen::Index i = 0; i < values.rows(); ++i) {
-      if (!std::isfinite(values(i, j))) {
-        require(false, where, std::string(parameter) + "(" + std::to_string(i) + ", " + std::to_string(j) + ")",
-                values(i, j), "a finite number");
-      }
-    }
-  }
-}
-
-}  // namespace
 
 InitialLaw::InitialLaw(std::size_t dimension, std::size_t fixed_paths, Sampler sampler)
     : dimension_(dimension), fixed_paths_(fixed_paths), sampler_(std::move(sampler)) {}
@@ -39,7 +24,7 @@ InitialLaw InitialLaw::points(Eigen::ArrayXXd states) {
   constexpr const char* where = "kolmo::ensemble::InitialLaw::points";
   require_at_least(where, "states.rows()", static_cast<std::uint64_t>(states.rows()), 1);
   require_at_least(where, "states.cols()", static_cast<std::uint64_t>(states.cols()), 1);
-  require_all_finite(states, where, "states");
+  require_all_finite(where, "states", states);
   const auto rows = static_cast<std::size_t>(states.rows());
   const auto cols = static_cast<std::size_t>(states.cols());
   return InitialLaw(cols, rows,
