@@ -370,6 +370,34 @@ Eigen::ArrayXd GaussianMixture::score_divergence(const process::StateView& point
   return out;
 }
 
+Eigen::ArrayXXd GaussianMixture::score_jacobian_product(const process::StateView& points,
+                                                       const process::StateView& directions) const {
+  constexpr const char* where = "kolmo::distribution::GaussianMixture::score_jacobian_product";
+  require(directions.rows() == points.rows() && directions.cols() == points.cols(), where, "directions",
+          describe_value(directions.rows()) + "x" + describe_value(directions.cols()),
+          "the shape of points, " + describe_value(points.rows()) + "x" + describe_value(points.cols()));
+  // Written with the spread s_k − ∇log p, as score_divergence, for the same reason.
+  Eigen::ArrayXXd out(points.rows(), points.cols());
+  for_each_block(points, where, [&](Eigen::Index first, const ComponentTerms& terms) {
+    const Eigen::ArrayXXd& r = terms.posterior;
+    const auto v = directions.middleRows(first, r.rows());
+    Eigen::ArrayXXd mean_score = Eigen::ArrayXXd::Zero(r.rows(), points.cols());
+    for (std::size_t k = 0; k < components(); ++k) {
+      mean_score += terms.scores[k].colwise() * r.col(static_cast<Eigen::Index>(k));
+    }
+    auto block = out.middleRows(first, r.rows());
+    block.setZero();
+    for (std::size_t k = 0; k < components(); ++k) {
+      const auto r_k = r.col(static_cast<Eigen::Index>(k));
+      const Eigen::ArrayXXd spread = terms.scores[k] - mean_score;
+      Eigen::ArrayXXd term = spread.colwise() * (spread * v).rowwise().sum();
+      term.matrix().noalias() -= v.matrix() * factors_[k].precision;  // C⁻¹ symmetric: (C⁻¹ v_i)ᵀ = v_iᵀ C⁻¹
+      block += (r_k > 0.0).replicate(1, points.cols()).select(term.colwise() * r_k, 0.0);
+    }
+  });
+  return out;
+}
+
 Eigen::ArrayXd GaussianMixture::cdf(const Eigen::ArrayXd& x) const {
   constexpr const char* where = "kolmo::distribution::GaussianMixture::cdf";
   require(dimension() == 1, where, "dimension()", dimension(), "1 (the CDF is defined in 1-D)");

@@ -75,6 +75,20 @@ const char* to_string(Parameterisation parameterisation) {
   return "unknown";
 }
 
+ScoreMap score_map(Parameterisation parameterisation, const process::NoiseSchedule& schedule, double t) {
+  const auto [alpha, sigma] = coefficients(schedule, t, parameterisation, false, "kolmo::score::score_map");
+  switch (parameterisation) {
+    case Parameterisation::score: return {1.0, 0.0};
+    case Parameterisation::epsilon: return {-1.0 / sigma, 0.0};
+    case Parameterisation::data: return {alpha / (sigma * sigma), -1.0 / (sigma * sigma)};
+    case Parameterisation::velocity: {
+      const double norm = alpha * alpha + sigma * sigma;
+      return {-alpha / (sigma * norm), -1.0 / norm};
+    }
+  }
+  return {};
+}
+
 ScoreModel as_score_model(std::string name, std::size_t dimension, Parameterisation parameterisation,
                           process::BatchCoefficient prediction, process::NoiseSchedule schedule) {
   constexpr const char* where = "kolmo::score::as_score_model";

@@ -30,6 +30,43 @@ ScoreModel& ScoreModel::with_divergence(process::BatchCoefficient divergence) {
   return *this;
 }
 
+ScoreModel& ScoreModel::with_jacobian_vector_product(JacobianVectorProduct product) {
+  require(static_cast<bool>(product), "kolmo::score::ScoreModel::with_jacobian_vector_product", "product",
+          std::string_view("an empty function"), "a callable");
+  jacobian_vector_product_ = std::move(product);
+  return *this;
+}
+
+ScoreModel& ScoreModel::with_row_times(RowTimeScore score) {
+  require(static_cast<bool>(score), "kolmo::score::ScoreModel::with_row_times", "score",
+          std::string_view("an empty function"), "a callable");
+  row_time_score_ = std::move(score);
+  return *this;
+}
+
+Eigen::ArrayXXd ScoreModel::score_at_times(const Eigen::ArrayXd& t, const process::StateView& x) const {
+  constexpr const char* where = "kolmo::score::ScoreModel::score_at_times";
+  const auto d = static_cast<Eigen::Index>(dimension_);
+  require(x.cols() == d, where, "x", shape(x.rows(), x.cols()) + " batch", "d = " + describe_value(d) + " columns");
+  require(t.size() == x.rows(), where, "t", describe_value(t.size()) + " times", "one per row of x, " +
+          describe_value(x.rows()));
+  if (!row_time_score_) {
+    Eigen::ArrayXXd s(x.rows(), d);
+    for (Eigen::Index first = 0; first < x.rows();) {
+      Eigen::Index last = first + 1;
+      while (last < x.rows() && t[last] == t[first]) ++last;
+      s.middleRows(first, last - first) = score(t[first], x.middleRows(first, last - first));
+      first = last;
+    }
+    return s;
+  }
+  Eigen::ArrayXXd s = row_time_score_(t, x);
+  require(s.rows() == x.rows() && s.cols() == d, where, "score result of " + name_, shape(s.rows(), s.cols()),
+          "the shape of x, " + shape(x.rows(), d));
+  evaluations_->fetch_add(static_cast<std::uint64_t>(x.rows()), std::memory_order_relaxed);
+  return s;
+}
+
 Eigen::ArrayXXd ScoreModel::score(double t, const process::StateView& x) const {
   constexpr const char* where = "kolmo::score::ScoreModel::score";
   const auto d = static_cast<Eigen::Index>(dimension_);
@@ -51,6 +88,21 @@ Eigen::ArrayXXd ScoreModel::divergence(double t, const process::StateView& x) co
   require(divergence.rows() == x.rows() && divergence.cols() == 1, where, "divergence result of " + name_,
           shape(divergence.rows(), divergence.cols()), "one value per row of x, " + shape(x.rows(), 1));
   return divergence;
+}
+
+Eigen::ArrayXXd ScoreModel::jacobian_vector_product(double t, const process::StateView& x,
+                                                    const process::StateView& v) const {
+  constexpr const char* where = "kolmo::score::ScoreModel::jacobian_vector_product";
+  require(has_jacobian_vector_product(), where, "Jacobian-vector product of " + name_, std::string_view("not supplied"),
+          "a model built with with_jacobian_vector_product()");
+  const auto d = static_cast<Eigen::Index>(dimension_);
+  require(x.cols() == d, where, "x", shape(x.rows(), x.cols()) + " batch", "d = " + describe_value(d) + " columns");
+  require(v.rows() == x.rows() && v.cols() == d, where, "v", shape(v.rows(), v.cols()),
+          "the shape of x, " + shape(x.rows(), d));
+  Eigen::ArrayXXd product = jacobian_vector_product_(t, x, v);
+  require(product.rows() == x.rows() && product.cols() == d, where, "Jacobian-vector product result of " + name_,
+          shape(product.rows(), product.cols()), "the shape of x, " + shape(x.rows(), d));
+  return product;
 }
 
 std::uint64_t ScoreModel::evaluations() const { return evaluations_->load(std::memory_order_relaxed); }

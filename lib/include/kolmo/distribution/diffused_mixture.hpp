@@ -39,6 +39,9 @@ class DiffusedMixture {
   [[nodiscard]] Eigen::ArrayXd log_density(double t, const process::StateView& x) const;
   [[nodiscard]] Eigen::ArrayXXd score(double t, const process::StateView& x) const;
   [[nodiscard]] Eigen::ArrayXd score_divergence(double t, const process::StateView& x) const;
+  /// ∇²log p_t(x_i) v_i per row (GaussianMixture::score_jacobian_product).
+  [[nodiscard]] Eigen::ArrayXXd score_jacobian_product(double t, const process::StateView& x,
+                                                      const process::StateView& v) const;
   /// E[X_0 | X_t = x] by per-component conditioning (not through the score).
   [[nodiscard]] Eigen::ArrayXXd posterior_mean(double t, const process::StateView& x) const;
   /// E[ε | X_t = x].

@@ -77,6 +77,11 @@ class GaussianMixture {
   [[nodiscard]] Eigen::ArrayXXd score(const process::StateView& points) const;
   /// ∇·∇log p = Δ log p: n × 1.
   [[nodiscard]] Eigen::ArrayXd score_divergence(const process::StateView& points) const;
+  /// The score's Jacobian (the Hessian of log p) applied to one direction per point, row i
+  /// ∇²log p(x_i) v_i: n × d, for directions n × d (a second shape check). From ∇r_k = r_k (s_k − ∇log p):
+  ///   ∇²log p v = Σ_k r_k [−C_k⁻¹ v + (s_k − ∇log p) ((s_k − ∇log p) · v)].
+  [[nodiscard]] Eigen::ArrayXXd score_jacobian_product(const process::StateView& points,
+                                                      const process::StateView& directions) const;
   /// Posterior component probabilities r_k(x) = w_k N(x; μ_k, C_k) / p(x): n × K.
   [[nodiscard]] Eigen::ArrayXXd responsibilities(const process::StateView& points) const;
   /// The CDF in 1-D (throws for d > 1), Σ_k w_k Φ((x − m_k)/√Σ_k); a zero-variance component

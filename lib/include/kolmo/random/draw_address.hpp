@@ -21,6 +21,10 @@ enum class Purpose : std::uint16_t {
   resampling = 5,     ///< permutations and bootstraps inside statistical tests
   verification = 6,   ///< draws made directly by verification cases
   langevin = 7,       ///< Langevin corrector / MCMC proposal noise of the samplers
+  minibatch = 8,      ///< which rows of a data matrix a training minibatch takes
+  training_noise = 9,  ///< the noise ε of denoising score matching and flow matching
+  training_time = 10,  ///< the times t of continuous-time objectives
+  initialisation = 11,  ///< a network's initial weights
   user = 1024,        ///< first value free for user code: Purpose{user_value}, up to max_purpose
 };
 

@@ -30,6 +30,15 @@ enum class Parameterisation { score, epsilon, data, velocity };
 [[nodiscard]] ScoreModel as_score_model(std::string name, std::size_t dimension, Parameterisation parameterisation,
                                         process::BatchCoefficient prediction, process::NoiseSchedule schedule);
 
+/// The affine map from a prediction to the score at t, s = scale · prediction + shift · x
+/// (the "and back" formulas above): score (1, 0), ε (−1/σ, 0), x̂_0 (α/σ², −1/σ²),
+/// v̂ (−α/(σ(α² + σ²)), −1/(α² + σ²)). Throws as the adapters do (σ(t) > 0 unless score).
+struct ScoreMap {
+  double scale = 1.0;
+  double shift = 0.0;
+};
+[[nodiscard]] ScoreMap score_map(Parameterisation parameterisation, const process::NoiseSchedule& schedule, double t);
+
 /// The model's prediction in `parameterisation` at (t, x): one score evaluation.
 [[nodiscard]] Eigen::ArrayXXd predict(const ScoreModel& model, Parameterisation parameterisation,
                                       const process::NoiseSchedule& schedule, double t, const process::StateView& x);

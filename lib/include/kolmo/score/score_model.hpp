@@ -6,6 +6,8 @@
 //
 //   score(t, x)       n × d for x n × d (process/sde.hpp batch layout); shape checked;
 //   divergence(t, x)  ∇·s = Δ log p_t, n × 1, optional (exact probability-flow log-densities).
+//   jacobian_vector_product(t, x, v)   row i: ∇s(x_i) v_i, n × d, optional — what implicit and
+//                     sliced score matching (score/objective.hpp) and Hutchinson traces need.
 //
 // Evaluations are counted (per point: a batch of n rows counts n) so that samplers can report
 // their function evaluations; the count is shared by copies of one model and thread-safe.
@@ -16,6 +18,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -25,20 +28,38 @@ namespace kolmo::score {
 
 class ScoreModel {
  public:
+  /// (t, x, v) -> row i: ∇_x s(t, x_i) v_i, n × d.
+  /// (t, x) -> row i: s(t_i, x_i), for models that take one time per row.
+  using RowTimeScore = std::function<Eigen::ArrayXXd(const Eigen::ArrayXd& t, const process::StateView& x)>;
+  using JacobianVectorProduct =
+      std::function<Eigen::ArrayXXd(double t, const process::StateView& x, const process::StateView& v)>;
+
   /// Throws kolmo::Error on an empty name or function, or dimension 0.
   ScoreModel(std::string name, std::size_t dimension, process::BatchCoefficient score);
   /// Supplies ∇·s (n × 1).
   ScoreModel& with_divergence(process::BatchCoefficient divergence);
+  /// Supplies a score with one time per row (used by score_at_times; a network conditions each
+  /// row on its own t in one pass).
+  ScoreModel& with_row_times(RowTimeScore score);
+  /// Supplies the Jacobian–vector product ∇s v.
+  ScoreModel& with_jacobian_vector_product(JacobianVectorProduct product);
 
   [[nodiscard]] const std::string& name() const { return name_; }
   [[nodiscard]] std::size_t dimension() const { return dimension_; }
   [[nodiscard]] bool has_divergence() const { return static_cast<bool>(divergence_); }
+  [[nodiscard]] bool has_jacobian_vector_product() const { return static_cast<bool>(jacobian_vector_product_); }
 
   /// ∇log p_t(x): n × d. Throws kolmo::Error when x has d ≠ dimension() columns or the model
   /// returns the wrong shape (naming both shapes).
   [[nodiscard]] Eigen::ArrayXXd score(double t, const process::StateView& x) const;
+  /// Row i: s(t_i, x_i), for t of length n: n × d. One call of the row-time score when supplied,
+  /// otherwise one score() call per run of equal times. Counted like score().
+  [[nodiscard]] Eigen::ArrayXXd score_at_times(const Eigen::ArrayXd& t, const process::StateView& x) const;
   /// ∇·∇log p_t(x): n × 1. Throws unless supplied.
   [[nodiscard]] Eigen::ArrayXXd divergence(double t, const process::StateView& x) const;
+  /// ∇s(x_i) v_i per row: n × d. Throws unless supplied, or when x and v differ in shape.
+  [[nodiscard]] Eigen::ArrayXXd jacobian_vector_product(double t, const process::StateView& x,
+                                                        const process::StateView& v) const;
 
   /// Points at which score() has been evaluated, over this model and all its copies.
   [[nodiscard]] std::uint64_t evaluations() const;
@@ -49,6 +70,8 @@ class ScoreModel {
   std::size_t dimension_;
   process::BatchCoefficient score_;
   process::BatchCoefficient divergence_;
+  JacobianVectorProduct jacobian_vector_product_;
+  RowTimeScore row_time_score_;
   std::shared_ptr<std::atomic<std::uint64_t>> evaluations_;
 };
 

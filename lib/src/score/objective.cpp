@@ -1,0 +1,209 @@
+#include "kolmo/score/objective.hpp"
+
+#include <cmath>
+#include <limits>
+#include <span>
+#include <utility>
+
+#include "kolmo/core/validate.hpp"
+#include "kolmo/core/validate_array.hpp"
+#include "kolmo/random/normal.hpp"
+#include "kolmo/random/uniform.hpp"
+#include "kolmo/stats/mean_estimate.hpp"
+
+namespace kolmo::score {
+namespace {
+
+constexpr const char* draw_where = "kolmo::score::draw_loss_batch";
+
+template <class... Ts>
+struct Overloaded : Ts... {
+  using Ts::operator()...;
+};
+
+/// n × d draws at (seed, purpose, path = first_row + i, step, component first_component + j).
+Eigen::ArrayXXd normals(std::uint64_t seed, random::Purpose purpose, std::uint64_t step, std::uint64_t first_row,
+                        Eigen::Index rows, Eigen::Index cols, std::uint64_t first_component = 0) {
+  Eigen::ArrayXXd out(rows, cols);
+  random::fill_standard_normals({seed, purpose, step, first_row, static_cast<std::size_t>(rows),
+                                 static_cast<std::size_t>(cols), first_component},
+                                std::span<double>(out.data(), static_cast<std::size_t>(out.size())));
+  return out;
+}
+
+Eigen::ArrayXXd uniforms(std::uint64_t seed, random::Purpose purpose, std::uint64_t step, std::uint64_t first_row,
+                         Eigen::Index rows, Eigen::Index cols, std::uint64_t first_component = 0) {
+  Eigen::ArrayXXd out(rows, cols);
+  random::fill_uniforms({seed, purpose, step, first_row, static_cast<std::size_t>(rows), static_cast<std::size_t>(cols),
+                         first_component},
+                        std::span<double>(out.data(), static_cast<std::size_t>(out.size())));
+  return out;
+}
+
+LossBatch regression_batch(Eigen::ArrayXd t, Eigen::ArrayXXd x, Eigen::ArrayXd weight, Eigen::ArrayXXd target) {
+  LossBatch batch;
+  batch.t = std::move(t);
+  batch.x = std::move(x);
+  batch.weight = std::move(weight);
+  batch.target = std::move(target);
+  return batch;
+}
+
+LossBatch explicit_batch(const ExplicitScoreMatching& esm, const Eigen::ArrayXXd& points) {
+  const Eigen::Index n = points.rows();
+  Eigen::ArrayXXd target = esm.reference.score(esm.t, points);
+  return regression_batch(Eigen::ArrayXd::Constant(n, esm.t), points, Eigen::ArrayXd::Ones(n), std::move(target));
+}
+
+LossBatch implicit_batch(const ImplicitScoreMatching& ism, const Eigen::ArrayXXd& points, std::uint64_t seed,
+                         std::uint64_t step, std::uint64_t first_row) {
+  const Eigen::Index n = points.rows(), d = points.cols();
+  LossBatch batch;
+  batch.t = Eigen::ArrayXd::Constant(n, ism.t);
+  batch.x = points;
+  batch.trace = ism.trace;
+  if (ism.trace == TraceEstimator::exact) {
+    for (Eigen::Index j = 0; j < d; ++j) {
+      Eigen::ArrayXXd basis = Eigen::ArrayXXd::Zero(n, d);
+      basis.col(j).setOnes();
+      batch.probes.push_back(std::move(basis));
+    }
+    batch.trace_weight = 1.0;
+    return batch;
+  }
+  require(ism.probes >= 1, draw_where, "probes", ism.probes, "at least 1 probe per point for a trace estimate");
+  for (std::size_t k = 0; k < ism.probes; ++k) {
+    const auto first_component = static_cast<std::uint64_t>(k) * static_cast<std::uint64_t>(d);
+    if (ism.probe == Probe::gaussian) {
+      batch.probes.push_back(normals(seed, random::Purpose::probe, step, first_row, n, d, first_component));
+    } else {
+      const Eigen::ArrayXXd u = uniforms(seed, random::Purpose::probe, step, first_row, n, d, first_component);
+      batch.probes.push_back((u < 0.5).select(Eigen::ArrayXXd::Constant(n, d, -1.0), 1.0));
+    }
+  }
+  batch.trace_weight = 1.0 / static_cast<double>(ism.probes);
+  return batch;
+}
+
+LossBatch denoising_batch(const DenoisingScoreMatching& dsm, const Eigen::ArrayXXd& points, std::uint64_t seed,
+                          std::uint64_t step, std::uint64_t first_row) {
+  const Eigen::Index n = points.rows(), d = points.cols();
+  require_closed_interval(draw_where, "t", dsm.t, 0.0, dsm.schedule.horizon());
+  const double alpha = dsm.schedule.alpha(dsm.t), sigma = dsm.schedule.sigma(dsm.t);
+  require(sigma > 0.0, draw_where, "t", dsm.t, "a noise level with sigma(t) > 0 (denoising needs noise)");
+  const Eigen::ArrayXXd eps = normals(seed, random::Purpose::training_noise, step, first_row, n, d);
+  return regression_batch(Eigen::ArrayXd::Constant(n, dsm.t), alpha * points + sigma * eps, Eigen::ArrayXd::Ones(n),
+                          -eps / sigma);
+}
+
+LossBatch continuous_batch(const ContinuousScoreMatching& csm, const Eigen::ArrayXXd& points, std::uint64_t seed,
+                           std::uint64_t step, std::uint64_t first_row) {
+  const Eigen::Index n = points.rows(), d = points.cols();
+  const process::NoiseSchedule& schedule = csm.schedule;
+  require(csm.t_min > 0.0, draw_where, "t_min", csm.t_min, "> 0 (sigma(0) = 0: the denoising target is singular)");
+  const TimeDensity proposal = csm.time_sampling.on(schedule, csm.t_min, schedule.horizon());
+  const Eigen::ArrayXXd u = uniforms(seed, random::Purpose::training_time, step, first_row, n, 1);
+  const Eigen::ArrayXXd eps = normals(seed, random::Purpose::training_noise, step, first_row, n, d);
+  Eigen::ArrayXd t(n), weight(n);
+  Eigen::ArrayXXd x(n, d), target(n, d);
+  for (Eigen::Index i = 0; i < n; ++i) {
+    t[i] = proposal.sample(u(i, 0));
+    const double alpha = schedule.alpha(t[i]), sigma = schedule.sigma(t[i]);
+    x.row(i) = alpha * points.row(i) + sigma * eps.row(i);
+    target.row(i) = -eps.row(i) / sigma;
+    weight[i] = csm.weighting(schedule, t[i]) / proposal.density(t[i]);
+  }
+  if (csm.reference) target = csm.reference->score_at_times(t, x);
+  return regression_batch(std::move(t), std::move(x), std::move(weight), std::move(target));
+}
+
+Eigen::ArrayXd row_sums(const Eigen::ArrayXXd& a) { return a.rowwise().sum(); }
+
+}  // namespace
+
+std::string describe(const Objective& objective) {
+  return std::visit(
+      Overloaded{
+          [](const ExplicitScoreMatching& o) { return "ESM against " + o.reference.name() + " at t = " + describe_value(o.t); },
+          [](const ImplicitScoreMatching& o) {
+            const char* trace = o.trace == TraceEstimator::exact ? "exact trace"
+                                : o.trace == TraceEstimator::hutchinson ? "Hutchinson trace"
+                                                                        : "sliced";
+            std::string text = std::string("ISM (") + trace;
+            if (o.trace != TraceEstimator::exact) {
+              text += ", " + describe_value(o.probes) + (o.probe == Probe::gaussian ? " Gaussian" : " Rademacher") +
+                      " probes";
+            }
+            return text + ") at t = " + describe_value(o.t);
+          },
+          [](const DenoisingScoreMatching& o) {
+            return "DSM at t = " + describe_value(o.t) + " of " + o.schedule.name();
+          },
+          [](const ContinuousScoreMatching& o) {
+            return std::string(o.reference ? "continuous ESM against " + o.reference->name() : "continuous DSM") +
+                   " over " + o.schedule.name() + ", weighting " + o.weighting.name() + ", t in [" +
+                   describe_value(o.t_min) + ", T], t " + o.time_sampling.name();
+          }},
+      objective);
+}
+
+LossBatch draw_loss_batch(const Objective& objective, const Eigen::ArrayXXd& points, std::uint64_t seed,
+                          std::uint64_t step, std::uint64_t first_row) {
+  require(points.rows() > 0, draw_where, "points", std::string_view("no rows"), "at least one point");
+  require_all_finite(draw_where, "points", points);
+  return std::visit(Overloaded{[&](const ExplicitScoreMatching& o) { return explicit_batch(o, points); },
+                               [&](const ImplicitScoreMatching& o) { return implicit_batch(o, points, seed, step, first_row); },
+                               [&](const DenoisingScoreMatching& o) {
+                                 return denoising_batch(o, points, seed, step, first_row);
+                               },
+                               [&](const ContinuousScoreMatching& o) {
+                                 return continuous_batch(o, points, seed, step, first_row);
+                               }},
+                    objective);
+}
+
+Eigen::ArrayXd row_losses(const LossBatch& batch, const ScoreModel& model) {
+  const double t0 = batch.t[0];
+  const bool one_time = (batch.t == t0).all();
+  const Eigen::ArrayXXd s = one_time ? model.score(t0, batch.x) : model.score_at_times(batch.t, batch.x);
+  if (batch.regression()) return 0.5 * batch.weight * row_sums((s - batch.target).square());
+
+  const Eigen::ArrayXd half_norm = 0.5 * row_sums(s.square());
+  if (batch.trace == TraceEstimator::exact && model.has_divergence()) {
+    return model.divergence(t0, batch.x).col(0) + half_norm;
+  }
+  Eigen::ArrayXd loss = Eigen::ArrayXd::Zero(batch.rows());
+  for (const Eigen::ArrayXXd& v : batch.probes) {
+    const Eigen::ArrayXd quadratic = row_sums(v * model.jacobian_vector_product(t0, batch.x, v));
+    if (batch.trace == TraceEstimator::sliced) {
+      loss += batch.trace_weight * (quadratic + 0.5 * row_sums(v * s).square());
+    } else {
+      loss += batch.trace_weight * quadratic;
+    }
+  }
+  return batch.trace == TraceEstimator::sliced ? loss : loss + half_norm;
+}
+
+ObjectiveEstimate evaluate(const Objective& objective, const ScoreModel& model, const Eigen::ArrayXXd& points,
+                           std::uint64_t seed) {
+  require(points.rows() >= 2, "kolmo::score::evaluate", "points", describe_value(points.rows()) + " rows",
+          "at least 2 points (a standard error needs two)");
+  ObjectiveEstimate estimate;
+  estimate.row_losses = row_losses(draw_loss_batch(objective, points, seed), model);
+  estimate.points = static_cast<std::size_t>(points.rows());
+  for (Eigen::Index i = 0; i < estimate.row_losses.size(); ++i) {
+    if (!std::isfinite(estimate.row_losses[i])) {
+      estimate.status = Status::failure(StatusCode::non_finite, "point " + describe_value(i),
+                                        describe(objective) + " of " + model.name() + " is not finite there");
+      estimate.value = estimate.standard_error = std::numeric_limits<double>::quiet_NaN();
+      return estimate;
+    }
+  }
+  const stats::MeanEstimate mean = stats::estimate_mean(
+      std::span<const double>(estimate.row_losses.data(), static_cast<std::size_t>(estimate.row_losses.size())));
+  estimate.value = mean.mean;
+  estimate.standard_error = mean.standard_error;
+  return estimate;
+}
+
+}  // namespace kolmo::score
