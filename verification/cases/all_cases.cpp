@@ -14,6 +14,7 @@ void register_all_cases(verify::Registry& registry) {
   register_grid_oracle_cases(registry);
   register_sampler_cases(registry);
   register_langevin_cases(registry);
+  register_score_learning_cases(registry);
 }
 
 }  // namespace kolmo::verification

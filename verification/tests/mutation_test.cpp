@@ -15,6 +15,7 @@
 #include "cases/cases.hpp"
 #include "cases/langevin_studies.hpp"
 #include "cases/mutable_studies.hpp"
+#include "cases/score_learning_studies.hpp"
 #include "kolmo/process/cox_ingersoll_ross.hpp"
 #include "kolmo/process/ornstein_uhlenbeck.hpp"
 #include "kolmo/random/normal.hpp"
@@ -174,6 +175,84 @@ TEST(Mutation, CorrectorRejectsANoOpAndAWrongNoiseScale) {
 TEST(Mutation, AnnealedLangevinRejectsASamplerThatStopsAfterOneStep) {
   const verify::RunContext c = context_of("sampling/annealed-langevin-reaches-target");
   expect_fails(annealed_reaches_target(c, 1), "one Langevin step instead of 300");
+}
+
+// --- learning scores ------------------------------------------------------------------------------------
+Eigen::ArrayXd half_squared_score(const score::Objective& objective, const score::ScoreModel& model,
+                                  const Eigen::ArrayXXd& x) {
+  return 0.5 * model.score(std::get<score::ImplicitScoreMatching>(objective).t, x).square().rowwise().sum();
+}
+
+TEST(Mutation, EsmMinusIsmRejectsAFlippedTraceAndADroppedHalf) {
+  const verify::RunContext c = context_of("score/esm-minus-ism-constant");
+  const ObjectiveRows flipped = [](const score::Objective& o, const score::ScoreModel& m, const Eigen::ArrayXXd& x,
+                                   std::uint64_t seed) -> Eigen::ArrayXd {
+    return 2.0 * half_squared_score(o, m, x) - library_rows(o, m, x, seed);  // ½|s|² − tr ∇s
+  };
+  expect_fails(esm_minus_ism_with(c, flipped), "ISM with the trace's sign flipped");
+  const ObjectiveRows no_half = [](const score::Objective& o, const score::ScoreModel& m, const Eigen::ArrayXXd& x,
+                                   std::uint64_t seed) -> Eigen::ArrayXd {
+    return library_rows(o, m, x, seed) + half_squared_score(o, m, x);  // tr ∇s + |s|²
+  };
+  expect_fails(esm_minus_ism_with(c, no_half), "ISM with |s|^2 for (1/2)|s|^2");
+}
+
+TEST(Mutation, TraceEstimatorsRejectProbesOfVarianceTwoAndASlicedTermWithoutItsHalf) {
+  const verify::RunContext c = context_of("score/trace-estimators-unbiased");
+  const ObjectiveRows wide_probes = [](const score::Objective& o, const score::ScoreModel& m, const Eigen::ArrayXXd& x,
+                                       std::uint64_t seed) -> Eigen::ArrayXd {
+    score::LossBatch batch = score::draw_loss_batch(o, x, seed);
+    for (auto& v : batch.probes) v *= std::sqrt(2.0);
+    return score::row_losses(batch, m);
+  };
+  expect_fails(trace_estimators_unbiased_with(c, wide_probes), "probes with E[v v^T] = 2 I");
+  const ObjectiveRows sliced_without_half = [](const score::Objective& o, const score::ScoreModel& m,
+                                               const Eigen::ArrayXXd& x, std::uint64_t seed) -> Eigen::ArrayXd {
+    const score::LossBatch batch = score::draw_loss_batch(o, x, seed);
+    Eigen::ArrayXd rows = score::row_losses(batch, m);
+    if (batch.trace != score::TraceEstimator::sliced) return rows;
+    const Eigen::ArrayXXd s = m.score(batch.t[0], x);
+    for (const auto& v : batch.probes) rows += batch.trace_weight * 0.5 * (v * s).rowwise().sum().square();
+    return rows;
+  };
+  expect_fails(trace_estimators_unbiased_with(c, sliced_without_half), "sliced (v^T s)^2 without its 1/2");
+}
+
+score::LossBatch dsm_batch(const score::DenoisingScoreMatching& dsm, const Eigen::ArrayXXd& x0, std::uint64_t seed) {
+  return score::draw_loss_batch(dsm, x0, seed);
+}
+
+/// The DSM batch with x̃ = α x + σ² ε instead of α x + σ ε (the variance used as the scale).
+score::LossBatch variance_as_scale(const score::DenoisingScoreMatching& dsm, const Eigen::ArrayXXd& x0, std::uint64_t seed) {
+  score::LossBatch batch = dsm_batch(dsm, x0, seed);
+  const double alpha = dsm.schedule.alpha(dsm.t), sigma = dsm.schedule.sigma(dsm.t);
+  const Eigen::ArrayXXd eps = -sigma * batch.target;
+  batch.x = alpha * x0 + sigma * sigma * eps;
+  return batch;
+}
+
+TEST(Mutation, EsmMinusDsmRejectsAWrongTargetAndWrongNoise) {
+  const verify::RunContext c = context_of("score/esm-minus-dsm-constant");
+  const DenoisingBatch sigma_squared_target = [](const score::DenoisingScoreMatching& dsm, const Eigen::ArrayXXd& x0,
+                                                 std::uint64_t seed) {
+    score::LossBatch batch = dsm_batch(dsm, x0, seed);
+    batch.target /= dsm.schedule.sigma(dsm.t);  // −ε/σ²
+    return batch;
+  };
+  expect_fails(esm_minus_dsm_with(c, sigma_squared_target), "DSM target -eps/sigma^2");
+  expect_fails(esm_minus_dsm_with(c, variance_as_scale), "noise sigma^2 eps for sigma eps");
+}
+
+TEST(Mutation, TweedieRegressionRejectsATargetWithoutItsScaleAndWrongNoise) {
+  const verify::RunContext c = context_of("score/dsm-tweedie-linear-gaussian");
+  const DenoisingBatch epsilon_target = [](const score::DenoisingScoreMatching& dsm, const Eigen::ArrayXXd& x0,
+                                           std::uint64_t seed) {
+    score::LossBatch batch = dsm_batch(dsm, x0, seed);
+    batch.target *= dsm.schedule.sigma(dsm.t);  // −ε
+    return batch;
+  };
+  expect_fails(tweedie_linear_with(c, epsilon_target), "DSM target -eps (no 1/sigma)");
+  expect_fails(tweedie_linear_with(c, variance_as_scale), "noise sigma^2 eps for sigma eps");
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "kolmo/score/mlp.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <fstream>
@@ -23,24 +24,62 @@ using Matrix = Eigen::MatrixXd;
 
 // SiLU φ = z σ(z): φ' = σ (1 + z (1 − σ)), φ'' = σ (1 − σ) (2 + z (1 − 2σ)).
 // tanh: φ' = 1 − tanh², φ'' = −2 tanh (1 − tanh²).
-Matrix activate(Activation a, const Matrix& z) {
-  if (a == Activation::tanh) return z.array().tanh().matrix();
-  return (z.array() / (1.0 + (-z.array()).exp())).matrix();
-}
-
-Matrix first_derivative(Activation a, const Matrix& z) {
-  if (a == Activation::tanh) return (1.0 - z.array().tanh().square()).matrix();
-  const Eigen::ArrayXXd sig = 1.0 / (1.0 + (-z.array()).exp());
-  return (sig * (1.0 + z.array() * (1.0 - sig))).matrix();
-}
-
-Matrix second_derivative(Activation a, const Matrix& z) {
+// Each writes into `out` (and the scratch `work`), whose storage a thread's tape keeps from chunk
+// to chunk: training allocates nothing per step once the shapes are seen.
+void activate(Activation a, const Matrix& z, Matrix& out) {
   if (a == Activation::tanh) {
-    const Eigen::ArrayXXd th = z.array().tanh();
-    return (-2.0 * th * (1.0 - th.square())).matrix();
+    out = z.array().tanh().matrix();
+  } else {
+    out = (z.array() / (1.0 + (-z.array()).exp())).matrix();
   }
-  const Eigen::ArrayXXd sig = 1.0 / (1.0 + (-z.array()).exp());
-  return (sig * (1.0 - sig) * (2.0 + z.array() * (1.0 - 2.0 * sig))).matrix();
+}
+
+void first_derivative(Activation a, const Matrix& z, Matrix& out, Matrix& work) {
+  if (a == Activation::tanh) {
+    out = (1.0 - z.array().tanh().square()).matrix();
+    return;
+  }
+  work = (1.0 / (1.0 + (-z.array()).exp())).matrix();
+  out = (work.array() * (1.0 + z.array() * (1.0 - work.array()))).matrix();
+}
+
+void second_derivative(Activation a, const Matrix& z, Matrix& out, Matrix& work) {
+  if (a == Activation::tanh) {
+    work = z.array().tanh().matrix();
+    out = (-2.0 * work.array() * (1.0 - work.array().square())).matrix();
+    return;
+  }
+  work = (1.0 / (1.0 + (-z.array()).exp())).matrix();
+  out = (work.array() * (1.0 - work.array()) * (2.0 + z.array() * (1.0 - 2.0 * work.array()))).matrix();
+}
+
+// dst = lhs · rhs, or dst += lhs · rhs, by blocks of at most 64 rows of lhs and 64 columns of
+// rhs. With depths up to a few hundred, Eigen's packing buffers
+// (≤ 64 × kc and kc × 64 doubles) then fit its 128 KiB stack allowance: a larger product
+// malloc's and frees them on every call, and glibc hands that memory back to the system and
+// page-faults it in again — measured at 3× the arithmetic of a width-256 training step.
+constexpr Eigen::Index product_block_rows = 64;
+
+template <class Lhs, class Rhs, class Dst>
+void multiply(const Lhs& lhs, const Rhs& rhs, Dst& dst, bool accumulate) {
+  for (Eigen::Index col = 0; col < rhs.cols(); col += product_block_rows) {
+    const Eigen::Index cols = std::min(product_block_rows, rhs.cols() - col);
+    for (Eigen::Index row = 0; row < lhs.rows(); row += product_block_rows) {
+      const Eigen::Index rows = std::min(product_block_rows, lhs.rows() - row);
+      auto block = dst.block(row, col, rows, cols);
+      if (accumulate) {
+        block.noalias() += lhs.middleRows(row, rows) * rhs.middleCols(col, cols);
+      } else {
+        block.noalias() = lhs.middleRows(row, rows) * rhs.middleCols(col, cols);
+      }
+    }
+  }
+}
+
+template <class Lhs, class Rhs>
+void assign_product(const Lhs& lhs, const Rhs& rhs, Matrix& dst) {
+  dst.resize(lhs.rows(), rhs.cols());
+  multiply(lhs, rhs, dst, false);
 }
 
 std::string shape_text(Eigen::Index rows, Eigen::Index cols) { return describe_value(rows) + "x" + describe_value(cols); }
@@ -57,9 +96,13 @@ Parameterisation parameterisation_from(const std::string& text, const std::strin
 
 const char* to_string(Activation activation) { return activation == Activation::tanh ? "tanh" : "silu"; }
 
+// One pass's activations and adjoints. A thread keeps its tape (thread_local) so that repeated
+// passes reuse the storage instead of allocating — and page-faulting — megabytes per step.
 struct Mlp::Tape {
   std::vector<Matrix> h, z, h_dot, z_dot;  ///< h[0] the input; z[l], h[l] of hidden layer l ≥ 1
   Matrix out, out_dot;
+  Matrix slope, curvature, work;           ///< φ'(z), φ''(z), scratch
+  Matrix adjoint_h, adjoint_h_dot, adjoint_z, adjoint_z_dot;
 };
 
 struct Mlp::Coefficients {
@@ -106,11 +149,11 @@ Eigen::Index Mlp::input_width() const {
   return static_cast<Eigen::Index>(architecture_.dimension) + 1 + 2 * frequencies_.size();
 }
 
-void Mlp::set_parameters(Eigen::VectorXd parameters) {
+void Mlp::set_parameters(const Eigen::VectorXd& parameters) {
   require(parameters.size() == parameters_.size(), "kolmo::score::Mlp::set_parameters", "parameters",
           describe_value(parameters.size()) + " values", describe_value(parameters_.size()) + " (the architecture's count)");
   require_all_finite("kolmo::score::Mlp::set_parameters", "parameters", parameters.array());
-  parameters_ = std::move(parameters);
+  parameters_ = parameters;  // into the existing storage
 }
 
 void Mlp::check_batch(const Eigen::ArrayXd& t, const process::StateView& x, const char* where) const {
@@ -167,15 +210,18 @@ void Mlp::forward(Tape& tape, const Eigen::MatrixXd* tangent) const {
     const Eigen::Map<const Eigen::VectorXd> b(parameters_.data() + layer.offset + layer.outputs * layer.inputs,
                                               layer.outputs);
     Matrix& z = l <= hidden ? tape.z[l] : tape.out;
-    z.noalias() = w * tape.h[l - 1];
+    assign_product(w, tape.h[l - 1], z);
     z.colwise() += b;
     if (tangent) {
       Matrix& z_dot = l <= hidden ? tape.z_dot[l] : tape.out_dot;
-      z_dot.noalias() = w * tape.h_dot[l - 1];
+      assign_product(w, tape.h_dot[l - 1], z_dot);
     }
     if (l <= hidden) {
-      tape.h[l] = activate(architecture_.activation, z);
-      if (tangent) tape.h_dot[l] = first_derivative(architecture_.activation, z).cwiseProduct(tape.z_dot[l]);
+      activate(architecture_.activation, z, tape.h[l]);
+      if (tangent) {
+        first_derivative(architecture_.activation, z, tape.slope, tape.work);
+        tape.h_dot[l] = tape.slope.cwiseProduct(tape.z_dot[l]);
+      }
     }
   }
 }
@@ -185,8 +231,8 @@ Eigen::ArrayXXd Mlp::predict(const Eigen::ArrayXd& t, const process::StateView& 
   Eigen::ArrayXXd y(x.rows(), x.cols());
   for (Eigen::Index first = 0; first < x.rows(); first += chunk_rows) {
     const Eigen::Index rows = std::min(chunk_rows, x.rows() - first);
-    Tape tape;
-    tape.h.resize(1);
+    thread_local Tape tape;
+    if (tape.h.empty()) tape.h.resize(1);
     tape.h[0] = features(t.segment(first, rows), x.middleRows(first, rows));
     forward(tape, nullptr);
     y.middleRows(first, rows) = tape.out.transpose().array();
@@ -210,8 +256,8 @@ Eigen::ArrayXXd Mlp::score_jacobian_product(const Eigen::ArrayXd& t, const proce
   Eigen::ArrayXXd product(x.rows(), x.cols());
   for (Eigen::Index first = 0; first < x.rows(); first += chunk_rows) {
     const Eigen::Index rows = std::min(chunk_rows, x.rows() - first);
-    Tape tape;
-    tape.h.resize(1);
+    thread_local Tape tape;
+    if (tape.h.empty()) tape.h.resize(1);
     tape.h[0] = features(t.segment(first, rows), x.middleRows(first, rows));
     Matrix tangent = Matrix::Zero(input_width(), rows);
     tangent.topRows(x.cols()) = v.middleRows(first, rows).matrix().transpose();
@@ -253,7 +299,8 @@ ScoreModel Mlp::score_model(std::string name) const {
 }
 
 // One chunk's row losses and the gradient of their SUM (loss_gradient divides by n).
-LossGradient Mlp::chunk_gradient(const LossBatch& batch, Eigen::Index first, Eigen::Index rows) const {
+void Mlp::chunk_gradient(const LossBatch& batch, Eigen::Index first, Eigen::Index rows,
+                         Eigen::Ref<Eigen::ArrayXd> row_losses, Eigen::Ref<Eigen::VectorXd> gradient) const {
   const auto d = static_cast<Eigen::Index>(architecture_.dimension);
   const bool regression = batch.regression();
   const auto replicas = regression ? Eigen::Index{1} : static_cast<Eigen::Index>(batch.probes.size());
@@ -263,8 +310,8 @@ LossGradient Mlp::chunk_gradient(const LossBatch& batch, Eigen::Index first, Eig
   const Eigen::ArrayXd t = batch.t.segment(first, rows);
   const Matrix in = features(t, batch.x.middleRows(first, rows));
   const Coefficients c0 = coefficients(t);
-  Tape tape;
-  tape.h.resize(1);
+  thread_local Tape tape;
+  if (tape.h.empty()) tape.h.resize(1);
   tape.h[0] = in.replicate(1, replicas);
   const Eigen::ArrayXd scale = c0.scale.replicate(replicas, 1), shift = c0.shift.replicate(replicas, 1);
   const Matrix x = batch.x.middleRows(first, rows).matrix().transpose().replicate(1, replicas);
@@ -308,45 +355,49 @@ LossGradient Mlp::chunk_gradient(const LossBatch& batch, Eigen::Index first, Eig
     adjoint_s_dot = tw * v;
   }
 
-  LossGradient result{Eigen::ArrayXd::Zero(rows), Eigen::VectorXd::Zero(parameters_.size())};
-  for (Eigen::Index k = 0; k < replicas; ++k) result.row_losses += column_loss.segment(k * rows, rows);
+  row_losses.setZero();
+  for (Eigen::Index k = 0; k < replicas; ++k) row_losses += column_loss.segment(k * rows, rows);
+  gradient.setZero();
 
   // Reverse pass. adjoints of the output y and its tangent ẏ: ∂ℓ/∂y = scale ∂ℓ/∂s.
-  Matrix adjoint_h = (adjoint_s.rowwise() * scale.transpose()).matrix();
-  Matrix adjoint_h_dot;
-  if (!regression) adjoint_h_dot = (adjoint_s_dot.rowwise() * scale.transpose()).matrix();
+  tape.adjoint_h = (adjoint_s.rowwise() * scale.transpose()).matrix();
+  if (!regression) tape.adjoint_h_dot = (adjoint_s_dot.rowwise() * scale.transpose()).matrix();
   const std::size_t hidden = layers_.size() - 1;
   for (std::size_t l = layers_.size(); l >= 1; --l) {
     const Layer& layer = layers_[l - 1];
     const Eigen::Map<const Matrix> w(parameters_.data() + layer.offset, layer.outputs, layer.inputs);
-    Eigen::Map<Matrix> grad_w(result.gradient.data() + layer.offset, layer.outputs, layer.inputs);
-    Eigen::Map<Eigen::VectorXd> grad_b(result.gradient.data() + layer.offset + layer.outputs * layer.inputs, layer.outputs);
-    Matrix adjoint_z, adjoint_z_dot;
+    Eigen::Map<Matrix> grad_w(gradient.data() + layer.offset, layer.outputs, layer.inputs);
+    Eigen::Map<Eigen::VectorXd> grad_b(gradient.data() + layer.offset + layer.outputs * layer.inputs, layer.outputs);
     if (l <= hidden) {
       // h = φ(z), ḣ = φ'(z) ż: z̄ = h̄ φ'(z) + ḣ̄ φ''(z) ż, ż̄ = ḣ̄ φ'(z).
-      const Matrix slope = first_derivative(architecture_.activation, tape.z[l]);
-      adjoint_z = adjoint_h.cwiseProduct(slope);
+      first_derivative(architecture_.activation, tape.z[l], tape.slope, tape.work);
+      tape.adjoint_z = tape.adjoint_h.cwiseProduct(tape.slope);
       if (!regression) {
-        adjoint_z += adjoint_h_dot.cwiseProduct(second_derivative(architecture_.activation, tape.z[l]))
-                         .cwiseProduct(tape.z_dot[l]);
-        adjoint_z_dot = adjoint_h_dot.cwiseProduct(slope);
+        second_derivative(architecture_.activation, tape.z[l], tape.curvature, tape.work);
+        tape.adjoint_z += tape.adjoint_h_dot.cwiseProduct(tape.curvature).cwiseProduct(tape.z_dot[l]);
+        tape.adjoint_z_dot = tape.adjoint_h_dot.cwiseProduct(tape.slope);
       }
     } else {
-      adjoint_z = std::move(adjoint_h);
-      if (!regression) adjoint_z_dot = std::move(adjoint_h_dot);
+      std::swap(tape.adjoint_z, tape.adjoint_h);
+      if (!regression) std::swap(tape.adjoint_z_dot, tape.adjoint_h_dot);
     }
-    grad_w.noalias() += adjoint_z * tape.h[l - 1].transpose();
-    grad_b += adjoint_z.rowwise().sum();
-    if (!regression) grad_w.noalias() += adjoint_z_dot * tape.h_dot[l - 1].transpose();
+    multiply(tape.adjoint_z, tape.h[l - 1].transpose(), grad_w, true);
+    grad_b += tape.adjoint_z.rowwise().sum();
+    if (!regression) multiply(tape.adjoint_z_dot, tape.h_dot[l - 1].transpose(), grad_w, true);
     if (l > 1) {
-      adjoint_h.noalias() = w.transpose() * adjoint_z;
-      if (!regression) adjoint_h_dot.noalias() = w.transpose() * adjoint_z_dot;
+      assign_product(w.transpose(), tape.adjoint_z, tape.adjoint_h);
+      if (!regression) assign_product(w.transpose(), tape.adjoint_z_dot, tape.adjoint_h_dot);
     }
   }
-  return result;
 }
 
 LossGradient Mlp::loss_gradient(const LossBatch& batch, int threads) const {
+  LossGradient result;
+  loss_gradient(batch, result, threads);
+  return result;
+}
+
+void Mlp::loss_gradient(const LossBatch& batch, LossGradient& out, int threads) const {
   constexpr const char* where = "kolmo::score::Mlp::loss_gradient";
   require(threads >= 1, where, "threads", threads, "at least 1");
   const Eigen::Index n = batch.rows();
@@ -366,21 +417,21 @@ LossGradient Mlp::loss_gradient(const LossBatch& batch, int threads) const {
     }
   }
 
+  // One gradient column per chunk, summed in chunk order afterwards; the columns live in a
+  // per-thread buffer that later calls reuse (no per-step allocation of parameters × chunks).
   const Eigen::Index chunks = (n + chunk_rows - 1) / chunk_rows;
-  std::vector<LossGradient> parts(static_cast<std::size_t>(chunks));
+  thread_local Matrix buffer;
+  if (buffer.rows() != parameters_.size() || buffer.cols() < chunks) buffer.resize(parameters_.size(), chunks);
+  Matrix& parts = buffer;  // the calling thread's buffer (inside the region, `buffer` would be each thread's own)
+  out.row_losses.resize(n);
 #pragma omp parallel for num_threads(threads) schedule(static)
   for (Eigen::Index k = 0; k < chunks; ++k) {
-    const Eigen::Index first = k * chunk_rows;
-    parts[static_cast<std::size_t>(k)] = chunk_gradient(batch, first, std::min(chunk_rows, n - first));
+    const Eigen::Index first = k * chunk_rows, rows = std::min(chunk_rows, n - first);
+    chunk_gradient(batch, first, rows, out.row_losses.segment(first, rows), parts.col(k));
   }
-  LossGradient total{Eigen::ArrayXd(n), Eigen::VectorXd::Zero(parameters_.size())};
-  for (Eigen::Index k = 0; k < chunks; ++k) {
-    const LossGradient& part = parts[static_cast<std::size_t>(k)];
-    total.row_losses.segment(k * chunk_rows, part.row_losses.size()) = part.row_losses;
-    total.gradient += part.gradient;
-  }
-  total.gradient /= static_cast<double>(n);
-  return total;
+  out.gradient = parts.col(0);
+  for (Eigen::Index k = 1; k < chunks; ++k) out.gradient += parts.col(k);
+  out.gradient /= static_cast<double>(n);
 }
 
 // --- files ------------------------------------------------------------------------------------

@@ -18,14 +18,13 @@ Coefficients coefficients(const process::NoiseSchedule& schedule, double t, Para
                           bool needs_alpha, const char* where) {
   require_closed_interval(where, "t", t, 0.0, schedule.horizon());
   const Coefficients c{schedule.alpha(t), schedule.sigma(t)};
-  if (parameterisation == Parameterisation::score) return c;
+  // Messages are built only on failure: this runs for every row of a network's batch.
+  if (parameterisation == Parameterisation::score || (c.sigma > 0.0 && (!needs_alpha || c.alpha > 0.0))) return c;
   const std::string what = std::string("the ") + to_string(parameterisation) + " parameterisation of " + schedule.name();
   require(c.sigma > 0.0, where, "t", t,
           "a time with sigma(t) > 0 (sigma = " + describe_value(c.sigma) + "): " + what + " is undefined without noise");
-  if (needs_alpha) {
-    require(c.alpha > 0.0, where, "t", t,
-            "a time with alpha(t) > 0 (alpha = " + describe_value(c.alpha) + "): " + what + " needs E[x_0 | x]");
-  }
+  require(c.alpha > 0.0, where, "t", t,
+          "a time with alpha(t) > 0 (alpha = " + describe_value(c.alpha) + "): " + what + " needs E[x_0 | x]");
   return c;
 }
 

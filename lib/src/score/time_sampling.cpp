@@ -31,7 +31,9 @@ TimeSampling TimeSampling::likelihood_importance(std::size_t nodes) {
 TimeDensity TimeSampling::on(const process::NoiseSchedule& schedule, double t_min, double t_max) const {
   constexpr const char* where = "kolmo::score::TimeSampling::on";
   require_closed_interval(where, "t_max", t_max, 0.0, schedule.horizon());
-  require(t_min >= 0.0 && t_min < t_max, where, "t_min", t_min, "in [0, t_max = " + describe_value(t_max) + ")");
+  if (!(t_min >= 0.0 && t_min < t_max)) {
+    require(false, where, "t_min", t_min, "in [0, t_max = " + describe_value(t_max) + ")");
+  }
   TimeDensity density;
   if (!h_) {
     density.nodes_ = {t_min, t_max};

@@ -59,11 +59,12 @@ TrainingSolution train(Mlp& model, const Objective& objective, const TrainingDat
   solution.ema_parameters = parameters;
   stats::RunningMoments window;
   std::size_t window_start = 0;
+  LossGradient step;
 
   for (std::size_t k = 0; k < options.steps; ++k) {
     const Eigen::ArrayXXd rows = minibatch(data, options.seed, k, options.batch);
     const LossBatch batch = draw_loss_batch(objective, rows, options.seed, k);
-    LossGradient step = model.loss_gradient(batch, options.threads);
+    model.loss_gradient(batch, step, options.threads);
     if (!step.row_losses.allFinite() || !all_finite(step.gradient)) {
       solution.status = Status::failure(StatusCode::non_finite, "step " + describe_value(k),
                                         std::string(step.row_losses.allFinite() ? "the gradient" : "a row loss") +

@@ -41,7 +41,8 @@ Weighting Weighting::custom(std::string name, Function lambda) {
 
 double Weighting::operator()(const process::NoiseSchedule& schedule, double t) const {
   const double value = lambda_(schedule, t);
-  require(std::isfinite(value) && value >= 0.0, "kolmo::score::Weighting", "t", t,
+  if (std::isfinite(value) && value >= 0.0) return value;  // (the message below is built only on failure)
+  require(false, "kolmo::score::Weighting", "t", t,
           "a time where the weighting " + name_ + " is finite and >= 0 (it is " + describe_value(value) + ")");
   return value;
 }

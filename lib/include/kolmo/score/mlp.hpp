@@ -21,7 +21,7 @@
 //
 // Determinism. Batches are processed in chunks of 256 rows (a fixed split, whatever the thread
 // count); a gradient is the sum of its chunks' gradients in chunk order, so it is bit-identical
-// for any `threads`. Eigen's own OpenMP matrix-product threading is off library-wide
+// for any `threads`. Products run in 64 × 64 output blocks so that Eigen packs them on the stack. Eigen's own OpenMP matrix-product threading is off library-wide
 // (EIGEN_DONT_PARALLELIZE), since its blocking depends on the thread count.
 //
 // Files. save() writes a versioned text file ("kolmo-mlp 1": architecture, schedule name and
@@ -76,7 +76,7 @@ class Mlp {
   [[nodiscard]] std::size_t parameter_count() const { return static_cast<std::size_t>(parameters_.size()); }
   [[nodiscard]] const Eigen::VectorXd& parameters() const { return parameters_; }
   /// Throws kolmo::Error unless the size is parameter_count() and every entry is finite.
-  void set_parameters(Eigen::VectorXd parameters);
+  void set_parameters(const Eigen::VectorXd& parameters);
 
   /// The prediction y (n × d) at times t (one per row; t in [0, T]).
   [[nodiscard]] Eigen::ArrayXXd predict(const Eigen::ArrayXd& t, const process::StateView& x) const;
@@ -95,6 +95,8 @@ class Mlp {
   /// Row losses and the gradient of their mean with respect to parameters() (score/objective.hpp,
   /// LossBatch), using up to `threads` OpenMP threads; bit-identical for any thread count.
   [[nodiscard]] LossGradient loss_gradient(const LossBatch& batch, int threads = 1) const;
+  /// The same into `out`, reusing its storage (a training loop allocates nothing per step).
+  void loss_gradient(const LossBatch& batch, LossGradient& out, int threads = 1) const;
 
   /// Rows per chunk (see Determinism).
   static constexpr Eigen::Index chunk_rows = 256;
@@ -111,7 +113,8 @@ class Mlp {
   [[nodiscard]] Coefficients coefficients(const Eigen::ArrayXd& t) const;
   void forward(Tape& tape, const Eigen::MatrixXd* tangent) const;
   void check_batch(const Eigen::ArrayXd& t, const process::StateView& x, const char* where) const;
-  [[nodiscard]] LossGradient chunk_gradient(const LossBatch& batch, Eigen::Index first, Eigen::Index rows) const;
+  void chunk_gradient(const LossBatch& batch, Eigen::Index first, Eigen::Index rows, Eigen::Ref<Eigen::ArrayXd> row_losses,
+                      Eigen::Ref<Eigen::VectorXd> gradient) const;
 
   MlpArchitecture architecture_;
   process::NoiseSchedule schedule_;

@@ -1,0 +1,33 @@
+#pragma once
+// The score-learning cases (cases/score_learning_cases.cpp) with the piece a bug would live in
+// taken as a parameter, for the mutation tests (verification/tests/mutation_test.cpp).
+
+#include <Eigen/Core>
+#include <cstdint>
+#include <functional>
+
+#include "kolmo/score/objective.hpp"
+#include "kolmo/verify/case.hpp"
+
+namespace kolmo::verification {
+
+/// The row losses of `objective` for `model` on `points` with `seed`; the library's is
+/// score::evaluate(...).row_losses.
+using ObjectiveRows = std::function<Eigen::ArrayXd(const score::Objective& objective, const score::ScoreModel& model,
+                                                   const Eigen::ArrayXXd& points, std::uint64_t seed)>;
+Eigen::ArrayXd library_rows(const score::Objective& objective, const score::ScoreModel& model,
+                            const Eigen::ArrayXXd& points, std::uint64_t seed);
+
+/// score/esm-minus-ism-constant with `ism_rows` computing the implicit objective's rows.
+verify::Outcome esm_minus_ism_with(const verify::RunContext& context, const ObjectiveRows& ism_rows);
+/// score/trace-estimators-unbiased with `estimator_rows` computing the Hutchinson and sliced rows.
+verify::Outcome trace_estimators_unbiased_with(const verify::RunContext& context, const ObjectiveRows& estimator_rows);
+
+/// A DSM batch of data x0 (the library's is score::draw_loss_batch).
+using DenoisingBatch = std::function<score::LossBatch(const score::DenoisingScoreMatching& dsm, const Eigen::ArrayXXd& x0,
+                                                      std::uint64_t seed)>;
+/// score/esm-minus-dsm-constant and score/dsm-tweedie-linear-gaussian with `batch` drawing DSM batches.
+verify::Outcome esm_minus_dsm_with(const verify::RunContext& context, const DenoisingBatch& batch);
+verify::Outcome tweedie_linear_with(const verify::RunContext& context, const DenoisingBatch& batch);
+
+}  // namespace kolmo::verification
