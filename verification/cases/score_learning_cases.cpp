@@ -16,13 +16,31 @@
 
 #include <Eigen/Dense>
 #include <cmath>
+#include <limits>
+#include <map>
+#include <mutex>
+#include <numbers>
 #include <span>
+#include <tuple>
 #include <string>
 #include <vector>
 
 #include "cases/cases.hpp"
 #include "cases/score_learning_studies.hpp"
+#include "kolmo/compare/compare.hpp"
+#include "kolmo/core/error.hpp"
 #include "kolmo/distribution/diffused_mixture.hpp"
+#include "kolmo/distribution/law.hpp"
+#include "kolmo/pde/fokker_planck.hpp"
+#include "kolmo/pde/theta_method.hpp"
+#include "kolmo/sampling/ddim.hpp"
+#include "kolmo/sampling/dpm_solver_plus_plus.hpp"
+#include "kolmo/sampling/reverse_sde.hpp"
+#include "kolmo/score/train.hpp"
+#include "kolmo/sde/ensemble.hpp"
+#include "kolmo/sde/euler_maruyama.hpp"
+#include "kolmo/stats/energy_distance.hpp"
+#include "kolmo/stats/grid_divergence.hpp"
 #include "kolmo/score/empirical_score.hpp"
 #include "kolmo/score/kernel_score.hpp"
 #include "kolmo/score/mixture_score.hpp"
@@ -192,6 +210,204 @@ verify::Outcome tweedie_linear_with(const verify::RunContext& context, const Den
   return family_outcome(z, context.alpha, details);
 }
 
+
+// --- a learned score -----------------------------------------------------------------------------------
+// An ε-prediction MLP (widths 64, 64, SiLU) trained by continuous-time DSM with the σ² weighting
+// (Ho et al.'s ε-loss) on fresh draws of the 1-D data law 0.4 N(−1.5, 0.3²) + 0.6 N(1.2, 0.4²)
+// under VP-linear(0.1, 20): 3000 Adam steps of 512, warm-up + cosine learning rate, EMA 0.999.
+// The model is a fixed artefact of the cases, trained with seed 6100 whatever the run's seed (a
+// seed sweep then tests the cases' rules, not the training); it takes ~2 s and is kept for the
+// process. Training is bit-identical for any thread count, so every thread count checks one model.
+
+namespace {
+
+constexpr double learned_t_min = 0.01;
+
+distribution::DiffusedMixture bimodal_1d() {
+  return {distribution::GaussianMixture({0.4, 0.6}, {Eigen::VectorXd::Constant(1, -1.5), Eigen::VectorXd::Constant(1, 1.2)},
+                                        {Eigen::MatrixXd::Constant(1, 1, 0.09), Eigen::MatrixXd::Constant(1, 1, 0.16)}),
+          process::NoiseSchedule::vp_linear()};
+}
+
+const score::Mlp& learned_bimodal_1d(int threads) {
+  static std::mutex mutex;
+  static std::unique_ptr<score::Mlp> model;
+  const std::lock_guard<std::mutex> lock(mutex);
+  if (!model) {
+    const auto diffused = bimodal_1d();
+    score::Mlp mlp({.dimension = 1, .hidden_widths = {64, 64}}, diffused.schedule(), 6100);
+    const score::ContinuousScoreMatching objective{.schedule = diffused.schedule(),
+                                                   .weighting = score::Weighting::sigma_squared(),
+                                                   .t_min = 1e-3};
+    const auto solution = score::train(mlp, objective, distribution::Law::mixture(diffused.data()),
+                                       {.steps = 3000, .batch = 512,
+                                        .learning_rate = score::LearningRate::warmup_cosine(3e-3, 200, 3000, 0.05),
+                                        .ema_decay = 0.999, .seed = 6100, .threads = threads});
+    if (!solution.status.ok()) throw kolmo::Error("training the learned score failed: " + solution.status.message);
+    mlp.set_parameters(solution.ema_parameters);
+    model = std::make_unique<score::Mlp>(std::move(mlp));
+  }
+  return *model;
+}
+
+/// KL(p ‖ q) of two 1-D densities by the trapezoid rule on [−12, 12] (200001 nodes; both are
+/// smooth with Gaussian tails, so the quadrature error is far below anything compared with it).
+template <class P, class Q>
+double kl_by_quadrature(P log_p, Q log_q) {
+  const int nodes = 200001;
+  const Eigen::ArrayXXd x = Eigen::ArrayXd::LinSpaced(nodes, -12.0, 12.0);
+  const Eigen::ArrayXd lp = log_p(x), lq = log_q(x);
+  const Eigen::ArrayXd integrand = lp.exp() * (lp - lq);
+  const double h = 24.0 / (nodes - 1);
+  return h * (integrand.sum() - 0.5 * (integrand[0] + integrand[nodes - 1]));
+}
+
+struct GenerativeGrid {
+  pde::DensityField density;  ///< p_SDE at t_min
+  double kl = 0.0;            ///< KL(p_{t_min} ‖ p_SDE) on this grid
+};
+
+/// The generative SDE of `score` in forward time τ = T − t, from the prior π = N(0, 1) at τ = 0
+/// to τ = T − t_min, on `cells` cells of [−6, 6] by Crank–Nicolson with `steps` steps:
+///   dY = [−f(t) Y + w g(t)² s(Y, t)] dτ + g(t) dW,  t = T − τ   (w = 1: Anderson 1982).
+GenerativeGrid solve_generative_grid(const score::ScoreModel& score, const distribution::DiffusedMixture& diffused,
+                                     std::size_t cells, std::size_t steps, double score_weight) {
+  const process::NoiseSchedule schedule = diffused.schedule();
+  const double horizon = schedule.horizon();
+  const process::Sde generative = process::Sde::additive(
+      "generative SDE of " + score.name(), 1, 1,
+      [=](double tau, const process::StateView& y) -> Eigen::ArrayXXd {
+        const double t = horizon - tau;
+        return -schedule.drift_rate(t) * y + score_weight * schedule.diffusion_squared(t) * score.score(t, y);
+      },
+      [=](double tau) -> Eigen::MatrixXd {
+        return Eigen::MatrixXd::Constant(1, 1, std::sqrt(schedule.diffusion_squared(horizon - tau)));
+      });
+  const pde::Grid grid({{-6.0, 6.0, cells}});
+  const pde::DensityField prior =
+      distribution::Law::gaussian(Eigen::VectorXd::Zero(1), Eigen::MatrixXd::Identity(1, 1)).on(grid);
+  const double span = horizon - learned_t_min;
+  const auto run = pde::solve({pde::FokkerPlanck(generative, grid), prior, span},
+                              {.scheme = pde::TimeScheme::crank_nicolson, .dt = span / static_cast<double>(steps)});
+  if (!run.status.ok()) throw kolmo::Error("the generative Fokker-Planck solve failed: " + run.status.message);
+  const pde::DensityField exact = distribution::Law::mixture(diffused.marginal(learned_t_min)).on(grid);
+  const Eigen::VectorXd& p = exact.values();
+  // Crank–Nicolson leaves round-off negatives (~1e-27) in the far tails, where the exact p is as
+  // small: they are raised to the smallest normal double, a change of far below 1e-20 in the KL.
+  const Eigen::VectorXd q = run.density.values().cwiseMax(std::numeric_limits<double>::min());
+  return {run.density, stats::kl_divergence(std::span<const double>(p.data(), static_cast<std::size_t>(p.size())),
+                                            std::span<const double>(q.data(), static_cast<std::size_t>(q.size())),
+                                            grid.cell_measure())};
+}
+
+/// The generative grid of the learned model, solved once per (cells, steps, weight) in a process:
+/// the Girsanov and reverse-SDE cases share it.
+GenerativeGrid generative_grid(const score::ScoreModel& score, const distribution::DiffusedMixture& diffused,
+                               std::size_t cells, std::size_t steps, double score_weight) {
+  static std::mutex mutex;
+  static std::map<std::tuple<std::size_t, std::size_t, double>, GenerativeGrid> solved;
+  const std::lock_guard<std::mutex> lock(mutex);
+  const auto key = std::make_tuple(cells, steps, score_weight);
+  auto it = solved.find(key);
+  if (it == solved.end()) it = solved.emplace(key, solve_generative_grid(score, diffused, cells, steps, score_weight)).first;
+  return it->second;
+}
+
+}  // namespace
+
+// Claim (Song, Durkan, Murray & Ermon 2021, Thm. 1, on [t_min, T]): for the learned score s_θ,
+//   KL(p_{t_min} ‖ p_SDE) ≤ KL(p_T ‖ π) + ½ ∫_{t_min}^T g² E|s_θ − ∇log p_t|² dt,
+// p_SDE the law at t_min of Anderson's reverse SDE driven by s_θ from π = N(0, 1).
+//   right   KL(p_T ‖ π) by quadrature, plus the continuous ESM with the likelihood weighting
+//           (score::evaluate, t drawn ∝ g²/σ², 50000 data points): a mean with its SE;
+//   left    p_SDE from a Fokker–Planck solve of the generative SDE on 800 and 1600 cells
+//           (Crank–Nicolson, 500 and 1000 steps: second order in h and dt together), the KL to
+//           the exact p_{t_min} cell averages on each; the finer value less |fine − coarse| (three
+//           times the Richardson estimate of its error) is a lower bound of the true KL.
+// The check is one-sided: p = 1 − Φ((KL_lower − right)/SE) ≥ α. A generative drift with w = ½
+// (the probability-flow weight, with noise kept) breaks the reverse process and its KL exceeds
+// the bound (the mutation test). Seed 6105; the model is trained with seed 6100.
+verify::Outcome girsanov_bound_with(const verify::RunContext& context, double score_weight) {
+  const auto diffused = bimodal_1d();
+  const score::ScoreModel model = learned_bimodal_1d(context.threads).score_model();
+  const score::ScoreModel exact = score::mixture_score(diffused);
+  const auto& schedule = diffused.schedule();
+
+  const Eigen::ArrayXXd data = diffused.data().sample(context.seed, 0, 50000);
+  const score::ObjectiveEstimate esm = score::evaluate(
+      score::ContinuousScoreMatching{.schedule = schedule, .weighting = score::Weighting::likelihood(),
+                                     .t_min = learned_t_min, .time_sampling = score::TimeSampling::likelihood_importance(),
+                                     .reference = exact},
+      model, data, context.seed);
+  const distribution::GaussianMixture p_T = diffused.marginal(schedule.horizon());
+  const double prior_kl = kl_by_quadrature(
+      [&](const Eigen::ArrayXXd& x) { return p_T.log_density(x); },
+      [](const Eigen::ArrayXXd& x) -> Eigen::ArrayXd {
+        return -0.5 * x.col(0).square() - 0.5 * std::log(2.0 * std::numbers::pi);
+      });
+  const double right = prior_kl + esm.value;
+
+  const GenerativeGrid coarse = generative_grid(model, diffused, 800, 500, score_weight);
+  const GenerativeGrid fine = generative_grid(model, diffused, 1600, 1000, score_weight);
+  const double grid_error = std::abs(fine.kl - coarse.kl);
+  const double left_lower = fine.kl - grid_error;
+
+  const double z = (left_lower - right) / esm.standard_error;
+  const double p_value = 0.5 * std::erfc(z / std::numbers::sqrt2);  // 1 − Φ(z)
+  verify::Outcome outcome =
+      verify::p_value_at_least(p_value, context.alpha, "KL(p_tmin || p_SDE) on the grid <= the Girsanov bound (one-sided)");
+  outcome.details.update({{"kl_grid_fine", fine.kl}, {"kl_grid_coarse", coarse.kl}, {"kl_grid_error_bound", grid_error},
+                          {"bound", right}, {"bound_standard_error", esm.standard_error}, {"prior_kl", prior_kl},
+                          {"weighted_esm", esm.value}, {"z", z}, {"esm_status_ok", esm.status.ok()}});
+  if (!esm.status.ok()) outcome.passed = false;
+  return outcome;
+}
+
+// Claim: Anderson's reverse SDE driven by the learned score, integrated by the SDE engine
+// (Euler–Maruyama, 1000 steps of −0.99/1000, 10000 paths from π = N(0, 1)), has the law of the
+// generative Fokker–Planck solution of the same score (1600 cells): KS against the grid CDF,
+// allowing the grid its Richardson L1 error (compare::compare with grid_error). The EM bias is
+// O(dt) ≈ 1e-3 in the CDF, below the KS resolution 1.36/√10000 ≈ 0.014. A reverse drift with the
+// probability-flow weight ½ g² s (noise kept) fails at p ≈ 0 (the mutation test). This is the cross-check of a learned
+// score on two corners; the distance of each sampler's output to the exact p_{t_min} (energy
+// distance against exact draws, for the reverse SDE, DDIM and DPM-Solver++(2M)) is reported —
+// not held to zero, since a learned score is not exact. Seed 6106.
+verify::Outcome learned_reverse_sde_with(const verify::RunContext& context, const ReverseSdeBuilder& reverse) {
+  constexpr std::size_t paths = 10000;
+  const auto diffused = bimodal_1d();
+  const score::ScoreModel model = learned_bimodal_1d(context.threads).score_model();
+  const GenerativeGrid coarse = generative_grid(model, diffused, 800, 500, 1.0);
+  const GenerativeGrid fine = generative_grid(model, diffused, 1600, 1000, 1.0);
+  const double grid_l1 = compare::richardson_l1_error(fine.density, coarse.density, 2.0);
+
+  const auto prior = ensemble::InitialLaw::gaussian(Eigen::VectorXd::Zero(1), Eigen::MatrixXd::Identity(1, 1));
+  const sde::SdeProblem problem(reverse(sampling::ForwardProcess::of(diffused.schedule(), 1), model), prior,
+                                diffused.schedule().horizon(), learned_t_min, context.seed);
+  const auto run = sde::solve(problem, sde::EulerMaruyama{-(1.0 - learned_t_min) / 1000.0},
+                              {.paths = paths, .threads = context.threads});
+  if (!run.status.ok()) return verify::at_least(0.0, 1.0, "the reverse SDE finished");
+  const compare::Comparison ks = compare::compare(run.terminal, fine.density, {.grid_error = grid_l1});
+  verify::Outcome outcome = verify::p_value_at_least(ks.p_value, context.alpha,
+                                                     "KS of reverse-SDE samples against the generative Fokker-Planck CDF");
+
+  // Reported: each sampler's energy distance to exact draws of p_{t_min}.
+  const Eigen::ArrayXXd exact_draws = diffused.marginal(learned_t_min).sample(context.seed + 1, 0, 4000);
+  const sampling::SamplingProblem sampling_problem{model, diffused.schedule(), ensemble::InitialLaw(prior), 1.0,
+                                                   learned_t_min, context.seed};
+  const auto ddim = sampling::sample(sampling_problem, sampling::Ddim{.steps = 50}, {.paths = 4000, .threads = context.threads});
+  const auto dpm = sampling::sample(sampling_problem, sampling::DpmSolverPlusPlus2M{.steps = 20},
+                                    {.paths = 4000, .threads = context.threads});
+  const auto energy = [&](const Eigen::ArrayXXd& samples) {
+    return stats::energy_distance(samples.topRows(4000).matrix(), exact_draws.matrix());
+  };
+  outcome.details.update({{"ks_statistic", ks.statistic}, {"grid_l1_error", grid_l1},
+                          {"energy_distance_reverse_sde", energy(run.terminal)},
+                          {"energy_distance_ddim_50", energy(ddim.samples)},
+                          {"energy_distance_dpm_solver_pp_2m_20", energy(dpm.samples)},
+                          {"kl_grid", fine.kl}});
+  return outcome;
+}
+
 namespace {
 
 score::LossBatch library_dsm(const score::DenoisingScoreMatching& dsm, const Eigen::ArrayXXd& x0, std::uint64_t seed) {
@@ -225,6 +441,20 @@ void register_score_learning_cases(verify::Registry& registry) {
                      "(each coefficient within its sandwich SE, two noise levels)",
                      "Vincent 2011; Efron 2011 (Tweedie's formula)", 6104),
                 [](const verify::RunContext& c) { return tweedie_linear_with(c, library_dsm); }});
+  registry.add({info("score/learned-girsanov-bound-1d",
+                     "For an MLP score trained by DSM on a 1-D bimodal mixture, KL(p_tmin || p_SDE) (generative "
+                     "Fokker-Planck on a grid) is at most KL(p_T || prior) + (1/2) int g^2 E|s - grad log p_t|^2 dt",
+                     "Song, Durkan, Murray & Ermon 2021, Thm. 1", 6105),
+                [](const verify::RunContext& c) { return girsanov_bound_with(c, 1.0); }});
+  registry.add({info("score/learned-reverse-sde-matches-fokker-planck",
+                     "Anderson's reverse SDE driven by a learned MLP score has the law of the generative Fokker-Planck "
+                     "solution of the same score (KS allowing the grid error); sampler distances to p_tmin reported",
+                     "Anderson 1982; Song et al. 2021 (ICLR), eq. 6", 6106),
+                [](const verify::RunContext& c) {
+                  return learned_reverse_sde_with(c, [](const sampling::ForwardProcess& forward, const score::ScoreModel& s) {
+                    return sampling::reverse_sde(forward, s);
+                  });
+                }});
 }
 
 }  // namespace kolmo::verification

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 
+#include "kolmo/sampling/forward_process.hpp"
 #include "kolmo/score/objective.hpp"
 #include "kolmo/verify/case.hpp"
 
@@ -29,5 +30,18 @@ using DenoisingBatch = std::function<score::LossBatch(const score::DenoisingScor
 /// score/esm-minus-dsm-constant and score/dsm-tweedie-linear-gaussian with `batch` drawing DSM batches.
 verify::Outcome esm_minus_dsm_with(const verify::RunContext& context, const DenoisingBatch& batch);
 verify::Outcome tweedie_linear_with(const verify::RunContext& context, const DenoisingBatch& batch);
+
+}  // namespace kolmo::verification
+
+namespace kolmo::verification {
+
+/// score/learned-girsanov-bound-1d with the generative SDE's drift −f + w g² s_θ (w = 1 is
+/// Anderson's reverse SDE; the mutation tests pass w = ½, the probability-flow weight).
+verify::Outcome girsanov_bound_with(const verify::RunContext& context, double score_weight);
+
+/// score/learned-reverse-sde-matches-fokker-planck with the reverse SDE built by `reverse` (the
+/// library's is sampling::reverse_sde(forward, score)).
+using ReverseSdeBuilder = std::function<process::Sde(const sampling::ForwardProcess& forward, const score::ScoreModel& score)>;
+verify::Outcome learned_reverse_sde_with(const verify::RunContext& context, const ReverseSdeBuilder& reverse);
 
 }  // namespace kolmo::verification

@@ -255,5 +255,25 @@ TEST(Mutation, TweedieRegressionRejectsATargetWithoutItsScaleAndWrongNoise) {
   expect_fails(tweedie_linear_with(c, variance_as_scale), "noise sigma^2 eps for sigma eps");
 }
 
+TEST(Mutation, GirsanovBoundRejectsAGenerativeDriftWithTheProbabilityFlowWeight) {
+  expect_fails(girsanov_bound_with(context_of("score/learned-girsanov-bound-1d"), 0.5),
+               "generative drift -f + (1/2) g^2 s with noise g");
+}
+
+TEST(Mutation, LearnedReverseSdeRejectsTheProbabilityFlowWeightWithNoise) {
+  const ReverseSdeBuilder half_weight = [](const sampling::ForwardProcess& forward, const score::ScoreModel& s) {
+    const process::Sde& f = forward.sde();
+    return process::Sde::additive(
+        "reverse with (1/2) g^2 s", 1, 1,
+        [f, s](double t, const process::StateView& x) -> Eigen::ArrayXXd {
+          const double g2 = f.diffusion_matrix(t).squaredNorm();
+          return f.drift(t, x) - 0.5 * g2 * s.score(t, x);
+        },
+        [f](double t) -> Eigen::MatrixXd { return f.diffusion_matrix(t); });
+  };
+  expect_fails(learned_reverse_sde_with(context_of("score/learned-reverse-sde-matches-fokker-planck"), half_weight),
+               "reverse drift f - (1/2) g^2 s with noise g");
+}
+
 }  // namespace
 }  // namespace kolmo::verification

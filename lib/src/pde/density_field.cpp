@@ -139,7 +139,9 @@ Eigen::ArrayXd DensityField::cdf(const Eigen::ArrayXd& x) const {
     const std::size_t i = std::min(static_cast<std::size_t>(position), n - 1);
     const double inside = position - static_cast<double>(i);
     const auto c = static_cast<Eigen::Index>(i);
-    return (1 - inside) * cumulative[c] + inside * cumulative[c + 1];
+    // Written as F_i + u (F_{i+1} − F_i) and clamped to [F_i, F_{i+1}]: monotone in x to the last
+    // bit. The blend (1 − u) F_i + u F_{i+1} is not: over a zero cell it wobbles by an ulp.
+    return std::clamp(cumulative[c] + inside * (cumulative[c + 1] - cumulative[c]), cumulative[c], cumulative[c + 1]);
   });
 }
 

@@ -94,5 +94,16 @@ TEST(DensityField, CdfIntegratesTheCellAveragesExactly) {
       (void)DensityField::computed(grid, Eigen::Vector4d(1.0, -1.0, 2.0, 1.0), 0.0).cdf(x), "minimum()");
 }
 
+TEST(DensityField, CdfNeverDecreasesToTheLastBit) {
+  // A tiny mass before cells of zero density: F is flat there, and must not wobble by an ulp.
+  Eigen::VectorXd values = Eigen::VectorXd::Zero(50);
+  values[0] = 3.8039654077548067e-31;
+  values[40] = 1.0;
+  const DensityField p(Grid({{-6.0, 6.0, 50}}), values);
+  const Eigen::ArrayXd x = Eigen::ArrayXd::LinSpaced(200001, -6.0, 6.0);
+  const Eigen::ArrayXd f = p.cdf(x);
+  for (Eigen::Index i = 1; i < f.size(); ++i) ASSERT_GE(f[i], f[i - 1]) << "x = " << x[i];
+}
+
 }  // namespace
 }  // namespace kolmo::pde
