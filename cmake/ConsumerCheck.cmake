@@ -28,6 +28,7 @@ run_step("run" "${build}/kolmo_consumer")
 run_step("run the SDE example" "${build}/kolmo_consumer_sde")
 run_step("run the diffusion example" "${build}/kolmo_consumer_diffusion")
 run_step("run the grid-vs-Monte-Carlo example" "${build}/kolmo_consumer_cross_check")
+run_step("run the learned-score example" "${build}/kolmo_consumer_learned")
 run_step("run a -march=native program" "${build}/kolmo_consumer_native")
 # The project's own verification suite: through its ctest (kolmo_add_verification), and directly
 # with a JSON report that must carry its case and the provenance.
