@@ -15,6 +15,7 @@ packages=(
   nlohmann-json3-dev                 # nlohmann-json: reports and baselines
   python3-numpy                      # benchmarks/peers: the NumPy baseline of the SDE benchmark
   python3-scipy                      # benchmarks/peers: the SciPy sparse-LU baseline of the grid benchmark
+  python3-torch                      # benchmarks/peers: the PyTorch baseline of the MLP training benchmark
 )
 
 missing=()

@@ -19,7 +19,7 @@
 //   backpropagation — through the tangent pass as well for implicit and sliced score matching,
 //   whose loss contains vᵀ∇s v (adjoint of ḣ_l = φ'(z_l) ∘ ż_l brings in φ''(z_l)).
 //
-// Determinism. Batches are processed in chunks of 256 rows (a fixed split, whatever the thread
+// Determinism. Batches are processed in chunks of 128 rows (a fixed split, whatever the thread
 // count); a gradient is the sum of its chunks' gradients in chunk order, so it is bit-identical
 // for any `threads`. Products run in 64 × 64 output blocks so that Eigen packs them on the stack. Eigen's own OpenMP matrix-product threading is off library-wide
 // (EIGEN_DONT_PARALLELIZE), since its blocking depends on the thread count.
@@ -99,7 +99,7 @@ class Mlp {
   void loss_gradient(const LossBatch& batch, LossGradient& out, int threads = 1) const;
 
   /// Rows per chunk (see Determinism).
-  static constexpr Eigen::Index chunk_rows = 256;
+  static constexpr Eigen::Index chunk_rows = 128;
 
  private:
   struct Layer {
