@@ -44,4 +44,10 @@ verify::Outcome girsanov_bound_with(const verify::RunContext& context, double sc
 using ReverseSdeBuilder = std::function<process::Sde(const sampling::ForwardProcess& forward, const score::ScoreModel& score)>;
 verify::Outcome learned_reverse_sde_with(const verify::RunContext& context, const ReverseSdeBuilder& reverse);
 
+/// score/kernel-esm-decreases-with-data fitting at most `max_rows` of the points it is given (the case's: all).
+verify::Outcome kernel_consistency_with(const verify::RunContext& context, std::size_t max_rows);
+
+/// score/empirical-score-memorises with the model's data scaled by `data_scale` (the case's is 1).
+verify::Outcome memorisation_with(const verify::RunContext& context, double data_scale);
+
 }  // namespace kolmo::verification

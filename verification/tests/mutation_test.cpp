@@ -275,5 +275,14 @@ TEST(Mutation, LearnedReverseSdeRejectsTheProbabilityFlowWeightWithNoise) {
                "reverse drift f - (1/2) g^2 s with noise g");
 }
 
+TEST(Mutation, KernelConsistencyRejectsAFitThatIgnoresItsData) {
+  expect_fails(kernel_consistency_with(context_of("score/kernel-esm-decreases-with-data"), 100),
+               "a fit that uses its first 100 points only");
+}
+
+TEST(Mutation, MemorisationRejectsAScoreOfOtherPoints) {
+  expect_fails(memorisation_with(context_of("score/empirical-score-memorises"), 1.05), "the data scaled by 1.05");
+}
+
 }  // namespace
 }  // namespace kolmo::verification
