@@ -14,6 +14,7 @@
 
 #include "cases/cases.hpp"
 #include "cases/langevin_studies.hpp"
+#include "cases/flow_matching_studies.hpp"
 #include "cases/mutable_studies.hpp"
 #include "cases/score_learning_studies.hpp"
 #include "kolmo/process/cox_ingersoll_ross.hpp"
@@ -282,6 +283,39 @@ TEST(Mutation, KernelConsistencyRejectsAFitThatIgnoresItsData) {
 
 TEST(Mutation, MemorisationRejectsAScoreOfOtherPoints) {
   expect_fails(memorisation_with(context_of("score/empirical-score-memorises"), 1.05), "the data scaled by 1.05");
+}
+
+// --- flow matching --------------------------------------------------------------------------------------
+TEST(Mutation, FmMinusCfmRejectsAConditionalTargetWithoutItsNoiseTerm) {
+  const FlowBatch no_noise_term = [](const score::ConditionalFlowMatching& cfm, const Eigen::ArrayXXd& x1,
+                                     std::uint64_t seed) {
+    score::LossBatch batch = library_flow_batch(cfm, x1, seed);
+    for (Eigen::Index i = 0; i < x1.rows(); ++i) batch.target.row(i) = cfm.path.a_derivative(batch.t[i]) * x1.row(i);
+    return batch;
+  };
+  expect_fails(fm_minus_cfm_with(context_of("flow/fm-minus-cfm-constant"), no_noise_term), "CFM target a' x1 without b' x0");
+}
+
+TEST(Mutation, TrainedVelocityRejectsAModelTrainedOnAnotherPath) {
+  expect_fails(trained_velocity_with(context_of("flow/trained-velocity-approaches-marginal-field"),
+                                     score::ProbabilityPath::custom(
+                                         "a = t, b = 1 - t/2", [](double t) { return t; }, [](double t) { return 1.0 - 0.5 * t; },
+                                         [](double) { return 1.0; }, [](double) { return -0.5; })),
+               "trained on the path a = t, b = 1 - t/2");
+}
+
+TEST(Mutation, TransportRejectsAFieldWithoutItsNoisePart) {
+  // u = (b'/b) x + (a' − a b'/b) E[x_1 | x]; the mutant keeps a' E[x_1 | x] only.
+  const VelocityBuilder data_part_only = [](distribution::GaussianMixture data, score::ProbabilityPath path) {
+    const score::ScoreModel u = score::marginal_velocity(std::move(data), path);
+    return score::ScoreModel("a' E[x1|x]", u.dimension(), [u, path](double t, const process::StateView& x) -> Eigen::ArrayXXd {
+      const double a = path.a(t), b = path.b(t), da = path.a_derivative(t), db = path.b_derivative(t);
+      const Eigen::ArrayXXd expected = (u.score(t, x) - (db / b) * x) / (da - a * db / b);
+      return da * expected;
+    });
+  };
+  expect_fails(exact_field_transport_with(context_of("flow/exact-field-carries-noise-to-data"), data_part_only),
+               "the marginal field without its noise part");
 }
 
 }  // namespace

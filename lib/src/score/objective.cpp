@@ -117,6 +117,26 @@ LossBatch continuous_batch(const ContinuousScoreMatching& csm, const Eigen::Arra
   return regression_batch(std::move(t), std::move(x), std::move(weight), std::move(target));
 }
 
+/// Flow matching: x_t = a x_1 + b x_0 with t uniform on [t_min, t_max], target the conditional
+/// velocity a' x_1 + b' x_0 or, with a reference, the marginal field at (t, x_t).
+LossBatch flow_batch(const ProbabilityPath& path, double t_min, double t_max, const ScoreModel* reference,
+                     const Eigen::ArrayXXd& points, std::uint64_t seed, std::uint64_t step, std::uint64_t first_row) {
+  require_closed_interval(draw_where, "t_max", t_max, 0.0, 1.0);
+  if (!(t_min >= 0.0 && t_min < t_max)) require(false, draw_where, "t_min", t_min, "in [0, t_max)");
+  const Eigen::Index n = points.rows(), d = points.cols();
+  const Eigen::ArrayXXd u = uniforms(seed, random::Purpose::training_time, step, first_row, n, 1);
+  const Eigen::ArrayXXd noise = normals(seed, random::Purpose::training_noise, step, first_row, n, d);
+  Eigen::ArrayXd t(n);
+  Eigen::ArrayXXd x(n, d), target(n, d);
+  for (Eigen::Index i = 0; i < n; ++i) {
+    t[i] = t_min + (t_max - t_min) * u(i, 0);
+    x.row(i) = path.a(t[i]) * points.row(i) + path.b(t[i]) * noise.row(i);
+    target.row(i) = path.a_derivative(t[i]) * points.row(i) + path.b_derivative(t[i]) * noise.row(i);
+  }
+  if (reference) target = reference->score_at_times(t, x);
+  return regression_batch(std::move(t), std::move(x), Eigen::ArrayXd::Ones(n), std::move(target));
+}
+
 Eigen::ArrayXd row_sums(const Eigen::ArrayXXd& a) { return a.rowwise().sum(); }
 
 }  // namespace
@@ -143,6 +163,14 @@ std::string describe(const Objective& objective) {
             return std::string(o.reference ? "continuous ESM against " + o.reference->name() : "continuous DSM") +
                    " over " + o.schedule.name() + ", weighting " + o.weighting.name() + ", t in [" +
                    describe_value(o.t_min) + ", T], t " + o.time_sampling.name();
+          },
+          [](const ConditionalFlowMatching& o) {
+            return "conditional flow matching on " + o.path.name() + ", t in [" + describe_value(o.t_min) + ", " +
+                   describe_value(o.t_max) + "]";
+          },
+          [](const MarginalFlowMatching& o) {
+            return "flow matching against " + o.reference.name() + " on " + o.path.name() + ", t in [" +
+                   describe_value(o.t_min) + ", " + describe_value(o.t_max) + "]";
           }},
       objective);
 }
@@ -158,6 +186,12 @@ LossBatch draw_loss_batch(const Objective& objective, const Eigen::ArrayXXd& poi
                                },
                                [&](const ContinuousScoreMatching& o) {
                                  return continuous_batch(o, points, seed, step, first_row);
+                               },
+                               [&](const ConditionalFlowMatching& o) {
+                                 return flow_batch(o.path, o.t_min, o.t_max, nullptr, points, seed, step, first_row);
+                               },
+                               [&](const MarginalFlowMatching& o) {
+                                 return flow_batch(o.path, o.t_min, o.t_max, &o.reference, points, seed, step, first_row);
                                }},
                     objective);
 }

@@ -42,6 +42,7 @@
 
 #include "kolmo/core/status.hpp"
 #include "kolmo/process/noise_schedule.hpp"
+#include "kolmo/score/flow_matching.hpp"
 #include "kolmo/score/score_model.hpp"
 #include "kolmo/score/time_sampling.hpp"
 #include "kolmo/score/weighting.hpp"
@@ -76,8 +77,9 @@ struct ContinuousScoreMatching {
   std::optional<ScoreModel> reference{};  ///< empty: denoising target ∇log q(x_t | x_0)
 };
 
+/// Score matching, and flow matching of velocity fields (score/flow_matching.hpp).
 using Objective = std::variant<ExplicitScoreMatching, ImplicitScoreMatching, DenoisingScoreMatching,
-                               ContinuousScoreMatching>;
+                               ContinuousScoreMatching, ConditionalFlowMatching, MarginalFlowMatching>;
 
 /// A short description, e.g. "DSM at t = 0.1 of vp-linear(0.1, 20)".
 [[nodiscard]] std::string describe(const Objective& objective);
