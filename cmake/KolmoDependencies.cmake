@@ -14,3 +14,13 @@ endif()
 if(KOLMO_BUILD_BENCHMARKS)
   find_package(benchmark 1.7 REQUIRED)                # libbenchmark-dev
 endif()
+# Optional: libtorch (libtorch-dev) for the kolmo::torch component (lib/CMakeLists.txt). Found
+# here, at the top, so that its imported targets are visible to every directory.
+option(KOLMO_TORCH "Build kolmo::torch, TorchScript networks as score models (needs libtorch-dev)" ON)
+if(KOLMO_TORCH)
+  find_package(Torch QUIET)
+  if(NOT Torch_FOUND)
+    message(STATUS "kolmo: libtorch not found, kolmo::torch is off (scripts/install-deps.sh installs libtorch-dev)")
+    set(KOLMO_TORCH OFF)
+  endif()
+endif()

@@ -15,7 +15,8 @@ packages=(
   nlohmann-json3-dev                 # nlohmann-json: reports and baselines
   python3-numpy                      # benchmarks/peers: the NumPy baseline of the SDE benchmark
   python3-scipy                      # benchmarks/peers: the SciPy sparse-LU baseline of the grid benchmark
-  python3-torch                      # benchmarks/peers: the PyTorch baseline of the MLP training benchmark
+  python3-torch                      # benchmarks/peers and the TorchScript test fixture: PyTorch on the CPU
+  libtorch-dev                       # kolmo::torch: TorchScript networks as score models (optional component)
 )
 
 missing=()

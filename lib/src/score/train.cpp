@@ -6,14 +6,15 @@
 #include "kolmo/core/validate.hpp"
 #include "kolmo/core/validate_array.hpp"
 #include "kolmo/random/uniform.hpp"
-#include "kolmo/stats/running_moments.hpp"
 
-namespace kolmo::score {
+namespace kolmo::score::detail {
 namespace {
 
 constexpr const char* where = "kolmo::score::train";
 
-void check_options(const Mlp& model, const TrainingData& data, const TrainOptions& options) {
+}  // namespace
+
+void check_training(std::size_t dimension, const TrainingData& data, const TrainOptions& options) {
   require_at_least(where, "options.steps", options.steps, 1);
   require_at_least(where, "options.batch", options.batch, 1);
   require_at_least(where, "options.record_every", options.record_every, 1);
@@ -21,7 +22,7 @@ void check_options(const Mlp& model, const TrainingData& data, const TrainOption
   require(options.ema_decay >= 0.0 && options.ema_decay < 1.0, where, "options.ema_decay", options.ema_decay, "in [0, 1)");
   require(std::isfinite(options.max_gradient_norm) && options.max_gradient_norm >= 0.0, where,
           "options.max_gradient_norm", options.max_gradient_norm, ">= 0 (0: no clipping)");
-  const auto d = static_cast<Eigen::Index>(model.architecture().dimension);
+  const auto d = static_cast<Eigen::Index>(dimension);
   if (const auto* matrix = std::get_if<Eigen::ArrayXXd>(&data)) {
     require(matrix->rows() >= 1, where, "data", std::string_view("an empty matrix"), "at least one data point");
     require(matrix->cols() == d, where, "data", describe_value(matrix->rows()) + "x" + describe_value(matrix->cols()),
@@ -47,55 +48,41 @@ Eigen::ArrayXXd minibatch(const TrainingData& data, std::uint64_t seed, std::siz
   return std::get<distribution::Law>(data).sample(seed, static_cast<std::uint64_t>(step) * batch, batch);
 }
 
-bool all_finite(const Eigen::VectorXd& v) { return v.allFinite(); }
-
-}  // namespace
-
-TrainingSolution train(Mlp& model, const Objective& objective, const TrainingData& data, const TrainOptions& options) {
-  check_options(model, data, options);
-  TrainingSolution solution;
-  Adam adam(static_cast<Eigen::Index>(model.parameter_count()), options.adam);
-  Eigen::VectorXd parameters = model.parameters();
-  solution.ema_parameters = parameters;
-  stats::RunningMoments window;
-  std::size_t window_start = 0;
-  LossGradient step;
-
-  for (std::size_t k = 0; k < options.steps; ++k) {
-    const Eigen::ArrayXXd rows = minibatch(data, options.seed, k, options.batch);
-    const LossBatch batch = draw_loss_batch(objective, rows, options.seed, k);
-    model.loss_gradient(batch, step, options.threads);
-    if (!step.row_losses.allFinite() || !all_finite(step.gradient)) {
-      solution.status = Status::failure(StatusCode::non_finite, "step " + describe_value(k),
-                                        std::string(step.row_losses.allFinite() ? "the gradient" : "a row loss") +
-                                            " of " + describe(objective) + " is not finite");
-      break;
-    }
-    if (options.max_gradient_norm > 0.0) {
-      const double norm = step.gradient.norm();
-      if (norm > options.max_gradient_norm) step.gradient *= options.max_gradient_norm / norm;
-    }
-    const double eta = options.learning_rate(k);
-    adam.step(parameters, step.gradient, eta);
-    model.set_parameters(parameters);
-    if (options.ema_decay > 0.0) {
-      solution.ema_parameters = options.ema_decay * solution.ema_parameters + (1.0 - options.ema_decay) * parameters;
-    } else {
-      solution.ema_parameters = parameters;
-    }
-    for (Eigen::Index i = 0; i < step.row_losses.size(); ++i) window.add(step.row_losses[i]);
-    solution.steps_taken = k + 1;
-    if ((k + 1) % options.record_every == 0 || k + 1 == options.steps) {
-      const double n = static_cast<double>(window.count());
-      LossRecord record{window_start, k + 1 - window_start, window.mean(),
-                        n >= 2 ? window.standard_error() : 0.0, eta};
-      solution.loss_curve.push_back(record);
-      if (options.progress) options.progress(record);
-      window = stats::RunningMoments();
-      window_start = k + 1;
-    }
-  }
-  return solution;
+TrainingLoop::TrainingLoop(Eigen::VectorXd parameters, const TrainOptions& options)
+    : options_(options), adam_(parameters.size(), options.adam), parameters_(std::move(parameters)) {
+  solution_.ema_parameters = parameters_;
 }
 
-}  // namespace kolmo::score
+bool TrainingLoop::update(std::size_t step, LossGradient& gradient, const Objective& objective) {
+  const bool losses_finite = gradient.row_losses.allFinite();
+  if (!losses_finite || !gradient.gradient.allFinite()) {
+    solution_.status = Status::failure(StatusCode::non_finite, "step " + describe_value(step),
+                                       std::string(losses_finite ? "the gradient" : "a row loss") + " of " +
+                                           describe(objective) + " is not finite");
+    return false;
+  }
+  if (options_.max_gradient_norm > 0.0) {
+    const double norm = gradient.gradient.norm();
+    if (norm > options_.max_gradient_norm) gradient.gradient *= options_.max_gradient_norm / norm;
+  }
+  const double eta = options_.learning_rate(step);
+  adam_.step(parameters_, gradient.gradient, eta);
+  if (options_.ema_decay > 0.0) {
+    solution_.ema_parameters = options_.ema_decay * solution_.ema_parameters + (1.0 - options_.ema_decay) * parameters_;
+  } else {
+    solution_.ema_parameters = parameters_;
+  }
+  for (Eigen::Index i = 0; i < gradient.row_losses.size(); ++i) window_.add(gradient.row_losses[i]);
+  solution_.steps_taken = step + 1;
+  if ((step + 1) % options_.record_every == 0 || step + 1 == options_.steps) {
+    const LossRecord record{window_start_, step + 1 - window_start_, window_.mean(),
+                            window_.count() >= 2 ? window_.standard_error() : 0.0, eta};
+    solution_.loss_curve.push_back(record);
+    if (options_.progress) options_.progress(record);
+    window_ = stats::RunningMoments();
+    window_start_ = step + 1;
+  }
+  return true;
+}
+
+}  // namespace kolmo::score::detail

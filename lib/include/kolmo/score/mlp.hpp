@@ -72,6 +72,7 @@ class Mlp {
   void save(const std::filesystem::path& file) const;
 
   [[nodiscard]] const MlpArchitecture& architecture() const { return architecture_; }
+  [[nodiscard]] std::size_t dimension() const { return architecture_.dimension; }
   [[nodiscard]] const process::NoiseSchedule& schedule() const { return schedule_; }
   [[nodiscard]] std::size_t parameter_count() const { return static_cast<std::size_t>(parameters_.size()); }
   [[nodiscard]] const Eigen::VectorXd& parameters() const { return parameters_; }

@@ -20,6 +20,7 @@
 
 #include <Eigen/Core>
 #include <cstddef>
+#include <concepts>
 #include <cstdint>
 #include <functional>
 #include <variant>
@@ -30,6 +31,7 @@
 #include "kolmo/score/adam.hpp"
 #include "kolmo/score/mlp.hpp"
 #include "kolmo/score/objective.hpp"
+#include "kolmo/stats/running_moments.hpp"
 
 namespace kolmo::score {
 
@@ -65,9 +67,63 @@ struct TrainingSolution {
   std::size_t steps_taken = 0;
 };
 
+/// What train() needs of a model: its dimension, its parameters as one vector, and the gradient
+/// of a batch's mean row loss (score/objective.hpp, LossBatch). Mlp is one; a TorchScript network
+/// (score/torch_score.hpp, the kolmo::torch component) is another.
+template <class Model>
+concept TrainableScore = requires(Model& model, const Model& view, const LossBatch& batch, LossGradient& out,
+                                  const Eigen::VectorXd& parameters) {
+  { view.dimension() } -> std::convertible_to<std::size_t>;
+  { view.parameters() } -> std::convertible_to<Eigen::VectorXd>;
+  model.set_parameters(parameters);
+  view.loss_gradient(batch, out, 1);
+};
+
+namespace detail {
+
+/// Misuse checks of train() (see there).
+void check_training(std::size_t dimension, const TrainingData& data, const TrainOptions& options);
+/// The data rows of step k (see the header comment).
+[[nodiscard]] Eigen::ArrayXXd minibatch(const TrainingData& data, std::uint64_t seed, std::size_t step, std::size_t batch);
+
+/// The model-independent part of a run: clipping, Adam, the EMA and the loss curve.
+class TrainingLoop {
+ public:
+  TrainingLoop(Eigen::VectorXd parameters, const TrainOptions& options);
+  /// Takes step k's gradient: false (and a non_finite status) when it or a row loss is not
+  /// finite, else the Adam update of parameters().
+  bool update(std::size_t step, LossGradient& gradient, const Objective& objective);
+  [[nodiscard]] const Eigen::VectorXd& parameters() const { return parameters_; }
+  [[nodiscard]] TrainingSolution finish() { return std::move(solution_); }
+
+ private:
+  const TrainOptions& options_;
+  Adam adam_;
+  Eigen::VectorXd parameters_;
+  TrainingSolution solution_;
+  stats::RunningMoments window_;
+  std::size_t window_start_ = 0;
+};
+
+}  // namespace detail
+
 /// Trains `model` in place. Throws kolmo::Error on misuse: batch 0 or steps 0, an empty or
 /// non-finite data matrix, data of the wrong dimension, ema_decay outside [0, 1), a negative
 /// max_gradient_norm, threads < 1, record_every 0, or a non-positive learning rate.
-TrainingSolution train(Mlp& model, const Objective& objective, const TrainingData& data, const TrainOptions& options);
+template <TrainableScore Model>
+TrainingSolution train(Model& model, const Objective& objective, const TrainingData& data, const TrainOptions& options) {
+  detail::check_training(model.dimension(), data, options);
+  detail::TrainingLoop loop(model.parameters(), options);
+  LossGradient gradient;
+  for (std::size_t k = 0; k < options.steps; ++k) {
+    const Eigen::ArrayXXd rows = detail::minibatch(data, options.seed, k, options.batch);
+    model.loss_gradient(draw_loss_batch(objective, rows, options.seed, k), gradient, options.threads);
+    if (!loop.update(k, gradient, objective)) break;
+    model.set_parameters(loop.parameters());
+  }
+  return loop.finish();
+}
+
+static_assert(TrainableScore<Mlp>);
 
 }  // namespace kolmo::score
