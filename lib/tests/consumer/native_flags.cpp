@@ -3,13 +3,16 @@
 // use the same allocator. Before kolmo::kolmo fixed Eigen's alignment bounds for both sides, this
 // program crashed in free() when `solution` went out of scope. It also checks the answer: the
 // ensemble mean of a 2-D linear SDE against its exact transition mean, within 4.5 standard errors,
-// and the cross-check API's law, grid and comparison (whose results also cross the boundary).
+// and the cross-check API's law, grid and comparison (whose results also cross the boundary), and
+// a few training steps of the MLP score network (its batches, gradients and scores cross it too):
+// its loss must fall below the untrained one.
 #include <cmath>
 #include <cstdio>
 
 #include <kolmo/compare/compare.hpp>
 #include <kolmo/distribution/law.hpp>
 #include <kolmo/process/linear_sde.hpp>
+#include <kolmo/score/train.hpp>
 #include <kolmo/sde/ensemble.hpp>
 #include <kolmo/sde/exact_linear.hpp>
 
@@ -36,5 +39,14 @@ int main() {
   const auto law = distribution::Law::gaussian(exact.head(1).matrix(), transition.covariance.topLeftCorner(1, 1));
   const compare::Comparison ks = compare::compare(x.leftCols(1).eval(), law.on(pde::Grid({{-3.0, 4.0, 700}})));
   std::printf("-march=native consumer: %s p = %.3f over %zu samples\n", ks.test.c_str(), ks.p_value, ks.samples);
-  return solution.status.ok() && (z.abs() <= 4.5).all() && ks.p_value >= 1e-6 ? 0 : 1;
+  const auto schedule = process::NoiseSchedule::vp_linear();
+  score::Mlp model({.dimension = 2, .hidden_widths = {32, 32}}, schedule, /*seed=*/4);
+  const score::DenoisingScoreMatching dsm{schedule, 0.3};
+  const auto before = score::evaluate(dsm, model.score_model(), x.topRows(2000).eval(), 5);
+  const auto training = score::train(model, dsm, x, {.steps = 200, .batch = 256, .seed = 6, .threads = 2});
+  const auto after = score::evaluate(dsm, model.score_model(), x.topRows(2000).eval(), 5);
+  std::printf("-march=native consumer: DSM of the MLP %.4f +- %.4f before, %.4f +- %.4f after 200 steps\n", before.value,
+              before.standard_error, after.value, after.standard_error);
+  const bool learned = training.status.ok() && after.value < before.value;
+  return solution.status.ok() && (z.abs() <= 4.5).all() && ks.p_value >= 1e-6 && learned ? 0 : 1;
 }
