@@ -44,6 +44,9 @@ verify::Outcome girsanov_bound_with(const verify::RunContext& context, double sc
 using ReverseSdeBuilder = std::function<process::Sde(const sampling::ForwardProcess& forward, const score::ScoreModel& score)>;
 verify::Outcome learned_reverse_sde_with(const verify::RunContext& context, const ReverseSdeBuilder& reverse);
 
+/// score/learned-mlp-2d-weighted-esm with `steps` training steps (the case's: 3000).
+verify::Outcome learned_2d_with(const verify::RunContext& context, std::size_t steps);
+
 /// score/kernel-esm-decreases-with-data fitting at most `max_rows` of the points it is given (the case's: all).
 verify::Outcome kernel_consistency_with(const verify::RunContext& context, std::size_t max_rows);
 

@@ -276,6 +276,10 @@ TEST(Mutation, LearnedReverseSdeRejectsTheProbabilityFlowWeightWithNoise) {
                "reverse drift f - (1/2) g^2 s with noise g");
 }
 
+TEST(Mutation, Learned2dRejectsAnUndertrainedNetwork) {
+  expect_fails(learned_2d_with(context_of("score/learned-mlp-2d-weighted-esm"), 20), "20 training steps instead of 3000");
+}
+
 TEST(Mutation, KernelConsistencyRejectsAFitThatIgnoresItsData) {
   expect_fails(kernel_consistency_with(context_of("score/kernel-esm-decreases-with-data"), 100),
                "a fit that uses its first 100 points only");
