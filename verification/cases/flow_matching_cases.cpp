@@ -6,7 +6,7 @@
 //   transport   the ODE dx/dt = u_t(x) from N(0, I) at t = 0 carries the noise to the path's end
 //               law at t = 1 (their Thm. 1): the data smoothed by N(0, σ_min² I).
 //   learning    an MLP trained by CFM approaches u_t: ½E|v_θ − u_t|² per t, reported and held by a
-//               baseline, below a tenth of the irreducible CFM noise ½E|u_cond − u_t|².
+//               baseline, below that of the moment-matched Gaussian's exact field.
 
 #include <algorithm>
 #include <cmath>
@@ -116,18 +116,20 @@ verify::Outcome exact_field_transport_with(const verify::RunContext& context, co
 // Claim (deterministic, held by its baseline): a velocity MLP (widths 64, 64, SiLU) trained by CFM
 // on the 1-D bimodal mixture under the OT path (2000 Adam steps of 512, warm-up + cosine, EMA
 // 0.999, seed 6203) approaches the marginal field: ½E|v_θ − u_t|² at t = 0.1, 0.5, 0.9 and over
-// t ∈ [0, 1] (20000 rows, seed 6204), the last at most a tenth of the irreducible CFM noise
-// ½E|u_cond − u_t|² on the same rows. The baseline allows 5%: training is bit-identical for any
+// t ∈ [0, 1] (20000 rows, seed 6204), the last below that of the best unimodal answer — the
+// exact marginal field of the Gaussian with the data's mean and variance — by more than four
+// standard errors of the paired difference; the irreducible CFM noise ½E|u_cond − u_t|² is reported. The baseline allows 5%: training is bit-identical for any
 // thread count, but glibc's exp/sin variants (FMA or not) may differ in a last bit between
-// machines, and 2000 steps carry that into the weights at the 1e-4 level. A model trained on
-// the linear-interpolant path instead (the mutation test) misses the OT path's field.
-verify::Outcome trained_velocity_with(const verify::RunContext& context, const score::ProbabilityPath& training_path) {
+// machines, and 2000 steps carry that into the weights at the 1e-4 level. A network trained for
+// 20 steps (the mutation test) has not learned the two modes and fails.
+verify::Outcome trained_velocity_with(const verify::RunContext& context, std::size_t steps) {
   const distribution::GaussianMixture data = bimodal_1d();
   const score::ScoreModel exact = score::marginal_velocity(data, ot_path());
   score::Mlp model = velocity_network(1, 6203);
-  const auto solution = score::train(model, score::ConditionalFlowMatching{training_path, 0.0, 1.0}, distribution::Law::mixture(data),
-                                     {.steps = 2000, .batch = 512,
-                                      .learning_rate = score::LearningRate::warmup_cosine(3e-3, 100, 2000, 0.05),
+  const auto solution = score::train(model, score::ConditionalFlowMatching{ot_path(), 0.0, 1.0}, distribution::Law::mixture(data),
+                                     {.steps = steps, .batch = 512,
+                                      .learning_rate = steps > 100 ? score::LearningRate::warmup_cosine(3e-3, 100, steps, 0.05)
+                                                                   : score::LearningRate::constant(3e-3),
                                       .ema_decay = 0.999, .seed = 6203, .threads = context.threads});
   if (!solution.status.ok()) return verify::at_least(0.0, 1.0, "training finished");
   model.set_parameters(solution.ema_parameters);
@@ -137,7 +139,14 @@ verify::Outcome trained_velocity_with(const verify::RunContext& context, const s
   const score::LossBatch cfm = score::draw_loss_batch(score::ConditionalFlowMatching{ot_path(), 0.0, 1.0}, x1, 6204);
   score::LossBatch fm = cfm;
   fm.target = exact.score_at_times(cfm.t, cfm.x);
-  const double fm_error = score::row_losses(fm, learned).mean();
+  const Eigen::ArrayXd learned_rows = score::row_losses(fm, learned);
+  const double fm_error = learned_rows.mean();
+  const score::ScoreModel gaussian = score::marginal_velocity(
+      distribution::GaussianMixture::gaussian(data.mean(), data.covariance()), ot_path());
+  const Eigen::ArrayXd gaussian_rows = score::row_losses(fm, gaussian);
+  const Eigen::ArrayXd gain = gaussian_rows - learned_rows;
+  const stats::MeanEstimate improvement =
+      stats::estimate_mean(std::span<const double>(gain.data(), static_cast<std::size_t>(gain.size())));
   const double irreducible = 0.5 * (cfm.target - fm.target).square().rowwise().sum().mean();
   nlohmann::json per_t = nlohmann::json::object();
   for (const double t : {0.1, 0.5, 0.9}) {
@@ -146,9 +155,11 @@ verify::Outcome trained_velocity_with(const verify::RunContext& context, const s
     fm_t.target = exact.score(t, at_t.x);
     per_t["t=" + std::to_string(t).substr(0, 3)] = score::row_losses(fm_t, learned).mean();
   }
-  verify::Outcome outcome = verify::at_most(fm_error, 0.1 * irreducible,
-                                            "(1/2)E|v - u_t|^2 at most a tenth of the irreducible CFM noise");
+  verify::Outcome outcome = verify::at_most(
+      fm_error, gaussian_rows.mean() - 4.0 * improvement.standard_error,
+      "(1/2)E|v - u_t|^2 below the moment-matched Gaussian's marginal field by more than 4 SE of the paired difference");
   outcome.details.update({{"flow_matching_error", fm_error}, {"irreducible_cfm_noise", irreducible},
+                          {"gaussian_field_error", gaussian_rows.mean()},
                           {"error_per_t", per_t}, {"final_cfm_loss", solution.loss_curve.back().loss}});
   return outcome;
 }
@@ -174,10 +185,10 @@ void register_flow_matching_cases(verify::Registry& registry) {
                 [](const verify::RunContext& c) { return exact_field_transport_with(c, score::marginal_velocity); }});
   verify::CaseInfo learned = info("flow/trained-velocity-approaches-marginal-field",
                                   "A velocity MLP trained by conditional flow matching approaches the exact marginal field: "
-                                  "(1/2)E|v - u_t|^2 reported per t, at most a tenth of the irreducible CFM noise",
+                                  "(1/2)E|v - u_t|^2 reported per t, below the moment-matched Gaussian's field",
                                   "Lipman et al. 2023, eq. 5 and 9", verify::CaseKind::deterministic, 0);
   learned.baseline_relative_tolerance = 0.05;
-  registry.add({learned, [](const verify::RunContext& c) { return trained_velocity_with(c, ot_path()); }});
+  registry.add({learned, [](const verify::RunContext& c) { return trained_velocity_with(c, 2000); }});
 }
 
 }  // namespace kolmo::verification
