@@ -53,11 +53,6 @@ score::Mlp velocity_network(std::size_t dimension, std::uint64_t seed) {
                     process::NoiseSchedule::vp_linear(), seed);
 }
 
-distribution::GaussianMixture bimodal_1d() {
-  return {{0.4, 0.6}, {Eigen::VectorXd::Constant(1, -1.5), Eigen::VectorXd::Constant(1, 1.2)},
-          {Eigen::MatrixXd::Constant(1, 1, 0.09), Eigen::MatrixXd::Constant(1, 1, 0.16)}};
-}
-
 }  // namespace
 
 score::LossBatch library_flow_batch(const score::ConditionalFlowMatching& cfm, const Eigen::ArrayXXd& x1,
@@ -98,7 +93,7 @@ verify::Outcome fm_minus_cfm_with(const verify::RunContext& context, const FlowB
 // KS resolution 1.36/√4000 ≈ 0.02; a field without its noise part, a' E[x_1 | x] only, ends
 // elsewhere (the mutation test). Seed 6202.
 verify::Outcome exact_field_transport_with(const verify::RunContext& context, const VelocityBuilder& velocity) {
-  const distribution::GaussianMixture data = bimodal_1d();
+  const distribution::GaussianMixture data = test_support::bimodal_mixture_1d();
   const score::ScoreModel u = velocity(data, ot_path());
   const ode::Flow flow("marginal velocity", 1, [u](double t, const process::StateView& x) -> Eigen::ArrayXXd {
     return u.score(t, x);
@@ -123,7 +118,7 @@ verify::Outcome exact_field_transport_with(const verify::RunContext& context, co
 // machines, and 2000 steps carry that into the weights at the 1e-4 level. A network trained for
 // 20 steps (the mutation test) has not learned the two modes and fails.
 verify::Outcome trained_velocity_with(const verify::RunContext& context, std::size_t steps) {
-  const distribution::GaussianMixture data = bimodal_1d();
+  const distribution::GaussianMixture data = test_support::bimodal_mixture_1d();
   const score::ScoreModel exact = score::marginal_velocity(data, ot_path());
   score::Mlp model = velocity_network(1, 6203);
   const auto solution = score::train(model, score::ConditionalFlowMatching{ot_path(), 0.0, 1.0}, distribution::Law::mixture(data),

@@ -226,9 +226,7 @@ namespace {
 constexpr double learned_t_min = 0.01;
 
 distribution::DiffusedMixture bimodal_1d() {
-  return {distribution::GaussianMixture({0.4, 0.6}, {Eigen::VectorXd::Constant(1, -1.5), Eigen::VectorXd::Constant(1, 1.2)},
-                                        {Eigen::MatrixXd::Constant(1, 1, 0.09), Eigen::MatrixXd::Constant(1, 1, 0.16)}),
-          process::NoiseSchedule::vp_linear()};
+  return {test_support::bimodal_mixture_1d(), process::NoiseSchedule::vp_linear()};
 }
 
 const score::Mlp& learned_bimodal_1d(int threads) {

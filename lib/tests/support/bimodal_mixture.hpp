@@ -23,6 +23,13 @@ inline distribution::GaussianMixture bimodal_mixture() {
 /// The same law under the VP-linear schedule (β from 0.1 to 20): the benchmarks' law.
 inline distribution::DiffusedMixture bimodal_vp_linear() { return {bimodal_mixture(), process::NoiseSchedule::vp_linear()}; }
 
+/// The 1-D data law 0.4 N(−1.5, 0.3²) + 0.6 N(1.2, 0.4²) of the Langevin, learned-score and
+/// flow-matching cases.
+inline distribution::GaussianMixture bimodal_mixture_1d() {
+  return distribution::GaussianMixture({0.4, 0.6}, {Eigen::VectorXd::Constant(1, -1.5), Eigen::VectorXd::Constant(1, 1.2)},
+                                       {Eigen::MatrixXd::Constant(1, 1, 0.09), Eigen::MatrixXd::Constant(1, 1, 0.16)});
+}
+
 inline Eigen::ArrayXXd spread_points() {
   Eigen::ArrayXXd x(7, 2);
   x << -1.5, 1.0, 1.2, -0.4, 0.0, 0.3, -0.8, -1.7, 2.5, 1.9, -3.0, 3.5, 0.6, -2.2;
