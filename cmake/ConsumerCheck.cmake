@@ -30,6 +30,12 @@ run_step("run the diffusion example" "${build}/kolmo_consumer_diffusion")
 run_step("run the grid-vs-Monte-Carlo example" "${build}/kolmo_consumer_cross_check")
 run_step("run the learned-score example" "${build}/kolmo_consumer_learned")
 run_step("run a -march=native program" "${build}/kolmo_consumer_native")
+if(DEFINED TORCH_FIXTURE)
+  if(NOT EXISTS "${build}/kolmo_consumer_torch")
+    message(FATAL_ERROR "consumer check: kolmo was built with kolmo::torch, but find_package(kolmo) gave no kolmo::torch")
+  endif()
+  run_step("run the PyTorch-network example" "${build}/kolmo_consumer_torch" "${TORCH_FIXTURE}/epsilon_network.pt")
+endif()
 # The project's own verification suite: through its ctest (kolmo_add_verification), and directly
 # with a JSON report that must carry its case and the provenance.
 get_filename_component(cmake_bin "${CMAKE_COMMAND}" DIRECTORY)

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "cases/cases.hpp"
+#include "cases/nonlinear_forward.hpp"
 #include "kolmo/distribution/gaussian_mixture.hpp"
 #include "kolmo/sampling/reverse_sde.hpp"
 #include "kolmo/score/grid_oracle_score.hpp"
@@ -36,69 +37,22 @@
 namespace kolmo::verification {
 namespace {
 
-// The forward process: dX = f(X) dt + g(X) dW with
-//   f(x) = −x/2 − x³/10            (nonlinear, confining),
-//   g(x)² = 1 + ½ sin x            (state-dependent, in [½, 3/2]),
-// from p_0 = 0.4 N(−1, 0.3²) + 0.6 N(0.8, 0.45²) to T = 1, on [−4.5, 4.5] with zero-flux walls
-// (p_t there stays below 1e-9 of its peak).
-constexpr double horizon = 1.0;
-constexpr double half_width = 4.5;
-
-double drift(double x) { return -0.5 * x - 0.1 * x * x * x; }
-double diffusion_squared(double x) { return 1.0 + 0.5 * std::sin(x); }
-double diffusion_squared_slope(double x) { return 0.5 * std::cos(x); }
-
-process::Sde nonlinear_forward_sde() {
-  return process::Sde::diagonal(
-             "nonlinear-state-dependent", 1,
-             [](double, const process::StateView& x) -> Eigen::ArrayXXd { return x.unaryExpr(&drift); },
-             [](double, const process::StateView& x) -> Eigen::ArrayXXd {
-               return x.unaryExpr([](double y) { return std::sqrt(diffusion_squared(y)); });
-             })
-      .with_diffusion_derivative([](double, const process::StateView& x) -> Eigen::ArrayXXd {
-        return x.unaryExpr([](double y) { return diffusion_squared_slope(y) / (2.0 * std::sqrt(diffusion_squared(y))); });
-      })
-      .with_time_dependence(process::TimeDependence::autonomous);
-}
-
-double initial_density(double x) {
-  const auto normal = [](double y, double mean, double sd) {
-    return std::exp(-0.5 * std::pow((y - mean) / sd, 2)) / (sd * std::sqrt(2.0 * std::numbers::pi));
-  };
-  return 0.4 * normal(x, -1.0, 0.3) + 0.6 * normal(x, 0.8, 0.45);
-}
+using nonlinear::data_law;
+using nonlinear::diffusion_squared;
+using nonlinear::diffusion_squared_slope;
+using nonlinear::drift;
+using nonlinear::ForwardSolution;
+using nonlinear::forward_process;
+using nonlinear::forward_sde;
+using nonlinear::half_width;
+using nonlinear::horizon;
+using nonlinear::solve_forward;
 
 struct GridTransport {
   double l1_difference;   // ∫ |p_T^continuity − p_T^Fokker–Planck| dx
   double mass_drift;      // |1 − mass of the continuity solution|
   std::uint64_t steps;    // continuity steps
 };
-
-struct ForwardSolution {
-  pde::DensityField start;
-  pde::DensityField end;
-  pde::DensitySeries series;  // p_0 and the snapshots every 0.02 up to T
-};
-
-// One resolution: Crank–Nicolson with dt = 4/cells ∝ h (its O(dt²) time error is then O(h²) too; the
-// cell counts are multiples of 200 so that dt divides the snapshot spacing), snapshots
-// every 0.02 interpolated cubically in t (O(0.02⁴) ≈ 1.6e-7 relative, below every difference
-// measured).
-ForwardSolution solve_forward(std::size_t cells) {
-  const pde::Grid grid({{-half_width, half_width, cells}});
-  auto start = pde::DensityField::at_cell_centers(grid, [](const process::StateView& x) -> Eigen::ArrayXd {
-    return x.col(0).unaryExpr(&initial_density);
-  });
-  const double dt = 0.02 * 200.0 / static_cast<double>(cells);
-  std::vector<double> times;
-  for (int j = 1; j <= 50; ++j) times.push_back(0.02 * j);
-  const pde::FokkerPlanck equation(nonlinear_forward_sde(), grid);
-  auto forward = pde::solve({equation, start, horizon},
-                            {.scheme = pde::TimeScheme::crank_nicolson, .dt = dt}, {.snapshot_times = times});
-  std::vector<pde::DensityField> fields{start};
-  fields.insert(fields.end(), forward.snapshots.begin(), forward.snapshots.end());
-  return {std::move(start), std::move(forward.density), pde::DensitySeries(std::move(fields))};
-}
 
 // The continuity equation from the same p_0, driven by v from the series at each stage time.
 GridTransport transport(std::size_t cells) {
@@ -148,23 +102,9 @@ verify::Outcome probability_flow_continuity_case(const verify::RunContext&) {
 // in closed form (the forward process has none, but its start does). p_0 is smooth, so no
 // truncation time is needed: the grid series holds p_0 itself.
 
-const distribution::GaussianMixture& data_law() {
-  static const distribution::GaussianMixture law({0.4, 0.6},
-                                                 {Eigen::VectorXd::Constant(1, -1.0), Eigen::VectorXd::Constant(1, 0.8)},
-                                                 {Eigen::MatrixXd::Constant(1, 1, 0.09), Eigen::MatrixXd::Constant(1, 1, 0.2025)});
-  return law;
-}
-
 /// Exact draws of the grid density (its cell averages are a piecewise-constant density): the
 /// particle face of distribution::Law::grid.
 ensemble::InitialLaw grid_law(const pde::DensityField& field) { return ensemble::InitialLaw::from(distribution::Law::grid(field)); }
-
-/// The forward process as the samplers see it: ∇·(g gᵀ) = d(g²)/dx enters the reverse drift.
-sampling::ForwardProcess nonlinear_forward_process() {
-  return sampling::ForwardProcess(nonlinear_forward_sde(), [](double, const process::StateView& x) -> Eigen::ArrayXXd {
-    return x.unaryExpr(&diffusion_squared_slope);
-  });
-}
 
 /// KS of the returned samples against p_0's exact CDF, with the moments' z-scores as details.
 verify::Outcome returned_to_data(const Eigen::ArrayXXd& samples, std::size_t failures, const std::string& test,
@@ -197,7 +137,7 @@ verify::Outcome returned_to_data(const Eigen::ArrayXXd& samples, std::size_t fai
 verify::Outcome reverse_sde_case(const verify::RunContext& context) {
   const ForwardSolution forward = solve_forward(1600);
   const score::ScoreModel score = score::grid_oracle_score(forward.series);
-  const sde::SdeProblem problem(sampling::reverse_sde(nonlinear_forward_process(), score), grid_law(forward.end), horizon,
+  const sde::SdeProblem problem(sampling::reverse_sde(forward_process(), score), grid_law(forward.end), horizon,
                                 0.0, context.seed);
   const auto run = sde::solve(problem, sde::EulerMaruyama{-1e-3}, {.paths = 20000, .threads = context.threads});
   verify::Outcome outcome = returned_to_data(run.terminal, run.failures.size(),
@@ -215,7 +155,7 @@ verify::Outcome reverse_sde_case(const verify::RunContext& context) {
 verify::Outcome probability_flow_case(const verify::RunContext& context) {
   const ForwardSolution forward = solve_forward(1600);
   const score::ScoreModel score = score::grid_oracle_score(forward.series);
-  const sde::SdeProblem problem(sampling::reverse_sde(nonlinear_forward_process(), score, 0.0), grid_law(forward.end),
+  const sde::SdeProblem problem(sampling::reverse_sde(forward_process(), score, 0.0), grid_law(forward.end),
                                 horizon, 0.0, context.seed);
   const auto run = sde::solve(problem, sde::EulerMaruyama{-1e-3}, {.paths = 20000, .threads = context.threads});
   return returned_to_data(run.terminal, run.failures.size(),

@@ -31,6 +31,13 @@ using DenoisingBatch = std::function<score::LossBatch(const score::DenoisingScor
 verify::Outcome esm_minus_dsm_with(const verify::RunContext& context, const DenoisingBatch& batch);
 verify::Outcome tweedie_linear_with(const verify::RunContext& context, const DenoisingBatch& batch);
 
+/// score/learned-ism-nonlinear-sde with `steps` training steps (the case's: 3000).
+verify::Outcome nonlinear_learned_with(const verify::RunContext& context, std::size_t steps);
+
+/// score/learned-girsanov-bound-nonlinear-sde with the generative drift −f + (g²)' + w g² s_θ
+/// (w = 1 is the reverse process; the mutation test passes w = ½).
+verify::Outcome nonlinear_girsanov_with(const verify::RunContext& context, double score_weight);
+
 }  // namespace kolmo::verification
 
 namespace kolmo::verification {
@@ -38,6 +45,10 @@ namespace kolmo::verification {
 /// score/learned-girsanov-bound-1d with the generative SDE's drift −f + w g² s_θ (w = 1 is
 /// Anderson's reverse SDE; the mutation tests pass w = ½, the probability-flow weight).
 verify::Outcome girsanov_bound_with(const verify::RunContext& context, double score_weight);
+
+/// score/learned-girsanov-bound-2d with the generative drift −f x + w g² s_θ (the mutation test: w = ½)
+/// on grids of `coarse_cells`² and twice that per axis (the case's: 160).
+verify::Outcome girsanov_bound_2d_with(const verify::RunContext& context, double score_weight, std::size_t coarse_cells);
 
 /// score/learned-reverse-sde-matches-fokker-planck with the reverse SDE built by `reverse` (the
 /// library's is sampling::reverse_sde(forward, score)).
@@ -52,5 +63,12 @@ verify::Outcome kernel_consistency_with(const verify::RunContext& context, std::
 
 /// score/empirical-score-memorises with the model's data scaled by `data_scale` (the case's is 1).
 verify::Outcome memorisation_with(const verify::RunContext& context, double data_scale);
+
+/// score/learned-ism-nonlinear-sde with `steps` training steps (the case's: 3000).
+verify::Outcome nonlinear_learned_with(const verify::RunContext& context, std::size_t steps);
+
+/// score/learned-girsanov-bound-nonlinear-sde with the generative drift −f + (g²)' + w g² s_θ
+/// (w = 1 is the reverse process; the mutation test passes w = ½).
+verify::Outcome nonlinear_girsanov_with(const verify::RunContext& context, double score_weight);
 
 }  // namespace kolmo::verification

@@ -261,6 +261,13 @@ TEST(Mutation, GirsanovBoundRejectsAGenerativeDriftWithTheProbabilityFlowWeight)
                "generative drift -f + (1/2) g^2 s with noise g");
 }
 
+TEST(Mutation, GirsanovBound2dRejectsAGenerativeDriftWithTheProbabilityFlowWeight) {
+  // On grids of 80² and 160² cells (the case's 160² and 320² take minutes): the mutant's KL
+  // exceeds the bound by far more than the coarser grids' error.
+  expect_fails(girsanov_bound_2d_with(context_of("score/learned-girsanov-bound-2d"), 0.5, 80),
+               "generative drift -f x + (1/2) g^2 s with noise g");
+}
+
 TEST(Mutation, LearnedReverseSdeRejectsTheProbabilityFlowWeightWithNoise) {
   const ReverseSdeBuilder half_weight = [](const sampling::ForwardProcess& forward, const score::ScoreModel& s) {
     const process::Sde& f = forward.sde();
@@ -278,6 +285,15 @@ TEST(Mutation, LearnedReverseSdeRejectsTheProbabilityFlowWeightWithNoise) {
 
 TEST(Mutation, Learned2dRejectsAnUndertrainedNetwork) {
   expect_fails(learned_2d_with(context_of("score/learned-mlp-2d-weighted-esm"), 20), "20 training steps instead of 3000");
+}
+
+TEST(Mutation, NonlinearLearnedRejectsAnUndertrainedNetwork) {
+  expect_fails(nonlinear_learned_with(context_of("score/learned-ism-nonlinear-sde"), 20), "20 training steps instead of 3000");
+}
+
+TEST(Mutation, NonlinearGirsanovBoundRejectsAHalvedScoreTerm) {
+  expect_fails(nonlinear_girsanov_with(context_of("score/learned-girsanov-bound-nonlinear-sde"), 0.5),
+               "generative drift -f + (g^2)' + (1/2) g^2 s");
 }
 
 TEST(Mutation, KernelConsistencyRejectsAFitThatIgnoresItsData) {

@@ -2,8 +2,10 @@
 
 #include <cmath>
 #include <limits>
+#include <map>
 #include <span>
 #include <utility>
+#include <vector>
 
 #include "kolmo/core/validate.hpp"
 #include "kolmo/core/validate_array.hpp"
@@ -49,17 +51,20 @@ LossBatch regression_batch(Eigen::ArrayXd t, Eigen::ArrayXXd x, Eigen::ArrayXd w
   return batch;
 }
 
-LossBatch explicit_batch(const ExplicitScoreMatching& esm, const Eigen::ArrayXXd& points) {
+/// Row times: all equal (the reference is then asked at one time, a batch it evaluates fastest).
+bool one_time(const Eigen::ArrayXd& t) { return (t == t[0]).all(); }
+
+LossBatch explicit_batch(const ExplicitScoreMatching& esm, Eigen::ArrayXd t, const Eigen::ArrayXXd& points) {
   const Eigen::Index n = points.rows();
-  Eigen::ArrayXXd target = esm.reference.score(esm.t, points);
-  return regression_batch(Eigen::ArrayXd::Constant(n, esm.t), points, Eigen::ArrayXd::Ones(n), std::move(target));
+  Eigen::ArrayXXd target = one_time(t) ? esm.reference.score(t[0], points) : esm.reference.score_at_times(t, points);
+  return regression_batch(std::move(t), points, Eigen::ArrayXd::Ones(n), std::move(target));
 }
 
-LossBatch implicit_batch(const ImplicitScoreMatching& ism, const Eigen::ArrayXXd& points, std::uint64_t seed,
-                         std::uint64_t step, std::uint64_t first_row) {
+LossBatch implicit_batch(const ImplicitScoreMatching& ism, Eigen::ArrayXd t, const Eigen::ArrayXXd& points,
+                         std::uint64_t seed, std::uint64_t step, std::uint64_t first_row) {
   const Eigen::Index n = points.rows(), d = points.cols();
   LossBatch batch;
-  batch.t = Eigen::ArrayXd::Constant(n, ism.t);
+  batch.t = std::move(t);
   batch.x = points;
   batch.trace = ism.trace;
   if (ism.trace == TraceEstimator::exact) {
@@ -179,8 +184,11 @@ LossBatch draw_loss_batch(const Objective& objective, const Eigen::ArrayXXd& poi
                           std::uint64_t step, std::uint64_t first_row) {
   require(points.rows() > 0, draw_where, "points", std::string_view("no rows"), "at least one point");
   require_all_finite(draw_where, "points", points);
-  return std::visit(Overloaded{[&](const ExplicitScoreMatching& o) { return explicit_batch(o, points); },
-                               [&](const ImplicitScoreMatching& o) { return implicit_batch(o, points, seed, step, first_row); },
+  const auto at_t = [&](double t) { return Eigen::ArrayXd::Constant(points.rows(), t).eval(); };
+  return std::visit(Overloaded{[&](const ExplicitScoreMatching& o) { return explicit_batch(o, at_t(o.t), points); },
+                               [&](const ImplicitScoreMatching& o) {
+                                 return implicit_batch(o, at_t(o.t), points, seed, step, first_row);
+                               },
                                [&](const DenoisingScoreMatching& o) {
                                  return denoising_batch(o, points, seed, step, first_row);
                                },
@@ -196,19 +204,19 @@ LossBatch draw_loss_batch(const Objective& objective, const Eigen::ArrayXXd& poi
                     objective);
 }
 
-Eigen::ArrayXd row_losses(const LossBatch& batch, const ScoreModel& model) {
-  const double t0 = batch.t[0];
-  const bool one_time = (batch.t == t0).all();
-  const Eigen::ArrayXXd s = one_time ? model.score(t0, batch.x) : model.score_at_times(batch.t, batch.x);
-  if (batch.regression()) return 0.5 * batch.weight * row_sums((s - batch.target).square());
+namespace {
 
+/// The trace rows of `batch` at the one time t: divergence and Jacobian–vector products take one
+/// time per call.
+Eigen::ArrayXd trace_losses_at(const LossBatch& batch, const ScoreModel& model, double t) {
+  const Eigen::ArrayXXd s = model.score(t, batch.x);
   const Eigen::ArrayXd half_norm = 0.5 * row_sums(s.square());
   if (batch.trace == TraceEstimator::exact && model.has_divergence()) {
-    return model.divergence(t0, batch.x).col(0) + half_norm;
+    return model.divergence(t, batch.x).col(0) + half_norm;
   }
   Eigen::ArrayXd loss = Eigen::ArrayXd::Zero(batch.rows());
   for (const Eigen::ArrayXXd& v : batch.probes) {
-    const Eigen::ArrayXd quadratic = row_sums(v * model.jacobian_vector_product(t0, batch.x, v));
+    const Eigen::ArrayXd quadratic = row_sums(v * model.jacobian_vector_product(t, batch.x, v));
     if (batch.trace == TraceEstimator::sliced) {
       loss += batch.trace_weight * (quadratic + 0.5 * row_sums(v * s).square());
     } else {
@@ -218,13 +226,23 @@ Eigen::ArrayXd row_losses(const LossBatch& batch, const ScoreModel& model) {
   return batch.trace == TraceEstimator::sliced ? loss : loss + half_norm;
 }
 
-ObjectiveEstimate evaluate(const Objective& objective, const ScoreModel& model, const Eigen::ArrayXXd& points,
-                           std::uint64_t seed) {
-  require(points.rows() >= 2, "kolmo::score::evaluate", "points", describe_value(points.rows()) + " rows",
+/// The given rows of a trace batch, as a batch of their own.
+LossBatch rows_at(const LossBatch& batch, const std::vector<Eigen::Index>& rows) {
+  LossBatch part;
+  part.t = batch.t(rows);
+  part.x = batch.x(rows, Eigen::all);
+  for (const Eigen::ArrayXXd& v : batch.probes) part.probes.push_back(v(rows, Eigen::all));
+  part.trace = batch.trace;
+  part.trace_weight = batch.trace_weight;
+  return part;
+}
+
+ObjectiveEstimate estimate_of(const LossBatch& batch, const Objective& objective, const ScoreModel& model) {
+  require(batch.rows() >= 2, "kolmo::score::evaluate", "points", describe_value(batch.rows()) + " rows",
           "at least 2 points (a standard error needs two)");
   ObjectiveEstimate estimate;
-  estimate.row_losses = row_losses(draw_loss_batch(objective, points, seed), model);
-  estimate.points = static_cast<std::size_t>(points.rows());
+  estimate.row_losses = row_losses(batch, model);
+  estimate.points = static_cast<std::size_t>(batch.rows());
   for (Eigen::Index i = 0; i < estimate.row_losses.size(); ++i) {
     if (!std::isfinite(estimate.row_losses[i])) {
       estimate.status = Status::failure(StatusCode::non_finite, "point " + describe_value(i),
@@ -238,6 +256,86 @@ ObjectiveEstimate evaluate(const Objective& objective, const ScoreModel& model, 
   estimate.value = mean.mean;
   estimate.standard_error = mean.standard_error;
   return estimate;
+}
+
+}  // namespace
+
+LossBatch draw_loss_batch(const Objective& objective, const TimedPoints& points, std::uint64_t seed,
+                          std::uint64_t step, std::uint64_t first_row) {
+  require(points.x.rows() > 0, draw_where, "points", std::string_view("no rows"), "at least one point");
+  require(points.t.size() == points.x.rows(), draw_where, "points.t",
+          describe_value(points.t.size()) + " times for " + describe_value(points.x.rows()) + " rows", "one time per row");
+  require_all_finite(draw_where, "points.x", points.x);
+  require_all_finite(draw_where, "points.t", points.t);
+  if (const auto* esm = std::get_if<ExplicitScoreMatching>(&objective)) return explicit_batch(*esm, points.t, points.x);
+  if (const auto* ism = std::get_if<ImplicitScoreMatching>(&objective)) {
+    return implicit_batch(*ism, points.t, points.x, seed, step, first_row);
+  }
+  require(false, draw_where, "points", std::string_view("timed points"),
+          "data x_0 without times for " + describe(objective) + ", which draws its own times (timed points feed ESM and ISM)");
+  return {};
+}
+
+TimedPoints TimedPoints::from_snapshots(const std::vector<double>& times, const std::vector<Eigen::ArrayXXd>& states) {
+  constexpr const char* where = "kolmo::score::TimedPoints::from_snapshots";
+  require(!times.empty(), where, "times", std::string_view("none"), "at least one snapshot");
+  require(times.size() == states.size(), where, "states", describe_value(states.size()) + " arrays",
+          "one per time (" + describe_value(times.size()) + ")");
+  Eigen::Index n = 0;
+  for (const Eigen::ArrayXXd& s : states) {
+    require(s.cols() == states.front().cols(), where, "states", describe_value(s.cols()) + " columns",
+            describe_value(states.front().cols()) + " columns, as the first snapshot");
+    n += s.rows();
+  }
+  TimedPoints points{Eigen::ArrayXd(n), Eigen::ArrayXXd(n, states.front().cols())};
+  Eigen::Index row = 0;
+  for (std::size_t k = 0; k < times.size(); ++k) {
+    points.t.segment(row, states[k].rows()).setConstant(times[k]);
+    points.x.middleRows(row, states[k].rows()) = states[k];
+    row += states[k].rows();
+  }
+  return points;
+}
+
+TimedPoints TimedPoints::from_snapshots(const std::vector<ensemble::Snapshot>& snapshots) {
+  std::vector<double> times;
+  std::vector<Eigen::ArrayXXd> states;
+  for (const ensemble::Snapshot& snapshot : snapshots) {
+    std::vector<Eigen::Index> finite;
+    for (Eigen::Index i = 0; i < snapshot.states.rows(); ++i) {
+      if (snapshot.states.row(i).isFinite().all()) finite.push_back(i);
+    }
+    times.push_back(snapshot.time);
+    states.emplace_back(snapshot.states(finite, Eigen::all));
+  }
+  TimedPoints points = from_snapshots(times, states);
+  require(points.rows() > 0, "kolmo::score::TimedPoints::from_snapshots", "snapshots",
+          std::string_view("only failed paths"), "at least one finite row");
+  return points;
+}
+
+Eigen::ArrayXd row_losses(const LossBatch& batch, const ScoreModel& model) {
+  if (batch.regression()) {
+    const Eigen::ArrayXXd s = one_time(batch.t) ? model.score(batch.t[0], batch.x) : model.score_at_times(batch.t, batch.x);
+    return 0.5 * batch.weight * row_sums((s - batch.target).square());
+  }
+  if (one_time(batch.t)) return trace_losses_at(batch, model, batch.t[0]);
+  // Timed points: one call per distinct time (snapshots share a few), rows in their order.
+  std::map<double, std::vector<Eigen::Index>> rows_by_time;
+  for (Eigen::Index i = 0; i < batch.rows(); ++i) rows_by_time[batch.t[i]].push_back(i);
+  Eigen::ArrayXd loss(batch.rows());
+  for (const auto& [t, rows] : rows_by_time) loss(rows) = trace_losses_at(rows_at(batch, rows), model, t);
+  return loss;
+}
+
+ObjectiveEstimate evaluate(const Objective& objective, const ScoreModel& model, const Eigen::ArrayXXd& points,
+                           std::uint64_t seed) {
+  return estimate_of(draw_loss_batch(objective, points, seed), objective, model);
+}
+
+ObjectiveEstimate evaluate(const Objective& objective, const ScoreModel& model, const TimedPoints& points,
+                           std::uint64_t seed) {
+  return estimate_of(draw_loss_batch(objective, points, seed), objective, model);
 }
 
 }  // namespace kolmo::score

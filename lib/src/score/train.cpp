@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <utility>
+#include <vector>
 
 #include "kolmo/core/validate.hpp"
 #include "kolmo/core/validate_array.hpp"
@@ -14,7 +15,8 @@ constexpr const char* where = "kolmo::score::train";
 
 }  // namespace
 
-void check_training(std::size_t dimension, const TrainingData& data, const TrainOptions& options) {
+void check_training(std::size_t dimension, const Objective& objective, const TrainingData& data,
+                    const TrainOptions& options) {
   require_at_least(where, "options.steps", options.steps, 1);
   require_at_least(where, "options.batch", options.batch, 1);
   require_at_least(where, "options.record_every", options.record_every, 1);
@@ -28,6 +30,17 @@ void check_training(std::size_t dimension, const TrainingData& data, const Train
     require(matrix->cols() == d, where, "data", describe_value(matrix->rows()) + "x" + describe_value(matrix->cols()),
             "d = " + describe_value(d) + " columns (the model's dimension)");
     require_all_finite(where, "data", *matrix);
+  } else if (const auto* timed = std::get_if<TimedPoints>(&data)) {
+    require(timed->rows() >= 1, where, "data", std::string_view("no timed points"), "at least one data point");
+    require(timed->x.cols() == d, where, "data", describe_value(timed->x.rows()) + "x" + describe_value(timed->x.cols()),
+            "d = " + describe_value(d) + " columns (the model's dimension)");
+    require(timed->t.size() == timed->x.rows(), where, "data.t", describe_value(timed->t.size()) + " times",
+            "one per row (" + describe_value(timed->x.rows()) + ")");
+    require_all_finite(where, "data.x", timed->x);
+    require_all_finite(where, "data.t", timed->t);
+    require(std::holds_alternative<ExplicitScoreMatching>(objective) || std::holds_alternative<ImplicitScoreMatching>(objective),
+            where, "data", std::string_view("timed points"),
+            "a data matrix or a law for " + describe(objective) + ", which draws its own times (timed points train ESM and ISM)");
   } else {
     const auto& law = std::get<distribution::Law>(data);
     require(static_cast<Eigen::Index>(law.dimension()) == d, where, "data", "a " + describe_value(law.dimension()) + "-D law",
@@ -35,17 +48,32 @@ void check_training(std::size_t dimension, const TrainingData& data, const Train
   }
 }
 
-Eigen::ArrayXXd minibatch(const TrainingData& data, std::uint64_t seed, std::size_t step, std::size_t batch) {
-  if (const auto* matrix = std::get_if<Eigen::ArrayXXd>(&data)) {
-    Eigen::ArrayXXd rows(static_cast<Eigen::Index>(batch), matrix->cols());
-    for (std::size_t r = 0; r < batch; ++r) {
-      const auto index = random::uniform_index({seed, random::Purpose::minibatch, r, step, 0},
-                                               static_cast<std::uint64_t>(matrix->rows()));
-      rows.row(static_cast<Eigen::Index>(r)) = matrix->row(static_cast<Eigen::Index>(index));
-    }
-    return rows;
+namespace {
+
+/// Row indices of step k, uniform over n rows with replacement: (seed, minibatch, path = r, step = k).
+std::vector<Eigen::Index> resampled_rows(Eigen::Index n, std::uint64_t seed, std::size_t step, std::size_t batch) {
+  std::vector<Eigen::Index> rows(batch);
+  for (std::size_t r = 0; r < batch; ++r) {
+    rows[r] = static_cast<Eigen::Index>(
+        random::uniform_index({seed, random::Purpose::minibatch, r, step, 0}, static_cast<std::uint64_t>(n)));
   }
-  return std::get<distribution::Law>(data).sample(seed, static_cast<std::uint64_t>(step) * batch, batch);
+  return rows;
+}
+
+}  // namespace
+
+LossBatch minibatch_loss(const Objective& objective, const TrainingData& data, std::uint64_t seed, std::size_t step,
+                         std::size_t batch) {
+  if (const auto* matrix = std::get_if<Eigen::ArrayXXd>(&data)) {
+    const auto rows = resampled_rows(matrix->rows(), seed, step, batch);
+    return draw_loss_batch(objective, Eigen::ArrayXXd((*matrix)(rows, Eigen::all)), seed, step);
+  }
+  if (const auto* timed = std::get_if<TimedPoints>(&data)) {
+    const auto rows = resampled_rows(timed->rows(), seed, step, batch);
+    return draw_loss_batch(objective, TimedPoints{timed->t(rows), timed->x(rows, Eigen::all)}, seed, step);
+  }
+  return draw_loss_batch(objective, std::get<distribution::Law>(data).sample(seed, static_cast<std::uint64_t>(step) * batch, batch),
+                         seed, step);
 }
 
 TrainingLoop::TrainingLoop(Eigen::VectorXd parameters, const TrainOptions& options)

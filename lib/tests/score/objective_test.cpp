@@ -121,6 +121,72 @@ TEST(Objective, ProbesAreRademacherOrGaussianAtTheirAddresses) {
   EXPECT_EQ(gaussian.probes[1](3, 1), random::standard_normal({5, random::Purpose::probe, 3, 0, 2 + 1}));
 }
 
+TEST(Objective, TimedPointsScoreEachRowAtItsOwnTime) {
+  // Snapshots at two times, stacked: every objective row equals the same row evaluated at its
+  // snapshot's time alone — for ESM (one score_at_times call) and for ISM by exact divergence and
+  // by Hutchinson probes (one call per distinct time).
+  const auto exact = mixture_score(test_support::bimodal_vp_linear());
+  const auto perturbed = ScoreModel("perturbed", 2, [exact](double t, const process::StateView& x) -> Eigen::ArrayXXd {
+                           return 0.8 * exact.score(t, x) + 0.1;
+                         })
+                             .with_row_times([exact](const Eigen::ArrayXd& t, const process::StateView& x) -> Eigen::ArrayXXd {
+                               return 0.8 * exact.score_at_times(t, x) + 0.1;
+                             })
+                             .with_jacobian_vector_product([exact](double t, const process::StateView& x,
+                                                                   const process::StateView& v) -> Eigen::ArrayXXd {
+                               return 0.8 * exact.jacobian_vector_product(t, x, v);
+                             });
+  const auto law = test_support::bimodal_vp_linear();
+  const Eigen::ArrayXXd early = law.marginal(0.1).sample(5, 0, 30), late = law.marginal(0.6).sample(5, 30, 20);
+  const TimedPoints timed = TimedPoints::from_snapshots({0.1, 0.6}, {early, late});
+  ASSERT_EQ(timed.rows(), 50);
+  EXPECT_EQ(timed.t[29], 0.1);
+  EXPECT_EQ(timed.t[30], 0.6);
+  const auto expect_rows = [&](const Objective& at_early, const Objective& at_late, const Objective& over_time) {
+    const Eigen::ArrayXd together = evaluate(over_time, perturbed, timed, 9).row_losses;
+    const Eigen::ArrayXd apart_early = evaluate(at_early, perturbed, early, 9).row_losses;
+    const Eigen::ArrayXd apart_late = row_losses(draw_loss_batch(at_late, late, 9, 0, 30), perturbed);
+    EXPECT_LT((together.head(30) - apart_early).abs().maxCoeff(), 1e-12 * apart_early.abs().maxCoeff());
+    EXPECT_LT((together.tail(20) - apart_late).abs().maxCoeff(), 1e-12 * apart_late.abs().maxCoeff());
+  };
+  expect_rows(ExplicitScoreMatching{exact, 0.1}, ExplicitScoreMatching{exact, 0.6}, ExplicitScoreMatching{exact});
+  expect_rows(ImplicitScoreMatching{.t = 0.1}, ImplicitScoreMatching{.t = 0.6}, ImplicitScoreMatching{});
+  const ImplicitScoreMatching hutchinson{.trace = TraceEstimator::hutchinson, .probes = 2};
+  ImplicitScoreMatching early_h = hutchinson, late_h = hutchinson;
+  early_h.t = 0.1;
+  late_h.t = 0.6;
+  expect_rows(early_h, late_h, hutchinson);
+}
+
+TEST(Objective, TimedPointsFromAnEnsembleLeaveOutFailedPaths) {
+  Eigen::ArrayXXd early = points(3), late = points(4);
+  late(1, 0) = std::nan("");
+  const TimedPoints timed = TimedPoints::from_snapshots(std::vector<ensemble::Snapshot>{{0.1, early}, {0.5, late}});
+  ASSERT_EQ(timed.rows(), 6);
+  EXPECT_EQ(timed.t[2], 0.1);
+  EXPECT_EQ(timed.t[3], 0.5);
+  EXPECT_TRUE(timed.x.row(3).isApprox(late.row(0)));
+  EXPECT_TRUE(timed.x.row(4).isApprox(late.row(2)));
+  KOLMO_EXPECT_THROW_NAMING((void)TimedPoints::from_snapshots(std::vector<ensemble::Snapshot>{{0.1, late.row(1)}}),
+                            "snapshots");
+}
+
+TEST(Objective, TimedPointsBadInputIsAClearError) {
+  const auto exact = mixture_score(test_support::bimodal_vp_linear());
+  const Eigen::ArrayXXd x = points(4);
+  KOLMO_EXPECT_THROW_NAMING((void)TimedPoints::from_snapshots({0.1, 0.2}, {x}), "states");
+  KOLMO_EXPECT_THROW_NAMING((void)TimedPoints::from_snapshots({}, {}), "times");
+  KOLMO_EXPECT_THROW_NAMING((void)TimedPoints::from_snapshots({0.1, 0.2}, {x, Eigen::ArrayXXd::Zero(3, 1)}), "states");
+  KOLMO_EXPECT_THROW_NAMING((void)draw_loss_batch(ImplicitScoreMatching{}, TimedPoints{Eigen::ArrayXd::Zero(3), x}, 1),
+                            "points.t");
+  Eigen::ArrayXd t = Eigen::ArrayXd::Constant(4, 0.3);
+  t[2] = std::nan("");
+  KOLMO_EXPECT_THROW_NAMING((void)draw_loss_batch(ImplicitScoreMatching{}, TimedPoints{t, x}, 1), "points.t(2, 0)");
+  KOLMO_EXPECT_THROW_NAMING((void)draw_loss_batch(DenoisingScoreMatching{process::NoiseSchedule::vp_linear(), 0.3},
+                                                  TimedPoints{Eigen::ArrayXd::Constant(4, 0.3), x}, 1),
+                            "points");
+}
+
 TEST(Objective, NonFiniteLossIsAStatusNamingThePoint) {
   const ScoreModel blows_up("blows-up", 2, [](double, const process::StateView& x) -> Eigen::ArrayXXd {
     Eigen::ArrayXXd s = x;

@@ -23,8 +23,11 @@
 //     λ(t)/π(t).
 //
 // Points. ESM and ISM take points as samples of the law p at which they are evaluated (at
-// time t, so a time-dependent model is scored against p_t); DSM and the continuous objective
-// take data x_0 and noise it themselves.
+// time t, so a time-dependent model is scored against p_t), or TimedPoints whose row i is a
+// sample of p_{t_i} — the snapshots of a forward SDE ensemble with no Gaussian transition
+// kernel, which only the point objectives can learn from (sliced ISM over time: Song, Garg,
+// Shi & Ermon 2019, §4; each row at its own time, the objective's t unused). DSM, the
+// continuous objective and flow matching take data x_0 and draw times and noise themselves.
 //
 // Randomness. Row i of a batch drawn at `step` takes its noise ε from
 // (seed, training_noise, path = first_row + i, step, component j), its time from
@@ -41,6 +44,7 @@
 #include <vector>
 
 #include "kolmo/core/status.hpp"
+#include "kolmo/ensemble/observers.hpp"
 #include "kolmo/process/noise_schedule.hpp"
 #include "kolmo/score/flow_matching.hpp"
 #include "kolmo/score/score_model.hpp"
@@ -54,11 +58,11 @@ enum class Probe { rademacher, gaussian };
 
 struct ExplicitScoreMatching {
   ScoreModel reference;
-  double t = 0.0;
+  double t = 0.0;  ///< the time of points that carry none (TimedPoints carry their own)
 };
 
 struct ImplicitScoreMatching {
-  double t = 0.0;
+  double t = 0.0;  ///< the time of points that carry none (TimedPoints carry their own)
   TraceEstimator trace = TraceEstimator::exact;
   Probe probe = Probe::rademacher;
   std::size_t probes = 1;  ///< K, per point (hutchinson and sliced)
@@ -80,6 +84,21 @@ struct ContinuousScoreMatching {
 /// Score matching, and flow matching of velocity fields (score/flow_matching.hpp).
 using Objective = std::variant<ExplicitScoreMatching, ImplicitScoreMatching, DenoisingScoreMatching,
                                ContinuousScoreMatching, ConditionalFlowMatching, MarginalFlowMatching>;
+
+/// Samples with their own times: row i of x is a draw of p_{t_i}.
+struct TimedPoints {
+  Eigen::ArrayXd t;   ///< n
+  Eigen::ArrayXXd x;  ///< n × d
+
+  /// Stacks states[k], samples of p_{times[k]} (e.g. sde::EnsembleSolution's snapshots). Throws
+  /// kolmo::Error when the counts differ, there is no snapshot, or the widths differ.
+  [[nodiscard]] static TimedPoints from_snapshots(const std::vector<double>& times,
+                                                  const std::vector<Eigen::ArrayXXd>& states);
+  /// Stacks an ensemble's snapshots (sde::solve with Observations::snapshot_times), leaving out
+  /// the rows of failed paths (NaN); throws as above, or when no row is left.
+  [[nodiscard]] static TimedPoints from_snapshots(const std::vector<ensemble::Snapshot>& snapshots);
+  [[nodiscard]] Eigen::Index rows() const { return x.rows(); }
+};
 
 /// A short description, e.g. "DSM at t = 0.1 of vp-linear(0.1, 20)".
 [[nodiscard]] std::string describe(const Objective& objective);
@@ -111,6 +130,12 @@ struct LossBatch {
 [[nodiscard]] LossBatch draw_loss_batch(const Objective& objective, const Eigen::ArrayXXd& points, std::uint64_t seed,
                                         std::uint64_t step = 0, std::uint64_t first_row = 0);
 
+/// The batch of a point objective (ESM or ISM) for timed points, each row at its own time.
+/// Throws kolmo::Error as above, when t and x have different row counts or a time is not
+/// finite, and for an objective that draws its own times (DSM, continuous, flow matching).
+[[nodiscard]] LossBatch draw_loss_batch(const Objective& objective, const TimedPoints& points, std::uint64_t seed,
+                                        std::uint64_t step = 0, std::uint64_t first_row = 0);
+
 /// Row losses of `batch` for `model`: ISM needs the model's divergence (exact) or its
 /// Jacobian–vector product (every estimator); otherwise kolmo::Error says which is missing.
 [[nodiscard]] Eigen::ArrayXd row_losses(const LossBatch& batch, const ScoreModel& model);
@@ -127,5 +152,8 @@ struct ObjectiveEstimate {
 /// `objective` of `model` on `points` (seed as in draw_loss_batch, step 0); needs ≥ 2 points.
 [[nodiscard]] ObjectiveEstimate evaluate(const Objective& objective, const ScoreModel& model,
                                          const Eigen::ArrayXXd& points, std::uint64_t seed);
+/// The same for a point objective on timed points.
+[[nodiscard]] ObjectiveEstimate evaluate(const Objective& objective, const ScoreModel& model, const TimedPoints& points,
+                                         std::uint64_t seed);
 
 }  // namespace kolmo::score

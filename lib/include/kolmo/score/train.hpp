@@ -3,8 +3,9 @@
 // (score/objective.hpp) with Adam (score/adam.hpp), reproducible by construction.
 //
 //   for k = 0 … steps − 1:
-//     rows    data row (seed, minibatch, path = r, step = k) uniform over a data matrix (with
-//             replacement), or path k·batch + r of a law's exact draws (distribution::Law);
+//     rows    data row (seed, minibatch, path = r, step = k) uniform over a data matrix or
+//             timed points (with replacement), or path k·batch + r of a law's exact draws
+//             (distribution::Law);
 //     batch   draw_loss_batch(objective, rows, seed, step = k): noise, times and probes at
 //             their own purposes;
 //     update  g = ∇θ mean row loss (model.loss_gradient, chunks summed in a fixed order),
@@ -35,8 +36,10 @@
 
 namespace kolmo::score {
 
-/// A data matrix (n × d; minibatches resample its rows) or a law to draw fresh points from.
-using TrainingData = std::variant<Eigen::ArrayXXd, distribution::Law>;
+/// A data matrix (n × d; minibatches resample its rows), a law to draw fresh points from, or
+/// timed points (samples of p_t at their times, e.g. a forward SDE ensemble's snapshots: for
+/// ESM and ISM over time when the forward process has no Gaussian transition kernel).
+using TrainingData = std::variant<Eigen::ArrayXXd, distribution::Law, TimedPoints>;
 
 struct LossRecord {
   std::size_t first_step = 0;  ///< the record averages steps [first_step, first_step + steps)
@@ -82,9 +85,11 @@ concept TrainableScore = requires(Model& model, const Model& view, const LossBat
 namespace detail {
 
 /// Misuse checks of train() (see there).
-void check_training(std::size_t dimension, const TrainingData& data, const TrainOptions& options);
-/// The data rows of step k (see the header comment).
-[[nodiscard]] Eigen::ArrayXXd minibatch(const TrainingData& data, std::uint64_t seed, std::size_t step, std::size_t batch);
+void check_training(std::size_t dimension, const Objective& objective, const TrainingData& data,
+                    const TrainOptions& options);
+/// The loss batch of step k: its data rows (see the header comment) through draw_loss_batch.
+[[nodiscard]] LossBatch minibatch_loss(const Objective& objective, const TrainingData& data, std::uint64_t seed,
+                                       std::size_t step, std::size_t batch);
 
 /// The model-independent part of a run: clipping, Adam, the EMA and the loss curve.
 class TrainingLoop {
@@ -109,15 +114,16 @@ class TrainingLoop {
 
 /// Trains `model` in place. Throws kolmo::Error on misuse: batch 0 or steps 0, an empty or
 /// non-finite data matrix, data of the wrong dimension, ema_decay outside [0, 1), a negative
-/// max_gradient_norm, threads < 1, record_every 0, or a non-positive learning rate.
+/// max_gradient_norm, threads < 1, record_every 0, a non-positive learning rate, or timed points
+/// for an objective that draws its own times.
 template <TrainableScore Model>
 TrainingSolution train(Model& model, const Objective& objective, const TrainingData& data, const TrainOptions& options) {
-  detail::check_training(model.dimension(), data, options);
+  detail::check_training(model.dimension(), objective, data, options);
   detail::TrainingLoop loop(model.parameters(), options);
   LossGradient gradient;
   for (std::size_t k = 0; k < options.steps; ++k) {
-    const Eigen::ArrayXXd rows = detail::minibatch(data, options.seed, k, options.batch);
-    model.loss_gradient(draw_loss_batch(objective, rows, options.seed, k), gradient, options.threads);
+    model.loss_gradient(detail::minibatch_loss(objective, data, options.seed, k, options.batch), gradient,
+                        options.threads);
     if (!loop.update(k, gradient, objective)) break;
     model.set_parameters(loop.parameters());
   }
