@@ -6,6 +6,7 @@
 #include <limits>
 #include <map>
 
+#include "batch_integrate.hpp"
 #include "kolmo/ensemble/batches.hpp"
 #include "kolmo/core/validate.hpp"
 
@@ -41,6 +42,51 @@ TimeTable make_table(const ensemble::Observations& observe, double t0, double t1
   for (double time : observe.moment_times) table.moment.push_back(index_of(time));
   for (const ensemble::HistogramRequest& request : observe.histograms) table.histogram.push_back(index_of(request.time));
   return table;
+}
+
+/// A batch of Rosenbrock paths, one ode::integrate each: a stiff method needs each state's
+/// Jacobian, and its linear solves are per path anyway.
+detail::BatchTrajectories path_by_path(const Flow& flow, const Eigen::ArrayXXd& x0, double t0, double t1, const Method& method,
+                                       const std::optional<DivergenceMethod>& log_density, const std::vector<double>& times,
+                                       std::uint64_t seed, std::uint64_t first_path) {
+  const Eigen::Index n = x0.rows(), d = x0.cols();
+  constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+  detail::BatchTrajectories batch;
+  batch.terminal = Eigen::ArrayXXd::Constant(n, d, nan);
+  batch.observed.assign(times.size(), Eigen::ArrayXXd::Constant(n, d, nan));
+  if (log_density) {
+    batch.log_density_change = Eigen::ArrayXd::Constant(n, nan);
+    batch.log_density_standard_error = Eigen::ArrayXd::Constant(n, nan);
+  }
+  IntegrateOptions path_options{.log_density = log_density, .observe_times = times, .seed = seed};
+  for (Eigen::Index i = 0; i < n; ++i) {
+    const Eigen::VectorXd x_start = x0.row(i).transpose();
+    if (!x_start.allFinite()) {
+      batch.failures.push_back({i, t0, StatusCode::non_finite, "non-finite initial state", x_start});
+      continue;
+    }
+    path_options.path = first_path + static_cast<std::uint64_t>(i);
+    TrajectorySolution path = integrate(flow, x_start, t0, t1, method, path_options);
+    batch.evaluations += path.velocity_evaluations;
+    batch.steps = std::max(batch.steps, path.steps);
+    if (path.status.ok() && path.observed.size() != times.size()) {
+      path.status = Status::failure(StatusCode::not_converged, "t = " + describe_value(t1), "missing observations");
+      path.failure_time = t1;
+    }
+    for (std::size_t k = 0; k < path.observed.size() && k < times.size(); ++k) {
+      batch.observed[k].row(i) = path.observed[k].transpose().array();
+    }
+    if (!path.status.ok()) {
+      batch.failures.push_back({i, path.failure_time, path.status.code, path.status.message, path.state});
+      continue;
+    }
+    batch.terminal.row(i) = path.state.transpose().array();
+    if (log_density) {
+      batch.log_density_change(i) = path.log_density_change;
+      batch.log_density_standard_error(i) = path.log_density_standard_error;
+    }
+  }
+  return batch;
 }
 
 }  // namespace
@@ -85,49 +131,29 @@ FlowEnsembleSolution solve(const FlowProblem& problem, const Method& method, con
     const std::uint64_t first_path = options.first_path + first_row;
     ensemble::BatchObserver observer(observe, d, first_row, count, record);
     const Eigen::ArrayXXd x0 = initial.sample(seed, first_path, count);
-    const Eigen::ArrayXXd unset = Eigen::ArrayXXd::Constant(static_cast<Eigen::Index>(count), static_cast<Eigen::Index>(d),
-                                                            std::numeric_limits<double>::quiet_NaN());
-    std::vector<Eigen::ArrayXXd> at_time(table.times.size(), unset);
-    Eigen::ArrayXXd terminal(static_cast<Eigen::Index>(count), static_cast<Eigen::Index>(d));
-
-    IntegrateOptions path_options;
-    path_options.log_density = options.log_density;
-    path_options.observe_times = table.times;
-    path_options.seed = seed;
-    for (std::size_t i = 0; i < count; ++i) {
-      const auto row = static_cast<Eigen::Index>(i);
-      path_options.path = first_path + i;
-      const Eigen::VectorXd x_start = x0.row(row).transpose();
-      TrajectorySolution path;
-      if (x_start.allFinite()) {
-        path = integrate(flow, x_start, t0, t1, method, path_options);
-      } else {
-        path.status = Status::failure(StatusCode::non_finite, "t = " + describe_value(t0), "non-finite initial state");
-        path.failure_time = t0;
-        path.state = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(d));
-      }
-      evaluations[index] += path.velocity_evaluations;
-      record.steps = std::max(record.steps, path.steps);
-      if (path.status.ok() && path.observed.size() != table.times.size()) {
-        path.status = Status::failure(StatusCode::not_converged, "t = " + describe_value(t1), "missing observations");
-        path.failure_time = t1;
-      }
-      if (!path.status.ok()) {
-        // Where the path stopped: the last finite time; component and value are those of the
-        // state Odeint returned (the first non-finite component, if any).
-        std::size_t component = 0;
-        while (component + 1 < d && std::isfinite(path.state(static_cast<Eigen::Index>(component)))) ++component;
-        observer.stop(i, {first_path + i, path.failure_time, component, path.state(static_cast<Eigen::Index>(component))});
-      }
-      terminal.row(row) = path.state.transpose().array();
-      for (std::size_t k = 0; k < path.observed.size() && k < at_time.size(); ++k) {
-        at_time[k].row(row) = path.observed[k].transpose().array();
-      }
-      if (options.log_density) {
-        result.log_density_change(static_cast<Eigen::Index>(first_row) + row) =
-            path.status.ok() ? path.log_density_change : std::numeric_limits<double>::quiet_NaN();
-        result.log_density_standard_error(static_cast<Eigen::Index>(first_row) + row) = path.log_density_standard_error;
-      }
+    const detail::BatchTrajectories batch_run = std::holds_alternative<Rosenbrock>(method)
+                                            ? path_by_path(flow, x0, t0, t1, method, options.log_density, table.times, seed,
+                                                           first_path)
+                                            : detail::integrate_batch(flow, x0, t0, t1, method, options.log_density,
+                                                                      table.times, seed, first_path);
+    evaluations[index] += batch_run.evaluations;
+    record.steps = std::max(record.steps, batch_run.steps);
+    for (const detail::BatchFailure& failure : batch_run.failures) {
+      // Where the path stopped: the last finite time; component and value those of the state at
+      // the failure (the first non-finite component, if any).
+      const Eigen::VectorXd& state = failure.last_state;
+      std::size_t component = 0;
+      while (component + 1 < d && std::isfinite(state(static_cast<Eigen::Index>(component)))) ++component;
+      observer.stop(static_cast<std::size_t>(failure.row), {first_path + static_cast<std::uint64_t>(failure.row), failure.time,
+                                                            component, state(static_cast<Eigen::Index>(component))});
+    }
+    const Eigen::ArrayXXd& terminal = batch_run.terminal;
+    const std::vector<Eigen::ArrayXXd>& at_time = batch_run.observed;
+    if (options.log_density) {
+      result.log_density_change.segment(static_cast<Eigen::Index>(first_row), static_cast<Eigen::Index>(count)) =
+          batch_run.log_density_change;
+      result.log_density_standard_error.segment(static_cast<Eigen::Index>(first_row), static_cast<Eigen::Index>(count)) =
+          batch_run.log_density_standard_error;
     }
     for (std::size_t s = 0; s < table.snapshot.size(); ++s) observer.snapshot(solution.snapshots[s].states, at_time[table.snapshot[s]]);
     if (observe.terminal) observer.snapshot(solution.terminal, terminal);

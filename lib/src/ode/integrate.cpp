@@ -4,7 +4,6 @@
 #include <boost/numeric/odeint/integrate/integrate_times.hpp>
 #include <boost/numeric/odeint/integrate/max_step_checker.hpp>
 #include <boost/numeric/odeint/stepper/euler.hpp>
-#include <boost/numeric/odeint/stepper/explicit_generic_rk.hpp>
 #include <boost/numeric/odeint/stepper/generation.hpp>
 #include <boost/numeric/odeint/stepper/runge_kutta4.hpp>
 #include <boost/numeric/odeint/stepper/runge_kutta_dopri5.hpp>
@@ -18,6 +17,7 @@
 #include "kolmo/random/uniform.hpp"
 #include "kolmo/ensemble/time_grid.hpp"
 #include "kolmo/core/rosenbrock.hpp"
+#include "heun_stepper.hpp"
 
 namespace kolmo::ode {
 namespace {
@@ -177,17 +177,6 @@ struct Recorder {
   }
 };
 
-/// Heun's method as Odeint's generic explicit Runge–Kutta stepper with the tableau
-/// c = (0, 1), a21 = 1, b = (1/2, 1/2) (Butcher 2016, Sec. 23; ode/methods.hpp).
-using HeunStepper = odeint::explicit_generic_rk<2, 2, State, double, State, double>;
-
-HeunStepper heun_stepper() {
-  const boost::array<double, 1> a21 = {{1.0}};
-  const HeunStepper::coef_b_type b = {{0.5, 0.5}};
-  const HeunStepper::coef_c_type c = {{0.0, 1.0}};
-  return HeunStepper(boost::fusion::make_vector(a21), b, c);
-}
-
 /// Fixed steps of `stepper` from t0 to t1 (dt dividing the interval), recording the state at
 /// every stop time, which must lie on the grid t0 + k dt.
 template <class Stepper>
@@ -282,7 +271,7 @@ TrajectorySolution integrate(const Flow& flow, const Eigen::VectorXd& x0, double
     if (const auto* euler = std::get_if<Euler>(&method)) {
       result.steps = run_fixed_step(odeint::euler<State>(), "Euler", system, y, t0, t1, euler->dt, times, stops, d);
     } else if (const auto* heun = std::get_if<Heun>(&method)) {
-      result.steps = run_fixed_step(heun_stepper(), "Heun", system, y, t0, t1, heun->dt, times, stops, d);
+      result.steps = run_fixed_step(detail::heun_stepper(), "Heun", system, y, t0, t1, heun->dt, times, stops, d);
     } else if (const auto* rk4 = std::get_if<Rk4>(&method)) {
       result.steps = run_fixed_step(odeint::runge_kutta4<State>(), "Rk4", system, y, t0, t1, rk4->dt, times, stops, d);
     } else if (const auto* dopri = std::get_if<DormandPrince>(&method)) {

@@ -2,8 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <Eigen/Eigenvalues>
 #include <cmath>
+#include <vector>
 
+#include "kolmo/ode/integrate.hpp"
 #include "support/expect_error.hpp"
 
 namespace kolmo::ode {
@@ -32,20 +35,76 @@ FlowEnsembleOptions options(int threads) {
   return o;
 }
 
-TEST(FlowEnsemble, EveryPathCarriesMinusTimeTimesTheTraceAndMatchesSingleIntegrations) {
+/// The exact flow map of the linear flow: x(t) = exp(A t) x0.
+Eigen::ArrayXXd exact_linear(const Eigen::ArrayXXd& x0, double t) {
+  Eigen::EigenSolver<Eigen::Matrix2d> eigen(a * t);
+  const Eigen::Matrix2d expm =
+      (eigen.eigenvectors() * eigen.eigenvalues().array().exp().matrix().asDiagonal() * eigen.eigenvectors().inverse()).real();
+  return (x0.matrix() * expm.transpose()).array();
+}
+
+TEST(FlowEnsemble, EveryPathCarriesMinusTimeTimesTheTraceAndMeetsTheTolerance) {
   const FlowEnsembleSolution result = solve({linear(), gaussian, 0.0, 1.0, 17}, DormandPrince{1e-10, 1e-10}, options(2));
   ASSERT_TRUE(result.ensemble.status.ok());
   EXPECT_TRUE((result.log_density_change - (-a.trace())).abs().maxCoeff() < 1e-9);
   const Eigen::ArrayXXd x0 = gaussian.sample(17, 0, 2500);
-  for (Eigen::Index p : {0, 1234, 2499}) {
-    IntegrateOptions single;
-    single.observe_times = {0.5};
-    const TrajectorySolution path = integrate(linear(), x0.row(p).transpose(), 0.0, 1.0, DormandPrince{1e-10, 1e-10}, single);
-    EXPECT_TRUE((result.ensemble.terminal.row(p).transpose().matrix() - path.state).norm() < 1e-14);
-    EXPECT_TRUE((result.ensemble.snapshots[0].states.row(p).transpose().matrix() - path.observed[0]).norm() < 1e-14);
-  }
+  // Global error of a tolerance-1e-10 integration over unit time of a flow with |A| ~ 1: < 1e-8.
+  EXPECT_LT((result.ensemble.terminal - exact_linear(x0, 1.0)).abs().maxCoeff(), 1e-8);
+  EXPECT_LT((result.ensemble.snapshots[0].states - exact_linear(x0, 0.5)).abs().maxCoeff(), 1e-8);
   EXPECT_EQ(result.ensemble.histograms[0].total(), 2500u);
   EXPECT_EQ(result.ensemble.moments[0].moments.count(), 2500u);
+}
+
+TEST(FlowEnsemble, FixedStepBatchesEqualSingleIntegrationsForEveryDivergenceMethod) {
+  // Rk4 takes the same steps in a batch as alone: the batch must reproduce ode::integrate to
+  // round-off, log-density (exact, finite-difference and Hutchinson with the same probes) included.
+  Flow no_divergence("linear without divergence", 2, [](double, const process::StateView& x) -> Eigen::ArrayXXd {
+    return (x.matrix() * a.transpose()).array();
+  });
+  const std::vector<DivergenceMethod> methods{ExactDivergence{}, FiniteDifference{}, Hutchinson{.probes = 3}};
+  for (const DivergenceMethod& method : methods) {
+    const Flow& flow = std::holds_alternative<ExactDivergence>(method) ? linear() : no_divergence;
+    FlowEnsembleOptions o{.paths = 300, .log_density = method};
+    o.observe.snapshot_times = {0.5};
+    const FlowEnsembleSolution batch = solve({flow, gaussian, 0.0, 1.0, 23}, Rk4{0.05}, o);
+    ASSERT_TRUE(batch.ensemble.status.ok());
+    const Eigen::ArrayXXd x0 = gaussian.sample(23, 0, 300);
+    for (Eigen::Index p : {0, 171, 299}) {
+      const TrajectorySolution path = integrate(flow, x0.row(p).transpose(), 0.0, 1.0, Rk4{0.05},
+                                                {.log_density = method, .observe_times = {0.5}, .seed = 23,
+                                                 .path = static_cast<std::uint64_t>(p)});
+      EXPECT_LT((batch.ensemble.terminal.row(p).transpose().matrix() - path.state).norm(), 1e-14);
+      EXPECT_LT((batch.ensemble.snapshots[0].states.row(p).transpose().matrix() - path.observed[0]).norm(), 1e-14);
+      EXPECT_NEAR(batch.log_density_change(p), path.log_density_change, 1e-12);
+      EXPECT_NEAR(batch.log_density_standard_error(p), path.log_density_standard_error, 1e-12);
+    }
+  }
+}
+
+TEST(FlowEnsemble, AHardPathIsIntegratedAloneAndDoesNotSlowItsBatch) {
+  // y' = −λ y with λ a constant second component: λ = 300 on one path of 256, λ = 1 elsewhere.
+  // With one shared step the batch would take the hard path's steps; with per-path control it
+  // costs about what the paths cost integrated one by one.
+  const Flow decay("decay", 2, [](double, const process::StateView& x) -> Eigen::ArrayXXd {
+    Eigen::ArrayXXd v = Eigen::ArrayXXd::Zero(x.rows(), 2);
+    v.col(0) = -x.col(1) * x.col(0);
+    return v;
+  });
+  Eigen::ArrayXXd starts(256, 2);
+  starts.col(0) = Eigen::ArrayXd::LinSpaced(256, 0.5, 1.5);
+  starts.col(1) = 1.0;
+  starts(100, 1) = 300.0;
+  const DormandPrince method{1e-9, 1e-9};
+  const FlowEnsembleSolution batch = solve({decay, ensemble::InitialLaw::points(starts), 0.0, 1.0, 1}, method, {.paths = 256});
+  ASSERT_TRUE(batch.ensemble.status.ok());
+  std::uint64_t alone = 0;
+  for (Eigen::Index p = 0; p < 256; ++p) {
+    const TrajectorySolution path = integrate(decay, starts.row(p).transpose(), 0.0, 1.0, method);
+    alone += path.velocity_evaluations;
+    const double exact = starts(p, 0) * std::exp(-starts(p, 1));
+    EXPECT_NEAR(batch.ensemble.terminal(p, 0), exact, 1e-8) << "path " << p;
+  }
+  EXPECT_LT(static_cast<double>(batch.velocity_evaluations), 1.5 * static_cast<double>(alone));
 }
 
 TEST(FlowEnsemble, ResultsAreBitIdenticalForAnyThreadCount) {

@@ -9,11 +9,20 @@
 //                                     {.paths = 10000, .log_density = ExactDivergence{}});
 //   solution.log_density_change(i);   // log p_1(x_i(1)) − log p_0(x_i(0))
 //
-// Each path has its own adaptive steps; paths are cut into the same thread-independent batches
-// as SDE ensembles and their statistics merged in batch order, so results are bit-identical for
-// any thread count. Observation times may be any times in [t0, t1] for the adaptive methods
-// (on the grid for the fixed-step Euler, Heun and Rk4). A path whose integration fails
-// (non-finite, Odeint giving up) is stopped and reported in solution.failures and the status.
+// Paths are cut into the same thread-independent batches as SDE ensembles (ensemble::batch_size)
+// and each batch is advanced as one Odeint state: every stage of a step is one velocity call on
+// the whole batch (and one divergence call, or one batched call of shifted states for the
+// finite-difference and Hutchinson divergences). Dormand–Prince controls the error of every path
+// separately: the batch steps at the pace of its typical path, a step is accepted for the paths
+// that meet the tolerance, and the few that do not leave the batch and go on as a sub-batch with
+// smaller steps of their own, so a hard path costs its own evaluations, not its neighbours'
+// (lib/src/ode/batch_integrate.hpp has the rule). Statistics are merged in batch order, so results are bit-identical for any thread count;
+// a path's steps, and so its result within the tolerance, depend on its batch, which is fixed.
+// Rosenbrock, which needs each state's Jacobian, integrates path by path (ode::integrate).
+// Observation times may be any times in [t0, t1] for the adaptive methods (they are step
+// boundaries, for DenseDormandPrince too) and on the grid t0 + k dt for Euler, Heun and Rk4. A
+// path whose integration fails (non-finite, a step size that underflows, max_steps) is stopped
+// and reported in solution.failures and the status; the others go on.
 
 #include <Eigen/Core>
 #include <cstdint>

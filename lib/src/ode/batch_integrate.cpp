@@ -1,0 +1,487 @@
+#include "batch_integrate.hpp"
+
+#include <algorithm>
+#include <boost/numeric/odeint/stepper/euler.hpp>
+#include <boost/numeric/odeint/stepper/runge_kutta4.hpp>
+#include <boost/numeric/odeint/stepper/runge_kutta_dopri5.hpp>
+#include <cmath>
+#include <functional>
+#include <limits>
+#include <string>
+#include <utility>
+
+#include "heun_stepper.hpp"
+#include "kolmo/core/validate.hpp"
+#include "kolmo/ensemble/time_grid.hpp"
+#include "kolmo/random/normal.hpp"
+#include "kolmo/random/uniform.hpp"
+
+namespace kolmo::ode::detail {
+namespace {
+
+namespace odeint = boost::numeric::odeint;
+using State = std::vector<double>;
+using Rows = std::vector<Eigen::Index>;
+using Matrix = Eigen::Map<Eigen::ArrayXXd>;
+using ConstMatrix = Eigen::Map<const Eigen::ArrayXXd>;
+constexpr const char* where = "kolmo::ode::solve";
+constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+
+// Odeint steppers on a batch whose row count changes as paths leave it or split off: their
+// scratch states follow the state's size (always_resizer) instead of keeping the first one.
+using EulerStepper = odeint::euler<State, double, State, double, odeint::range_algebra, odeint::default_operations,
+                                   odeint::always_resizer>;
+using Rk4Stepper = odeint::runge_kutta4<State, double, State, double, odeint::range_algebra, odeint::default_operations,
+                                        odeint::always_resizer>;
+using DopriStepper = odeint::runge_kutta_dopri5<State, double, State, double, odeint::range_algebra,
+                                                odeint::default_operations, odeint::always_resizer>;
+
+/// The rows `rows` of a column-major matrix of `width` columns stored in `y`.
+State gather(const State& y, Eigen::Index width, const Rows& rows) {
+  const Eigen::Index n = static_cast<Eigen::Index>(y.size()) / width;
+  const ConstMatrix from(y.data(), n, width);
+  State out(rows.size() * static_cast<std::size_t>(width));
+  Matrix(out.data(), static_cast<Eigen::Index>(rows.size()), width) = from(rows, Eigen::all);
+  return out;
+}
+
+/// The batch system: y = [x (n × d) | ℓ (n × K)] column-major, dx/dt = v(t, x), dℓ_k/dt = −div_k
+/// (the instantaneous change of variables, Chen et al. 2018, Thm. 1), for the paths `rows` of
+/// the batch; K divergence estimates per path as ode/log_density.hpp defines them.
+class BatchSystem {
+ public:
+  BatchSystem(const Flow& flow, const std::optional<DivergenceMethod>& method, std::vector<Eigen::ArrayXXd> probes,
+              std::uint64_t& evaluations)
+      : flow_(&flow), method_(&method), probes_(std::move(probes)), evaluations_(&evaluations),
+        d_(static_cast<Eigen::Index>(flow.dimension())) {}
+
+  /// The system of a subset of this one's paths (their probes).
+  [[nodiscard]] BatchSystem restricted_to(const Rows& rows) const {
+    std::vector<Eigen::ArrayXXd> probes;
+    for (const Eigen::ArrayXXd& z : probes_) probes.emplace_back(z(rows, Eigen::all));
+    return {*flow_, *method_, std::move(probes), *evaluations_};
+  }
+
+  [[nodiscard]] Eigen::Index width() const { return d_ + log_components(); }
+  /// Velocity evaluations per row and stage: 1, plus the shifted states of the finite-difference
+  /// (2d) or Hutchinson (2K, without a Jacobian) divergence.
+  [[nodiscard]] Eigen::Index velocity_calls_per_row() const {
+    if (!*method_) return 1;
+    if (std::holds_alternative<FiniteDifference>(**method_)) return 1 + 2 * d_;
+    if (std::holds_alternative<Hutchinson>(**method_) && !flow_->has_jacobian()) return 1 + 2 * log_components();
+    return 1;
+  }
+  [[nodiscard]] Eigen::Index log_components() const {
+    if (!*method_) return 0;
+    return probes_.empty() ? 1 : static_cast<Eigen::Index>(probes_.size());
+  }
+
+  /// dy/dt, the flow evaluated in chunks of about 1024 doubles of states: a velocity's temporaries
+  /// then stay far below glibc's 128 KiB trim threshold, so malloc recycles them instead of
+  /// returning the memory to the system after each call and faulting it back in (measured: a
+  /// third of the time of a 2048-row probability-flow batch went to the kernel's page faults).
+  void operator()(const State& y, State& dydt, double t) const {
+    const Eigen::Index n = static_cast<Eigen::Index>(y.size()) / width();
+    const ConstMatrix x(y.data(), n, d_);
+    Matrix out(dydt.data(), n, width());
+    const Eigen::Index chunk = std::max<Eigen::Index>(16, 1024 / (d_ * velocity_calls_per_row()));
+    for (Eigen::Index first = 0; first < n; first += chunk) {
+      const Eigen::Index rows = std::min(chunk, n - first);
+      const auto x_chunk = x.middleRows(first, rows);
+      out.block(first, 0, rows, d_) = velocity(t, x_chunk);
+      if (*method_) out.block(first, d_, rows, log_components()) = -divergences(t, x_chunk, first);
+    }
+  }
+
+ private:
+  Eigen::ArrayXXd velocity(double t, const process::StateView& x) const {
+    *evaluations_ += static_cast<std::uint64_t>(x.rows());
+    return flow_->velocity(t, x);
+  }
+
+  /// n × K divergence estimates of the rows first… of the batch.
+  Eigen::ArrayXXd divergences(double t, const process::StateView& x, Eigen::Index first) const {
+    if (std::holds_alternative<ExactDivergence>(**method_)) {
+      if (flow_->has_divergence()) return flow_->divergence(t, x);
+      Eigen::ArrayXXd trace(x.rows(), 1);
+      for (Eigen::Index r = 0; r < x.rows(); ++r) trace(r, 0) = flow_->jacobian(t, x.row(r).transpose().matrix()).trace();
+      return trace;
+    }
+    if (const auto* fd = std::get_if<FiniteDifference>(&**method_)) return finite_difference(t, x, fd->epsilon);
+    return hutchinson(t, x, first, std::get<Hutchinson>(**method_).epsilon);
+  }
+
+  // Σ_i [v_i(x + s_i e_i) − v_i(x − s_i e_i)] / 2s_i, s_i = ε (1 + |x_i|) per path: the 2d shifted
+  // copies of the batch in one velocity call.
+  Eigen::ArrayXXd finite_difference(double t, const process::StateView& x, double epsilon) const {
+    const Eigen::Index n = x.rows();
+    const Eigen::ArrayXXd steps = epsilon * (1.0 + x.abs());
+    Eigen::ArrayXXd shifted = x.replicate(2 * d_, 1);
+    for (Eigen::Index i = 0; i < d_; ++i) {
+      shifted.block(2 * i * n, i, n, 1) += steps.col(i);
+      shifted.block((2 * i + 1) * n, i, n, 1) -= steps.col(i);
+    }
+    const Eigen::ArrayXXd v = velocity(t, shifted);
+    Eigen::ArrayXXd sum = Eigen::ArrayXXd::Zero(n, 1);
+    for (Eigen::Index i = 0; i < d_; ++i) {
+      sum.col(0) += (v.block(2 * i * n, i, n, 1) - v.block((2 * i + 1) * n, i, n, 1)) / (2.0 * steps.col(i));
+    }
+    return sum;
+  }
+
+  // z_kᵀ J z_k per probe: with the Jacobian if the flow has one, else
+  // z_kᵀ [v(x + δ z_k) − v(x − δ z_k)] / 2δ with δ = ε (1 + max_i |x_i|) per path.
+  Eigen::ArrayXXd hutchinson(double t, const process::StateView& x, Eigen::Index first, double epsilon) const {
+    const Eigen::Index n = x.rows(), k_count = static_cast<Eigen::Index>(probes_.size());
+    const auto probe = [&](Eigen::Index k) { return probes_[static_cast<std::size_t>(k)].middleRows(first, n); };
+    Eigen::ArrayXXd estimates(n, k_count);
+    if (flow_->has_jacobian()) {
+      for (Eigen::Index r = 0; r < n; ++r) {
+        const Eigen::MatrixXd j = flow_->jacobian(t, x.row(r).transpose().matrix());
+        for (Eigen::Index k = 0; k < k_count; ++k) {
+          const Eigen::VectorXd z = probe(k).row(r).transpose().matrix();
+          estimates(r, k) = z.dot(j * z);
+        }
+      }
+      return estimates;
+    }
+    const Eigen::ArrayXd delta = epsilon * (1.0 + x.abs().rowwise().maxCoeff());
+    Eigen::ArrayXXd shifted(2 * k_count * n, d_);
+    for (Eigen::Index k = 0; k < k_count; ++k) {
+      const Eigen::ArrayXXd step = probe(k).colwise() * delta;
+      shifted.middleRows(2 * k * n, n) = x + step;
+      shifted.middleRows((2 * k + 1) * n, n) = x - step;
+    }
+    const Eigen::ArrayXXd v = velocity(t, shifted);
+    for (Eigen::Index k = 0; k < k_count; ++k) {
+      estimates.col(k) = ((v.middleRows(2 * k * n, n) - v.middleRows((2 * k + 1) * n, n)) * probe(k)).rowwise().sum() /
+                         (2.0 * delta);
+    }
+    return estimates;
+  }
+
+  const Flow* flow_;
+  const std::optional<DivergenceMethod>* method_;
+  std::vector<Eigen::ArrayXXd> probes_;  // K arrays n × d, fixed along each path
+  std::uint64_t* evaluations_;
+  Eigen::Index d_;
+};
+
+/// Hutchinson's probes of the batch: row i, probe k, component j at (seed, probe, first_path + i, k, j).
+std::vector<Eigen::ArrayXXd> draw_probes(const std::optional<DivergenceMethod>& method, Eigen::Index n, Eigen::Index d,
+                                         std::uint64_t seed, std::uint64_t first_path) {
+  std::vector<Eigen::ArrayXXd> probes;
+  const auto* hutchinson = method ? std::get_if<Hutchinson>(&*method) : nullptr;
+  if (!hutchinson) return probes;
+  require(hutchinson->probes >= 1, where, "Hutchinson.probes", hutchinson->probes, "at least 1");
+  for (std::size_t k = 0; k < hutchinson->probes; ++k) {
+    Eigen::ArrayXXd z(n, d);
+    for (Eigen::Index i = 0; i < n; ++i) {
+      for (Eigen::Index j = 0; j < d; ++j) {
+        const random::DrawAddress address{seed, random::Purpose::probe, first_path + static_cast<std::uint64_t>(i), k,
+                                          static_cast<std::uint64_t>(j)};
+        z(i, j) = hutchinson->kind == ProbeKind::gaussian ? random::standard_normal(address)
+                                                          : (random::uniform01(address) < 0.5 ? -1.0 : 1.0);
+      }
+    }
+    probes.push_back(std::move(z));
+  }
+  return probes;
+}
+
+/// The paths of the batch still being integrated (rows ascending) and their augmented states.
+struct Active {
+  Rows rows;
+  State y;     // rows × width, column-major
+  State dydt;  // rows × width at the same time (the adaptive methods' first-same-as-last stage)
+};
+
+/// Per-path error norms of a Dormand–Prince step (batch_integrate.hpp); +inf where the new state
+/// or the error estimate is not finite.
+Eigen::ArrayXd error_norms(const State& y, const State& dydt, const State& y_new, const State& err, double h,
+                           Eigen::Index width, double absolute, double relative) {
+  const Eigen::Index n = static_cast<Eigen::Index>(y.size()) / width;
+  const ConstMatrix x(y.data(), n, width), dx(dydt.data(), n, width), e(err.data(), n, width), next(y_new.data(), n, width);
+  const Eigen::ArrayXXd scale = absolute + relative * (x.abs() + std::abs(h) * dx.abs());
+  const Eigen::ArrayXXd ratio = (e == 0.0).select(0.0, e.abs() / scale);
+  Eigen::ArrayXd norms = ratio.rowwise().maxCoeff();
+  for (Eigen::Index r = 0; r < n; ++r) {
+    if (!next.row(r).isFinite().all() || !std::isfinite(norms(r))) norms(r) = std::numeric_limits<double>::infinity();
+  }
+  return norms;
+}
+
+/// The lower median: the ⌈n/2⌉-th smallest value.
+double lower_median(Eigen::ArrayXd values) {
+  auto* middle = values.data() + (values.size() - 1) / 2;
+  std::nth_element(values.data(), middle, values.data() + values.size());
+  return *middle;
+}
+
+/// The step-size factor of the standard controller (Hairer, Nørsett & Wanner I, §II.4, eq. 4.13)
+/// for an error norm e of a pair of orders 5(4): 0.9 e^{−1/5}, within [0.2, 5].
+double step_factor(double e) {
+  if (!std::isfinite(e)) return 0.2;
+  if (e == 0.0) return 5.0;
+  return std::clamp(0.9 * std::pow(e, -0.2), 0.2, 5.0);
+}
+
+class BatchIntegrator {
+ public:
+  BatchIntegrator(const Flow& flow, const Eigen::ArrayXXd& x0, const Method& method,
+                  const std::optional<DivergenceMethod>& log_density, std::uint64_t seed, std::uint64_t first_path)
+      : method_(method),
+        system_(flow, log_density, draw_probes(log_density, x0.rows(), x0.cols(), seed, first_path), result_.evaluations),
+        n_(x0.rows()), d_(x0.cols()), width_(system_.width()), steps_(Eigen::Array<std::uint64_t, Eigen::Dynamic, 1>::Zero(n_)) {
+    hutchinson_ = log_density && std::holds_alternative<Hutchinson>(*log_density);
+    if (log_density && std::holds_alternative<ExactDivergence>(*log_density)) {
+      require(flow.has_divergence() || flow.has_jacobian(), where, "options.log_density", std::string_view("ExactDivergence"),
+              "a flow with a divergence or a Jacobian");
+    }
+    active_.rows.resize(static_cast<std::size_t>(n_));
+    for (Eigen::Index r = 0; r < n_; ++r) active_.rows[static_cast<std::size_t>(r)] = r;
+    active_.y.assign(static_cast<std::size_t>(n_ * width_), 0.0);
+    Matrix(active_.y.data(), n_, width_).leftCols(d_) = x0;
+  }
+
+  BatchTrajectories run(double t0, double t1, const std::vector<double>& observe_times) {
+    result_.observed.assign(observe_times.size(), Eigen::ArrayXXd::Constant(n_, d_, nan));
+    drop_non_finite(t0, "non-finite initial state");
+    if (const auto* euler = std::get_if<Euler>(&method_)) {
+      run_fixed(EulerStepper(), "Euler", euler->dt, t0, t1, observe_times);
+    } else if (const auto* heun = std::get_if<Heun>(&method_)) {
+      run_fixed(heun_stepper<odeint::always_resizer>(), "Heun", heun->dt, t0, t1, observe_times);
+    } else if (const auto* rk4 = std::get_if<Rk4>(&method_)) {
+      run_fixed(Rk4Stepper(), "Rk4", rk4->dt, t0, t1, observe_times);
+    } else if (const auto* dopri = std::get_if<DormandPrince>(&method_)) {
+      run_adaptive(dopri->absolute_tolerance, dopri->relative_tolerance, dopri->max_steps, t0, t1, observe_times);
+    } else {
+      const auto& dense = std::get<DenseDormandPrince>(method_);
+      run_adaptive(dense.absolute_tolerance, dense.relative_tolerance, dense.max_steps, t0, t1, observe_times);
+    }
+    finish();
+    return std::move(result_);
+  }
+
+ private:
+  // --- fixed steps -------------------------------------------------------------------------------
+  template <class Stepper>
+  void run_fixed(Stepper stepper, const char* name, double dt, double t0, double t1, const std::vector<double>& times) {
+    const std::uint64_t n = ensemble::step_count(t0, t1, dt);
+    const double h = (t1 - t0) / static_cast<double>(n);
+    std::vector<std::uint64_t> stop_steps;
+    for (double time : times) {
+      const double position = (time - t0) / h;
+      require(std::abs(position - std::round(position)) <= 1e-9, where, "observation time", time,
+              std::string("times on the ") + name + " grid t0 + k dt");
+      stop_steps.push_back(static_cast<std::uint64_t>(std::llround(position)));
+    }
+    std::size_t next = 0;
+    for (; next < stop_steps.size() && stop_steps[next] == 0; ++next) record(next);
+    BatchSystem system = system_.restricted_to(active_.rows);
+    for (std::uint64_t k = 0; k < n && !active_.rows.empty(); ++k) {
+      const double t = t0 + h * static_cast<double>(k);
+      stepper.do_step(std::cref(system), active_.y, t, h);
+      for (Eigen::Index row : active_.rows) ++steps_(row);
+      if (drop_non_finite(t, "the trajectory or its log-density became non-finite")) system = system_.restricted_to(active_.rows);
+      for (; next < stop_steps.size() && stop_steps[next] == k + 1; ++next) record(next);
+    }
+  }
+
+  /// Removes the paths whose state is not finite (failed after the step from t); true if any.
+  bool drop_non_finite(double t, const std::string& message) {
+    const ConstMatrix y(active_.y.data(), static_cast<Eigen::Index>(active_.rows.size()), width_);
+    Rows keep;
+    std::vector<Eigen::Index> kept_positions;
+    for (std::size_t i = 0; i < active_.rows.size(); ++i) {
+      if (y.row(static_cast<Eigen::Index>(i)).isFinite().all()) {
+        keep.push_back(active_.rows[i]);
+        kept_positions.push_back(static_cast<Eigen::Index>(i));
+      } else {
+        fail(active_.rows[i], t, StatusCode::non_finite, message, y.row(static_cast<Eigen::Index>(i)).head(d_));
+      }
+    }
+    if (keep.size() == active_.rows.size()) return false;
+    active_.y = gather(active_.y, width_, kept_positions);
+    if (!active_.dydt.empty()) active_.dydt = gather(active_.dydt, width_, kept_positions);
+    active_.rows = std::move(keep);
+    return true;
+  }
+
+  // --- Dormand–Prince with per-path control -------------------------------------------------------
+  struct Tolerances {
+    double absolute, relative;
+    std::uint64_t max_steps;
+  };
+
+  void run_adaptive(double absolute, double relative, std::uint64_t max_steps, double t0, double t1,
+                    const std::vector<double>& times) {
+    require(std::isfinite(absolute) && absolute >= 0, where, "absolute_tolerance", absolute, "a finite value >= 0");
+    require(std::isfinite(relative) && relative >= 0 && absolute + relative > 0, where, "relative_tolerance", relative,
+            "a finite value >= 0, with absolute + relative > 0");
+    const Tolerances tolerances{absolute, relative, max_steps};
+    active_.dydt.assign(active_.y.size(), 0.0);
+    if (!active_.rows.empty()) system_.restricted_to(active_.rows)(active_.y, active_.dydt, t0);
+    double h = (t1 - t0) * 1e-3;
+    double t = t0;
+    for (std::size_t k = 0; k < times.size(); ++k) {
+      if (times[k] != t) advance(active_, t, times[k], h, tolerances);
+      t = times[k];
+      record(k);
+    }
+    if (t != t1) advance(active_, t, t1, h, tolerances);
+  }
+
+  /// Integrates `part` from `from` to `to` (see batch_integrate.hpp), proposing steps from h and
+  /// leaving in h the proposal for what follows; failed paths leave `part`.
+  void advance(Active& part, double from, double to, double& h, const Tolerances& tolerances) {
+    BatchSystem system = system_.restricted_to(part.rows);
+    DopriStepper stepper;
+    State y_new, dydt_new, err;
+    std::vector<Active> split_off;  // paths that needed smaller steps, already integrated to `to`
+    double t = from;
+    std::uint64_t taken = 0;
+    while (t != to && !part.rows.empty()) {
+      if (taken >= tolerances.max_steps) {
+        fail_all(part, t, StatusCode::not_converged,
+                 "more than max_steps = " + describe_value(tolerances.max_steps) + " steps between observation times");
+        break;
+      }
+      // The last step of the interval lands on `to` exactly (stretched by up to 1e-8 of h rather
+      // than leaving a remnant too short to take).
+      const bool last = std::abs(h) * (1.0 + 1e-8) >= std::abs(to - t);
+      const double step = last ? to - t : h;
+      if (std::abs(step) <= 1e-14 * std::max(1.0, std::abs(t))) {
+        fail_all(part, t, StatusCode::not_converged, "the step size underflowed (the error test cannot be met)");
+        break;
+      }
+      y_new.resize(part.y.size());
+      dydt_new.resize(part.y.size());
+      err.resize(part.y.size());
+      stepper.do_step(std::cref(system), part.y, part.dydt, t, y_new, dydt_new, step, err);
+      const Eigen::ArrayXd e = error_norms(part.y, part.dydt, y_new, err, step, width_, tolerances.absolute, tolerances.relative);
+      const auto n = static_cast<Eigen::Index>(part.rows.size());
+      Rows good, bad;
+      for (Eigen::Index i = 0; i < n; ++i) (e(i) <= 1.0 ? good : bad).push_back(i);
+      if (!bad.empty() && (n == 1 || 2 * bad.size() > static_cast<std::size_t>(n))) {
+        h = step * step_factor(lower_median(e));  // most paths need a smaller step: retry all
+        continue;
+      }
+      if (!bad.empty()) {
+        // A minority fails: they leave the batch and go on alone, from t to `to`, with steps of
+        // their own; the others take the step.
+        Active hard{rows_of(part.rows, bad), gather(part.y, width_, bad), gather(part.dydt, width_, bad)};
+        double hard_h = step * step_factor(e(bad).maxCoeff());
+        advance(hard, t, to, hard_h, tolerances);
+        split_off.push_back(std::move(hard));
+        part = Active{rows_of(part.rows, good), gather(y_new, width_, good), gather(dydt_new, width_, good)};
+        system = system_.restricted_to(part.rows);
+      } else {
+        part.y.swap(y_new);
+        part.dydt.swap(dydt_new);
+      }
+      for (Eigen::Index row : part.rows) ++steps_(row);
+      Eigen::ArrayXd accepted(static_cast<Eigen::Index>(good.size()));
+      for (std::size_t i = 0; i < good.size(); ++i) accepted(static_cast<Eigen::Index>(i)) = e(good[i]);
+      t = last ? to : t + step;
+      // The next step suits the typical path (the lower median of the errors): a path that needs
+      // much less fails it and leaves, instead of holding the batch to its steps.
+      if (!last) h = step * step_factor(lower_median(accepted));
+      ++taken;
+    }
+    for (Active& hard : split_off) part = merge(std::move(part), std::move(hard));
+  }
+
+  static Rows rows_of(const Rows& rows, const Rows& positions) {
+    Rows out;
+    for (Eigen::Index i : positions) out.push_back(rows[static_cast<std::size_t>(i)]);
+    return out;
+  }
+
+  /// The union of two sets of paths at one time, rows ascending.
+  Active merge(Active a, Active b) const {
+    Active out;
+    out.rows = a.rows;
+    out.rows.insert(out.rows.end(), b.rows.begin(), b.rows.end());
+    Rows order(out.rows.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<Eigen::Index>(i);
+    std::sort(order.begin(), order.end(), [&](Eigen::Index i, Eigen::Index j) {
+      return out.rows[static_cast<std::size_t>(i)] < out.rows[static_cast<std::size_t>(j)];
+    });
+    const auto stack = [&](const State& top, const State& bottom) {
+      const Eigen::Index na = static_cast<Eigen::Index>(a.rows.size()), nb = static_cast<Eigen::Index>(b.rows.size());
+      Eigen::ArrayXXd both(na + nb, width_);
+      both.topRows(na) = ConstMatrix(top.data(), na, width_);
+      both.bottomRows(nb) = ConstMatrix(bottom.data(), nb, width_);
+      State out_state(static_cast<std::size_t>((na + nb) * width_));
+      Matrix(out_state.data(), na + nb, width_) = both(order, Eigen::all);
+      return out_state;
+    };
+    out.y = stack(a.y, b.y);
+    out.dydt = stack(a.dydt, b.dydt);
+    Rows sorted(out.rows.size());
+    for (std::size_t i = 0; i < order.size(); ++i) sorted[i] = out.rows[static_cast<std::size_t>(order[i])];
+    out.rows = std::move(sorted);
+    return out;
+  }
+
+  // --- bookkeeping ------------------------------------------------------------------------------------
+  void record(std::size_t stop) {
+    const ConstMatrix y(active_.y.data(), static_cast<Eigen::Index>(active_.rows.size()), width_);
+    result_.observed[stop](active_.rows, Eigen::all) = y.leftCols(d_);
+  }
+
+  void fail(Eigen::Index row, double time, StatusCode code, std::string message, const Eigen::ArrayXd& state) {
+    result_.failures.push_back({row, time, code, std::move(message), state.matrix()});
+  }
+
+  void fail_all(Active& part, double time, StatusCode code, const std::string& message) {
+    const ConstMatrix y(part.y.data(), static_cast<Eigen::Index>(part.rows.size()), width_);
+    for (std::size_t i = 0; i < part.rows.size(); ++i) {
+      fail(part.rows[i], time, code, message, y.row(static_cast<Eigen::Index>(i)).head(d_).transpose());
+    }
+    part = Active{};
+  }
+
+  void finish() {
+    const auto n = static_cast<Eigen::Index>(active_.rows.size());
+    const ConstMatrix y(active_.y.data(), n, width_);
+    result_.terminal = Eigen::ArrayXXd::Constant(n_, d_, nan);
+    result_.terminal(active_.rows, Eigen::all) = y.leftCols(d_);
+    const Eigen::Index k = system_.log_components();
+    if (k > 0) {
+      result_.log_density_change = Eigen::ArrayXd::Constant(n_, nan);
+      result_.log_density_standard_error = Eigen::ArrayXd::Constant(n_, nan);
+      const Eigen::ArrayXXd changes = y.rightCols(k);
+      const Eigen::ArrayXd mean = changes.rowwise().mean();
+      result_.log_density_change(active_.rows) = mean;
+      if (k >= 2) {
+        const Eigen::ArrayXd variance = (changes.colwise() - mean).square().rowwise().sum() / static_cast<double>(k - 1);
+        result_.log_density_standard_error(active_.rows) = (variance / static_cast<double>(k)).sqrt();
+      } else {
+        result_.log_density_standard_error(active_.rows) = Eigen::ArrayXd::Constant(n, hutchinson_ ? nan : 0.0);
+      }
+    }
+    std::sort(result_.failures.begin(), result_.failures.end(),
+              [](const BatchFailure& a, const BatchFailure& b) { return a.row < b.row; });
+    result_.steps = n_ > 0 ? steps_.maxCoeff() : 0;
+  }
+
+  const Method& method_;
+  BatchTrajectories result_;
+  BatchSystem system_;
+  Eigen::Index n_, d_, width_;
+  Eigen::Array<std::uint64_t, Eigen::Dynamic, 1> steps_;  // accepted steps per path
+  Active active_;
+  bool hutchinson_ = false;
+};
+
+}  // namespace
+
+BatchTrajectories integrate_batch(const Flow& flow, const Eigen::ArrayXXd& x0, double t0, double t1, const Method& method,
+                                  const std::optional<DivergenceMethod>& log_density, const std::vector<double>& observe_times,
+                                  std::uint64_t seed, std::uint64_t first_path) {
+  return BatchIntegrator(flow, x0, method, log_density, seed, first_path).run(t0, t1, observe_times);
+}
+
+}  // namespace kolmo::ode::detail
