@@ -211,6 +211,10 @@ Eigen::ArrayXd error_norms(const State& y, const State& dydt, const State& y_new
   return norms;
 }
 
+/// How much larger than the typical (lower median) error a path's error may be before the path is
+/// an outlier that leaves its batch when it fails a step: 32, i.e. steps 32^{1/5} = 2 times shorter.
+constexpr double outlier_ratio = 32.0;
+
 /// The lower median: the ⌈n/2⌉-th smallest value.
 double lower_median(Eigen::ArrayXd values) {
   auto* middle = values.data() + (values.size() - 1) / 2;
@@ -361,32 +365,47 @@ class BatchIntegrator {
       stepper.do_step(std::cref(system), part.y, part.dydt, t, y_new, dydt_new, step, err);
       const Eigen::ArrayXd e = error_norms(part.y, part.dydt, y_new, err, step, width_, tolerances.absolute, tolerances.relative);
       const auto n = static_cast<Eigen::Index>(part.rows.size());
-      Rows good, bad;
-      for (Eigen::Index i = 0; i < n; ++i) (e(i) <= 1.0 ? good : bad).push_back(i);
-      if (!bad.empty() && (n == 1 || 2 * bad.size() > static_cast<std::size_t>(n))) {
-        h = step * step_factor(lower_median(e));  // most paths need a smaller step: retry all
+      // Outliers: paths whose error is more than outlier_ratio times the typical (lower median)
+      // one; they would need steps more than outlier_ratio^{1/5} = 2 times shorter.
+      const double outlier_bound = outlier_ratio * lower_median(e);
+      Rows typical, hard_failed;
+      double typical_error = 0.0;
+      bool typical_failed = false;
+      for (Eigen::Index i = 0; i < n; ++i) {
+        if (n > 1 && e(i) > outlier_bound) {
+          if (e(i) > 1.0) {
+            hard_failed.push_back(i);
+            continue;
+          }
+        } else {
+          typical_error = std::max(typical_error, e(i));
+          typical_failed = typical_failed || e(i) > 1.0;
+        }
+        typical.push_back(i);
+      }
+      if (typical_failed || typical.empty()) {  // the step is too long for the batch: retry all
+        h = step * step_factor(typical.empty() ? e.maxCoeff() : typical_error);
         continue;
       }
-      if (!bad.empty()) {
-        // A minority fails: they leave the batch and go on alone, from t to `to`, with steps of
-        // their own; the others take the step.
-        Active hard{rows_of(part.rows, bad), gather(part.y, width_, bad), gather(part.dydt, width_, bad)};
-        double hard_h = step * step_factor(e(bad).maxCoeff());
+      if (!hard_failed.empty()) {
+        // Only outliers failed: they leave the batch and go on alone, from t to `to`, with
+        // steps of their own; the others take the step.
+        Active hard{rows_of(part.rows, hard_failed), gather(part.y, width_, hard_failed),
+                    gather(part.dydt, width_, hard_failed)};
+        double hard_h = step * step_factor(e(hard_failed).maxCoeff());
         advance(hard, t, to, hard_h, tolerances);
         split_off.push_back(std::move(hard));
-        part = Active{rows_of(part.rows, good), gather(y_new, width_, good), gather(dydt_new, width_, good)};
+        part = Active{rows_of(part.rows, typical), gather(y_new, width_, typical), gather(dydt_new, width_, typical)};
         system = system_.restricted_to(part.rows);
       } else {
         part.y.swap(y_new);
         part.dydt.swap(dydt_new);
       }
       for (Eigen::Index row : part.rows) ++steps_(row);
-      Eigen::ArrayXd accepted(static_cast<Eigen::Index>(good.size()));
-      for (std::size_t i = 0; i < good.size(); ++i) accepted(static_cast<Eigen::Index>(i)) = e(good[i]);
       t = last ? to : t + step;
-      // The next step suits the typical path (the lower median of the errors): a path that needs
-      // much less fails it and leaves, instead of holding the batch to its steps.
-      if (!last) h = step * step_factor(lower_median(accepted));
+      // The next step suits every typical path (their largest error); an outlier that passed may
+      // fail it and leave, instead of holding the batch to its pace.
+      if (!last) h = step * step_factor(typical_error);
       ++taken;
     }
     for (Active& hard : split_off) part = merge(std::move(part), std::move(hard));

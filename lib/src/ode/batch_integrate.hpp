@@ -9,23 +9,23 @@
 // each Dormand–Prince step every path p gets its own error norm
 //   e_p = max_c |err_pc| / (abs + rel (|y_pc| + |h| |y'_pc|)),
 // Odeint's default error test taken path by path (the max over the path's components, its
-// log-density ones included). Then
-//   - every e_p ≤ 1: the step is accepted for all;
-//   - at most half of the paths fail: the others take the step, and the failing ones leave the
-//     batch: from the same t they are integrated on to the end of the interval (the next
-//     observation time, or t1) as a sub-batch of their own, with their own smaller steps and the
-//     same rules (recursively), and rejoin the batch there — so a hard path costs its own extra
-//     evaluations, not its neighbours';
-//   - more fail: the step is rejected for all and retried.
+// log-density ones included). A path is an outlier when e_p exceeds 32 times the batch's typical
+// error (the lower median of the e_p): it would need steps more than 32^{1/5} = 2 times shorter
+// than the typical path. Then
+//   - a typical path fails (e_p > 1): the step is rejected for all and retried shorter;
+//   - else, outliers that fail leave the batch: from the same t they are integrated on to the
+//     end of the interval (the next observation time, or t1) as a sub-batch of their own, by the
+//     same rules with steps of their own, and rejoin the batch there; the others take the step.
 // Step sizes follow the standard controller h · min(5, max(0.2, 0.9 e^{−1/5})) (Hairer, Nørsett &
-// Wanner I, §II.4, eq. 4.13, with the pair's lower order 4), with e the lower median of the
-// (accepted) paths' errors: the batch steps at the pace of its typical path, and a path that
-// needs much smaller steps fails one and leaves rather than holding the others to its pace.
-// (With e the largest error, one hard path would set every path's steps.) A path that fails a
-// step is retried in its sub-batch from the same state, so every path meets the tolerance on
-// every step, as it would alone; its step sequence — and so its result within that tolerance —
-// depends on its batch, which is fixed (ensemble::batch_size), never on the thread count. Observation times are step
-// boundaries (DenseDormandPrince too: its per-path interpolation would need per-path steps).
+// Wanner I, §II.4, eq. 4.13, with the pair's lower order 4) with e the largest error among the
+// typical paths. So every path meets the tolerance on every step it takes, as it would alone; a
+// path sets its neighbours' steps only while it needs at most about twice as many as they do,
+// and a harder one costs its own extra evaluations, not theirs. (With e the largest error of all,
+// one hard path would set every path's steps; with e a median, half the batch would fail each
+// step and the batch would shatter into sub-batches too small to evaluate efficiently.) A path's
+// step sequence — and so its result within the tolerance — depends on its batch, which is fixed
+// (ensemble::batch_size), never on the thread count. Observation times are step boundaries
+// (DenseDormandPrince too: its per-path interpolation would need per-path steps).
 //
 // Failures. A path whose state becomes non-finite (fixed steps) or whose step size underflows
 // leaves the batch with a status and the last time it was finite; a (sub-)batch that takes more

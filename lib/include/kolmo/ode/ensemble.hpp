@@ -12,10 +12,10 @@
 // Paths are cut into the same thread-independent batches as SDE ensembles (ensemble::batch_size)
 // and each batch is advanced as one Odeint state: every stage of a step is one velocity call on
 // the whole batch (and one divergence call, or one batched call of shifted states for the
-// finite-difference and Hutchinson divergences). Dormand–Prince controls the error of every path
-// separately: the batch steps at the pace of its typical path, a step is accepted for the paths
-// that meet the tolerance, and the few that do not leave the batch and go on as a sub-batch with
-// smaller steps of their own, so a hard path costs its own evaluations, not its neighbours'
+// finite-difference and Hutchinson divergences). Dormand–Prince tests the error of every path
+// separately, and every path meets the tolerance on every step; a path that would need steps more
+// than about twice shorter than its batch's typical path leaves the batch and goes on as a
+// sub-batch with steps of its own, so a hard path costs its own evaluations, not its neighbours'
 // (lib/src/ode/batch_integrate.hpp has the rule). Statistics are merged in batch order, so results are bit-identical for any thread count;
 // a path's steps, and so its result within the tolerance, depend on its batch, which is fixed.
 // Rosenbrock, which needs each state's Jacobian, integrates path by path (ode::integrate).
