@@ -88,8 +88,12 @@ class BatchSystem {
     for (Eigen::Index first = 0; first < n; first += chunk) {
       const Eigen::Index rows = std::min(chunk, n - first);
       const auto x_chunk = x.middleRows(first, rows);
-      out.block(first, 0, rows, d_) = velocity(t, x_chunk);
-      if (*method_) out.block(first, d_, rows, log_components()) = -divergences(t, x_chunk, first);
+      if (x_chunk.allFinite()) {
+        out.block(first, 0, rows, d_) = velocity(t, x_chunk);
+        if (*method_) out.block(first, d_, rows, log_components()) = -divergences(t, x_chunk, first);
+      } else {
+        finite_rows_only(t, x_chunk, first, out.middleRows(first, rows));
+      }
     }
   }
 
@@ -97,6 +101,25 @@ class BatchSystem {
   Eigen::ArrayXXd velocity(double t, const process::StateView& x) const {
     *evaluations_ += static_cast<std::uint64_t>(x.rows());
     return flow_->velocity(t, x);
+  }
+
+  /// A chunk with non-finite rows (a path that failed within this step's stages): the flow sees
+  /// only the finite rows, the others get NaN derivatives, which fail their path at the step's end.
+  template <class Out>
+  void finite_rows_only(double t, const process::StateView& x, Eigen::Index first, Out out) const {
+    std::vector<Eigen::Index> finite;
+    for (Eigen::Index r = 0; r < x.rows(); ++r) {
+      if (x.row(r).isFinite().all()) finite.push_back(r);
+    }
+    out.setConstant(nan);
+    if (finite.empty()) return;
+    const Eigen::ArrayXXd x_finite = x(finite, Eigen::all);
+    out(finite, Eigen::seqN(0, d_)) = velocity(t, x_finite);
+    if (!*method_) return;
+    // The probes of the finite rows: a system restricted to them (rows relative to `first`).
+    Rows batch_rows;
+    for (Eigen::Index r : finite) batch_rows.push_back(first + r);
+    out(finite, Eigen::seqN(d_, log_components())) = -restricted_to(batch_rows).divergences(t, x_finite, 0);
   }
 
   /// n × K divergence estimates of the rows first… of the batch.

@@ -25,6 +25,7 @@ enum class Purpose : std::uint16_t {
   training_noise = 9,  ///< the noise ε of denoising score matching and flow matching
   training_time = 10,  ///< the times t of continuous-time objectives
   initialisation = 11,  ///< a network's initial weights
+  dequantisation = 12,  ///< the uniform noise that dequantises lattice data (likelihood/ode_log_likelihood.hpp)
   user = 1024,        ///< first value free for user code: Purpose{user_value}, up to max_purpose
 };
 
