@@ -33,5 +33,5 @@ for line in sys.argv[3].splitlines():
     best = max(matched, key=lambda r: r["items_per_second"])
     print(f"scipy rk45 at max error {error:.3g}: {rate:.4g} paths/s; kolmo dopri5 (2 threads, "
           f"{best['name'].split('/')[1]}) at {best['max_error']:.3g}: {best['items_per_second']:.4g} paths/s "
-          f"= {best['items_per_second'] / rate:.0f}x")
+          f"= {best['items_per_second'] / rate:.1f}x")
 PY

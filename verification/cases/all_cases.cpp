@@ -16,6 +16,7 @@ void register_all_cases(verify::Registry& registry) {
   register_langevin_cases(registry);
   register_score_learning_cases(registry);
   register_flow_matching_cases(registry);
+  register_likelihood_cases(registry);
 }
 
 }  // namespace kolmo::verification

@@ -15,6 +15,7 @@
 #include "cases/cases.hpp"
 #include "cases/langevin_studies.hpp"
 #include "cases/flow_matching_studies.hpp"
+#include "cases/likelihood_studies.hpp"
 #include "cases/mutable_studies.hpp"
 #include "cases/score_learning_studies.hpp"
 #include "kolmo/process/cox_ingersoll_ross.hpp"
@@ -303,6 +304,22 @@ TEST(Mutation, KernelConsistencyRejectsAFitThatIgnoresItsData) {
 
 TEST(Mutation, MemorisationRejectsAScoreOfOtherPoints) {
   expect_fails(memorisation_with(context_of("score/empirical-score-memorises"), 1.05), "the data scaled by 1.05");
+}
+
+// --- likelihoods ------------------------------------------------------------------------------------
+
+TEST(Mutation, ExactLikelihoodRejectsAScaledScore) {
+  expect_fails(exact_likelihood_with(context_of("likelihood/ode-exact-score-is-exact-log-density"), 0.98),
+               "the exact score times 0.98");
+}
+
+TEST(Mutation, OdeLikelihoodRejectsTheSdeModelsGridDensity) {
+  expect_fails(ode_vs_grid_with(context_of("likelihood/ode-log-likelihood-matches-grid-density"), 1.0, true),
+               "the SDE model's grid density in place of the ODE model's");
+}
+
+TEST(Mutation, CrossEntropyRejectsDataFromAnotherTime) {
+  expect_fails(cross_entropy_with(context_of("likelihood/average-nll-is-cross-entropy"), 0.1), "data drawn at t = 0.1");
 }
 
 // --- flow matching --------------------------------------------------------------------------------------
