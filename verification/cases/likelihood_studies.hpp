@@ -2,6 +2,11 @@
 // The likelihood cases (cases/likelihood_cases.cpp) with the piece a bug would live in taken as a
 // parameter, for the mutation tests (verification/tests/mutation_test.cpp).
 
+#include <Eigen/Core>
+#include <cstddef>
+#include <functional>
+
+#include "kolmo/likelihood/model_density.hpp"
 #include "kolmo/score/score_model.hpp"
 #include "kolmo/verify/case.hpp"
 
@@ -19,5 +24,17 @@ verify::Outcome ode_vs_grid_with(const verify::RunContext& context, double horiz
 
 /// likelihood/average-nll-is-cross-entropy with the data drawn at `data_time` (the case's: t_min = 0.05).
 verify::Outcome cross_entropy_with(const verify::RunContext& context, double data_time);
+
+/// The per-point Hutchinson standard error as the study reads it from the library's (identity), for K probes.
+using ReportedSe = std::function<Eigen::ArrayXd(const Eigen::ArrayXd& se, std::size_t probes)>;
+/// likelihood/hutchinson-unbiased-se-falls-as-inverse-sqrt-k.
+verify::Outcome hutchinson_with(const verify::RunContext& context, const ReportedSe& reported_se);
+
+/// The SDE model's grid density (the library's is likelihood::sde_model_density).
+using SdeDensity = std::function<likelihood::ModelDensity(const sampling::ForwardProcess&, const score::ScoreModel&,
+                                                          const distribution::GaussianMixture&, const pde::Grid&,
+                                                          const likelihood::GridModelOptions&)>;
+/// likelihood/sde-and-ode-models-part-with-the-score-error.
+verify::Outcome models_part_with(const verify::RunContext& context, const SdeDensity& sde_density);
 
 }  // namespace kolmo::verification

@@ -16,6 +16,10 @@
 #include "cases/langevin_studies.hpp"
 #include "cases/flow_matching_studies.hpp"
 #include "cases/likelihood_studies.hpp"
+#include "kolmo/distribution/law.hpp"
+#include "kolmo/sampling/reverse_sde.hpp"
+#include "kolmo/pde/fokker_planck.hpp"
+#include "kolmo/pde/theta_method.hpp"
 #include "cases/mutable_studies.hpp"
 #include "cases/score_learning_studies.hpp"
 #include "kolmo/process/cox_ingersoll_ross.hpp"
@@ -316,6 +320,35 @@ TEST(Mutation, ExactLikelihoodRejectsAScaledScore) {
 TEST(Mutation, OdeLikelihoodRejectsTheSdeModelsGridDensity) {
   expect_fails(ode_vs_grid_with(context_of("likelihood/ode-log-likelihood-matches-grid-density"), 1.0, true),
                "the SDE model's grid density in place of the ODE model's");
+}
+
+TEST(Mutation, HutchinsonRejectsTheProbesStandardDeviationAsTheStandardError) {
+  expect_fails(hutchinson_with(context_of("likelihood/hutchinson-unbiased-se-falls-as-inverse-sqrt-k"),
+                               [](const Eigen::ArrayXd& se, std::size_t k) -> Eigen::ArrayXd {
+                                 return se * std::sqrt(static_cast<double>(k));
+                               }),
+               "the probes' standard deviation reported as the standard error");
+}
+
+TEST(Mutation, ModelsPartRejectsAGenerativeSdeWithTheProbabilityFlowDrift) {
+  // The generative SDE in tau = T - t with the probability-flow drift -v and the forward noise g.
+  const SdeDensity pf_drift_with_noise = [](const sampling::ForwardProcess& forward, const score::ScoreModel& s,
+                                            const distribution::GaussianMixture& prior, const pde::Grid& grid,
+                                            const likelihood::GridModelOptions& options) {
+    const ode::Flow flow = sampling::probability_flow(forward, s);
+    const process::Sde sde = forward.sde();
+    const double horizon = options.t_max, span = options.t_max - options.t_min;
+    const process::Sde generative = process::Sde::additive(
+        "pf drift with noise", 1, 1,
+        [flow, horizon](double tau, const process::StateView& y) -> Eigen::ArrayXXd { return -flow.velocity(horizon - tau, y); },
+        [sde, horizon](double tau) -> Eigen::MatrixXd { return sde.diffusion_matrix(horizon - tau); });
+    const auto run = pde::solve({pde::FokkerPlanck(generative, grid), distribution::Law::mixture(prior).on(grid), span},
+                                {.scheme = pde::TimeScheme::crank_nicolson,
+                                 .dt = span / static_cast<double>(options.fokker_planck_steps)});
+    return likelihood::ModelDensity{run.status, run.density};
+  };
+  expect_fails(models_part_with(context_of("likelihood/sde-and-ode-models-part-with-the-score-error"), pf_drift_with_noise),
+               "the generative SDE with the probability-flow drift and the noise kept");
 }
 
 TEST(Mutation, CrossEntropyRejectsDataFromAnotherTime) {
