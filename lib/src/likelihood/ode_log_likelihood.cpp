@@ -152,7 +152,11 @@ OdeLikelihood ode_log_likelihood(const sampling::ForwardProcess& forward, const 
   return result;
 }
 
-double bits_per_dimension(double log_likelihood, std::size_t dimension, double bin_width) {
+namespace {
+
+/// −(log p + d log Δ)/(d ln 2) for one log-likelihood or an array of them, after the checks.
+template <class LogLikelihood>
+auto to_bits(const LogLikelihood& log_likelihood, std::size_t dimension, double bin_width) {
   constexpr const char* convert = "kolmo::likelihood::bits_per_dimension";
   require(dimension >= 1, convert, "dimension", dimension, "at least 1");
   require(std::isfinite(bin_width) && bin_width > 0.0, convert, "bin_width", bin_width, "a finite bin width > 0");
@@ -160,10 +164,14 @@ double bits_per_dimension(double log_likelihood, std::size_t dimension, double b
   return -(log_likelihood + d * std::log(bin_width)) / (d * std::numbers::ln2);
 }
 
+}  // namespace
+
+double bits_per_dimension(double log_likelihood, std::size_t dimension, double bin_width) {
+  return to_bits(log_likelihood, dimension, bin_width);
+}
+
 Eigen::ArrayXd bits_per_dimension(const Eigen::ArrayXd& log_likelihood, std::size_t dimension, double bin_width) {
-  (void)bits_per_dimension(0.0, dimension, bin_width);  // the same checks
-  const double d = static_cast<double>(dimension);
-  return -(log_likelihood + d * std::log(bin_width)) / (d * std::numbers::ln2);
+  return to_bits(log_likelihood, dimension, bin_width);
 }
 
 Eigen::ArrayXXd dequantise(const Eigen::ArrayXXd& x, double bin_width, std::uint64_t seed) {
