@@ -9,9 +9,11 @@
 #include <string>
 #include <utility>
 
+#include "kolmo/core/all_finite.hpp"
 #include "kolmo/core/validate.hpp"
 #include "kolmo/random/normal.hpp"
 #include "kolmo/random/uniform.hpp"
+#include "mixture_tiles.hpp"
 
 namespace kolmo::distribution {
 namespace {
@@ -61,27 +63,6 @@ void check_covariance(const Eigen::MatrixXd& covariance, Eigen::Index d, const s
   require(smallest >= -static_cast<double>(d) * epsilon * largest, class_name, parameter,
           describe_matrix(covariance) + " (smallest eigenvalue " + describe_value(smallest) + ")",
           "a positive semi-definite matrix");
-}
-
-/// exp(a_k − max_j a_j) per row: shifted by the row maximum, so that none overflows and the
-/// largest is exactly 1 (log-sum-exp; Blanchard, Higham & Higham 2021).
-Eigen::ArrayXXd shifted_exponentials(const Eigen::ArrayXXd& a, const Eigen::ArrayXd& shift) {
-  return (a.colwise() - shift).exp();
-}
-
-/// log Σ_k exp(a_k) per row.
-Eigen::ArrayXd log_sum_exp(const Eigen::ArrayXXd& a) {
-  const Eigen::ArrayXd shift = a.rowwise().maxCoeff();
-  // A row whose terms all underflowed to −inf has log-sum −inf, not −inf − (−inf) = NaN.
-  return (shift == -std::numeric_limits<double>::infinity())
-      .select(shift, shift + shifted_exponentials(a, shift).rowwise().sum().log());
-}
-
-/// exp(a_k) / Σ_j exp(a_j) per row.
-Eigen::ArrayXXd soft_max(const Eigen::ArrayXXd& a) {
-  Eigen::ArrayXXd exponentials = shifted_exponentials(a, a.rowwise().maxCoeff());
-  exponentials.colwise() /= exponentials.rowwise().sum().eval();
-  return exponentials;
 }
 
 }  // namespace
@@ -216,7 +197,7 @@ GaussianMixture GaussianMixture::noised(double alpha, double sigma) const {
 void GaussianMixture::check_points(const process::StateView& points, const char* where) const {
   require(points.cols() == means_[0].size(), where, "points.cols()", points.cols(),
           "d = " + describe_value(means_[0].size()));
-  if (!points.allFinite()) {
+  if (!all_finite_columns(points)) {
     for (Eigen::Index j = 0; j < points.cols(); ++j) {
       for (Eigen::Index i = 0; i < points.rows(); ++i) {
         require(std::isfinite(points(i, j)), where,
@@ -231,28 +212,21 @@ void GaussianMixture::check_points(const process::StateView& points, const char*
   }
 }
 
-GaussianMixture::ComponentTerms GaussianMixture::component_terms(const process::StateView& block) const {
-  // Per component: residuals r = x − μ_k, s_k = −C_k⁻¹ r (rows: −r C_k⁻¹, C_k⁻¹ symmetric), and
-  // log(w_k N) = log w_k − ½ (d log 2π + log det C_k) − ½ rᵀ C_k⁻¹ r with rᵀ C_k⁻¹ r = −r · s_k.
-  ComponentTerms terms{Eigen::ArrayXXd(block.rows(), static_cast<Eigen::Index>(components())), {}, {}};
-  terms.scores.reserve(components());
-  Eigen::ArrayXXd residual(block.rows(), block.cols());
-  for (std::size_t k = 0; k < components(); ++k) {
+detail::MixtureConstants GaussianMixture::constants() const {
+  const std::size_t K = components(), d = dimension();
+  detail::MixtureConstants m{K, d, {}, {}, {}, {}};
+  m.means.reserve(K * d);
+  m.precisions.reserve(K * d * d);
+  for (std::size_t k = 0; k < K; ++k) {
     const Factor& f = factors_[k];
-    residual = block.rowwise() - means_[k].transpose().array();
-    Eigen::ArrayXXd s(block.rows(), block.cols());
-    s.matrix().noalias() = -residual.matrix() * f.precision;
-    terms.log_terms.col(static_cast<Eigen::Index>(k)) =
-        std::log(weights_[k]) + f.log_normaliser + 0.5 * (residual * s).rowwise().sum();
-    terms.scores.push_back(std::move(s));
-  }
-  terms.posterior = soft_max(terms.log_terms);
-  for (Eigen::Index row = 0; row < block.rows(); ++row) {
-    if (!terms.posterior.row(row).allFinite()) {
-      terms.posterior.row(row) = far_point_posterior(block.row(row).transpose()).transpose();
+    m.means.insert(m.means.end(), means_[k].data(), means_[k].data() + d);
+    for (Eigen::Index j = 0; j < f.precision.rows(); ++j) {
+      for (Eigen::Index l = 0; l < f.precision.cols(); ++l) m.precisions.push_back(f.precision(j, l));
     }
+    m.log_constants.push_back(std::log(weights_[k]) + f.log_normaliser);
+    m.precision_traces.push_back(f.precision_trace);
   }
-  return terms;
+  return m;
 }
 
 Eigen::ArrayXd GaussianMixture::far_point_posterior(const Eigen::VectorXd& x) const {
@@ -300,73 +274,62 @@ Eigen::ArrayXd GaussianMixture::far_point_posterior(const Eigen::VectorXd& x) co
 }
 
 template <class Consume>
-void GaussianMixture::for_each_block(const process::StateView& points, const char* where, Consume consume) const {
+void GaussianMixture::for_each_tile(const process::StateView& points, const char* where, Consume consume) const {
   check_points(points, where);
-  // About 2^12 doubles of terms per block (32 KiB, an L1 data cache): the block's arrays stay
-  // in cache, and they are small enough for malloc to recycle them without returning memory to
-  // the system and faulting it back in on every call (which cost 10x the arithmetic here).
-  const auto per_row = static_cast<Eigen::Index>(components()) * (points.cols() + 1);
-  const Eigen::Index rows = std::max<Eigen::Index>(1, (Eigen::Index{1} << 12) / per_row);
-  for (Eigen::Index first = 0; first < points.rows(); first += rows) {
-    const Eigen::Index count = std::min(rows, points.rows() - first);
-    consume(first, component_terms(points.middleRows(first, count)));
+  const detail::MixtureConstants constants = this->constants();
+  const std::size_t capacity = detail::tile_capacity(components(), dimension());
+  detail::MixtureTile tile(constants, capacity);
+  const auto rows = static_cast<std::size_t>(points.rows());
+  std::vector<double> column_major(dimension() * capacity);
+  for (std::size_t first = 0; first < rows; first += capacity) {
+    const std::size_t count = std::min(capacity, rows - first);
+    const auto block = points.middleRows(static_cast<Eigen::Index>(first), static_cast<Eigen::Index>(count));
+    // A view with inner stride 1 is read in place; any other is copied into the tile's layout.
+    const double* x = block.data();
+    std::ptrdiff_t stride = block.outerStride();
+    if (block.innerStride() != 1) {
+      Eigen::Map<Eigen::ArrayXXd>(column_major.data(), block.rows(), block.cols()) = block;
+      x = column_major.data();
+      stride = block.rows();
+    }
+    if (!tile.evaluate(x, stride, count)) {
+      for (std::size_t i = 0; i < count; ++i) {
+        if (tile.finite(i)) continue;
+        const Eigen::ArrayXd posterior = far_point_posterior(block.row(static_cast<Eigen::Index>(i)).transpose());
+        tile.set_posterior(i, posterior.data());
+      }
+    }
+    consume(static_cast<Eigen::Index>(first), tile);
   }
 }
 
 Eigen::ArrayXd GaussianMixture::log_density(const process::StateView& points) const {
   Eigen::ArrayXd out(points.rows());
-  for_each_block(points, "kolmo::distribution::GaussianMixture::log_density",
-                 [&](Eigen::Index first, const ComponentTerms& terms) {
-                   out.segment(first, terms.log_terms.rows()) = log_sum_exp(terms.log_terms);
-                 });
+  for_each_tile(points, "kolmo::distribution::GaussianMixture::log_density",
+                [&](Eigen::Index first, const detail::MixtureTile& tile) { tile.log_density(out.data() + first); });
   return out;
 }
 
 Eigen::ArrayXXd GaussianMixture::responsibilities(const process::StateView& points) const {
   Eigen::ArrayXXd out(points.rows(), static_cast<Eigen::Index>(components()));
-  for_each_block(points, "kolmo::distribution::GaussianMixture::responsibilities",
-                 [&](Eigen::Index first, const ComponentTerms& terms) {
-                   out.middleRows(first, terms.log_terms.rows()) = terms.posterior;
-                 });
+  for_each_tile(points, "kolmo::distribution::GaussianMixture::responsibilities",
+                [&](Eigen::Index first, const detail::MixtureTile& tile) {
+                  tile.posterior(out.data() + first, out.outerStride());
+                });
   return out;
 }
 
 Eigen::ArrayXXd GaussianMixture::score(const process::StateView& points) const {
-  // ∇log p = Σ_k r_k s_k.
   Eigen::ArrayXXd out(points.rows(), points.cols());
-  for_each_block(points, "kolmo::distribution::GaussianMixture::score",
-                 [&](Eigen::Index first, const ComponentTerms& terms) {
-                   const Eigen::ArrayXXd& r = terms.posterior;
-                   auto block = out.middleRows(first, r.rows());
-                   block.setZero();
-                   for (std::size_t k = 0; k < components(); ++k) {
-                     block += terms.scores[k].colwise() * r.col(static_cast<Eigen::Index>(k));
-                   }
-                 });
+  for_each_tile(points, "kolmo::distribution::GaussianMixture::score",
+                [&](Eigen::Index first, detail::MixtureTile& tile) { tile.score(out.data() + first, out.outerStride()); });
   return out;
 }
 
 Eigen::ArrayXd GaussianMixture::score_divergence(const process::StateView& points) const {
-  // Δlog p = Σ_k r_k (−tr C_k⁻¹ + |s_k|²) − |Σ_k r_k s_k|², from ∇r_k = r_k (s_k − ∇log p);
-  // written as −Σ_k r_k tr C_k⁻¹ + Σ_k r_k |s_k − ∇log p|² (the same sum), which has no
-  // cancellation between |s_k|² terms that overflow far from the means. Components with
-  // r_k = 0 are skipped, so a far point's negligible components cannot contribute 0 · inf.
   Eigen::ArrayXd out(points.rows());
-  for_each_block(points, "kolmo::distribution::GaussianMixture::score_divergence",
-                 [&](Eigen::Index first, const ComponentTerms& terms) {
-                   const Eigen::ArrayXXd& r = terms.posterior;
-                   Eigen::ArrayXXd mean_score = Eigen::ArrayXXd::Zero(r.rows(), points.cols());
-                   for (std::size_t k = 0; k < components(); ++k) {
-                     mean_score += terms.scores[k].colwise() * r.col(static_cast<Eigen::Index>(k));
-                   }
-                   Eigen::ArrayXd divergence = Eigen::ArrayXd::Zero(r.rows());
-                   for (std::size_t k = 0; k < components(); ++k) {
-                     const auto r_k = r.col(static_cast<Eigen::Index>(k));
-                     const Eigen::ArrayXd spread = (terms.scores[k] - mean_score).square().rowwise().sum();
-                     divergence += (r_k > 0.0).select(r_k * (spread - factors_[k].precision_trace), 0.0);
-                   }
-                   out.segment(first, r.rows()) = divergence;
-                 });
+  for_each_tile(points, "kolmo::distribution::GaussianMixture::score_divergence",
+                [&](Eigen::Index first, detail::MixtureTile& tile) { tile.score_divergence(out.data() + first); });
   return out;
 }
 
@@ -376,24 +339,10 @@ Eigen::ArrayXXd GaussianMixture::score_jacobian_product(const process::StateView
   require(directions.rows() == points.rows() && directions.cols() == points.cols(), where, "directions",
           describe_value(directions.rows()) + "x" + describe_value(directions.cols()),
           "the shape of points, " + describe_value(points.rows()) + "x" + describe_value(points.cols()));
-  // Written with the spread s_k − ∇log p, as score_divergence, for the same reason.
+  const Eigen::ArrayXXd v = directions;  // column-major with stride n, whatever view was passed
   Eigen::ArrayXXd out(points.rows(), points.cols());
-  for_each_block(points, where, [&](Eigen::Index first, const ComponentTerms& terms) {
-    const Eigen::ArrayXXd& r = terms.posterior;
-    const auto v = directions.middleRows(first, r.rows());
-    Eigen::ArrayXXd mean_score = Eigen::ArrayXXd::Zero(r.rows(), points.cols());
-    for (std::size_t k = 0; k < components(); ++k) {
-      mean_score += terms.scores[k].colwise() * r.col(static_cast<Eigen::Index>(k));
-    }
-    auto block = out.middleRows(first, r.rows());
-    block.setZero();
-    for (std::size_t k = 0; k < components(); ++k) {
-      const auto r_k = r.col(static_cast<Eigen::Index>(k));
-      const Eigen::ArrayXXd spread = terms.scores[k] - mean_score;
-      Eigen::ArrayXXd term = spread.colwise() * (spread * v).rowwise().sum();
-      term.matrix().noalias() -= v.matrix() * factors_[k].precision;  // C⁻¹ symmetric: (C⁻¹ v_i)ᵀ = v_iᵀ C⁻¹
-      block += (r_k > 0.0).replicate(1, points.cols()).select(term.colwise() * r_k, 0.0);
-    }
+  for_each_tile(points, where, [&](Eigen::Index first, detail::MixtureTile& tile) {
+    tile.score_jacobian_product(v.data() + first, v.outerStride(), out.data() + first, out.outerStride());
   });
   return out;
 }

@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "heun_stepper.hpp"
+#include "kolmo/core/all_finite.hpp"
 #include "kolmo/core/validate.hpp"
 #include "kolmo/ensemble/time_grid.hpp"
 #include "kolmo/random/normal.hpp"
@@ -45,6 +46,14 @@ State gather(const State& y, Eigen::Index width, const Rows& rows) {
   return out;
 }
 
+/// `copies` copies of x one above the other, block by block (Eigen's replicate() indexes with a
+/// division per entry, which cost a fifth of a Hutchinson log-likelihood solve).
+Eigen::ArrayXXd stacked(const process::StateView& x, Eigen::Index copies) {
+  Eigen::ArrayXXd out(copies * x.rows(), x.cols());
+  for (Eigen::Index c = 0; c < copies; ++c) out.middleRows(c * x.rows(), x.rows()) = x;
+  return out;
+}
+
 /// The batch system: y = [x (n × d) | ℓ (n × K)] column-major, dx/dt = v(t, x), dℓ_k/dt = −div_k
 /// (the instantaneous change of variables, Chen et al. 2018, Thm. 1), for the paths `rows` of
 /// the batch; K divergence estimates per path as ode/log_density.hpp defines them.
@@ -68,7 +77,10 @@ class BatchSystem {
   [[nodiscard]] Eigen::Index velocity_calls_per_row() const {
     if (!*method_) return 1;
     if (std::holds_alternative<FiniteDifference>(**method_)) return 1 + 2 * d_;
-    if (std::holds_alternative<Hutchinson>(**method_) && !flow_->has_jacobian()) return 1 + 2 * log_components();
+    if (std::holds_alternative<Hutchinson>(**method_)) {
+      if (flow_->has_jacobian_vector_product()) return 1 + log_components();  // one product row per probe
+      if (!flow_->has_jacobian()) return 1 + 2 * log_components();
+    }
     return 1;
   }
   [[nodiscard]] Eigen::Index log_components() const {
@@ -76,19 +88,22 @@ class BatchSystem {
     return probes_.empty() ? 1 : static_cast<Eigen::Index>(probes_.size());
   }
 
-  /// dy/dt, the flow evaluated in chunks of about 1024 doubles of states: a velocity's temporaries
-  /// then stay far below glibc's 128 KiB trim threshold, so malloc recycles them instead of
-  /// returning the memory to the system after each call and faulting it back in (measured: a
-  /// third of the time of a 2048-row probability-flow batch went to the kernel's page faults).
+  /// dy/dt, the flow evaluated in chunks of about 4096 doubles of states (32 KiB). Large enough
+  /// that a velocity call's fixed costs (forming p_t, its allocations) are paid once per stage of
+  /// a whole batch (ensemble::batch_size), small enough that its temporaries stay far below glibc's
+  /// 128 KiB trim threshold, so malloc recycles them instead of returning the memory to the
+  /// system after each call and faulting it back in (measured: with whole 2048-row batches a third
+  /// of a probability-flow solve went to the kernel's page faults; with 512-row chunks a quarter
+  /// to the per-call costs; docs/measurements.md).
   void operator()(const State& y, State& dydt, double t) const {
     const Eigen::Index n = static_cast<Eigen::Index>(y.size()) / width();
     const ConstMatrix x(y.data(), n, d_);
     Matrix out(dydt.data(), n, width());
-    const Eigen::Index chunk = std::max<Eigen::Index>(16, 1024 / (d_ * velocity_calls_per_row()));
+    const Eigen::Index chunk = std::max<Eigen::Index>(16, 4096 / (d_ * velocity_calls_per_row()));
     for (Eigen::Index first = 0; first < n; first += chunk) {
       const Eigen::Index rows = std::min(chunk, n - first);
       const auto x_chunk = x.middleRows(first, rows);
-      if (x_chunk.allFinite()) {
+      if (all_finite_columns(x_chunk)) {
         out.block(first, 0, rows, d_) = velocity(t, x_chunk);
         if (*method_) out.block(first, d_, rows, log_components()) = -divergences(t, x_chunk, first);
       } else {
@@ -139,7 +154,7 @@ class BatchSystem {
   Eigen::ArrayXXd finite_difference(double t, const process::StateView& x, double epsilon) const {
     const Eigen::Index n = x.rows();
     const Eigen::ArrayXXd steps = epsilon * (1.0 + x.abs());
-    Eigen::ArrayXXd shifted = x.replicate(2 * d_, 1);
+    Eigen::ArrayXXd shifted = stacked(x, 2 * d_);
     for (Eigen::Index i = 0; i < d_; ++i) {
       shifted.block(2 * i * n, i, n, 1) += steps.col(i);
       shifted.block((2 * i + 1) * n, i, n, 1) -= steps.col(i);
@@ -152,12 +167,23 @@ class BatchSystem {
     return sum;
   }
 
-  // z_kᵀ J z_k per probe: with the Jacobian if the flow has one, else
+  // z_kᵀ J z_k per probe: with the flow's Jacobian–vector product if it has one (all K probes in
+  // one call on the batch stacked K times), else with its Jacobian, else
   // z_kᵀ [v(x + δ z_k) − v(x − δ z_k)] / 2δ with δ = ε (1 + max_i |x_i|) per path.
   Eigen::ArrayXXd hutchinson(double t, const process::StateView& x, Eigen::Index first, double epsilon) const {
     const Eigen::Index n = x.rows(), k_count = static_cast<Eigen::Index>(probes_.size());
     const auto probe = [&](Eigen::Index k) { return probes_[static_cast<std::size_t>(k)].middleRows(first, n); };
     Eigen::ArrayXXd estimates(n, k_count);
+    if (flow_->has_jacobian_vector_product()) {
+      Eigen::ArrayXXd z(k_count * n, d_);
+      for (Eigen::Index k = 0; k < k_count; ++k) z.middleRows(k * n, n) = probe(k);
+      const Eigen::ArrayXXd product = flow_->jacobian_vector_product(t, stacked(x, k_count), z);
+      estimates.setZero();
+      for (Eigen::Index k = 0; k < k_count; ++k) {
+        for (Eigen::Index j = 0; j < d_; ++j) estimates.col(k) += product.col(j).segment(k * n, n) * probe(k).col(j);
+      }
+      return estimates;
+    }
     if (flow_->has_jacobian()) {
       for (Eigen::Index r = 0; r < n; ++r) {
         const Eigen::MatrixXd j = flow_->jacobian(t, x.row(r).transpose().matrix());
@@ -318,6 +344,7 @@ class BatchIntegrator {
   /// Removes the paths whose state is not finite (failed after the step from t); true if any.
   bool drop_non_finite(double t, const std::string& message) {
     const ConstMatrix y(active_.y.data(), static_cast<Eigen::Index>(active_.rows.size()), width_);
+    if (all_finite(active_.y)) return false;
     Rows keep;
     std::vector<Eigen::Index> kept_positions;
     for (std::size_t i = 0; i < active_.rows.size(); ++i) {

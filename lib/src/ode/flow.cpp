@@ -42,6 +42,13 @@ Flow& Flow::with_divergence(process::BatchCoefficient divergence) {
   return *this;
 }
 
+Flow& Flow::with_jacobian_vector_product(process::DirectionalCoefficient product) {
+  require(static_cast<bool>(product), "kolmo::ode::Flow::with_jacobian_vector_product", "product",
+          std::string_view("an empty function"), "a callable");
+  jacobian_vector_product_ = std::move(product);
+  return *this;
+}
+
 Flow& Flow::with_jacobian(Jacobian jacobian) {
   require(static_cast<bool>(jacobian), "kolmo::ode::Flow::with_jacobian", "jacobian",
           std::string_view("an empty function"), "a callable");
@@ -71,6 +78,20 @@ Eigen::MatrixXd Flow::jacobian(double t, const Eigen::VectorXd& x) const {
   Eigen::MatrixXd value = jacobian_(t, x);
   const auto d = static_cast<Eigen::Index>(dimension_);
   check_shape(value.array(), d, d, name_, "jacobian(t, x)");
+  return value;
+}
+
+Eigen::ArrayXXd Flow::jacobian_vector_product(double t, const process::StateView& x, const process::StateView& z) const {
+  constexpr const char* where = "kolmo::ode::Flow::jacobian_vector_product";
+  require(has_jacobian_vector_product(), where, "jacobian_vector_product", std::string_view("not supplied"),
+          "with_jacobian_vector_product() to have been called");
+  const auto d = static_cast<Eigen::Index>(dimension_);
+  if (x.cols() != d) throw_bad_argument(where, "x", shape(x.rows(), x.cols()), "d = " + describe_value(dimension_) + " columns");
+  if (z.rows() != x.rows() || z.cols() != d) {
+    throw_bad_argument(where, "z", shape(z.rows(), z.cols()), "the shape of x, " + shape(x.rows(), x.cols()));
+  }
+  Eigen::ArrayXXd value = jacobian_vector_product_(t, x, z);
+  check_shape(value, x.rows(), d, name_, "jacobian_vector_product(t, x, z)");
   return value;
 }
 

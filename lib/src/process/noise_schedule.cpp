@@ -300,6 +300,9 @@ Sde NoiseSchedule::sde(std::size_t dimension) const {
       .with_drift_divergence([functions, d](double t, const StateView& x) -> Eigen::ArrayXXd {
         return Eigen::ArrayXXd::Constant(x.rows(), 1, d * functions.drift_rate(t));
       })
+      .with_drift_jacobian_product([functions](double t, const StateView&, const StateView& v) -> Eigen::ArrayXXd {
+        return functions.drift_rate(t) * v;  // f = f(t) x is linear
+      })
       .with_time_dependence(time_dependence_);
 }
 

@@ -110,6 +110,12 @@ Sde& Sde::with_drift_divergence(BatchCoefficient divergence) {
   return *this;
 }
 
+Sde& Sde::with_drift_jacobian_product(DirectionalCoefficient product) {
+  require_function(static_cast<bool>(product), "kolmo::process::Sde::with_drift_jacobian_product", "product");
+  drift_jacobian_product_ = std::move(product);
+  return *this;
+}
+
 Sde& Sde::with_calculus(Calculus calculus) {
   calculus_ = calculus;
   return *this;
@@ -190,6 +196,19 @@ Eigen::ArrayXXd Sde::drift_divergence(double t, const StateView& x) const {
   check_state(x, where);
   Eigen::ArrayXXd value = drift_divergence_(t, x);
   check_result(value, x.rows(), 1, name_, "drift_divergence(t, x)", "paths x 1");
+  return value;
+}
+
+Eigen::ArrayXXd Sde::drift_jacobian_product(double t, const StateView& x, const StateView& v) const {
+  constexpr const char* where = "kolmo::process::Sde::drift_jacobian_product";
+  require(has_drift_jacobian_product(), where, "drift_jacobian_product", std::string_view("not supplied"),
+          "with_drift_jacobian_product() to have been called");
+  check_state(x, where);
+  require(v.rows() == x.rows() && v.cols() == x.cols(), where, "v",
+          describe_value(v.rows()) + "x" + describe_value(v.cols()),
+          "the shape of x, " + describe_value(x.rows()) + "x" + describe_value(x.cols()));
+  Eigen::ArrayXXd value = drift_jacobian_product_(t, x, v);
+  check_result(value, x.rows(), x.cols(), name_, "drift_jacobian_product(t, x, v)", "paths x dimension");
   return value;
 }
 

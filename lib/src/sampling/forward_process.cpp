@@ -47,8 +47,12 @@ Eigen::ArrayXXd ForwardProcess::diffusion_times_transpose_times(double t, const 
   switch (sde_.noise()) {
     case process::NoiseKind::additive: {
       const Eigen::MatrixXd g = sde_.diffusion_matrix(t);
+      const Eigen::MatrixXd ggt = g * g.transpose();
+      // A diagonal g gᵀ (isotropic and per-coordinate noise, every noise schedule) scales the
+      // columns: the product's value without a matrix–matrix kernel built for large operands.
+      if (ggt.isDiagonal(0.0)) return v.rowwise() * ggt.diagonal().transpose().array();
       // Each row of v times (g gᵀ)ᵀ = g gᵀ (symmetric).
-      return (v.matrix() * (g * g.transpose())).array();
+      return (v.matrix() * ggt).array();
     }
     case process::NoiseKind::diagonal:
       return sde_.diffusion(t, x).square() * v;

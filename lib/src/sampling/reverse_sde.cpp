@@ -21,6 +21,10 @@ void require_matching_score(const ForwardProcess& forward, const score::ScoreMod
 process::BatchCoefficient reverse_drift(const ForwardProcess& forward, const score::ScoreModel& score, double c) {
   return [forward, score, c](double t, const process::StateView& x) -> Eigen::ArrayXXd {
     const Eigen::ArrayXXd s = score.score(t, x);
+    // Additive noise: g gᵀ does not depend on x, so ∇·(g gᵀ) = 0 and is not formed.
+    if (forward.sde().noise() == process::NoiseKind::additive) {
+      return forward.sde().drift(t, x) - c * forward.diffusion_times_transpose_times(t, x, s);
+    }
     return forward.sde().drift(t, x) -
            c * (forward.diffusion_divergence(t, x) + forward.diffusion_times_transpose_times(t, x, s));
   };
@@ -38,6 +42,15 @@ process::BatchCoefficient flow_divergence(const process::Sde& sde, const score::
     require(off_isotropy <= 1e-12 * std::abs(c), "kolmo::sampling::probability_flow", "g(t) g(t)ᵀ at t",
             t, "a multiple of the identity for the exact divergence (use FiniteDifference or Hutchinson otherwise)");
     return sde.drift_divergence(t, x) - 0.5 * c * score.divergence(t, x);
+  };
+}
+
+/// ∂v/∂x z = ∇f z − ½ g gᵀ ∇s z for additive noise (g gᵀ does not depend on x; anisotropic allowed).
+process::DirectionalCoefficient flow_jacobian_product(const ForwardProcess& forward, const score::ScoreModel& score) {
+  return [forward, score](double t, const process::StateView& x, const process::StateView& z) -> Eigen::ArrayXXd {
+    const Eigen::ArrayXXd score_product = score.jacobian_vector_product(t, x, z);
+    return forward.sde().drift_jacobian_product(t, x, z) -
+           0.5 * forward.diffusion_times_transpose_times(t, x, score_product);
   };
 }
 
@@ -84,6 +97,10 @@ ode::Flow probability_flow(const ForwardProcess& forward, const score::ScoreMode
                  reverse_drift(forward, score, 0.5));
   if (sde.noise() == process::NoiseKind::additive && sde.has_drift_divergence() && score.has_divergence()) {
     flow.with_divergence(flow_divergence(sde, score));
+  }
+  if (sde.noise() == process::NoiseKind::additive && sde.has_drift_jacobian_product() &&
+      score.has_jacobian_vector_product()) {
+    flow.with_jacobian_vector_product(flow_jacobian_product(forward, score));
   }
   return flow;
 }

@@ -99,6 +99,44 @@ TEST(ProbabilityFlow, ExactDivergenceAgreesWithFiniteDifferencesOfTheVelocity) {
   }
 }
 
+TEST(ProbabilityFlow, JacobianVectorProductIsTheDirectionalDerivativeOfTheVelocity) {
+  // ∂v/∂x z = f(t) z − ½ g² ∇²log p_t z, against the central difference of the velocity along z
+  // (the same bound as the divergence test above, per component of the product).
+  const process::NoiseSchedule schedule = process::NoiseSchedule::vp_linear();
+  const score::ScoreModel score = score::mixture_score({test_support::bimodal_mixture(), schedule});
+  const ode::Flow flow = probability_flow(ForwardProcess::of(schedule, 2), score);
+  ASSERT_TRUE(flow.has_jacobian_vector_product());
+  const Eigen::ArrayXXd z = (Eigen::ArrayXXd(3, 2) << 1.0, -1.0, 0.6, 0.8, -0.3, 1.7).finished();
+  constexpr double h = 1e-3, big_h = 1e-2;
+  for (double t : {1e-3, 0.3, 0.9}) {
+    const Eigen::ArrayXXd product = flow.jacobian_vector_product(t, points, z);
+    const Eigen::ArrayXXd s = score.score(t, points);
+    for (Eigen::Index p = 0; p < points.rows(); ++p) {
+      for (Eigen::Index i = 0; i < 2; ++i) {
+        // v_i along the line x + u z, differentiated at u = 0.
+        const Eigen::RowVectorXd x = points.row(p).matrix(), direction = z.row(p).matrix();
+        const test_support::ScalarFunction along = [&](const Eigen::RowVectorXd& u) {
+          return flow.velocity(t, (x + u(0) * direction).array())(0, i);
+        };
+        const Eigen::RowVectorXd origin = Eigen::RowVectorXd::Zero(1);
+        const double terms = (std::abs(schedule.drift_rate(t)) * x.cwiseAbs().sum() +
+                              0.5 * schedule.diffusion_squared(t) * s.row(p).abs().sum());
+        const double bound = test_support::central_difference_error(along, origin, 0, h, big_h) +
+                             8 * std::numeric_limits<double>::epsilon() * terms / h;
+        EXPECT_NEAR(product(p, i), test_support::central_difference(along, origin, 0, h), bound)
+            << "t = " << t << ", point " << p << ", component " << i;
+      }
+    }
+  }
+  // Without the drift's product (a user SDE that supplies none) the flow has no product.
+  const process::Sde plain = process::Sde::additive(
+      "plain", 2, 2, [](double, const process::StateView& x) -> Eigen::ArrayXXd { return -x; },
+      [](double) -> Eigen::MatrixXd { return Eigen::Matrix2d::Identity(); });
+  EXPECT_FALSE(probability_flow(ForwardProcess(plain), score).has_jacobian_vector_product());
+  KOLMO_EXPECT_THROW_NAMING((void)flow.jacobian_vector_product(0.5, points, z.topRows(2)), "z");
+  KOLMO_EXPECT_THROW_NAMING((void)plain.drift_jacobian_product(0.5, points, z), "drift_jacobian_product");
+}
+
 TEST(ProbabilityFlow, ExactDivergenceRefusesAnisotropicNoise) {
   const Eigen::Matrix2d g = Eigen::Vector2d(1.0, 2.0).asDiagonal();
   process::Sde sde = process::Sde::additive(

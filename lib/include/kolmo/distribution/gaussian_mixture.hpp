@@ -23,8 +23,9 @@
 // new decomposition, Λ ↦ α² Λ + σ², V unchanged. C_k counts as singular when its smallest
 // eigenvalue is at most d · ε · (largest eigenvalue) — below the absolute error ε‖C_k‖ of a
 // computed eigenvalue, the standard numerical-rank threshold (Golub & Van Loan 2013, §5.4.1).
-// The density functions evaluate the batch component by component (residuals n × d, one
-// product with C_k⁻¹, squared norms) in blocks of rows, and combine the components with
+// The density functions evaluate the batch in tiles of a few hundred points, component by
+// component (residuals, the product with C_k⁻¹, the quadratic form), in loops over the points
+// that vectorise (lib/src/distribution/mixture_tiles.hpp), and combine the components with
 // log-sum-exp so that no term underflows. Far from every mean (|x| beyond ~1e150) the quadratic
 // forms overflow: log p is then −inf (the true value is below the smallest double's logarithm),
 // while the posterior weights, score and score divergence stay finite, from the differences of
@@ -40,6 +41,11 @@
 #include "kolmo/process/sde.hpp"
 
 namespace kolmo::distribution {
+
+namespace detail {
+struct MixtureConstants;
+class MixtureTile;
+}  // namespace detail
 
 class GaussianMixture {
  public:
@@ -105,24 +111,17 @@ class GaussianMixture {
     double log_normaliser = 0.0;   ///< −½ (d log 2π + log det C)
     double precision_trace = 0.0;  ///< tr C⁻¹
   };
-  /// log(w_k N(x; μ_k, C_k)) (rows × K) and the component scores s_k (rows × d each) of a block.
-  struct ComponentTerms {
-    Eigen::ArrayXXd log_terms;
-    std::vector<Eigen::ArrayXXd> scores;
-    Eigen::ArrayXXd posterior;  ///< r_k, rows × K (far points: far_point_posterior)
-  };
-
   GaussianMixture(std::vector<double> weights, std::vector<Eigen::VectorXd> means,
                   std::vector<Eigen::MatrixXd> covariances, std::vector<Factor> factors);
   static Factor factor(Eigen::VectorXd eigenvalues, Eigen::MatrixXd eigenvectors);
   void check_points(const process::StateView& points, const char* where) const;
-  [[nodiscard]] ComponentTerms component_terms(const process::StateView& block) const;
+  [[nodiscard]] detail::MixtureConstants constants() const;
   /// r_k at a point so far from every mean that all log(w_k N_k) underflow to −inf.
   [[nodiscard]] Eigen::ArrayXd far_point_posterior(const Eigen::VectorXd& x) const;
-  /// Calls consume(first_row, terms) for consecutive blocks of rows, sized so that the terms
-  /// of a block stay in cache.
+  /// Checks the points, then calls consume(first_row, tile) for consecutive tiles of rows
+  /// (lib/src/distribution/mixture_tiles.hpp), far points' posteriors mended.
   template <class Consume>
-  void for_each_block(const process::StateView& points, const char* where, Consume consume) const;
+  void for_each_tile(const process::StateView& points, const char* where, Consume consume) const;
 
   std::vector<double> weights_;
   std::vector<Eigen::VectorXd> means_;

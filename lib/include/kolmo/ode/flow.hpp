@@ -4,7 +4,9 @@
 // integrators need:
 //   divergence  ∇·v (paths × 1), for the instantaneous change of variables
 //               d log p(x(t), t)/dt = −∇·v(t, x(t))   (Chen et al. 2018, "Neural ODEs", Thm 1);
-//   jacobian    ∂v/∂x at one state (d × d), for Rosenbrock steppers and exact traces.
+//   jacobian    ∂v/∂x at one state (d × d), for Rosenbrock steppers and exact traces;
+//   jacobian_vector_product   ∂v/∂x (x_p) z_p per row (paths × d), for Hutchinson's trace
+//               estimate zᵀ (∂v/∂x) z on a batch without forming the matrix.
 // The probability-flow ODE of a diffusion is such a flow; so is the drift of any SDE
 // (Flow::drift_of), e.g. the linear flow dx/dt = A x + b behind the Liouville check.
 
@@ -28,11 +30,13 @@ class Flow {
 
   Flow& with_divergence(process::BatchCoefficient divergence);
   Flow& with_jacobian(Jacobian jacobian);
+  Flow& with_jacobian_vector_product(process::DirectionalCoefficient product);
 
   [[nodiscard]] const std::string& name() const { return name_; }
   [[nodiscard]] std::size_t dimension() const { return dimension_; }
   [[nodiscard]] bool has_divergence() const { return static_cast<bool>(divergence_); }
   [[nodiscard]] bool has_jacobian() const { return static_cast<bool>(jacobian_); }
+  [[nodiscard]] bool has_jacobian_vector_product() const { return static_cast<bool>(jacobian_vector_product_); }
 
   /// v(t, x): paths × d (shape checked, like Sde::drift).
   [[nodiscard]] Eigen::ArrayXXd velocity(double t, const process::StateView& x) const;
@@ -40,6 +44,9 @@ class Flow {
   [[nodiscard]] Eigen::ArrayXXd divergence(double t, const process::StateView& x) const;
   /// ∂v/∂x at one state: d × d. Throws unless supplied.
   [[nodiscard]] Eigen::MatrixXd jacobian(double t, const Eigen::VectorXd& x) const;
+  /// ∂v/∂x (x_p) z_p per row: paths × d (shapes checked). Throws unless supplied.
+  [[nodiscard]] Eigen::ArrayXXd jacobian_vector_product(double t, const process::StateView& x,
+                                                        const process::StateView& z) const;
 
  private:
   std::string name_;
@@ -47,6 +54,7 @@ class Flow {
   process::BatchCoefficient velocity_;
   process::BatchCoefficient divergence_;
   Jacobian jacobian_;
+  process::DirectionalCoefficient jacobian_vector_product_;
 };
 
 }  // namespace kolmo::ode

@@ -10,8 +10,10 @@
 //                         at (seed, Purpose::probe, path, k, component) and FIXED along the
 //                         trajectory, so each probe's log-density change is a smooth ODE solution
 //                         and the K results are independent, unbiased estimates: their mean is
-//                         reported with standard error sd/√K. J z uses the Jacobian if the flow
-//                         has one, else a central difference of v along z.
+//                         reported with standard error sd/√K. In the batched ensembles J z is
+//                         the flow's Jacobian–vector product if it has one (the probability-flow
+//                         ODE of a score that has one, sampling/reverse_sde.hpp), else its
+//                         Jacobian, else a central difference of v along z.
 // Rademacher probes minimise the estimator's variance, 2 Σ_{i≠j} J_ij² for symmetric J
 // (Hutchinson 1990); Gaussian probes add 2 Σ_i J_ii².
 
@@ -32,7 +34,7 @@ enum class ProbeKind { rademacher, gaussian };
 struct Hutchinson {
   std::size_t probes = 1;                  ///< K >= 1 (>= 2 for a standard error)
   ProbeKind kind = ProbeKind::rademacher;
-  double epsilon = 6e-6;                   ///< central-difference step for J z without a Jacobian
+  double epsilon = 6e-6;                   ///< central-difference step for J z without a Jacobian or its product
 };
 
 using DivergenceMethod = std::variant<ExactDivergence, FiniteDifference, Hutchinson>;

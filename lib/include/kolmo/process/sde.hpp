@@ -29,6 +29,7 @@
 //   diffusion (general)   paths × (d·m),   entry (p, i + d·j) = g_ij(t, x_p),
 //   diffusion_derivative  paths × d,       entry (p, i) = ∂g_i/∂x_i (t, x_p),
 //   drift_divergence      paths × 1,
+//   drift_jacobian_product paths × d,      row p: ∇f(t, x_p) v_p for a direction batch v,
 // and must treat each path (row) independently. Shapes are checked on every call (a wrong
 // shape throws kolmo::Error naming both shapes), so a mistake in user code never corrupts memory.
 
@@ -45,6 +46,8 @@ using StateBatch = Eigen::ArrayXXd;
 using StateView = Eigen::Ref<const Eigen::ArrayXXd>;
 /// A coefficient evaluated on a batch: (t, x) -> array with one row per path.
 using BatchCoefficient = std::function<Eigen::ArrayXXd(double t, const StateView& x)>;
+/// (t, x, v) -> row p: the derivative of a coefficient at x_p in the direction v_p (paths × d).
+using DirectionalCoefficient = std::function<Eigen::ArrayXXd(double t, const StateView& x, const StateView& v)>;
 /// The state-independent diffusion matrix g(t) (d×m) of additive noise.
 using TimeMatrix = std::function<Eigen::MatrixXd(double t)>;
 
@@ -88,6 +91,8 @@ class Sde {
   Sde& with_state_space(Eigen::VectorXd lower, Eigen::VectorXd upper);
   /// Supplies ∇·f (paths × 1).
   Sde& with_drift_divergence(BatchCoefficient divergence);
+  /// Supplies ∇f v (paths × d), the drift's Jacobian applied to one direction per path.
+  Sde& with_drift_jacobian_product(DirectionalCoefficient product);
   /// Declares the equation Stratonovich (default Itô).
   Sde& with_calculus(Calculus calculus);
   /// Declares whether f and g depend on t (default: they do).
@@ -102,6 +107,7 @@ class Sde {
   [[nodiscard]] bool is_autonomous() const { return time_dependence_ == TimeDependence::autonomous; }
   [[nodiscard]] bool has_diffusion_derivative() const { return static_cast<bool>(diffusion_derivative_); }
   [[nodiscard]] bool has_drift_divergence() const { return static_cast<bool>(drift_divergence_); }
+  [[nodiscard]] bool has_drift_jacobian_product() const { return static_cast<bool>(drift_jacobian_product_); }
   /// Whether g_i ∂g_i/∂x_i is available (supplied, or from a supplied ∂g_i/∂x_i).
   [[nodiscard]] bool has_diffusion_derivative_product() const {
     return static_cast<bool>(diffusion_derivative_product_) || has_diffusion_derivative();
@@ -126,6 +132,8 @@ class Sde {
                                                              const Eigen::ArrayXXd* g = nullptr) const;
   /// ∇·f: paths × 1. Throws unless supplied.
   [[nodiscard]] Eigen::ArrayXXd drift_divergence(double t, const StateView& x) const;
+  /// ∇f(t, x_p) v_p per row: paths × d. Throws unless supplied, or when v's shape is not x's.
+  [[nodiscard]] Eigen::ArrayXXd drift_jacobian_product(double t, const StateView& x, const StateView& v) const;
 
  private:
   Sde(std::string name, std::size_t dimension, std::size_t noise_dimension, NoiseKind noise,
@@ -144,6 +152,7 @@ class Sde {
   BatchCoefficient diffusion_derivative_;
   BatchCoefficient diffusion_derivative_product_;
   BatchCoefficient drift_divergence_;
+  DirectionalCoefficient drift_jacobian_product_;
   Eigen::VectorXd state_lower_, state_upper_;
 };
 

@@ -29,7 +29,10 @@ namespace kolmo::sampling {
 
 /// The probability-flow ODE as a flow, with its exact divergence
 ///   ∇·v = ∇·f − ½ ∇·∇·(g gᵀ) − ½ ∇·(g gᵀ s)
-/// when it is available (additive noise, ∇·f supplied by the SDE and ∇·s by the score).
+/// when it is available (additive noise, ∇·f supplied by the SDE and ∇·s by the score), and its
+/// Jacobian–vector product ∂v/∂x z = ∇f z − ½ g gᵀ ∇s z (additive noise, ∇f z supplied by the
+/// SDE and ∇s z by the score), which Hutchinson's log-density estimate then uses in place of
+/// central differences of the velocity.
 [[nodiscard]] ode::Flow probability_flow(const ForwardProcess& forward, const score::ScoreModel& score);
 
 }  // namespace kolmo::sampling
