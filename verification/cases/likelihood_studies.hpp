@@ -37,4 +37,12 @@ using SdeDensity = std::function<likelihood::ModelDensity(const sampling::Forwar
 /// likelihood/sde-and-ode-models-part-with-the-score-error.
 verify::Outcome models_part_with(const verify::RunContext& context, const SdeDensity& sde_density);
 
+/// likelihood/ct-elbo-exact-score-is-tight with the score's divergence scaled by `divergence_scale`
+/// (the case's: 1; the mutation test's ½, the probability-flow ODE's weight in the SDE bound).
+verify::Outcome elbo_tight_with(const verify::RunContext& context, double divergence_scale);
+
+/// likelihood/ct-elbo-below-sde-likelihood-by-the-path-kl, with the model density the bound is
+/// compared with (the case's: likelihood::sde_model_density; the mutation test's: the ODE model's).
+verify::Outcome elbo_gap_with(const verify::RunContext& context, const SdeDensity& model_density);
+
 }  // namespace kolmo::verification

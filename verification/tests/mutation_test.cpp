@@ -355,6 +355,21 @@ TEST(Mutation, CrossEntropyRejectsDataFromAnotherTime) {
   expect_fails(cross_entropy_with(context_of("likelihood/average-nll-is-cross-entropy"), 0.1), "data drawn at t = 0.1");
 }
 
+TEST(Mutation, ElboTightnessRejectsTheDivergenceWeightedHalf) {
+  expect_fails(elbo_tight_with(context_of("likelihood/ct-elbo-exact-score-is-tight"), 0.5),
+               "the score's divergence weighted 1/2 (the probability-flow weight) in the SDE bound");
+}
+
+TEST(Mutation, ElboGapRejectsTheOdeModelsDensity) {
+  const SdeDensity ode_density = [](const sampling::ForwardProcess& forward, const score::ScoreModel& s,
+                                    const distribution::GaussianMixture& prior, const pde::Grid& grid,
+                                    const likelihood::GridModelOptions& options) {
+    return likelihood::ode_model_density(forward, s, prior, grid, options);
+  };
+  expect_fails(elbo_gap_with(context_of("likelihood/ct-elbo-below-sde-likelihood-by-the-path-kl"), ode_density),
+               "the probability-flow ODE model's grid density in place of the SDE model's");
+}
+
 // --- flow matching --------------------------------------------------------------------------------------
 TEST(Mutation, FmMinusCfmRejectsAConditionalTargetWithoutItsNoiseTerm) {
   const FlowBatch no_noise_term = [](const score::ConditionalFlowMatching& cfm, const Eigen::ArrayXXd& x1,

@@ -26,6 +26,7 @@ enum class Purpose : std::uint16_t {
   training_time = 10,  ///< the times t of continuous-time objectives
   initialisation = 11,  ///< a network's initial weights
   dequantisation = 12,  ///< the uniform noise that dequantises lattice data (likelihood/ode_log_likelihood.hpp)
+  bound_estimate = 13,  ///< the times, forward draws and probes of the variational bounds (likelihood/continuous_elbo.hpp)
   user = 1024,        ///< first value free for user code: Purpose{user_value}, up to max_purpose
 };
 

@@ -1,0 +1,187 @@
+#include "kolmo/likelihood/continuous_elbo.hpp"
+
+#include <cmath>
+#include <limits>
+#include <span>
+#include <string>
+#include <variant>
+
+#include "kolmo/core/validate.hpp"
+#include "kolmo/core/validate_array.hpp"
+#include "kolmo/random/normal.hpp"
+#include "kolmo/random/uniform.hpp"
+
+namespace kolmo::likelihood {
+namespace {
+
+constexpr const char* where = "kolmo::likelihood::continuous_elbo";
+constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+
+double horizon_of(const process::NoiseSchedule& schedule, const ContinuousElboOptions& options) {
+  return options.t_max.value_or(schedule.horizon());
+}
+
+void check(const process::NoiseSchedule& schedule, const score::ScoreModel& score,
+           const distribution::GaussianMixture& prior, const Eigen::ArrayXXd& points, const ContinuousElboOptions& options) {
+  const auto d = static_cast<Eigen::Index>(score.dimension());
+  require(points.rows() >= 1, where, "points", std::string_view("no rows"), "at least one point");
+  require(points.cols() == d, where, "points", describe_value(points.rows()) + "x" + describe_value(points.cols()),
+          "d = " + describe_value(d) + " columns (the score's dimension)");
+  require_all_finite(where, "points", points);
+  require(static_cast<Eigen::Index>(prior.dimension()) == d, where, "prior.dimension()", prior.dimension(),
+          "the score's dimension " + describe_value(d));
+  require(std::isfinite(options.t_min) && options.t_min > 0.0, where, "options.t_min", options.t_min, "a finite t_min > 0");
+  const double t_max = horizon_of(schedule, options);
+  require(std::isfinite(t_max) && t_max > options.t_min && t_max <= schedule.horizon(), where, "options.t_max", t_max,
+          "t_min = " + describe_value(options.t_min) + " < t_max <= the schedule's horizon " +
+              describe_value(schedule.horizon()));
+  require(options.draws >= 2, where, "options.draws", options.draws, "at least 2 draws per point (for a standard error)");
+  require(options.threads >= 1, where, "options.threads", options.threads, "at least 1");
+  require(!std::holds_alternative<ode::FiniteDifference>(options.divergence), where, "options.divergence",
+          std::string_view("FiniteDifference"), "ExactDivergence or Hutchinson");
+  if (std::holds_alternative<ode::ExactDivergence>(options.divergence)) {
+    require(score.has_divergence(), where, "options.divergence", std::string_view("ExactDivergence"),
+            "a score with its divergence (ScoreModel::with_divergence), or Hutchinson");
+  }
+  if (const auto* hutchinson = std::get_if<ode::Hutchinson>(&options.divergence)) {
+    require(hutchinson->probes >= 1, where, "options.divergence.probes", hutchinson->probes, "at least 1 probe");
+    require(score.has_jacobian_vector_product(), where, "options.divergence", std::string_view("Hutchinson"),
+            "a score with its Jacobian-vector product (ScoreModel::with_jacobian_vector_product)");
+  }
+}
+
+/// The draws of point i: row i M + m holds draw m's time, density ρ(t) and X_t, X_T.
+struct Draws {
+  Eigen::ArrayXd t, density;
+  Eigen::ArrayXXd x_t, x_T;
+};
+
+Draws draw(const process::NoiseSchedule& schedule, const score::TimeDensity& rho, const Eigen::ArrayXXd& points,
+           double t_min, double t_max, std::size_t draws, std::uint64_t seed) {
+  const Eigen::Index n = points.rows(), d = points.cols(), m_count = static_cast<Eigen::Index>(draws);
+  Draws out{Eigen::ArrayXd(n * m_count), Eigen::ArrayXd(n * m_count), Eigen::ArrayXXd(n * m_count, d),
+            Eigen::ArrayXXd(n * m_count, d)};
+  const double log_alpha_min = schedule.log_alpha(t_min), sigma_min = schedule.sigma(t_min);
+  // X_t given X_{t_min} = x: mean r x, variance σ_t² − r² σ_{t_min}², r = α_t/α_{t_min}.
+  const auto transition = [&](double t) {
+    const double r = std::exp(schedule.log_alpha(t) - log_alpha_min);
+    const double sigma = schedule.sigma(t);
+    return std::pair{r, std::sqrt(std::max(0.0, sigma * sigma - r * r * sigma_min * sigma_min))};
+  };
+  const auto [r_T, sd_T] = transition(t_max);
+  for (Eigen::Index i = 0; i < n; ++i) {
+    for (Eigen::Index m = 0; m < m_count; ++m) {
+      const Eigen::Index row = i * m_count + m;
+      const auto address = [&](std::uint64_t component) {
+        return random::DrawAddress{seed, random::Purpose::bound_estimate, static_cast<std::uint64_t>(i),
+                                   static_cast<std::uint64_t>(m), component};
+      };
+      const double t = rho.sample(random::uniform01(address(0)));
+      out.t(row) = t;
+      out.density(row) = rho.density(t);
+      const auto [r, sd] = transition(t);
+      for (Eigen::Index j = 0; j < d; ++j) {
+        const auto c = static_cast<std::uint64_t>(j);
+        out.x_t(row, j) = r * points(i, j) + sd * random::standard_normal(address(1 + c));
+        out.x_T(row, j) = r_T * points(i, j) + sd_T * random::standard_normal(address(1 + static_cast<std::uint64_t>(d) + c));
+      }
+    }
+  }
+  return out;
+}
+
+/// ∇·s at each row's own time: the score's divergence, or Hutchinson's estimate with K probes
+/// (Rademacher ±1 from uniforms, or Gaussian) at components 1 + 2d + k d + j of the row's address.
+Eigen::ArrayXd divergences(const score::ScoreModel& score, const Draws& draws, const ode::DivergenceMethod& method,
+                           std::size_t draws_per_point, std::uint64_t seed, int threads) {
+  const Eigen::Index rows = draws.t.size(), d = draws.x_t.cols();
+  Eigen::ArrayXd out(rows);
+  const auto* hutchinson = std::get_if<ode::Hutchinson>(&method);
+#pragma omp parallel for schedule(static) num_threads(threads)
+  for (Eigen::Index row = 0; row < rows; ++row) {
+    const Eigen::ArrayXXd x = draws.x_t.row(row);
+    if (!hutchinson) {
+      out(row) = score.divergence(draws.t(row), x)(0, 0);
+      continue;
+    }
+    const auto k_count = static_cast<Eigen::Index>(hutchinson->probes);
+    const auto m = static_cast<Eigen::Index>(draws_per_point);
+    Eigen::ArrayXXd z(k_count, d);
+    for (Eigen::Index k = 0; k < k_count; ++k) {
+      for (Eigen::Index j = 0; j < d; ++j) {
+        const random::DrawAddress address{seed, random::Purpose::bound_estimate, static_cast<std::uint64_t>(row / m),
+                                          static_cast<std::uint64_t>(row % m),
+                                          static_cast<std::uint64_t>(1 + 2 * d + k * d + j)};
+        z(k, j) = hutchinson->kind == ode::ProbeKind::rademacher ? (random::uniform01(address) < 0.5 ? -1.0 : 1.0)
+                                                                 : random::standard_normal(address);
+      }
+    }
+    const Eigen::ArrayXXd product = score.jacobian_vector_product(draws.t(row), x.replicate(k_count, 1), z);
+    out(row) = (product * z).sum() / static_cast<double>(k_count);
+  }
+  return out;
+}
+
+}  // namespace
+
+ContinuousElbo continuous_elbo(const process::NoiseSchedule& schedule, const score::ScoreModel& score,
+                               const distribution::GaussianMixture& prior, const Eigen::ArrayXXd& points,
+                               const ContinuousElboOptions& options) {
+  check(schedule, score, prior, points, options);
+  const double t_max = horizon_of(schedule, options);
+  const score::TimeDensity rho = options.time_sampling.on(schedule, options.t_min, t_max);
+  const Draws draws = draw(schedule, rho, points, options.t_min, t_max, options.draws, options.seed);
+  const Eigen::Index n = points.rows(), m_count = static_cast<Eigen::Index>(options.draws);
+  const auto d = static_cast<double>(points.cols());
+
+  // h(t, X_t)/ρ(t) = [½ g² |s|² + g² ∇·s − d f(t)] / ρ(t) per row.
+  const Eigen::ArrayXXd s = score.score_at_times(draws.t, draws.x_t);
+  const Eigen::ArrayXd divergence =
+      divergences(score, draws, options.divergence, options.draws, options.seed, options.threads);
+  Eigen::ArrayXd weighted(n * m_count);
+  for (Eigen::Index row = 0; row < weighted.size(); ++row) {
+    const double t = draws.t(row), g2 = schedule.diffusion_squared(t);
+    const double h = 0.5 * g2 * s.row(row).square().sum() + g2 * divergence(row) - d * schedule.drift_rate(t);
+    weighted(row) = h / draws.density(row);
+  }
+  const Eigen::ArrayXd prior_log = prior.log_density(draws.x_T);
+  const Eigen::ArrayXd estimates = prior_log - weighted;
+
+  ContinuousElbo result{Status::success(),
+                        Eigen::ArrayXd(n),
+                        Eigen::ArrayXd(n),
+                        Eigen::ArrayXd(n),
+                        Eigen::ArrayXd(n),
+                        {},
+                        {}};
+  std::vector<double> finished;
+  for (Eigen::Index i = 0; i < n; ++i) {
+    const auto rows = Eigen::seqN(i * m_count, m_count);
+    const Eigen::ArrayXd e = estimates(rows);
+    if (!e.isFinite().all()) {
+      result.failed_points.push_back(static_cast<std::size_t>(i));
+      result.elbo(i) = result.standard_error(i) = result.prior_term(i) = result.diffusion_term(i) = nan;
+      continue;
+    }
+    const stats::MeanEstimate point = stats::estimate_mean(std::span<const double>(e.data(), static_cast<std::size_t>(e.size())));
+    result.elbo(i) = point.mean;
+    result.standard_error(i) = point.standard_error;
+    result.prior_term(i) = prior_log(rows).mean();
+    result.diffusion_term(i) = weighted(rows).mean();
+    finished.push_back(point.mean);
+  }
+  if (!result.failed_points.empty()) {
+    result.status = Status::failure(StatusCode::non_finite, "point " + describe_value(result.failed_points.front()),
+                                    describe_value(result.failed_points.size()) + " of " + describe_value(n) +
+                                        " points have a non-finite draw (score, divergence or prior log-density) and "
+                                        "no bound (left out of the mean)");
+  }
+  if (finished.size() >= 2) {
+    result.mean = stats::estimate_mean(std::span<const double>(finished.data(), finished.size()));
+  } else if (finished.size() == 1) {
+    result.mean = {finished.front(), nan, 1};
+  }
+  return result;
+}
+
+}  // namespace kolmo::likelihood
