@@ -17,6 +17,7 @@ void register_all_cases(verify::Registry& registry) {
   register_score_learning_cases(registry);
   register_flow_matching_cases(registry);
   register_likelihood_cases(registry);
+  register_bound_cases(registry);
 }
 
 }  // namespace kolmo::verification

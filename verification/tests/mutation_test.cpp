@@ -15,6 +15,7 @@
 #include "cases/cases.hpp"
 #include "cases/langevin_studies.hpp"
 #include "cases/flow_matching_studies.hpp"
+#include "cases/bound_studies.hpp"
 #include "cases/likelihood_studies.hpp"
 #include "kolmo/distribution/law.hpp"
 #include "kolmo/sampling/reverse_sde.hpp"
@@ -368,6 +369,16 @@ TEST(Mutation, ElboGapRejectsTheOdeModelsDensity) {
   };
   expect_fails(elbo_gap_with(context_of("likelihood/ct-elbo-below-sde-likelihood-by-the-path-kl"), ode_density),
                "the probability-flow ODE model's grid density in place of the SDE model's");
+}
+
+TEST(Mutation, DdpmGaussianRejectsTheNoisePredictionInPlaceOfTheScore) {
+  expect_fails(ddpm_gaussian_with(context_of("likelihood/ddpm-bound-exact-for-gaussian-reverse-kernels"), 1.0),
+               "sigma s = -eps_hat passed as the score");
+}
+
+TEST(Mutation, DdpmChainRejectsAnInconsistentReverseVariance) {
+  expect_fails(ddpm_chain_with(context_of("likelihood/ddpm-bound-is-the-chain-log-ratio"), likelihood::PosteriorVariance{}),
+               "the chain scored with beta-tilde while the bound uses beta");
 }
 
 // --- flow matching --------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@
 #include "kolmo/core/validate_array.hpp"
 #include "kolmo/random/normal.hpp"
 #include "kolmo/random/uniform.hpp"
+#include "draw_summary.hpp"
 
 namespace kolmo::likelihood {
 namespace {
@@ -23,13 +24,7 @@ double horizon_of(const process::NoiseSchedule& schedule, const ContinuousElboOp
 
 void check(const process::NoiseSchedule& schedule, const score::ScoreModel& score,
            const distribution::GaussianMixture& prior, const Eigen::ArrayXXd& points, const ContinuousElboOptions& options) {
-  const auto d = static_cast<Eigen::Index>(score.dimension());
-  require(points.rows() >= 1, where, "points", std::string_view("no rows"), "at least one point");
-  require(points.cols() == d, where, "points", describe_value(points.rows()) + "x" + describe_value(points.cols()),
-          "d = " + describe_value(d) + " columns (the score's dimension)");
-  require_all_finite(where, "points", points);
-  require(static_cast<Eigen::Index>(prior.dimension()) == d, where, "prior.dimension()", prior.dimension(),
-          "the score's dimension " + describe_value(d));
+  detail::check_points_and_prior(where, score, prior, points);
   require(std::isfinite(options.t_min) && options.t_min > 0.0, where, "options.t_min", options.t_min, "a finite t_min > 0");
   const double t_max = horizon_of(schedule, options);
   require(std::isfinite(t_max) && t_max > options.t_min && t_max <= schedule.horizon(), where, "options.t_max", t_max,
@@ -147,40 +142,15 @@ ContinuousElbo continuous_elbo(const process::NoiseSchedule& schedule, const sco
   const Eigen::ArrayXd prior_log = prior.log_density(draws.x_T);
   const Eigen::ArrayXd estimates = prior_log - weighted;
 
-  ContinuousElbo result{Status::success(),
-                        Eigen::ArrayXd(n),
-                        Eigen::ArrayXd(n),
-                        Eigen::ArrayXd(n),
-                        Eigen::ArrayXd(n),
-                        {},
-                        {}};
-  std::vector<double> finished;
-  for (Eigen::Index i = 0; i < n; ++i) {
-    const auto rows = Eigen::seqN(i * m_count, m_count);
-    const Eigen::ArrayXd e = estimates(rows);
-    if (!e.isFinite().all()) {
-      result.failed_points.push_back(static_cast<std::size_t>(i));
-      result.elbo(i) = result.standard_error(i) = result.prior_term(i) = result.diffusion_term(i) = nan;
-      continue;
-    }
-    const stats::MeanEstimate point = stats::estimate_mean(std::span<const double>(e.data(), static_cast<std::size_t>(e.size())));
-    result.elbo(i) = point.mean;
-    result.standard_error(i) = point.standard_error;
-    result.prior_term(i) = prior_log(rows).mean();
-    result.diffusion_term(i) = weighted(rows).mean();
-    finished.push_back(point.mean);
-  }
-  if (!result.failed_points.empty()) {
-    result.status = Status::failure(StatusCode::non_finite, "point " + describe_value(result.failed_points.front()),
-                                    describe_value(result.failed_points.size()) + " of " + describe_value(n) +
-                                        " points have a non-finite draw (score, divergence or prior log-density) and "
-                                        "no bound (left out of the mean)");
-  }
-  if (finished.size() >= 2) {
-    result.mean = stats::estimate_mean(std::span<const double>(finished.data(), finished.size()));
-  } else if (finished.size() == 1) {
-    result.mean = {finished.front(), nan, 1};
-  }
+  detail::DrawSummary summary =
+      detail::summarise_draws(estimates, n, m_count, "score, divergence or prior log-density");
+  ContinuousElbo result{std::move(summary.status),
+                        std::move(summary.mean),
+                        std::move(summary.standard_error),
+                        detail::per_point_mean(prior_log, m_count, summary.failed_points),
+                        detail::per_point_mean(weighted, m_count, summary.failed_points),
+                        std::move(summary.failed_points),
+                        summary.over_points};
   return result;
 }
 
