@@ -10,6 +10,9 @@ namespace kolmo::verification {
 /// likelihood/ddpm-bound-exact-for-gaussian-reverse-kernels with the score times σ(t)^sigma_power (the case's: 0).
 verify::Outcome ddpm_gaussian_with(const verify::RunContext& context, double sigma_power);
 
+/// likelihood/ddpm-bound-below-the-model-likelihood with the grid model's score scaled by `reference_scale` (the case's: 1).
+verify::Outcome ddpm_grid_with(const verify::RunContext& context, double reference_scale);
+
 /// likelihood/ddpm-bound-is-the-chain-log-ratio with the chain's reverse variance (the case's: β, as the bound's).
 verify::Outcome ddpm_chain_with(const verify::RunContext& context, const likelihood::ReverseVariance& chain_variance);
 

@@ -376,6 +376,11 @@ TEST(Mutation, DdpmGaussianRejectsTheNoisePredictionInPlaceOfTheScore) {
                "sigma s = -eps_hat passed as the score");
 }
 
+TEST(Mutation, DdpmGridRejectsAnotherModelsLikelihood) {
+  expect_fails(ddpm_grid_with(context_of("likelihood/ddpm-bound-below-the-model-likelihood"), 0.5),
+               "the likelihood of the model of half the score (a lost factor 2) as the reference");
+}
+
 TEST(Mutation, DdpmChainRejectsAnInconsistentReverseVariance) {
   expect_fails(ddpm_chain_with(context_of("likelihood/ddpm-bound-is-the-chain-log-ratio"), likelihood::PosteriorVariance{}),
                "the chain scored with beta-tilde while the bound uses beta");
