@@ -280,19 +280,11 @@ void GaussianMixture::for_each_tile(const process::StateView& points, const char
   const std::size_t capacity = detail::tile_capacity(components(), dimension());
   detail::MixtureTile tile(constants, capacity);
   const auto rows = static_cast<std::size_t>(points.rows());
-  std::vector<double> column_major(dimension() * capacity);
   for (std::size_t first = 0; first < rows; first += capacity) {
     const std::size_t count = std::min(capacity, rows - first);
     const auto block = points.middleRows(static_cast<Eigen::Index>(first), static_cast<Eigen::Index>(count));
-    // A view with inner stride 1 is read in place; any other is copied into the tile's layout.
-    const double* x = block.data();
-    std::ptrdiff_t stride = block.outerStride();
-    if (block.innerStride() != 1) {
-      Eigen::Map<Eigen::ArrayXXd>(column_major.data(), block.rows(), block.cols()) = block;
-      x = column_major.data();
-      stride = block.rows();
-    }
-    if (!tile.evaluate(x, stride, count)) {
+    // A StateView's columns are contiguous (inner stride 1): the tile reads them in place.
+    if (!tile.evaluate(block.data(), block.outerStride(), count)) {
       for (std::size_t i = 0; i < count; ++i) {
         if (tile.finite(i)) continue;
         const Eigen::ArrayXd posterior = far_point_posterior(block.row(static_cast<Eigen::Index>(i)).transpose());

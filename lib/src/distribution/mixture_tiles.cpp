@@ -223,7 +223,7 @@ bool MixtureTile::evaluate(const double* x, std::ptrdiff_t stride, std::size_t r
 }
 
 bool MixtureTile::finite(std::size_t i) const {
-  const Runs t(*constants_, rows_, capacity_, const_cast<double*>(buffer_.get()));
+  const Runs t(*constants_, rows_, capacity_, buffer_.get());
   return t.sums[i] <= static_cast<double>(t.K);
 }
 
@@ -246,7 +246,7 @@ void MixtureTile::score_jacobian_product(const double* v, std::ptrdiff_t v_strid
 }
 
 void MixtureTile::log_density(double* out) const {
-  const Runs t(*constants_, rows_, capacity_, const_cast<double*>(buffer_.get()));
+  const Runs t(*constants_, rows_, capacity_, buffer_.get());
   for (std::size_t i = 0; i < t.n; ++i) {
     // NaN sums come from overflowed quadratic forms: the density is then below any double's log.
     const bool vanishing = t.top[i] == -infinity || !(t.sums[i] <= static_cast<double>(t.K));
@@ -255,7 +255,7 @@ void MixtureTile::log_density(double* out) const {
 }
 
 void MixtureTile::posterior(double* out, std::ptrdiff_t out_stride) const {
-  const Runs t(*constants_, rows_, capacity_, const_cast<double*>(buffer_.get()));
+  const Runs t(*constants_, rows_, capacity_, buffer_.get());
   for (std::size_t k = 0; k < t.K; ++k) {
     std::copy_n(t.weight(k), t.n, out + static_cast<std::ptrdiff_t>(k) * out_stride);
   }

@@ -227,7 +227,10 @@ TEST(GaussianMixture, TiledKernelsMatchAPointByPointReference) {
       }
       for (Eigen::Index k = 0; k < posterior.cols(); ++k) EXPECT_PRED2(close, posterior(i, k), want.posterior[k]);
     }
-    // A view with a stride between rows (every other row of a larger array) reads the same points.
+    // Views read the same points: rows of a taller array (read in place, columns 1007 apart) and
+    // every other row of one (which Eigen::Ref copies into a contiguous temporary).
+    const Eigen::ArrayXXd taller = (Eigen::ArrayXXd(1007, d) << Eigen::ArrayXXd::Zero(3, d), x, Eigen::ArrayXXd::Zero(4, d)).finished();
+    EXPECT_TRUE((mixture->score(taller.middleRows(3, 1000)) == score).all());
     Eigen::ArrayXXd doubled = Eigen::ArrayXXd::Zero(2000, d);
     for (Eigen::Index i = 0; i < 1000; ++i) doubled.row(2 * i) = x.row(i);
     const Eigen::Map<const Eigen::ArrayXXd, 0, Eigen::Stride<Eigen::Dynamic, 2>> every_other(
