@@ -8,6 +8,7 @@
 
 #include "kolmo/core/validate.hpp"
 #include "kolmo/core/validate_array.hpp"
+#include "kolmo/ode/probe.hpp"
 #include "kolmo/random/normal.hpp"
 #include "kolmo/random/uniform.hpp"
 #include "draw_summary.hpp"
@@ -85,8 +86,8 @@ Draws draw(const process::NoiseSchedule& schedule, const score::TimeDensity& rho
   return out;
 }
 
-/// ∇·s at each row's own time: the score's divergence, or Hutchinson's estimate with K probes
-/// (Rademacher ±1 from uniforms, or Gaussian) at components 1 + 2d + k d + j of the row's address.
+/// ∇·s at each row's own time: the score's divergence, or Hutchinson's estimate with K probes,
+/// entry j of probe k of draw m of point p at (seed, Purpose::probe, p, m, k d + j).
 Eigen::ArrayXd divergences(const score::ScoreModel& score, const Draws& draws, const ode::DivergenceMethod& method,
                            std::size_t draws_per_point, std::uint64_t seed, int threads) {
   const Eigen::Index rows = draws.t.size(), d = draws.x_t.cols();
@@ -104,11 +105,9 @@ Eigen::ArrayXd divergences(const score::ScoreModel& score, const Draws& draws, c
     Eigen::ArrayXXd z(k_count, d);
     for (Eigen::Index k = 0; k < k_count; ++k) {
       for (Eigen::Index j = 0; j < d; ++j) {
-        const random::DrawAddress address{seed, random::Purpose::bound_estimate, static_cast<std::uint64_t>(row / m),
-                                          static_cast<std::uint64_t>(row % m),
-                                          static_cast<std::uint64_t>(1 + 2 * d + k * d + j)};
-        z(k, j) = hutchinson->kind == ode::ProbeKind::rademacher ? (random::uniform01(address) < 0.5 ? -1.0 : 1.0)
-                                                                 : random::standard_normal(address);
+        const random::DrawAddress address{seed, random::Purpose::probe, static_cast<std::uint64_t>(row / m),
+                                          static_cast<std::uint64_t>(row % m), static_cast<std::uint64_t>(k * d + j)};
+        z(k, j) = ode::probe_entry(hutchinson->kind, address);
       }
     }
     const Eigen::ArrayXXd product = score.jacobian_vector_product(draws.t(row), x.replicate(k_count, 1), z);

@@ -13,6 +13,7 @@
 #include "heun_stepper.hpp"
 #include "kolmo/core/all_finite.hpp"
 #include "kolmo/core/validate.hpp"
+#include "kolmo/ode/probe.hpp"
 #include "kolmo/ensemble/time_grid.hpp"
 #include "kolmo/random/normal.hpp"
 #include "kolmo/random/uniform.hpp"
@@ -229,8 +230,7 @@ std::vector<Eigen::ArrayXXd> draw_probes(const std::optional<DivergenceMethod>& 
       for (Eigen::Index j = 0; j < d; ++j) {
         const random::DrawAddress address{seed, random::Purpose::probe, first_path + static_cast<std::uint64_t>(i), k,
                                           static_cast<std::uint64_t>(j)};
-        z(i, j) = hutchinson->kind == ProbeKind::gaussian ? random::standard_normal(address)
-                                                          : (random::uniform01(address) < 0.5 ? -1.0 : 1.0);
+        z(i, j) = probe_entry(hutchinson->kind, address);
       }
     }
     probes.push_back(std::move(z));

@@ -1,4 +1,5 @@
 #include "kolmo/ode/integrate.hpp"
+#include "kolmo/ode/probe.hpp"
 
 #include <algorithm>
 #include <boost/numeric/odeint/integrate/integrate_times.hpp>
@@ -86,8 +87,7 @@ class AugmentedFlow {
       for (Eigen::Index i = 0; i < d_; ++i) {
         const random::DrawAddress address{options.seed, random::Purpose::probe, options.path,
                                           static_cast<std::uint64_t>(k), static_cast<std::uint64_t>(i)};
-        probes_(k, i) = method.kind == ProbeKind::gaussian ? random::standard_normal(address)
-                                                           : (random::uniform01(address) < 0.5 ? -1.0 : 1.0);
+        probes_(k, i) = probe_entry(method.kind, address);
       }
     }
     epsilon_ = method.epsilon;

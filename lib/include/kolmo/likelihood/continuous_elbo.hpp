@@ -24,8 +24,8 @@
 // their mean with SE sd/√M. Every draw is a function of (seed, Purpose::bound_estimate, point,
 // draw, component), so results are bit-identical for any thread count. ∇·s is the score's own
 // divergence (ode::ExactDivergence) or Hutchinson's (1/K) Σ_k z_kᵀ ∇s z_k with K Rademacher or
-// Gaussian probes through the score's Jacobian–vector product (ode::Hutchinson), whose noise
-// the SE then includes.
+// Gaussian probes through the score's Jacobian–vector product (ode::Hutchinson; entries at
+// (seed, Purpose::probe, point, draw, k d + j), ode/probe.hpp), whose noise the SE then includes.
 //
 // Failures. A point with a non-finite draw (a score that returns inf) gets NaN and is named in
 // the status; the mean is over the other points — never a NaN in the mean.
