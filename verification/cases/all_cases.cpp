@@ -18,6 +18,8 @@ void register_all_cases(verify::Registry& registry) {
   register_flow_matching_cases(registry);
   register_likelihood_cases(registry);
   register_bound_cases(registry);
+  register_vdm_cases(registry);
+  register_latent_sde_cases(registry);
 }
 
 }  // namespace kolmo::verification

@@ -21,6 +21,8 @@ void register_score_learning_cases(verify::Registry& registry);
 void register_flow_matching_cases(verify::Registry& registry);
 void register_likelihood_cases(verify::Registry& registry);
 void register_bound_cases(verify::Registry& registry);
+void register_latent_sde_cases(verify::Registry& registry);
+void register_vdm_cases(verify::Registry& registry);
 
 /// `info` for a deterministic case measured at round-off level: only the order of magnitude of
 /// such a value is stable across compilers and CPUs, so its baseline allows a factor 1000.

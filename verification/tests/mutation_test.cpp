@@ -386,6 +386,41 @@ TEST(Mutation, DdpmChainRejectsAnInconsistentReverseVariance) {
                "the chain scored with beta-tilde while the bound uses beta");
 }
 
+TEST(Mutation, LatentSdeTightnessRejectsTheMessageTermWithBInPlaceOfBSquared) {
+  expect_fails(latent_sde_tight_with(context_of("likelihood/latent-sde-elbo-tight-at-the-optimal-posterior"), 1.0),
+               "h = f + b dlog(beta) in place of f + b^2 dlog(beta)");
+}
+
+TEST(Mutation, LatentSdeGapRejectsAGapWithoutItsInitialKl) {
+  expect_fails(latent_sde_gap_with(context_of("likelihood/latent-sde-elbo-below-by-the-posterior-path-kl"), false),
+               "the posterior path KL without KL(q0 || p(x0 | y))");
+}
+
+TEST(Mutation, LatentSdeOrderRejectsAnotherLimit) {
+  expect_fails(latent_sde_order_with(context_of("likelihood/latent-sde-euler-elbo-converges-at-order-one"), 0.95),
+               "a limit with the path KL 5% off");
+}
+
+TEST(Mutation, LatentSdeDoubleWellRejectsAGridEvidenceWithTheCellMeasureTwice) {
+  expect_fails(latent_sde_double_well_with(context_of("likelihood/latent-sde-elbo-below-grid-evidence-double-well"), 2.0),
+               "the grid evidence with the cell measure applied twice");
+}
+
+TEST(Mutation, VdmScheduleInvarianceRejectsDifferentSnrEndpoints) {
+  expect_fails(vdm_schedule_invariance_with(context_of("likelihood/vdm-continuous-loss-is-schedule-invariant"), 0.25),
+               "the cosine window's lambda_max 0.25 higher");
+}
+
+TEST(Mutation, VdmBoundRejectsTheNoisePredictionInPlaceOfTheScore) {
+  expect_fails(vdm_bound_below_with(context_of("likelihood/vdm-bound-below-exact-log-likelihood"), 1.0),
+               "sigma s = -eps_hat passed as the score");
+}
+
+TEST(Mutation, VdmOrderRejectsTheContinuousLossOfAnotherWindow) {
+  expect_fails(vdm_discrete_order_with(context_of("likelihood/vdm-discrete-loss-converges-at-order-one"), 0.35),
+               "L_inf on [0.35, 1] against L_T on [0.3, 1]");
+}
+
 // --- flow matching --------------------------------------------------------------------------------------
 TEST(Mutation, FmMinusCfmRejectsAConditionalTargetWithoutItsNoiseTerm) {
   const FlowBatch no_noise_term = [](const score::ConditionalFlowMatching& cfm, const Eigen::ArrayXXd& x1,

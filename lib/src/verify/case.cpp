@@ -49,6 +49,7 @@ std::string_view to_string(Check check) {
     case Check::absolute: return "absolute";
     case Check::order: return "order";
     case Check::order_at_least: return "order_at_least";
+    case Check::bounds: return "bounds";
   }
   return "?";
 }
@@ -130,6 +131,20 @@ std::string statement(const Outcome& o) {
     case Check::order_at_least:
       order_interval(", reaches ", ", below ", o.interval_upper >= o.expected);
       break;
+    case Check::bounds: {
+      const bool tight = o.details.contains("worst") && o.details["worst"].value("relation", "") == "tight";
+      text += tight ? "worst |z|" : "worst z";
+      if (o.details.contains("tests")) {
+        text += " of ";
+        text += std::to_string(o.details["tests"].get<std::size_t>());
+      }
+      text += " = ";
+      text += short_number(o.measured);
+      text += relation(at_most(o.measured, bound), " ≤ ", " > ");
+      text += short_number(bound);
+      text += tight ? " (bound = ref)" : " (bound ≤ ref)";
+      break;
+    }
   }
   return text;
 }

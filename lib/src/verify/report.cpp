@@ -117,6 +117,7 @@ void TableWriter::row(const CaseResult& result) {
        << verdict_cell(result) << std::right << std::setw(seconds_width) << seconds_cell(result.seconds) << "  "
        << std::left << std::setw(measurement_width) << format_measurement(o.measured, o.uncertainty) << "  "
        << statement(o) << '\n';
+  for (const BoundComparison& b : o.bounds) out_ << "    " << summary_line(b) << '\n';
   if (!result.passed() && !result.message.empty()) out_ << "    " << result.message << '\n';
   if (!result.passed() && !o.note.empty()) out_ << "    note: " << o.note << '\n';
   out_.flush();
@@ -135,6 +136,16 @@ void write_table(std::ostream& out, const RunSummary& summary) {
   for (const auto& r : summary.results) table.row(r);
   table.footer(summary);
 }
+
+namespace {
+
+nlohmann::json bounds_json(const std::vector<BoundComparison>& bounds) {
+  nlohmann::json array = nlohmann::json::array();
+  for (const BoundComparison& b : bounds) array.push_back(to_json(b));
+  return array;
+}
+
+}  // namespace
 
 nlohmann::json to_json(const CaseResult& result) {
   const Outcome& o = result.outcome;
@@ -171,7 +182,8 @@ nlohmann::json to_json(const CaseResult& result) {
           {"baseline", result.baseline ? number(*result.baseline) : nlohmann::json()},
           {"message", result.message},
           {"note", o.note},
-          {"details", o.details}};
+          {"details", o.details},
+          {"bounds", bounds_json(o.bounds)}};
 }
 
 namespace {
@@ -261,6 +273,7 @@ void write_markdown(std::ostream& out, const RunSummary& summary, const ReportCo
     if (r.baseline) out << "- baseline: " << scientific(*r.baseline, 10) << "\n";
     if (!r.message.empty()) out << "- " << r.message << "\n";
     if (!o.note.empty()) out << "- note: " << o.note << "\n";
+    for (const BoundComparison& b : o.bounds) out << "- bound: " << summary_line(b) << "\n";
     if (!o.details.empty()) out << "- details: `" << o.details.dump() << "`\n";
   }
 }

@@ -81,6 +81,49 @@ Outcome all_within_sigma(std::span<const double> z_scores, double alpha) {
   return outcome;
 }
 
+Outcome bounds_hold(std::vector<BoundComparison> comparisons, double alpha) {
+  constexpr const char* where = "kolmo::verify::bounds_hold";
+  require(!comparisons.empty(), where, "comparisons.size()", comparisons.size(), "at least one bound comparison");
+  require_alpha(where, alpha);
+  struct Test {
+    double z;
+    BoundRelation relation;
+    std::string at;
+  };
+  std::vector<Test> tests;
+  for (const BoundComparison& c : comparisons) {
+    validate(c, where);
+    for (std::size_t p = 0; p < c.points(); ++p) tests.push_back({c.z(p), c.relation, c.label + ", point " + std::to_string(p)});
+    if (c.points() > 1) tests.push_back({pooled(c).z, c.relation, c.label + ", mean over points"});
+  }
+  const double k = static_cast<double>(tests.size());
+  const boost::math::normal standard;
+  // p of each test under its claim; a NaN z is a failed test (p = 0).
+  const auto p_of = [&](const Test& t) {
+    if (!std::isfinite(t.z)) return 0.0;
+    return t.relation == BoundRelation::tight ? two_sided_normal_tail(t.z)
+                                              : boost::math::cdf(boost::math::complement(standard, t.z));
+  };
+  const Test* worst = &tests.front();
+  for (const Test& t : tests) {
+    if (p_of(t) < p_of(*worst)) worst = &t;
+  }
+  const bool tight = worst->relation == BoundRelation::tight;
+  const double critical = boost::math::quantile(boost::math::complement(standard, tight ? alpha / (2 * k) : alpha / k));
+  const double measured = tight ? std::abs(worst->z) : worst->z;
+  const bool passed = std::isfinite(measured) && measured <= critical;
+  Outcome outcome = make_outcome(Check::bounds, measured, not_applicable, 0.0,
+                                 "each (bound − reference)/se ≤ Φ⁻¹(1 − α/k) where bound ≤ reference is claimed, "
+                                 "|·| ≤ Φ⁻¹(1 − α/(2k)) where bound = reference; k tests: every point and each "
+                                 "comparison's mean (Bonferroni)",
+                                 critical, passed);
+  outcome.alpha = alpha;
+  outcome.p_value = std::min(1.0, k * p_of(*worst));
+  outcome.details = {{"tests", tests.size()}, {"worst", {{"at", worst->at}, {"relation", to_string(worst->relation)}}}};
+  outcome.bounds = std::move(comparisons);
+  return outcome;
+}
+
 Outcome p_value_at_least(double p_value, double alpha, const std::string& test) {
   require_alpha("kolmo::verify::p_value_at_least", alpha);
   const bool passed = std::isfinite(p_value) && p_value >= alpha;

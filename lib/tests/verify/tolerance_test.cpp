@@ -213,3 +213,57 @@ TEST(OrderInDriftBound, RefusesLocalOrdersThatDoNotSettle) {
 
 }  // namespace
 }  // namespace kolmo::verify
+
+namespace kolmo::verify {
+namespace {
+
+BoundComparison comparison(BoundRelation relation, std::vector<double> bound, std::vector<double> reference) {
+  return {"test", relation, bound, std::vector<double>(bound.size(), 1.0), std::move(reference), {}, {}};
+}
+
+TEST(BoundsHold, OneSidedWhereTheClaimIsAnInequalityTwoSidedWhereItIsTight) {
+  const double alpha = 1e-3;
+  // Far below its reference: a gap, not a failure.
+  EXPECT_TRUE(bounds_hold({comparison(BoundRelation::below, {-50.0}, {0.0})}, alpha).passed);
+  // The same distance claimed tight fails.
+  EXPECT_FALSE(bounds_hold({comparison(BoundRelation::tight, {-50.0}, {0.0})}, alpha).passed);
+  // Above its reference by more than the one-sided quantile Φ⁻¹(1 − α) = 3.09 fails; by 3 it passes.
+  EXPECT_FALSE(bounds_hold({comparison(BoundRelation::below, {3.2}, {0.0})}, alpha).passed);
+  const Outcome at_three = bounds_hold({comparison(BoundRelation::below, {3.0}, {0.0})}, alpha);
+  EXPECT_TRUE(at_three.passed);
+  EXPECT_NEAR(at_three.tolerance.bound, 3.0902, 1e-4);
+  EXPECT_EQ(at_three.check, Check::bounds);
+  EXPECT_NE(statement(at_three).find("(bound ≤ ref)"), std::string::npos);
+}
+
+TEST(BoundsHold, ThePooledMeanCatchesABiasSharedByEveryPoint) {
+  // 25 points each 1.5 SE above: no single z reaches the quantile, their mean (z = 7.5) does.
+  const Outcome outcome = bounds_hold({comparison(BoundRelation::below, std::vector<double>(25, 1.5), std::vector<double>(25, 0.0))}, 1e-3);
+  EXPECT_FALSE(outcome.passed);
+  EXPECT_EQ(outcome.details["tests"].get<std::size_t>(), 26u);
+  EXPECT_NE(outcome.details["worst"]["at"].get<std::string>().find("mean over points"), std::string::npos);
+  const PooledBound mean = pooled(outcome.bounds.front());
+  EXPECT_NEAR(mean.gap, -1.5, 1e-12);
+  EXPECT_NEAR(mean.gap_standard_error, 0.2, 1e-12);
+}
+
+TEST(BoundsHold, ANanFailsAndMismatchedVectorsAreMisuse) {
+  EXPECT_FALSE(bounds_hold({comparison(BoundRelation::below, {std::nan("")}, {0.0})}, 1e-3).passed);
+  BoundComparison bad = comparison(BoundRelation::below, {1.0, 2.0}, {0.0});
+  EXPECT_THROW((void)bounds_hold({bad}, 1e-3), kolmo::Error);
+  EXPECT_THROW((void)bounds_hold({}, 1e-3), kolmo::Error);
+}
+
+TEST(BoundsHold, JsonAndSummaryCarryTheBoundTheReferenceAndTheGap) {
+  BoundComparison c = comparison(BoundRelation::below, {-1.0, -2.0}, {-0.5, -1.5});
+  c.reference_standard_error = {0.5, 0.5};
+  const nlohmann::json j = to_json(c);
+  EXPECT_EQ(j["relation"], "below");
+  EXPECT_EQ(j["points"], 2);
+  EXPECT_NEAR(j["mean"]["gap"].get<double>(), 0.5, 1e-12);
+  EXPECT_NEAR(j["per_point"]["gap_standard_error"][0].get<double>(), std::hypot(1.0, 0.5), 1e-12);
+  EXPECT_NE(summary_line(c).find("gap 0.5"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace kolmo::verify

@@ -12,8 +12,11 @@
 #include <limits>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "kolmo/verify/bound_comparison.hpp"
 
 namespace kolmo::verify {
 
@@ -70,6 +73,7 @@ enum class Check {
   absolute,     ///< |measured - expected| <= tolerance.bound
   order,        ///< expected (the advertised order) in [interval_lower, interval_upper]; measured = fitted order
   order_at_least,  ///< interval_upper ≥ expected: the error falls at least at the advertised order
+  bounds,          ///< variational bounds against references (Outcome::bounds); measured = the worst test's z <= its critical value
 };
 
 std::string_view to_string(Check check);
@@ -93,6 +97,8 @@ struct Outcome {
   bool passed = false;
   std::string note;
   nlohmann::json details = nlohmann::json::object();
+  /// Check::bounds: each bound with its reference and gap, shown under the case's table row and in the JSON.
+  std::vector<BoundComparison> bounds;
 };
 
 /// The rule applied to the numbers, in one line that fits a table row, with the relation that
@@ -102,6 +108,7 @@ struct Outcome {
 ///   upper_bound  "3e-13 ≤ bound 1e-12"          lower_bound  "-1e-15 ≥ bound -1e-14"
 ///   absolute     "|2.00054 − 2| = 0.00054 ≤ 0.000808"  failed order "order 1.8000 ∈ [1.7500, 1.8500] ∌ 2"
 ///   order_at_least "order 2.1100 ∈ [2.0500, 2.1700], reaches 2"  (failed: "..., below 2")
+///   bounds       "worst z of 31 = 1.2 ≤ 4.42 (bound ≤ ref)"  or "... (bound = ref)" for a tight one
 /// (numbers to 3 significant digits, orders to 4 decimals).
 /// Non-finite numbers print as "nan"/"inf" and never satisfy a relation.
 std::string statement(const Outcome& outcome);

@@ -11,9 +11,11 @@
 
 #include <span>
 #include <string>
+#include <vector>
 
 #include "kolmo/stats/local_orders.hpp"
 #include "kolmo/stats/order_fit.hpp"
+#include "kolmo/verify/bound_comparison.hpp"
 #include "kolmo/verify/case.hpp"
 
 namespace kolmo::verify {
@@ -31,6 +33,15 @@ Outcome within_sigma(double measured, double standard_error, double expected, do
 /// when max |z| ≤ Φ⁻¹(1 − α/(2k)) for k scores (Bonferroni: family-wise rate ≤ α whatever their
 /// correlation). measured = max |z|; p-value min(1, k · 2(1 − Φ(max |z|))).
 Outcome all_within_sigma(std::span<const double> z_scores, double alpha);
+
+/// Statistical: variational bounds against their references (bound_comparison.hpp). Over every
+/// point of every comparison and each comparison's pooled mean (k tests in all), each spends α/k
+/// (Bonferroni): where the claim is bound ≤ reference, z = (bound − reference)/se_gap ≤ Φ⁻¹(1 − α/k),
+/// one-sided, so a gap never fails; where it is bound = reference, |z| ≤ Φ⁻¹(1 − α/(2k)).
+/// measured = the z of the test with the smallest p-value and tolerance.bound its critical value;
+/// p-value min(1, k · that p). The comparisons go to Outcome::bounds (table lines and JSON).
+/// Throws kolmo::Error on no comparisons or mismatched vector lengths.
+Outcome bounds_hold(std::vector<BoundComparison> comparisons, double alpha);
 
 /// Statistical: a test's p-value ≥ α. `test` names it ("KS against the exact CDF").
 Outcome p_value_at_least(double p_value, double alpha, const std::string& test);
