@@ -102,7 +102,7 @@ std::string summary_line(const BoundComparison& c) {
   line += formatted("%.2g", m.standard_error);
   line += ", reference ";
   line += formatted("%.6g", m.reference);
-  line += c.reference_standard_error.empty() ? " (exact)" : " ± " + formatted("%.2g", m.reference_standard_error);
+  line += c.reference_standard_error.empty() ? " (no MC error)" : " ± " + formatted("%.2g", m.reference_standard_error);
   line += ", gap ";
   line += formatted("%.3g", m.gap);
   line += " ± ";

@@ -63,7 +63,7 @@ void validate(const BoundComparison& comparison, const char* where);
 [[nodiscard]] nlohmann::json to_json(const BoundComparison& comparison);
 
 /// One line for a report: "ELBO ≤ log p (10 points): bound −1.2345 ± 1.2e-03, reference −1.2
-/// (exact), gap 3.45e-02 ± 1.2e-03" (means over the points).
+/// (no MC error), gap 3.45e-02 ± 1.2e-03" (means over the points).
 [[nodiscard]] std::string summary_line(const BoundComparison& comparison);
 
 }  // namespace kolmo::verify
