@@ -45,4 +45,7 @@ verify::Outcome elbo_tight_with(const verify::RunContext& context, double diverg
 /// compared with (the case's: likelihood::sde_model_density; the mutation test's: the ODE model's).
 verify::Outcome elbo_gap_with(const verify::RunContext& context, const SdeDensity& model_density);
 
+/// likelihood/ct-elbo-variational-drift-gap-is-the-control-kl with the control KL's factor (the case's: ½).
+verify::Outcome elbo_variational_drift_with(const verify::RunContext& context, double kl_factor);
+
 }  // namespace kolmo::verification

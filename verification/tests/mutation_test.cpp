@@ -371,6 +371,11 @@ TEST(Mutation, ElboGapRejectsTheOdeModelsDensity) {
                "the probability-flow ODE model's grid density in place of the SDE model's");
 }
 
+TEST(Mutation, ElboVariationalDriftRejectsAControlKlWithoutItsHalf) {
+  expect_fails(elbo_variational_drift_with(context_of("likelihood/ct-elbo-variational-drift-gap-is-the-control-kl"), 1.0),
+               "the control KL |c|^2 (T - t_min) without its 1/2");
+}
+
 TEST(Mutation, DdpmGaussianRejectsTheNoisePredictionInPlaceOfTheScore) {
   expect_fails(ddpm_gaussian_with(context_of("likelihood/ddpm-bound-exact-for-gaussian-reverse-kernels"), 1.0),
                "sigma s = -eps_hat passed as the score");

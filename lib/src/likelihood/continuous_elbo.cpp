@@ -1,14 +1,17 @@
 #include "kolmo/likelihood/continuous_elbo.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <span>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include "kolmo/core/validate.hpp"
 #include "kolmo/core/validate_array.hpp"
 #include "kolmo/ode/probe.hpp"
+#include "kolmo/random/brownian_increments.hpp"
 #include "kolmo/random/normal.hpp"
 #include "kolmo/random/uniform.hpp"
 #include "draw_summary.hpp"
@@ -38,6 +41,20 @@ void check(const process::NoiseSchedule& schedule, const score::ScoreModel& scor
   if (std::holds_alternative<ode::ExactDivergence>(options.divergence)) {
     require(score.has_divergence(), where, "options.divergence", std::string_view("ExactDivergence"),
             "a score with its divergence (ScoreModel::with_divergence), or Hutchinson");
+  }
+  if (options.variational) {
+    const VariationalDrift& v = *options.variational;
+    require(static_cast<bool>(v.drift), where, "options.variational.drift", std::string_view("empty"), "a drift a(t, x)");
+    require(v.steps >= 1, where, "options.variational.steps", v.steps, "N >= 1");
+    require(v.brownian_fine_steps == 0 || v.brownian_fine_steps % v.steps == 0, where,
+            "options.variational.brownian_fine_steps", v.brownian_fine_steps,
+            "0 or a multiple of options.variational.steps (" + std::to_string(v.steps) + ")");
+    require(std::holds_alternative<ode::ExactDivergence>(options.divergence), where, "options.divergence",
+            std::string_view("Hutchinson"), "ExactDivergence with a variational drift (its paths are simulated step by step)");
+    const Eigen::ArrayXXd a = v.drift(options.t_min, points.topRows(1));
+    require(a.rows() == 1 && a.cols() == points.cols(), where, "options.variational.drift",
+            describe_value(a.rows()) + "x" + describe_value(a.cols()) + " for 1 state",
+            "paths x d = 1 x " + describe_value(points.cols()));
   }
   if (const auto* hutchinson = std::get_if<ode::Hutchinson>(&options.divergence)) {
     require(hutchinson->probes >= 1, where, "options.divergence.probes", hutchinson->probes, "at least 1 probe");
@@ -116,6 +133,58 @@ Eigen::ArrayXd divergences(const score::ScoreModel& score, const Draws& draws, c
   return out;
 }
 
+/// The general form: per row (point · M + draw) an Euler–Maruyama inference path from its point,
+/// returning the per-row log π(X_T) and the left-point integral ∫ [½ |a|² + g² ∇·s − d f] dt.
+/// Rows go in fixed chunks (the chunking never depends on the thread count).
+std::pair<Eigen::ArrayXd, Eigen::ArrayXd> inference_paths(const process::NoiseSchedule& schedule, const score::ScoreModel& score,
+                                                          const distribution::GaussianMixture& prior, const Eigen::ArrayXXd& points,
+                                                          double t_max, const ContinuousElboOptions& options) {
+  const VariationalDrift& v = *options.variational;
+  const Eigen::Index n = points.rows(), d = points.cols(), m_count = static_cast<Eigen::Index>(options.draws);
+  const Eigen::Index rows = n * m_count;
+  const std::uint64_t fine = v.brownian_fine_steps == 0 ? v.steps : v.brownian_fine_steps;
+  const random::BrownianIncrements brownian(options.seed, options.t_min, t_max, fine, static_cast<std::size_t>(d),
+                                            random::Purpose::bound_estimate);
+  const std::uint64_t factor = fine / v.steps;
+  const double dt = brownian.dt(factor), dimension = static_cast<double>(d);
+  Eigen::ArrayXd prior_log(rows), integral(rows);
+  constexpr Eigen::Index chunk = 1024;
+  const Eigen::Index chunks = (rows + chunk - 1) / chunk;
+#pragma omp parallel for schedule(dynamic) num_threads(options.threads)
+  for (Eigen::Index c = 0; c < chunks; ++c) {
+    const Eigen::Index first = c * chunk, count = std::min(chunk, rows - first);
+    Eigen::ArrayXXd x(count, d);
+    for (Eigen::Index r = 0; r < count; ++r) x.row(r) = points.row((first + r) / m_count);
+    Eigen::ArrayXd sum = Eigen::ArrayXd::Zero(count);
+    std::vector<double> increments(static_cast<std::size_t>(count * d));
+    for (std::uint64_t k = 0; k < v.steps; ++k) {
+      const double t = brownian.time(k, factor), g2 = schedule.diffusion_squared(t), g = std::sqrt(g2);
+      const Eigen::ArrayXXd s = score.score(t, x), a = v.drift(t, x);
+      const Eigen::ArrayXd divergence = score.divergence(t, x).col(0);
+      sum += (0.5 * a.square().rowwise().sum() + g2 * divergence - dimension * schedule.drift_rate(t)) * dt;
+      brownian.fill(static_cast<std::uint64_t>(first), static_cast<std::size_t>(count), k, factor, increments);
+      const Eigen::Map<const Eigen::ArrayXXd> dw(increments.data(), count, d);  // component-major: column j
+      x += (schedule.drift_rate(t) * x - g2 * s + g * a) * dt + g * dw;
+    }
+    prior_log.segment(first, count) = prior.log_density(x);
+    integral.segment(first, count) = sum;
+  }
+  return {prior_log, integral};
+}
+
+/// Per-draw estimates log π(X_T) − (the integral's estimate), summarised per point (draw_summary.hpp).
+ContinuousElbo summarised(const Eigen::ArrayXd& prior_log, const Eigen::ArrayXd& integral, Eigen::Index points,
+                          Eigen::Index draws, const std::string& what) {
+  detail::DrawSummary summary = detail::summarise_draws(prior_log - integral, points, draws, what);
+  return {std::move(summary.status),
+          std::move(summary.mean),
+          std::move(summary.standard_error),
+          detail::per_point_mean(prior_log, draws, summary.failed_points),
+          detail::per_point_mean(integral, draws, summary.failed_points),
+          std::move(summary.failed_points),
+          summary.over_points};
+}
+
 }  // namespace
 
 ContinuousElbo continuous_elbo(const process::NoiseSchedule& schedule, const score::ScoreModel& score,
@@ -123,9 +192,13 @@ ContinuousElbo continuous_elbo(const process::NoiseSchedule& schedule, const sco
                                const ContinuousElboOptions& options) {
   check(schedule, score, prior, points, options);
   const double t_max = horizon_of(schedule, options);
+  const Eigen::Index n = points.rows(), m_count = static_cast<Eigen::Index>(options.draws);
+  if (options.variational) {
+    const auto [prior_log, integral] = inference_paths(schedule, score, prior, points, t_max, options);
+    return summarised(prior_log, integral, n, m_count, "score, divergence, variational drift or prior log-density");
+  }
   const score::TimeDensity rho = options.time_sampling.on(schedule, options.t_min, t_max);
   const Draws draws = draw(schedule, rho, points, options.t_min, t_max, options.draws, options.seed);
-  const Eigen::Index n = points.rows(), m_count = static_cast<Eigen::Index>(options.draws);
   const auto d = static_cast<double>(points.cols());
 
   // h(t, X_t)/ρ(t) = [½ g² |s|² + g² ∇·s − d f(t)] / ρ(t) per row.
@@ -138,19 +211,7 @@ ContinuousElbo continuous_elbo(const process::NoiseSchedule& schedule, const sco
     const double h = 0.5 * g2 * s.row(row).square().sum() + g2 * divergence(row) - d * schedule.drift_rate(t);
     weighted(row) = h / draws.density(row);
   }
-  const Eigen::ArrayXd prior_log = prior.log_density(draws.x_T);
-  const Eigen::ArrayXd estimates = prior_log - weighted;
-
-  detail::DrawSummary summary =
-      detail::summarise_draws(estimates, n, m_count, "score, divergence or prior log-density");
-  ContinuousElbo result{std::move(summary.status),
-                        std::move(summary.mean),
-                        std::move(summary.standard_error),
-                        detail::per_point_mean(prior_log, m_count, summary.failed_points),
-                        detail::per_point_mean(weighted, m_count, summary.failed_points),
-                        std::move(summary.failed_points),
-                        summary.over_points};
-  return result;
+  return summarised(prior.log_density(draws.x_T), weighted, n, m_count, "score, divergence or prior log-density");
 }
 
 }  // namespace kolmo::likelihood

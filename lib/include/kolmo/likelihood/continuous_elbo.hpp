@@ -27,6 +27,23 @@
 // Gaussian probes through the score's Jacobian–vector product (ode::Hutchinson; entries at
 // (seed, Purpose::probe, point, draw, k d + j), ode/probe.hpp), whose noise the SE then includes.
 //
+// The general form (Huang, Lim & Courville 2021, Thm. 1, with μ = g² s − f x the generative drift
+// and σ = g): for ANY variational drift a(t, x) and the inference paths
+//
+//   dX_t = [f X_t − g² s(X_t, t) + g a(X_t, t)] dt + g dW_t  from X_{t_min} = x,
+//
+//   log p_SDE(x) ≥ E[log π(X_T)] − ∫_{t_min}^{T} E[ ½ |a|² + g² ∇·s − d f(t) ] dt,
+//
+// with gap KL(Q_a ‖ P(· | x)), the KL from the inference path law to the generative one
+// conditioned on x. The plug-in form above is a = g s (then the inference drift is the forward
+// one and its transitions are exact). With `variational` set the paths are Euler–Maruyama
+// chains on a uniform grid of `steps` steps and the integral the left-point rule along them —
+// the bound of the Euler chains, which tends to the continuous one at weak order 1 (a case
+// compares two step counts on the same Brownian paths, `brownian_fine_steps`); increments at
+// random::BrownianIncrements(seed, t_min, T, fine steps, d, Purpose::bound_estimate), path
+// index point · M + draw. The integrand grows like 1/σ² near t_min, so a small t_min needs many
+// steps here; the plug-in form's importance sampling does not.
+//
 // Failures. A point with a non-finite draw (a score that returns inf) gets NaN and is named in
 // the status; the mean is over the other points — never a NaN in the mean.
 
@@ -40,11 +57,19 @@
 #include "kolmo/distribution/gaussian_mixture.hpp"
 #include "kolmo/ode/log_density.hpp"
 #include "kolmo/process/noise_schedule.hpp"
+#include "kolmo/process/sde.hpp"
 #include "kolmo/score/score_model.hpp"
 #include "kolmo/score/time_sampling.hpp"
 #include "kolmo/stats/mean_estimate.hpp"
 
 namespace kolmo::likelihood {
+
+/// The variational drift a(t, x) of the general form and the grid its paths are simulated on.
+struct VariationalDrift {
+  process::BatchCoefficient drift;        ///< a(t, x): paths × d
+  std::size_t steps = 256;                ///< N ≥ 1 Euler–Maruyama steps from t_min to t_max
+  std::uint64_t brownian_fine_steps = 0;  ///< 0, or a multiple of N: the same Brownian paths at every N dividing it
+};
 
 struct ContinuousElboOptions {
   double t_min = 1e-3;                    ///< where the bounded density is evaluated (> 0)
@@ -54,6 +79,9 @@ struct ContinuousElboOptions {
   ode::DivergenceMethod divergence = ode::ExactDivergence{};  ///< exact or Hutchinson (not FiniteDifference)
   std::uint64_t seed = 0;
   int threads = 1;
+  /// Empty: the plug-in form (a = g s, exact forward transitions, `time_sampling`). Set: the
+  /// general form along simulated inference paths (ExactDivergence only; `time_sampling` unused).
+  std::optional<VariationalDrift> variational;
 };
 
 struct ContinuousElbo {
@@ -70,7 +98,9 @@ struct ContinuousElbo {
 /// with `score` and prior π. Throws kolmo::Error on misuse: no points, non-finite points, a score
 /// or prior of another dimension, t_min ≤ 0 or t_max ≤ t_min or t_max beyond the horizon,
 /// draws < 2, ExactDivergence without the score's divergence, Hutchinson with 0 probes or
-/// without the score's Jacobian–vector product, FiniteDifference, threads < 1.
+/// without the score's Jacobian–vector product, FiniteDifference, threads < 1; with `variational`:
+/// an empty drift or one of the wrong shape, steps = 0, fine steps not a multiple of the steps,
+/// or a divergence other than ExactDivergence.
 [[nodiscard]] ContinuousElbo continuous_elbo(const process::NoiseSchedule& schedule, const score::ScoreModel& score,
                                              const distribution::GaussianMixture& prior, const Eigen::ArrayXXd& points,
                                              const ContinuousElboOptions& options = {});
