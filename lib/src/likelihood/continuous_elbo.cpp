@@ -14,6 +14,7 @@
 #include "kolmo/random/brownian_increments.hpp"
 #include "kolmo/random/normal.hpp"
 #include "kolmo/random/uniform.hpp"
+#include "chunked.hpp"
 #include "draw_summary.hpp"
 
 namespace kolmo::likelihood {
@@ -110,32 +111,33 @@ Eigen::ArrayXd divergences(const score::ScoreModel& score, const Draws& draws, c
   const Eigen::Index rows = draws.t.size(), d = draws.x_t.cols();
   Eigen::ArrayXd out(rows);
   const auto* hutchinson = std::get_if<ode::Hutchinson>(&method);
-#pragma omp parallel for schedule(static) num_threads(threads)
-  for (Eigen::Index row = 0; row < rows; ++row) {
-    const Eigen::ArrayXXd x = draws.x_t.row(row);
-    if (!hutchinson) {
-      out(row) = score.divergence(draws.t(row), x)(0, 0);
-      continue;
-    }
-    const auto k_count = static_cast<Eigen::Index>(hutchinson->probes);
-    const auto m = static_cast<Eigen::Index>(draws_per_point);
-    Eigen::ArrayXXd z(k_count, d);
-    for (Eigen::Index k = 0; k < k_count; ++k) {
-      for (Eigen::Index j = 0; j < d; ++j) {
-        const random::DrawAddress address{seed, random::Purpose::probe, static_cast<std::uint64_t>(row / m),
-                                          static_cast<std::uint64_t>(row % m), static_cast<std::uint64_t>(k * d + j)};
-        z(k, j) = ode::probe_entry(hutchinson->kind, address);
+  detail::for_each_chunk(rows, 64, threads, [&](Eigen::Index first, Eigen::Index count) {
+    for (Eigen::Index row = first; row < first + count; ++row) {
+      const Eigen::ArrayXXd x = draws.x_t.row(row);
+      if (!hutchinson) {
+        out(row) = score.divergence(draws.t(row), x)(0, 0);
+        continue;
       }
+      const auto k_count = static_cast<Eigen::Index>(hutchinson->probes);
+      const auto m = static_cast<Eigen::Index>(draws_per_point);
+      Eigen::ArrayXXd z(k_count, d);
+      for (Eigen::Index k = 0; k < k_count; ++k) {
+        for (Eigen::Index j = 0; j < d; ++j) {
+          const random::DrawAddress address{seed, random::Purpose::probe, static_cast<std::uint64_t>(row / m),
+                                            static_cast<std::uint64_t>(row % m), static_cast<std::uint64_t>(k * d + j)};
+          z(k, j) = ode::probe_entry(hutchinson->kind, address);
+        }
+      }
+      const Eigen::ArrayXXd product = score.jacobian_vector_product(draws.t(row), x.replicate(k_count, 1), z);
+      out(row) = (product * z).sum() / static_cast<double>(k_count);
     }
-    const Eigen::ArrayXXd product = score.jacobian_vector_product(draws.t(row), x.replicate(k_count, 1), z);
-    out(row) = (product * z).sum() / static_cast<double>(k_count);
-  }
+  });
   return out;
 }
 
 /// The general form: per row (point · M + draw) an Euler–Maruyama inference path from its point,
 /// returning the per-row log π(X_T) and the left-point integral ∫ [½ |a|² + g² ∇·s − d f] dt.
-/// Rows go in fixed chunks (the chunking never depends on the thread count).
+/// Rows go in fixed chunks (detail::for_each_chunk: the chunking never depends on the thread count).
 std::pair<Eigen::ArrayXd, Eigen::ArrayXd> inference_paths(const process::NoiseSchedule& schedule, const score::ScoreModel& score,
                                                           const distribution::GaussianMixture& prior, const Eigen::ArrayXXd& points,
                                                           double t_max, const ContinuousElboOptions& options) {
@@ -148,11 +150,7 @@ std::pair<Eigen::ArrayXd, Eigen::ArrayXd> inference_paths(const process::NoiseSc
   const std::uint64_t factor = fine / v.steps;
   const double dt = brownian.dt(factor), dimension = static_cast<double>(d);
   Eigen::ArrayXd prior_log(rows), integral(rows);
-  constexpr Eigen::Index chunk = 1024;
-  const Eigen::Index chunks = (rows + chunk - 1) / chunk;
-#pragma omp parallel for schedule(dynamic) num_threads(options.threads)
-  for (Eigen::Index c = 0; c < chunks; ++c) {
-    const Eigen::Index first = c * chunk, count = std::min(chunk, rows - first);
+  detail::for_each_chunk(rows, 1024, options.threads, [&](Eigen::Index first, Eigen::Index count) {
     Eigen::ArrayXXd x(count, d);
     for (Eigen::Index r = 0; r < count; ++r) x.row(r) = points.row((first + r) / m_count);
     Eigen::ArrayXd sum = Eigen::ArrayXd::Zero(count);
@@ -160,6 +158,9 @@ std::pair<Eigen::ArrayXd, Eigen::ArrayXd> inference_paths(const process::NoiseSc
     for (std::uint64_t k = 0; k < v.steps; ++k) {
       const double t = brownian.time(k, factor), g2 = schedule.diffusion_squared(t), g = std::sqrt(g2);
       const Eigen::ArrayXXd s = score.score(t, x), a = v.drift(t, x);
+      require(a.rows() == count && a.cols() == d, where, "options.variational.drift",
+              describe_value(a.rows()) + "x" + describe_value(a.cols()) + " at t = " + describe_value(t),
+              "paths x d = " + describe_value(count) + "x" + describe_value(d));
       const Eigen::ArrayXd divergence = score.divergence(t, x).col(0);
       sum += (0.5 * a.square().rowwise().sum() + g2 * divergence - dimension * schedule.drift_rate(t)) * dt;
       brownian.fill(static_cast<std::uint64_t>(first), static_cast<std::size_t>(count), k, factor, increments);
@@ -168,7 +169,7 @@ std::pair<Eigen::ArrayXd, Eigen::ArrayXd> inference_paths(const process::NoiseSc
     }
     prior_log.segment(first, count) = prior.log_density(x);
     integral.segment(first, count) = sum;
-  }
+  });
   return {prior_log, integral};
 }
 

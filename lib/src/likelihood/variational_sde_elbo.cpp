@@ -123,6 +123,8 @@ VariationalSdeElbo variational_sde_elbo(const LatentSdePrior& prior, const SdePo
   result.dt = dt;
   result.initial_kl = distribution::gaussian_kl(posterior.initial, prior.initial);
   const Eigen::ArrayXd observation = log_likelihood(chain.terminal.leftCols(d));
+  require(observation.size() == chain.terminal.rows(), where, "log_likelihood(x_T).size()", observation.size(),
+          "one value per path (" + std::to_string(chain.terminal.rows()) + ")");
   stats::RunningMoments elbo, observed, path_kl;
   std::uint64_t first_failed = options.paths;
   for (Eigen::Index p = 0; p < chain.terminal.rows(); ++p) {

@@ -10,6 +10,7 @@
 #include "kolmo/distribution/gaussian_kl.hpp"
 #include "kolmo/random/normal.hpp"
 #include "kolmo/random/uniform.hpp"
+#include "chunked.hpp"
 #include "draw_summary.hpp"
 
 namespace kolmo::likelihood {
@@ -31,9 +32,11 @@ void check(const process::NoiseSchedule& schedule, const score::ScoreModel& scor
   require(std::isfinite(t_max) && t_max > options.t_min && t_max <= schedule.horizon(), where, "options.t_max", t_max,
           "t_min = " + describe_value(options.t_min) + " < t_max <= the schedule's horizon " +
               describe_value(schedule.horizon()));
-  require(schedule.lambda(options.t_min) > schedule.lambda(t_max), where, "the schedule's log-SNR on [t_min, t_max]",
+  require(std::isfinite(schedule.lambda(options.t_min)) && std::isfinite(schedule.lambda(t_max)) &&
+              schedule.lambda(options.t_min) > schedule.lambda(t_max),
+          where, "the schedule's log-SNR on [t_min, t_max]",
           describe_value(schedule.lambda(options.t_min)) + " at t_min, " + describe_value(schedule.lambda(t_max)) + " at t_max",
-          "a log-SNR that falls from t_min to t_max");
+          "a finite log-SNR that falls from t_min to t_max");
   require(options.draws >= 2, where, "options.draws", options.draws, "at least 2 draws per point (for a standard error)");
   require(options.threads >= 1, where, "options.threads", options.threads, "at least 1");
 }
@@ -61,46 +64,52 @@ struct StepGrid {
   }
 };
 
-/// Each row: a draw's time (log-SNR uniform, or the end of its grid interval), its weight and z_t.
-struct Draws {
-  Eigen::ArrayXd t, weight;
-  Eigen::ArrayXXd z;
-};
-
-Draws draw(const process::NoiseSchedule& schedule, const Eigen::ArrayXXd& points, double t_min, double t_max,
-           const VdmBoundOptions& options) {
-  const Eigen::Index n = points.rows(), d = points.cols(), m_count = static_cast<Eigen::Index>(options.draws);
-  Draws out{Eigen::ArrayXd(n * m_count), Eigen::ArrayXd(n * m_count), Eigen::ArrayXXd(n * m_count, d)};
+/// The weighted diffusion loss of every draw (row i M + m: draw m of point i), in chunks: per row
+/// the time (log SNR uniform; for L_T the end of its grid interval), the weight, z_t = α x + σ ε,
+/// then the chunk's scores at once and ‖x − x̂‖² with x̂ = (z + σ² s)/α (Tweedie).
+Eigen::ArrayXd weighted_losses(const process::NoiseSchedule& schedule, const score::ScoreModel& score,
+                               const Eigen::ArrayXXd& points, double t_min, double t_max, const VdmBoundOptions& options) {
+  const Eigen::Index d = points.cols(), m_count = static_cast<Eigen::Index>(options.draws);
   const double lambda_max = schedule.lambda(t_min), lambda_min = schedule.lambda(t_max);
   const double log_snr_range = 2.0 * (lambda_max - lambda_min);
   const std::optional<StepGrid> grid =
       options.steps == 0 ? std::nullopt : std::optional<StepGrid>(StepGrid(schedule, t_min, t_max, options.steps));
-  for (Eigen::Index i = 0; i < n; ++i) {
-    for (Eigen::Index m = 0; m < m_count; ++m) {
-      const Eigen::Index row = i * m_count + m;
+  Eigen::ArrayXd out(points.rows() * m_count);
+  detail::for_each_chunk(out.size(), 512, options.threads, [&](Eigen::Index first, Eigen::Index count) {
+    Eigen::ArrayXd t(count), weight(count);
+    Eigen::ArrayXXd z(count, d), x(count, d);
+    for (Eigen::Index r = 0; r < count; ++r) {
+      const Eigen::Index row = first + r, i = row / m_count, m = row % m_count;
       const auto address = [&](std::uint64_t component) {
         return random::DrawAddress{options.seed, random::Purpose::bound_estimate, static_cast<std::uint64_t>(i),
                                    static_cast<std::uint64_t>(m), component};
       };
-      const double lambda = lambda_max - random::uniform01(address(0)) * (lambda_max - lambda_min);
-      double t = std::clamp(schedule.t_of_lambda(lambda), t_min, t_max);
+      // Clamped: λ_max − u (λ_max − λ_min) may round one ulp outside [λ_min, λ_max].
+      const double lambda = std::clamp(lambda_max - random::uniform01(address(0)) * (lambda_max - lambda_min), lambda_min, lambda_max);
+      double time = std::clamp(schedule.t_of_lambda(lambda), t_min, t_max);
       if (grid) {
         // L_T: ½ (SNR(s_i) − SNR(t_i)) |x − x̂(z_{t_i})|² / P_i, P_i = Δ log SNR over the interval / the whole.
-        const Eigen::Index k = grid->interval_of(t);
+        const Eigen::Index k = grid->interval_of(time);
         const double share = 2.0 * (grid->lambda(k - 1) - grid->lambda(k)) / log_snr_range;
-        out.weight(row) = 0.5 * (grid->snr(k - 1) - grid->snr(k)) / share;
-        t = grid->time_of(k);
+        weight(r) = 0.5 * (grid->snr(k - 1) - grid->snr(k)) / share;
+        time = grid->time_of(k);
       } else {
         // L_∞: −½ SNR'(t) |x − x̂|² / ρ(t) with ρ(t) = −(d log SNR/dt) / range, i.e. ½ range SNR(t) |x − x̂|².
-        out.weight(row) = 0.5 * log_snr_range * std::exp(2.0 * schedule.lambda(t));
+        weight(r) = 0.5 * log_snr_range * std::exp(2.0 * schedule.lambda(time));
       }
-      out.t(row) = t;
-      const double alpha = schedule.alpha(t), sigma = schedule.sigma(t);
+      t(r) = time;
+      x.row(r) = points.row(i);
+      const double alpha = schedule.alpha(time), sigma = schedule.sigma(time);
       for (Eigen::Index j = 0; j < d; ++j) {
-        out.z(row, j) = alpha * points(i, j) + sigma * random::standard_normal(address(1 + static_cast<std::uint64_t>(j)));
+        z(r, j) = alpha * points(i, j) + sigma * random::standard_normal(address(1 + static_cast<std::uint64_t>(j)));
       }
     }
-  }
+    const Eigen::ArrayXXd s = score.score_at_times(t, z);
+    for (Eigen::Index r = 0; r < count; ++r) {
+      const double alpha = schedule.alpha(t(r)), sigma = schedule.sigma(t(r));
+      out(first + r) = weight(r) * (x.row(r) - (z.row(r) + sigma * sigma * s.row(r)) / alpha).square().sum();
+    }
+  });
   return out;
 }
 
@@ -112,17 +121,7 @@ VdmBound vdm_bound(const process::NoiseSchedule& schedule, const score::ScoreMod
   const double t_max = horizon_of(schedule, options);
   const Eigen::Index n = points.rows(), m_count = static_cast<Eigen::Index>(options.draws);
   const auto d = static_cast<double>(points.cols());
-  const Draws draws = draw(schedule, points, options.t_min, t_max, options);
-
-  // |x − x̂(z_t, t)|² with x̂ = (z + σ² s)/α (Tweedie), then the draw's weighted diffusion loss.
-  const Eigen::ArrayXXd s = score.score_at_times(draws.t, draws.z);
-  Eigen::ArrayXd diffusion(n * m_count);
-#pragma omp parallel for schedule(static) num_threads(options.threads)
-  for (Eigen::Index row = 0; row < diffusion.size(); ++row) {
-    const double t = draws.t(row), alpha = schedule.alpha(t), sigma = schedule.sigma(t);
-    const Eigen::ArrayXd x_hat = ((draws.z.row(row) + sigma * sigma * s.row(row)) / alpha).transpose();
-    diffusion(row) = draws.weight(row) * (points.row(row / m_count).transpose() - x_hat).square().sum();
-  }
+  const Eigen::ArrayXd diffusion = weighted_losses(schedule, score, points, options.t_min, t_max, options);
 
   // The closed-form terms: KL(N(α_T x, σ_T² I) ‖ π) and (d/2)(1 + log(2π/SNR(t_min))).
   const double alpha_T = schedule.alpha(t_max), sigma_T = schedule.sigma(t_max);

@@ -35,7 +35,10 @@ double BoundComparison::gap_se(std::size_t p) const {
   return std::hypot(standard_error[p], reference_se);
 }
 
-double BoundComparison::z(std::size_t p) const { return -gap(p) / gap_se(p); }
+double BoundComparison::z(std::size_t p) const {
+  // An exact comparison (SE 0) that agrees exactly has z = 0, as within_sigma has it; otherwise ±inf.
+  return gap(p) == 0.0 && gap_se(p) == 0.0 ? 0.0 : -gap(p) / gap_se(p);
+}
 
 void validate(const BoundComparison& c, const char* where) {
   const std::size_t n = c.bound.size();
@@ -50,6 +53,15 @@ void validate(const BoundComparison& c, const char* where) {
   require(c.gap_standard_error.empty() || c.gap_standard_error.size() == n, where,
           "comparison '" + c.label + "' gap_standard_error.size()", c.gap_standard_error.size(),
           "0 (independent estimates) or one per point (" + std::to_string(n) + ")");
+  // A negative SE would flip z's sign and let a bound above its reference pass.
+  for (const auto& [name, values] : {std::pair{"standard_error", &c.standard_error},
+                                     std::pair{"reference_standard_error", &c.reference_standard_error},
+                                     std::pair{"gap_standard_error", &c.gap_standard_error}}) {
+    for (std::size_t p = 0; p < values->size(); ++p) {
+      require(!((*values)[p] < 0.0), where, "comparison '" + c.label + "' " + name + "[" + std::to_string(p) + "]",
+              (*values)[p], "a standard error >= 0");
+    }
+  }
 }
 
 PooledBound pooled(const BoundComparison& c) {
@@ -85,6 +97,8 @@ nlohmann::json to_json(const BoundComparison& c) {
            {{"bound", per_point(c, [&](std::size_t p) { return c.bound[p]; })},
             {"standard_error", per_point(c, [&](std::size_t p) { return c.standard_error[p]; })},
             {"reference", per_point(c, [&](std::size_t p) { return c.reference[p]; })},
+            {"reference_standard_error",
+             per_point(c, [&](std::size_t p) { return c.reference_standard_error.empty() ? 0.0 : c.reference_standard_error[p]; })},
             {"gap", per_point(c, [&](std::size_t p) { return c.gap(p); })},
             {"gap_standard_error", per_point(c, [&](std::size_t p) { return c.gap_se(p); })},
             {"z", per_point(c, [&](std::size_t p) { return c.z(p); })}}}};

@@ -99,8 +99,10 @@ Outcome bounds_hold(std::vector<BoundComparison> comparisons, double alpha) {
   const double k = static_cast<double>(tests.size());
   const boost::math::normal standard;
   // p of each test under its claim; a NaN z is a failed test (p = 0).
+  // A NaN z fails (p = 0); z = −inf below its reference (an exact gap) holds (p = 1); +inf fails.
   const auto p_of = [&](const Test& t) {
-    if (!std::isfinite(t.z)) return 0.0;
+    if (std::isnan(t.z)) return 0.0;
+    if (std::isinf(t.z)) return t.relation == BoundRelation::below && t.z < 0 ? 1.0 : 0.0;
     return t.relation == BoundRelation::tight ? two_sided_normal_tail(t.z)
                                               : boost::math::cdf(boost::math::complement(standard, t.z));
   };
@@ -111,7 +113,7 @@ Outcome bounds_hold(std::vector<BoundComparison> comparisons, double alpha) {
   const bool tight = worst->relation == BoundRelation::tight;
   const double critical = boost::math::quantile(boost::math::complement(standard, tight ? alpha / (2 * k) : alpha / k));
   const double measured = tight ? std::abs(worst->z) : worst->z;
-  const bool passed = std::isfinite(measured) && measured <= critical;
+  const bool passed = !std::isnan(measured) && measured <= critical;  // −inf: every test is an exact gap
   Outcome outcome = make_outcome(Check::bounds, measured, not_applicable, 0.0,
                                  "each (bound − reference)/se ≤ Φ⁻¹(1 − α/k) where bound ≤ reference is claimed, "
                                  "|·| ≤ Φ⁻¹(1 − α/(2k)) where bound = reference; k tests: every point and each "

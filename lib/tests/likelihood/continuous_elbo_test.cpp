@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -164,6 +165,15 @@ TEST(ContinuousElboVariationalDrift, MisuseIsRefusedNamingTheParameter) {
   KOLMO_EXPECT_THROW_NAMING((void)continuous_elbo(m.diffused.schedule(), m.exact, m.p_T, x, options), "options.variational.drift");
   options.variational = VariationalDrift{[](double, const process::StateView& y) -> Eigen::ArrayXXd { return Eigen::ArrayXXd::Zero(y.rows(), 3); }, 10, 0};
   KOLMO_EXPECT_THROW_NAMING((void)continuous_elbo(m.diffused.schedule(), m.exact, m.p_T, x, options), "options.variational.drift");
+  // Right for one state, wrong for a batch: the error is raised inside the parallel paths and rethrown.
+  options.variational = VariationalDrift{[](double, const process::StateView& y) -> Eigen::ArrayXXd {
+                                           return Eigen::ArrayXXd::Zero(std::min<Eigen::Index>(y.rows(), 1), 2);
+                                         },
+                                         10, 0};
+  for (const int threads : {1, 2}) {
+    options.threads = threads;
+    KOLMO_EXPECT_THROW_NAMING((void)continuous_elbo(m.diffused.schedule(), m.exact, m.p_T, x, options), "options.variational.drift");
+  }
   options.variational = shifted_control(m, {0.0, 0.0}, 10);
   options.divergence = ode::Hutchinson{};
   KOLMO_EXPECT_THROW_NAMING((void)continuous_elbo(m.diffused.schedule(), m.exact, m.p_T, x, options), "options.divergence");

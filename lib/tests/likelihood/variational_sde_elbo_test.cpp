@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -109,6 +110,12 @@ TEST(VariationalSdeElbo, MisuseIsRefusedNamingTheParameter) {
   wide.drift = [](double, const process::StateView& x) -> Eigen::ArrayXXd { return Eigen::ArrayXXd::Zero(x.rows(), 2); };
   KOLMO_EXPECT_THROW_NAMING((void)variational_sde_elbo(ou.prior(), wide, y), "posterior.drift");
   KOLMO_EXPECT_THROW_NAMING((void)variational_sde_elbo(ou.prior(), q, ObservationLogLikelihood{}), "log_likelihood");
+  // One value for the single-row shape check, then one short for the batch: refused, never read out of bounds.
+  const ObservationLogLikelihood short_by_one = [](const Eigen::ArrayXXd& x) -> Eigen::ArrayXd {
+    return Eigen::ArrayXd::Zero(std::max<Eigen::Index>(1, x.rows() - 1));
+  };
+  KOLMO_EXPECT_THROW_NAMING((void)variational_sde_elbo(ou.prior(), q, short_by_one, {.steps = 2, .paths = 10}),
+                            "log_likelihood(x_T).size()");
   LatentSdePrior mixture_prior = ou.prior();
   mixture_prior.initial = distribution::GaussianMixture({0.5, 0.5}, {Eigen::VectorXd::Constant(1, -1.0), Eigen::VectorXd::Constant(1, 1.0)},
                                                         {Eigen::MatrixXd::Identity(1, 1), Eigen::MatrixXd::Identity(1, 1)});

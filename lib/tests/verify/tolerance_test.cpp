@@ -252,6 +252,22 @@ TEST(BoundsHold, ANanFailsAndMismatchedVectorsAreMisuse) {
   BoundComparison bad = comparison(BoundRelation::below, {1.0, 2.0}, {0.0});
   EXPECT_THROW((void)bounds_hold({bad}, 1e-3), kolmo::Error);
   EXPECT_THROW((void)bounds_hold({}, 1e-3), kolmo::Error);
+  BoundComparison negative = comparison(BoundRelation::below, {1.0}, {0.0});
+  negative.gap_standard_error = {-1.0};  // would flip z's sign and pass a bound above its reference
+  EXPECT_THROW((void)bounds_hold({negative}, 1e-3), kolmo::Error);
+}
+
+TEST(BoundsHold, ExactComparisonsWithoutErrorBars) {
+  // SE 0: an exact gap holds (z = −inf), an exact agreement is tight (0/0 read as z = 0), an exact excess fails.
+  BoundComparison gap = comparison(BoundRelation::below, {-1.0}, {0.0});
+  gap.standard_error = {0.0};
+  EXPECT_TRUE(bounds_hold({gap}, 1e-3).passed);
+  BoundComparison equal = comparison(BoundRelation::tight, {2.0}, {2.0});
+  equal.standard_error = {0.0};
+  EXPECT_TRUE(bounds_hold({equal}, 1e-3).passed);
+  BoundComparison excess = comparison(BoundRelation::below, {1.0}, {0.0});
+  excess.standard_error = {0.0};
+  EXPECT_FALSE(bounds_hold({excess}, 1e-3).passed);
 }
 
 TEST(BoundsHold, JsonAndSummaryCarryTheBoundTheReferenceAndTheGap) {

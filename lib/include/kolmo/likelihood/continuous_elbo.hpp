@@ -35,11 +35,13 @@
 //   log p_SDE(x) ≥ E[log π(X_T)] − ∫_{t_min}^{T} E[ ½ |a|² + g² ∇·s − d f(t) ] dt,
 //
 // with gap KL(Q_a ‖ P(· | x)), the KL from the inference path law to the generative one
-// conditioned on x. The plug-in form above is a = g s (then the inference drift is the forward
-// one and its transitions are exact). With `variational` set the paths are Euler–Maruyama
-// chains on a uniform grid of `steps` steps and the integral the left-point rule along them —
-// the bound of the Euler chains, which tends to the continuous one at weak order 1 (a case
-// compares two step counts on the same Brownian paths, `brownian_fine_steps`); increments at
+// conditioned on x. The plug-in form above is a = g s (its inference drift is the forward one,
+// whose transitions the plug-in estimator draws exactly). With `variational` set — even to
+// a = g s — the paths are Euler–Maruyama chains on a uniform grid of `steps` steps and the
+// integral the left-point rule along them: an estimate that tends to the bound at weak order 1
+// but at finite N is not itself a bound of any discrete model (the ∇·s and d f terms have no
+// discrete counterpart), so a case compares two step counts on the same Brownian paths
+// (`brownian_fine_steps`) and extrapolates; increments at
 // random::BrownianIncrements(seed, t_min, T, fine steps, d, Purpose::bound_estimate), path
 // index point · M + draw. The integrand grows like 1/σ² near t_min, so a small t_min needs many
 // steps here; the plug-in form's importance sampling does not.
@@ -89,11 +91,12 @@ struct ContinuousElbo {
   Eigen::ArrayXd elbo;                    ///< per point, nats (NaN where a draw was not finite)
   Eigen::ArrayXd standard_error;          ///< per point: sd over the M draws / √M
   Eigen::ArrayXd prior_term;              ///< per point: the mean of log π(X_T)
-  Eigen::ArrayXd diffusion_term;          ///< per point: the mean of h(t, X_t)/ρ(t), the integral's estimate
+  Eigen::ArrayXd diffusion_term;          ///< per point: the integral's estimate (plug-in: the mean of h(t, X_t)/ρ(t); general form: of the path integrals)
   std::vector<std::size_t> failed_points; ///< ascending
   stats::MeanEstimate mean;               ///< over the finished points (independent draws: SE over points)
 };
 
+/// The score model and the variational drift are called from `threads` threads at once.
 /// ELBO(x) of each row of `points` (n × d) for the reverse SDE of `schedule` in d dimensions
 /// with `score` and prior π. Throws kolmo::Error on misuse: no points, non-finite points, a score
 /// or prior of another dimension, t_min ≤ 0 or t_max ≤ t_min or t_max beyond the horizon,

@@ -82,11 +82,12 @@ struct VariationalSdeElbo {
   double dt = 0.0;
 };
 
-/// ELBO_N(y) of the latent SDE `prior` with the variational posterior `posterior`. Throws
+/// ELBO_N(y) of the latent SDE `prior` with the variational posterior `posterior`; the drifts are
+/// called from `threads` threads at once. Throws
 /// kolmo::Error on misuse: b ≤ 0 or not finite, missing drifts or likelihood, initial laws that
 /// are not one Gaussian or differ in dimension, horizon ≤ 0, steps = 0, paths < 2, a fine
 /// Brownian grid that is not a multiple of the steps, threads < 1, or a drift or likelihood that
-/// returns the wrong shape.
+/// returns the wrong shape (the likelihood: one value per row of x_T).
 [[nodiscard]] VariationalSdeElbo variational_sde_elbo(const LatentSdePrior& prior, const SdePosterior& posterior,
                                                       const ObservationLogLikelihood& log_likelihood,
                                                       const VariationalSdeElboOptions& options = {});

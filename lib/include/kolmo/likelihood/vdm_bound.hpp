@@ -11,8 +11,10 @@
 //   L_∞              = −½ ∫_{t_min}^{t_max} SNR'(t) E_ε |x − x̂(z_t, t)|² dt                         (eq. 17).
 //
 // The decoder N(x; z/α, (σ/α)² I) is the continuous-data one (Kingma et al. use a discretised
-// decoder for 8-bit data). L_∞ depends on the schedule only through the endpoints SNR(t_min) and
-// SNR(t_max) (eq. 18: with v = SNR, L_∞ = ½ ∫ E |x − x̃(z_v)|² dv), and L_T → L_∞ as T grows.
+// decoder for 8-bit data). For a denoiser that depends on (z/α, SNR) only — the exact one, or a
+// network conditioned on log SNR — L_∞ depends on the schedule only through the endpoints
+// SNR(t_min) and SNR(t_max) (eq. 18: with v = SNR, L_∞ = ½ ∫ E |x − x̃(z_v)|² dv); a fixed s(z, t)
+// run under another schedule in general gives another L_∞. L_T → L_∞ as T grows.
 //
 // Estimator. Per point, M draws of (u, ε): u uniform gives the time t with log SNR(t) uniform
 // between the endpoints (the proposal under which SNR(t)·|x − x̂|², the integrand per unit of
@@ -58,7 +60,7 @@ struct VdmBound {
   stats::MeanEstimate mean;               ///< of the bound over the finished points
 };
 
-/// The bound at each row of `points` (n × d). Throws kolmo::Error on misuse: no points,
+/// The bound at each row of `points` (n × d); the score model is called from `threads` threads at once. Throws kolmo::Error on misuse: no points,
 /// non-finite points, a score or prior of another dimension, a prior of more than one component,
 /// t_min ≤ 0, t_max ≤ t_min or beyond the horizon, an SNR that does not fall on the window,
 /// draws < 2, threads < 1.

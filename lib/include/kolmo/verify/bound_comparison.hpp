@@ -44,7 +44,7 @@ struct BoundComparison {
   /// reference − bound at point p, ≥ 0 where the inequality holds.
   [[nodiscard]] double gap(std::size_t p) const;
   [[nodiscard]] double gap_se(std::size_t p) const;
-  /// (bound − reference) / gap SE at point p.
+  /// (bound − reference) / gap SE at point p (0 when both the gap and its SE are 0).
   [[nodiscard]] double z(std::size_t p) const;
 };
 
@@ -55,15 +55,16 @@ struct PooledBound {
 };
 [[nodiscard]] PooledBound pooled(const BoundComparison& comparison);
 
-/// Throws kolmo::Error naming `where` and the field when the vectors' lengths disagree or no point is given.
+/// Throws kolmo::Error naming `where` and the field when the vectors' lengths disagree, no point is
+/// given, or a standard error is negative.
 void validate(const BoundComparison& comparison, const char* where);
 
 /// {"label", "relation", "points", "mean": {...PooledBound}, "per_point": {"bound", "standard_error",
 /// "reference", "reference_standard_error", "gap", "gap_standard_error", "z"}} (NaN as null).
 [[nodiscard]] nlohmann::json to_json(const BoundComparison& comparison);
 
-/// One line for a report: "ELBO ≤ log p (10 points): bound −1.2345 ± 1.2e-03, reference −1.2
-/// (no MC error), gap 3.45e-02 ± 1.2e-03" (means over the points).
+/// One line for a report: "ELBO ≤ log p (10 points, means): bound −1.2345 ± 0.0012, reference −1.2
+/// (no MC error), gap 0.0345 ± 0.0012 (claim: gap ≥ 0)".
 [[nodiscard]] std::string summary_line(const BoundComparison& comparison);
 
 }  // namespace kolmo::verify

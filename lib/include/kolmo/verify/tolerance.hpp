@@ -38,9 +38,10 @@ Outcome all_within_sigma(std::span<const double> z_scores, double alpha);
 /// point of every comparison and each comparison's pooled mean (k tests in all), each spends α/k
 /// (Bonferroni): where the claim is bound ≤ reference, z = (bound − reference)/se_gap ≤ Φ⁻¹(1 − α/k),
 /// one-sided, so a gap never fails; where it is bound = reference, |z| ≤ Φ⁻¹(1 − α/(2k)).
-/// measured = the z of the test with the smallest p-value and tolerance.bound its critical value;
+/// measured = the z (|z| for a tight one) of the test with the smallest p-value and tolerance.bound
+/// its critical value; a NaN z fails, z = −inf where bound ≤ reference is claimed holds;
 /// p-value min(1, k · that p). The comparisons go to Outcome::bounds (table lines and JSON).
-/// Throws kolmo::Error on no comparisons or mismatched vector lengths.
+/// Throws kolmo::Error on no comparisons, mismatched vector lengths or a negative standard error.
 Outcome bounds_hold(std::vector<BoundComparison> comparisons, double alpha);
 
 /// Statistical: a test's p-value ≥ α. `test` names it ("KS against the exact CDF").
