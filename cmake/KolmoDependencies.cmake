@@ -24,3 +24,19 @@ if(KOLMO_TORCH)
     set(KOLMO_TORCH OFF)
   endif()
 endif()
+# Optional: the Python module (lib/python) with Debian's interpreter and pybind11 (python3-dev,
+# pybind11-dev; python3-numpy and python3-pytest to test it). /usr/bin/python3 is preferred over a
+# python3 earlier on PATH (a pyenv or venv interpreter cannot see Debian's numpy).
+option(KOLMO_PYTHON "Build the kolmo Python module (needs python3-dev and pybind11-dev)" ON)
+if(KOLMO_PYTHON)
+  if(NOT DEFINED Python3_EXECUTABLE AND EXISTS /usr/bin/python3)
+    set(Python3_EXECUTABLE /usr/bin/python3)
+  endif()
+  find_package(Python3 3.9 QUIET COMPONENTS Interpreter Development.Module)
+  find_package(pybind11 2.10 QUIET CONFIG)
+  if(NOT Python3_FOUND OR NOT pybind11_FOUND)
+    message(STATUS "kolmo: Python 3 development files or pybind11 not found, the Python module is off "
+                   "(scripts/install-deps.sh installs python3-dev and pybind11-dev)")
+    set(KOLMO_PYTHON OFF)
+  endif()
+endif()

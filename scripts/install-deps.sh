@@ -17,6 +17,8 @@ packages=(
   python3-scipy                      # benchmarks/peers: the SciPy sparse-LU baseline of the grid benchmark
   python3-torch                      # benchmarks/peers and the TorchScript test fixture: PyTorch on the CPU
   libtorch-dev                       # kolmo::torch: TorchScript networks as score models (optional component)
+  python3-dev pybind11-dev           # the kolmo Python module (lib/python)
+  python3-pytest                     # its test suite, run by ctest
 )
 
 missing=()

@@ -1,0 +1,13 @@
+#pragma once
+// The pybind11 module kolmo._kolmo: one binding function per area, each in its own file.
+
+#include <pybind11/pybind11.h>
+
+namespace kolmo::python {
+
+void bind_core(pybind11::module_& m);
+void bind_distribution(pybind11::module_& m);
+void bind_process(pybind11::module_& m);
+void bind_sde(pybind11::module_& m);
+
+}  // namespace kolmo::python

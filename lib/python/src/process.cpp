@@ -1,0 +1,63 @@
+// kolmo.process: the catalogue (Ornstein–Uhlenbeck, geometric Brownian motion) and SDEs whose drift
+// and diffusion are vectorised Python callables f(t, X) -> array, X of shape (paths, d). A callable
+// is called once per batch of paths (ensemble/batches.hpp: up to 4096/d paths), with the GIL taken
+// for that call only, so the C++ work of other batches runs on in other threads; the draws never
+// depend on which thread evaluates which batch, so results stay bit-identical for any thread count.
+
+#include <pybind11/eigen.h>
+#include <pybind11/functional.h>
+#include <pybind11/numpy.h>
+#include <pybind11/stl.h>
+
+#include "callable.hpp"
+#include "kolmo/process/geometric_brownian_motion.hpp"
+#include "kolmo/process/ornstein_uhlenbeck.hpp"
+#include "kolmo/process/sde.hpp"
+#include "module.hpp"
+
+namespace py = pybind11;
+
+namespace kolmo::python {
+
+void bind_process(py::module_& m) {
+  using process::Sde;
+  py::class_<Sde>(m, "Sde", "dX = f(t, X) dt + g(t, X) dW as data, for kolmo.sde.solve")
+      .def_property_readonly("name", &Sde::name)
+      .def_property_readonly("dimension", &Sde::dimension)
+      .def_property_readonly("noise_dimension", &Sde::noise_dimension)
+      .def_property_readonly("noise", [](const Sde& s) { return std::string(process::to_string(s.noise())); })
+      .def_static(
+          "additive",
+          [](std::string name, std::size_t dimension, std::size_t noise_dimension, py::function drift, py::object diffusion) {
+            return Sde::additive(std::move(name), dimension, noise_dimension, batch_coefficient(std::move(drift), "drift", dimension),
+                                 time_matrix(std::move(diffusion), dimension, noise_dimension));
+          },
+          py::arg("name"), py::arg("dimension"), py::arg("noise_dimension"), py::arg("drift"), py::arg("diffusion"),
+          "dX = f(t, X) dt + g(t) dW: drift(t, X) -> (paths, d); diffusion a (d, m) matrix or g(t) -> (d, m)")
+      .def_static(
+          "diagonal",
+          [](std::string name, std::size_t dimension, py::function drift, py::function diffusion) {
+            return Sde::diagonal(std::move(name), dimension, batch_coefficient(std::move(drift), "drift", dimension),
+                                 batch_coefficient(std::move(diffusion), "diffusion", dimension));
+          },
+          py::arg("name"), py::arg("dimension"), py::arg("drift"), py::arg("diffusion"),
+          "dX_i = f_i(t, X) dt + g_i(t, X) dW_i: drift and diffusion (t, X) -> (paths, d)")
+      .def("__repr__", [](const Sde& s) {
+        return "Sde('" + s.name() + "', dimension=" + std::to_string(s.dimension()) + ", noise=" +
+               std::string(process::to_string(s.noise())) + ")";
+      });
+
+  py::class_<process::OrnsteinUhlenbeck>(m, "OrnsteinUhlenbeck", "dX = θ (μ − X) dt + σ dW")
+      .def(py::init<double, double, double>(), py::arg("theta"), py::arg("mu"), py::arg("sigma"))
+      .def_property_readonly("theta", &process::OrnsteinUhlenbeck::theta)
+      .def_property_readonly("mu", &process::OrnsteinUhlenbeck::mu)
+      .def_property_readonly("sigma", &process::OrnsteinUhlenbeck::sigma)
+      .def("sde", &process::OrnsteinUhlenbeck::sde);
+  py::class_<process::GeometricBrownianMotion>(m, "GeometricBrownianMotion", "dX = λ X dt + μ X dW")
+      .def(py::init<double, double>(), py::arg("lam"), py::arg("mu"))
+      .def_property_readonly("lam", &process::GeometricBrownianMotion::lambda)
+      .def_property_readonly("mu", &process::GeometricBrownianMotion::mu)
+      .def("sde", &process::GeometricBrownianMotion::sde);
+}
+
+}  // namespace kolmo::python
