@@ -12,4 +12,8 @@ PYBIND11_MODULE(_kolmo, m) {
   kolmo::python::bind_process(process);
   auto sde = m.def_submodule("sde", "Monte Carlo ensembles of SDEs: solve with any scheme");
   kolmo::python::bind_sde(sde);
+  auto schedule = m.def_submodule("schedule", "Noise schedules and mixtures diffused by them");
+  auto score = m.def_submodule("score", "Score models: exact mixture scores and Python callables");
+  auto sampling = m.def_submodule("sampling", "DDPM, DDIM and DPM-Solver++ from a score model");
+  kolmo::python::bind_diffusion(schedule, score, sampling);
 }
