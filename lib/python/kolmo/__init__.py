@@ -5,6 +5,17 @@ Bad input raises kolmo.Error (a ValueError) naming the parameter, the value and 
 expected; a numerical failure is a Status inside the result, never an exception.
 """
 
-from ._kolmo import Error, Status, __version__, distribution, process, sampling, schedule, score, sde
+from ._kolmo import Error, Status, __version__, distribution, likelihood, process, sampling, schedule, score, sde
 
-__all__ = ["Error", "Status", "__version__", "distribution", "process", "sampling", "schedule", "score", "sde"]
+__all__ = [
+    "Error",
+    "Status",
+    "__version__",
+    "distribution",
+    "likelihood",
+    "process",
+    "sampling",
+    "schedule",
+    "score",
+    "sde",
+]

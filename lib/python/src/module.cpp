@@ -16,4 +16,6 @@ PYBIND11_MODULE(_kolmo, m) {
   auto score = m.def_submodule("score", "Score models: exact mixture scores and Python callables");
   auto sampling = m.def_submodule("sampling", "DDPM, DDIM and DPM-Solver++ from a score model");
   kolmo::python::bind_diffusion(schedule, score, sampling);
+  auto likelihood = m.def_submodule("likelihood", "PF-ODE log-likelihoods and variational bounds, per point with SEs");
+  kolmo::python::bind_likelihood(likelihood);
 }

@@ -159,3 +159,27 @@ def test_samplers_reach_the_exact_marginal_and_a_python_score_gives_the_same_bit
         kolmo.sampling.sample(exact, schedule, p_T, t_max=1.0, t_min=1e-3, seed=4, sampler="euler", steps=10, paths=10)
     with pytest.raises(kolmo.Error, match="t_min"):
         kolmo.sampling.sample(exact, schedule, p_T, t_max=1.0, t_min=2.0, seed=4, sampler="ddim", steps=10, paths=10)
+
+
+def test_likelihoods_and_bounds_of_the_exact_score():
+    # Exact score, prior p_T: the PF-ODE log-likelihood is log p_tmin within its ODE error estimate
+    # (x10, the estimate's own safety), the ELBO within 5 SE of it, and the VDM bound of data below
+    # log p_data within 5 SE (seeds 5, 6).
+    schedule = kolmo.schedule.NoiseSchedule.vp_linear()
+    diffused = kolmo.schedule.DiffusedMixture(bimodal(), schedule)
+    exact = kolmo.score.mixture_score(diffused)
+    p_T = diffused.marginal(1.0)
+    x = diffused.marginal(1e-3).sample(seed=2, count=20)
+    log_p = diffused.marginal(1e-3).log_density(x)
+    ode = kolmo.likelihood.ode_log_likelihood(schedule, exact, p_T, x, t_min=1e-3, tolerance=1e-7)
+    assert ode.status.ok
+    assert np.all(np.abs(ode.log_likelihood - log_p) <= 10 * ode.ode_error + 1e-9)
+    elbo = kolmo.likelihood.continuous_elbo(schedule, exact, p_T, x, t_min=1e-3, draws=2000, seed=5)
+    assert abs(np.mean(elbo.elbo - log_p)) < 5 * np.sqrt(np.sum(elbo.standard_error**2)) / x.shape[0]
+    data = bimodal().sample(seed=3, count=20)
+    standard = kolmo.distribution.GaussianMixture.gaussian(np.zeros(1), np.eye(1))
+    vdm = kolmo.likelihood.vdm_bound(schedule, exact, standard, data, t_min=1e-3, draws=2000, seed=6)
+    assert np.mean(vdm.bound - bimodal().log_density(data)) < 5 * np.sqrt(np.sum(vdm.standard_error**2)) / data.shape[0]
+    python = kolmo.score.from_callable("no divergence", 1, lambda t, y: exact(t, y))
+    with pytest.raises(kolmo.Error, match="divergence"):
+        kolmo.likelihood.continuous_elbo(schedule, python, p_T, x, seed=1)
