@@ -34,16 +34,12 @@ sampling::StepSpacing spacing_of(const std::string& name) {
 sampling::SampleSolution sample_with(const std::string& sampler, const sampling::SamplingProblem& problem, std::size_t steps,
                                      double eta, const std::string& spacing, bool denoise_final,
                                      const sampling::SamplerOptions& options) {
-  if (sampler == "ddpm") {
-    return sampling::sample(problem, sampling::Ddpm{steps, spacing_of(spacing.empty() ? "uniform_time" : spacing), denoise_final}, options);
-  }
-  if (sampler == "ddim") {
-    return sampling::sample(problem, sampling::Ddim{steps, eta, spacing_of(spacing.empty() ? "uniform_time" : spacing), denoise_final},
-                            options);
-  }
+  // An empty spacing takes the sampler's own default (uniform in t; DPM-Solver++ uniform in λ).
+  const auto spaced = [&](const char* fallback) { return spacing_of(spacing.empty() ? fallback : spacing); };
+  if (sampler == "ddpm") return sampling::sample(problem, sampling::Ddpm{steps, spaced("uniform_time"), denoise_final}, options);
+  if (sampler == "ddim") return sampling::sample(problem, sampling::Ddim{steps, eta, spaced("uniform_time"), denoise_final}, options);
   if (sampler == "dpm-solver++") {
-    return sampling::sample(
-        problem, sampling::DpmSolverPlusPlus2M{steps, spacing_of(spacing.empty() ? "uniform_lambda" : spacing), denoise_final}, options);
+    return sampling::sample(problem, sampling::DpmSolverPlusPlus2M{steps, spaced("uniform_lambda"), denoise_final}, options);
   }
   throw kolmo::Error("kolmo.sampling.sample: parameter 'sampler' = '" + sampler + "'; expected ddpm, ddim or dpm-solver++");
 }

@@ -156,16 +156,17 @@ std::pair<Eigen::ArrayXd, Eigen::ArrayXd> inference_paths(const process::NoiseSc
     Eigen::ArrayXd sum = Eigen::ArrayXd::Zero(count);
     std::vector<double> increments(static_cast<std::size_t>(count * d));
     for (std::uint64_t k = 0; k < v.steps; ++k) {
-      const double t = brownian.time(k, factor), g2 = schedule.diffusion_squared(t), g = std::sqrt(g2);
+      const double t = brownian.time(k, factor), g2 = schedule.diffusion_squared(t), g = std::sqrt(g2),
+                   f = schedule.drift_rate(t);
       const Eigen::ArrayXXd s = score.score(t, x), a = v.drift(t, x);
       require(a.rows() == count && a.cols() == d, where, "options.variational.drift",
               describe_value(a.rows()) + "x" + describe_value(a.cols()) + " at t = " + describe_value(t),
               "paths x d = " + describe_value(count) + "x" + describe_value(d));
       const Eigen::ArrayXd divergence = score.divergence(t, x).col(0);
-      sum += (0.5 * a.square().rowwise().sum() + g2 * divergence - dimension * schedule.drift_rate(t)) * dt;
+      sum += (0.5 * a.square().rowwise().sum() + g2 * divergence - dimension * f) * dt;
       brownian.fill(static_cast<std::uint64_t>(first), static_cast<std::size_t>(count), k, factor, increments);
       const Eigen::Map<const Eigen::ArrayXXd> dw(increments.data(), count, d);  // component-major: column j
-      x += (schedule.drift_rate(t) * x - g2 * s + g * a) * dt + g * dw;
+      x += (f * x - g2 * s + g * a) * dt + g * dw;
     }
     prior_log.segment(first, count) = prior.log_density(x);
     integral.segment(first, count) = sum;

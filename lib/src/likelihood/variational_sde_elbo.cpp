@@ -3,6 +3,7 @@
 #include <cmath>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "kolmo/core/error.hpp"
@@ -63,7 +64,9 @@ process::Sde augmented_posterior(const LatentSdePrior& prior, const SdePosterior
   const double b = prior.diffusion;
   const auto mismatch = [f = prior.drift, h = posterior.drift, d](double t, const process::StateView& z) {
     const Eigen::ArrayXXd x = z.leftCols(d);
-    return std::pair<Eigen::ArrayXXd, Eigen::ArrayXXd>{h(t, x), f(t, x) - h(t, x)};
+    Eigen::ArrayXXd posterior_drift = h(t, x);  // once: h may be a costly (e.g. Python) callable
+    Eigen::ArrayXXd delta = f(t, x) - posterior_drift;
+    return std::pair<Eigen::ArrayXXd, Eigen::ArrayXXd>{std::move(posterior_drift), std::move(delta)};
   };
   const auto drift = [mismatch, d, b](double t, const process::StateView& z) -> Eigen::ArrayXXd {
     const auto [h, delta] = mismatch(t, z);

@@ -98,8 +98,7 @@ Outcome bounds_hold(std::vector<BoundComparison> comparisons, double alpha) {
   }
   const double k = static_cast<double>(tests.size());
   const boost::math::normal standard;
-  // p of each test under its claim; a NaN z is a failed test (p = 0).
-  // A NaN z fails (p = 0); z = −inf below its reference (an exact gap) holds (p = 1); +inf fails.
+  // p of each test under its claim. A NaN z fails (p = 0); z = −inf below its reference (an exact gap) holds (p = 1); +inf fails.
   const auto p_of = [&](const Test& t) {
     if (std::isnan(t.z)) return 0.0;
     if (std::isinf(t.z)) return t.relation == BoundRelation::below && t.z < 0 ? 1.0 : 0.0;
