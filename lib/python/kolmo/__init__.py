@@ -5,13 +5,20 @@ Bad input raises kolmo.Error (a ValueError) naming the parameter, the value and 
 expected; a numerical failure is a Status inside the result, never an exception.
 """
 
-from ._kolmo import Error, Status, __version__, distribution, likelihood, process, sampling, schedule, score, sde
+from . import _kolmo
+from ._kolmo import (Error, Status, __version__, compare, distribution, grid, likelihood, process, sampling, schedule,
+                     score, sde)
+
+if hasattr(_kolmo, "verify"):  # built with the verification cases (KOLMO_BUILD_CLI)
+    from ._kolmo import verify
 
 __all__ = [
     "Error",
     "Status",
     "__version__",
+    "compare",
     "distribution",
+    "grid",
     "likelihood",
     "process",
     "sampling",

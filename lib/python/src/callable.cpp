@@ -69,6 +69,41 @@ process::BatchCoefficient batch_coefficient(py::function f, std::string what, st
   };
 }
 
+std::function<Eigen::ArrayXd(const process::StateView&)> state_function(py::function f, std::string what) {
+  return [callable = hold(std::move(f)), what = std::move(what)](const process::StateView& x) -> Eigen::ArrayXd {
+    const CallbackGil gil;
+    try {
+      return as_batch((*callable)(Eigen::ArrayXXd(x)), x.rows(), 1, what).col(0);
+    } catch (py::error_already_set& e) {
+      throw kolmo::Error("kolmo: the " + what + " callable raised " + std::string(e.what()));
+    }
+  };
+}
+
+std::function<Eigen::ArrayXXd(const process::StateView&)> state_map(py::function f, std::string what, std::size_t columns) {
+  return [callable = hold(std::move(f)), what = std::move(what), columns](const process::StateView& x) -> Eigen::ArrayXXd {
+    const CallbackGil gil;
+    try {
+      return as_batch((*callable)(Eigen::ArrayXXd(x)), x.rows(), static_cast<Eigen::Index>(columns), what);
+    } catch (py::error_already_set& e) {
+      throw kolmo::Error("kolmo: the " + what + " callable raised " + std::string(e.what()));
+    }
+  };
+}
+
+sde::PathSolution path_solution(py::function f, std::size_t dimension) {
+  return [callable = hold(std::move(f)), dimension](double t0, double t1, const process::StateView& x0,
+                                                    const process::StateView& w) -> Eigen::ArrayXXd {
+    const CallbackGil gil;
+    try {
+      const py::object result = (*callable)(t0, t1, Eigen::ArrayXXd(x0), Eigen::ArrayXXd(w));
+      return as_batch(result, x0.rows(), static_cast<Eigen::Index>(dimension), "exact solution");
+    } catch (py::error_already_set& e) {
+      throw kolmo::Error("kolmo: the exact solution callable raised " + std::string(e.what()));
+    }
+  };
+}
+
 process::TimeMatrix time_matrix(py::object g, std::size_t rows, std::size_t columns) {
   const auto r = static_cast<Eigen::Index>(rows), c = static_cast<Eigen::Index>(columns);
   if (!PyCallable_Check(g.ptr())) {

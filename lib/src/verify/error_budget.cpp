@@ -18,6 +18,13 @@ ErrorBudget error_budget(const Registry& registry, Tier tier) {
   return budget;
 }
 
+std::vector<ErrorBudget> error_budgets(const Registry& registry, TierSelection tiers) {
+  std::vector<ErrorBudget> budgets;
+  if (tiers != TierSelection::full) budgets.push_back(error_budget(registry, Tier::fast));
+  if (tiers != TierSelection::fast) budgets.push_back(error_budget(registry, Tier::full));
+  return budgets;
+}
+
 double case_alpha(const Registry& registry, const CaseInfo& info) {
   if (info.kind == CaseKind::deterministic) return std::numeric_limits<double>::quiet_NaN();
   return error_budget(registry, info.tier).per_case;

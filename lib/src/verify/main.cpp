@@ -84,14 +84,6 @@ bool progress_wanted(bool forced) {
   return forced || (isatty(STDERR_FILENO) == 1 && (ci == nullptr || *ci == '\0'));
 }
 
-std::vector<ErrorBudget> budgets_run(const Registry& registry, TierSelection tiers) {
-  std::vector<ErrorBudget> budgets;
-  if (tiers != TierSelection::full) budgets.push_back(error_budget(registry, Tier::fast));
-  if (tiers != TierSelection::fast) budgets.push_back(error_budget(registry, Tier::full));
-  return budgets;
-}
-
-
 /// `argument` as a POSIX shell would need it to run the same command again.
 std::string shell_quoted(const std::string& argument) {
   const bool plain = !argument.empty() && argument.find_first_not_of(
@@ -197,7 +189,7 @@ int run(const Arguments& a, const Registry& registry, const MainOptions& main_op
   };
   if (progress) callbacks.on_progress = show_progress;
 
-  const ReportContext context{options, collect_provenance(command_line), budgets_run(registry, options.tiers)};
+  const ReportContext context{options, collect_provenance(command_line), error_budgets(registry, options.tiers)};
   for (const auto& budget : context.budgets) {
     std::cout << "tier " << to_string(budget.tier) << ": family-wise false-failure budget " << budget.family_rate
               << " over " << budget.statistical_cases << " statistical cases, alpha = " << budget.per_case

@@ -14,6 +14,7 @@
 // against method error bounds, not against noise.
 
 #include <cstddef>
+#include <vector>
 
 #include "kolmo/verify/registry.hpp"
 
@@ -36,6 +37,9 @@ struct ErrorBudget {
 
 /// The budget of `tier` over the cases registered in `registry`.
 ErrorBudget error_budget(const Registry& registry, Tier tier);
+
+/// The budgets of the tiers a selection runs (fast, full or both), for the report.
+std::vector<ErrorBudget> error_budgets(const Registry& registry, TierSelection tiers);
 
 /// The α a case runs with: its tier's per-case share if statistical, NaN if deterministic.
 double case_alpha(const Registry& registry, const CaseInfo& info);
