@@ -46,7 +46,8 @@ void bind_likelihood(py::module_& m) {
       .def_readonly("elbo", &likelihood::ContinuousElbo::elbo)
       .def_readonly("standard_error", &likelihood::ContinuousElbo::standard_error)
       .def_readonly("failed_points", &likelihood::ContinuousElbo::failed_points)
-      .def_property_readonly("mean", [](const likelihood::ContinuousElbo& r) { return r.mean.mean; });
+      .def_property_readonly("mean", [](const likelihood::ContinuousElbo& r) { return r.mean.mean; })
+      .def_property_readonly("mean_standard_error", [](const likelihood::ContinuousElbo& r) { return r.mean.standard_error; });
   m.def(
       "continuous_elbo",
       [](const process::NoiseSchedule& schedule, const score::ScoreModel& score, const distribution::GaussianMixture& prior,
@@ -70,7 +71,8 @@ void bind_likelihood(py::module_& m) {
       .def_readonly("diffusion_loss", &likelihood::VdmBound::diffusion_loss)
       .def_readonly("prior_term", &likelihood::VdmBound::prior_term)
       .def_readonly("reconstruction_term", &likelihood::VdmBound::reconstruction_term)
-      .def_property_readonly("mean", [](const likelihood::VdmBound& r) { return r.mean.mean; });
+      .def_property_readonly("mean", [](const likelihood::VdmBound& r) { return r.mean.mean; })
+      .def_property_readonly("mean_standard_error", [](const likelihood::VdmBound& r) { return r.mean.standard_error; });
   m.def(
       "vdm_bound",
       [](const process::NoiseSchedule& schedule, const score::ScoreModel& score, const distribution::GaussianMixture& prior,

@@ -13,11 +13,12 @@ PYBIND11_MODULE(_kolmo, m) {
   auto sde = m.def_submodule("sde", "Monte Carlo ensembles of SDEs: solve with any scheme, convergence studies");
   kolmo::python::bind_sde(sde);
   auto schedule = m.def_submodule("schedule", "Noise schedules and mixtures diffused by them");
-  auto score = m.def_submodule("score", "Score models: exact mixture scores and Python callables");
+  auto score = m.def_submodule("score", "Score models: exact mixture scores, Python callables and learned MLPs (training, score-matching distances)");
   auto sampling = m.def_submodule(
       "sampling", "DDPM, DDIM, DPM-Solver++, the reverse-time SDE and probability-flow ODE; ULA and MALA chains");
   kolmo::python::bind_diffusion(schedule, score, sampling);
   kolmo::python::bind_reverse_time(sampling);
+  kolmo::python::bind_learned(score);
   auto grid = m.def_submodule("grid", "Grids, densities on them, Fokker–Planck and continuity solvers");
   kolmo::python::bind_grid(grid);
   auto compare = m.def_submodule("compare", "Samples against laws, densities against densities, with p-values");

@@ -13,6 +13,7 @@
 #include "kolmo/process/cox_ingersoll_ross.hpp"
 #include "kolmo/process/double_well.hpp"
 #include "kolmo/process/geometric_brownian_motion.hpp"
+#include "kolmo/process/kloeden_platen.hpp"
 #include "kolmo/process/ornstein_uhlenbeck.hpp"
 #include "kolmo/process/sde.hpp"
 #include "module.hpp"
@@ -78,7 +79,24 @@ void bind_process(py::module_& m) {
           [](const process::GeometricBrownianMotion& gbm, double t0, double t1, const Eigen::ArrayXXd& x0, const Eigen::ArrayXXd& w) {
             return gbm.solution(t0, t1, x0, w);
           },
-          py::arg("t0"), py::arg("t1"), py::arg("x0"), py::arg("w"), "X_{t1} = X_{t0} exp((λ − μ²/2)(t1 − t0) + μ w) on a path");
+          py::arg("t0"), py::arg("t1"), py::arg("x0"), py::arg("w"), "X_{t1} = X_{t0} exp((λ − μ²/2)(t1 − t0) + μ w) on a path")
+      .def("stratonovich_sde", &process::GeometricBrownianMotion::stratonovich_sde, "The same coefficients read as Stratonovich")
+      .def(
+          "stratonovich_solution",
+          [](const process::GeometricBrownianMotion& gbm, double t0, double t1, const Eigen::ArrayXXd& x0, const Eigen::ArrayXXd& w) {
+            return gbm.stratonovich_solution(t0, t1, x0, w);
+          },
+          py::arg("t0"), py::arg("t1"), py::arg("x0"), py::arg("w"), "X_{t1} = X_{t0} exp(λ (t1 − t0) + μ w) on a path");
+  py::class_<process::AdditiveTestSde>(m, "AdditiveTestSde",
+                                       "Kloeden & Platen's additive-noise test equation with an exact solution on the path")
+      .def(py::init<double, double>(), py::arg("alpha"), py::arg("beta"))
+      .def("sde", &process::AdditiveTestSde::sde)
+      .def(
+          "solution",
+          [](const process::AdditiveTestSde& a, double t0, double t1, const Eigen::ArrayXXd& x0, const Eigen::ArrayXXd& w) {
+            return a.solution(t0, t1, x0, w);
+          },
+          py::arg("t0"), py::arg("t1"), py::arg("x0"), py::arg("w"));
   py::class_<process::DoubleWellLangevin>(m, "DoubleWellLangevin", "dX = −U'(X) dt + √(2D) dW, U(x) = h (x² − 1)²")
       .def(py::init<double, double>(), py::arg("barrier_height"), py::arg("temperature"))
       .def("potential", py::vectorize(&process::DoubleWellLangevin::potential))

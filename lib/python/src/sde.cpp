@@ -10,6 +10,7 @@
 #include "kolmo/core/error.hpp"
 #include "kolmo/distribution/law.hpp"
 #include "kolmo/process/geometric_brownian_motion.hpp"
+#include "kolmo/process/kloeden_platen.hpp"
 #include "kolmo/sde/convergence.hpp"
 #include "kolmo/sde/ensemble.hpp"
 #include "kolmo/sde/euler_maruyama.hpp"
@@ -47,9 +48,13 @@ sde::PathSolution exact_solution(const py::object& exact, std::size_t dimension)
       return gbm.solution(t0, t1, x0, w);
     };
   }
+  if (py::isinstance<process::AdditiveTestSde>(exact)) {
+    return [sde = exact.cast<process::AdditiveTestSde>()](double t0, double t1, const process::StateView& x0,
+                                                          const process::StateView& w) { return sde.solution(t0, t1, x0, w); };
+  }
   if (PyCallable_Check(exact.ptr())) return path_solution(exact.cast<py::function>(), dimension);
   throw kolmo::Error("kolmo.sde.study_convergence: parameter 'exact' has the wrong type; expected None, a "
-                     "GeometricBrownianMotion or a callable exact(t0, t1, X0, W) -> (paths, d)");
+                     "GeometricBrownianMotion, an AdditiveTestSde or a callable exact(t0, t1, X0, W) -> (paths, d)");
 }
 
 }  // namespace
@@ -75,6 +80,12 @@ void bind_sde(py::module_& m) {
         return paths;
       })
       .def_readonly("stats", &EnsembleSolution::stats)
+      .def_property_readonly("snapshots",
+                             [](const EnsembleSolution& s) {
+                               py::list snapshots;
+                               for (const auto& snapshot : s.snapshots) snapshots.append(py::make_tuple(snapshot.time, snapshot.states));
+                               return snapshots;
+                             }, "[(time, states (paths, d)), ...] in request order; failed paths are NaN rows")
       .def("__repr__", [](const EnsembleSolution& s) {
         return "EnsembleSolution(scheme='" + s.scheme + "', paths=" + std::to_string(s.stats.paths) +
                ", steps=" + std::to_string(s.stats.steps) + ", status=" + std::string(to_string(s.status.code)) + ")";
@@ -83,15 +94,19 @@ void bind_sde(py::module_& m) {
   m.def(
       "solve",
       [](const process::Sde& equation, const py::object& x0, double t0, double t1, double dt, std::uint64_t paths,
-         std::uint64_t seed, const std::string& scheme, int threads, std::uint64_t brownian_fine_steps) {
+         std::uint64_t seed, const std::string& scheme, int threads, std::uint64_t brownian_fine_steps,
+         std::vector<double> snapshot_times) {
         const sde::SdeProblem problem(equation, initial_law(x0, "kolmo.sde.solve"), t0, t1, seed);
         py::gil_scoped_release release;
-        const sde::EnsembleOptions options{.paths = paths, .threads = threads, .brownian_fine_steps = brownian_fine_steps};
+        sde::EnsembleOptions options{.paths = paths, .threads = threads, .brownian_fine_steps = brownian_fine_steps};
+        options.observe.snapshot_times = std::move(snapshot_times);
         return with_scheme(scheme, dt, "kolmo.sde.solve", [&](const auto& method) { return sde::solve(problem, method, options); });
       },
       py::arg("sde"), py::arg("x0"), py::arg("t0"), py::arg("t1"), py::kw_only(), py::arg("dt"), py::arg("paths"),
       py::arg("seed"), py::arg("scheme") = "euler-maruyama", py::arg("threads") = 1, py::arg("brownian_fine_steps") = 0,
-      "Solves dX = f dt + g dW from x0 on [t0, t1] for `paths` paths with `scheme` at step dt. Every draw is a function\n"
+      py::arg("snapshot_times") = std::vector<double>{},
+      "Solves dX = f dt + g dW from x0 on [t0, t1] for `paths` paths with `scheme` at step dt, recording the states\n"
+      "at `snapshot_times` (on the step grid) in `snapshots`. Every draw is a function\n"
       "of (seed, path, step): the result is bit-identical for any `threads`. Bad input raises kolmo.Error; a numerical\n"
       "failure is the returned status (failed paths are NaN rows of `terminal`).");
 
@@ -132,6 +147,28 @@ void bind_convergence(py::module_& m) {
       .def_readonly("groups", &LocalOrderInterval::groups)
       .def("interval", &LocalOrderInterval::interval, py::arg("level") = 0.95,
            "[L − t se(L), U + t se(U)]: the interval the verification cases test an order against");
+  m.def(
+      "local_orders",
+      [](const std::vector<double>& h, const std::vector<double>& error, double error_uncertainty) {
+        const auto local = stats::local_orders(h, error, error_uncertainty);
+        py::dict result;
+        result["status"] = local.status;
+        result["orders"] = local.orders;
+        result["estimate"] = local.estimate;
+        result["drift_bound"] = local.drift_bound;
+        result["interval"] = py::make_tuple(local.lower(), local.upper());
+        return result;
+      },
+      py::arg("h"), py::arg("error"), py::arg("error_uncertainty") = 0.0,
+      "Local orders log(e_i/e_{i+1}) / log(h_i/h_{i+1}) of a deterministic study and the bound on how far the last one\n"
+      "can be from the asymptotic order (stats/local_orders.hpp): `interval` = estimate ∓ drift_bound.");
+  m.def(
+      "fit_order",
+      [](const std::vector<double>& h, const std::vector<double>& error, const std::vector<double>& standard_error, double level) {
+        return stats::fit_order(h, error, standard_error, level);
+      },
+      py::arg("h"), py::arg("error"), py::arg("standard_error") = std::vector<double>{}, py::arg("level") = 0.95,
+      "error ≈ C h^p by weighted least squares on log-log axes (stats/order_fit.hpp), with its interval at `level`");
   using sde::Resolution;
   py::class_<Resolution>(m, "Resolution", "The errors of one step size")
       .def_readonly("dt", &Resolution::dt)
@@ -196,7 +233,8 @@ void bind_convergence(py::module_& m) {
       py::arg("paths"), py::arg("seed"), py::arg("exact") = py::none(), py::arg("reference_dt") = 0.0,
       py::arg("functionals") = py::dict(), py::arg("level") = 0.95, py::arg("groups") = 100, py::arg("threads") = 1,
       "Strong and weak errors of `scheme` at each step size in `dts`, every resolution driven by the same Brownian\n"
-      "paths, against `exact` (a GeometricBrownianMotion, or exact(t0, t1, X0, W) -> (paths, d) on the path) or the\n"
+      "paths, against `exact` (a GeometricBrownianMotion or AdditiveTestSde, a bound method such as\n"
+      "gbm.stratonovich_solution, or any exact(t0, t1, X0, W) -> (paths, d) on the path) or the\n"
       "scheme itself at `reference_dt`. `functionals` maps names to phi(X) -> (paths,) for weak errors. Orders are\n"
       "fitted with jackknife intervals over `groups` path groups (sde/convergence.hpp). Bit-identical for any `threads`.");
 }

@@ -36,6 +36,12 @@ Eigen::ArrayXXd brownian_endpoints(const SdeProblem& problem, std::uint64_t fine
 }
 
 stats::MeanEstimate mean_of(const Eigen::ArrayXd& values) {
+  // A per-path value that overflowed (finite states, infinite squares) has no mean: +inf for the
+  // estimate and its standard error, which collect() turns into a non_finite refusal.
+  if (!values.isFinite().all()) {
+    constexpr double inf = std::numeric_limits<double>::infinity();
+    return {inf, inf, static_cast<std::uint64_t>(values.size())};
+  }
   stats::RunningMoments moments;
   moments.add({values.data(), static_cast<std::size_t>(values.size())});
   return stats::estimate_mean(moments);
@@ -130,7 +136,7 @@ struct ErrorMeasure {
 struct Collected {
   std::vector<double> h, error, se;
   std::vector<std::vector<double>> by_group;
-  Status status;  ///< within_noise at the first error at the rounding level of the arithmetic
+  Status status;  ///< non_finite, or within_noise at the first error at the rounding level of the arithmetic
 };
 
 Collected collect(const std::vector<Resolution>& resolutions, std::size_t groups, double reference_magnitude,
@@ -139,6 +145,15 @@ Collected collect(const std::vector<Resolution>& resolutions, std::size_t groups
   c.by_group.resize(groups);
   for (const Resolution& r : resolutions) {
     const double error = measure.error(r);
+    const double standard_error = measure.standard_error(r);
+    if (!std::isfinite(error) || !std::isfinite(standard_error)) {
+      // Finite paths can still overflow a sum of squares (a scheme that is unstable at this
+      // step size): the error is not a measurement, and the study says so instead of fitting it.
+      c.status = Status::failure(StatusCode::non_finite, "h = " + describe_value(std::abs(r.dt)),
+                                 "the error " + describe_value(error) + " or its standard error " +
+                                     describe_value(standard_error) + " is not finite (the states overflow)");
+      return c;
+    }
     if (error <= rounding_floor(r.steps, reference_magnitude)) {
       c.status = Status::failure(StatusCode::within_noise, "h = " + describe_value(std::abs(r.dt)),
                                  "the error " + describe_value(error) +
@@ -147,7 +162,7 @@ Collected collect(const std::vector<Resolution>& resolutions, std::size_t groups
     }
     c.h.push_back(std::abs(r.dt));
     c.error.push_back(error);
-    c.se.push_back(measure.standard_error(r));
+    c.se.push_back(standard_error);
     const std::vector<double>& means = measure.group_means(r);
     for (std::size_t g = 0; g < groups; ++g) c.by_group[g].push_back(means[g]);
   }

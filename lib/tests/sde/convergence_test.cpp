@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 
 #include "kolmo/process/geometric_brownian_motion.hpp"
 #include "kolmo/process/linear_sde.hpp"
@@ -67,6 +68,31 @@ TEST(ConvergenceStudy, RefusesToFitErrorsThatAreNotAboveNoise) {
   const ConvergenceStudy study = study_convergence(problem, EulerMaruyama{}, options);
   EXPECT_TRUE(study.status.ok());
   EXPECT_EQ(study.strong_order.status.code, StatusCode::within_noise);
+}
+
+TEST(ConvergenceStudy, OverflowingErrorsAreANonFiniteStatusNotAnException) {
+  // dX = λX dt with λ = 1e154: at h = T/2 = 0.25 the paths stay finite (X_T ≈ 6e306), but the squares
+  // behind the distances and standard errors overflow. The fits refuse with non_finite, naming the step.
+  const process::Sde explosive = process::Sde::additive(
+      "explosive", 1, 1, [](double, const process::StateView& x) -> Eigen::ArrayXXd { return 1e154 * x; },
+      [](double) { return Eigen::MatrixXd::Zero(1, 1); });
+  const SdeProblem problem(explosive, InitialLaw::point(Eigen::VectorXd::Ones(1)), 0.0, 0.5, 5);
+  ConvergenceOptions options;
+  options.dts = {0.5, 0.25};
+  options.paths = 4;
+  options.groups = 2;
+  options.exact = [](double, double, const process::StateView& x0, const process::StateView&) -> Eigen::ArrayXXd {
+    return Eigen::ArrayXXd::Zero(x0.rows(), x0.cols());
+  };
+  const ConvergenceStudy study = study_convergence(problem, EulerMaruyama{}, options);
+  ASSERT_TRUE(study.status.ok()) << study.status.message;
+  ASSERT_EQ(study.resolutions.size(), 2u);
+  EXPECT_TRUE(std::isfinite(study.resolutions[0].strong_rms));
+  EXPECT_FALSE(std::isfinite(study.resolutions[1].strong_rms_standard_error));
+  for (const auto* fit : {&study.strong_order, &study.strong_rms_order}) {
+    EXPECT_EQ(fit->status.code, StatusCode::non_finite);
+    EXPECT_EQ(fit->status.where, "h = 0.25");
+  }
 }
 
 TEST(ConvergenceStudy, BadInputIsAClearError) {
