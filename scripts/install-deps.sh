@@ -19,6 +19,8 @@ packages=(
   libtorch-dev                       # kolmo::torch: TorchScript networks as score models (optional component)
   python3-dev pybind11-dev           # the kolmo Python module (lib/python)
   python3-pytest                     # its test suite, run by ctest
+  python3-matplotlib                 # notebooks/: the figures
+  python3-nbclient python3-nbformat python3-ipykernel  # notebooks/: executed by ctest and scripts/render-notebooks.sh
 )
 
 missing=()
