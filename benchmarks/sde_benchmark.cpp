@@ -35,6 +35,9 @@ BENCHMARK(BM_EulerMaruyamaOu1d)
     ->Args({1 << 20, 1000, 1})
     ->Args({1 << 20, 1000, 2})
     ->Args({1 << 16, 100, 1})
+    // The ensemble of benchmarks/peers/compare_python_drift.py, run from Python by kolmo.sde.solve.
+    ->Args({200'000, 200, 1})
+    ->Args({200'000, 200, 2})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 
