@@ -1,6 +1,7 @@
 // kolmo.schedule, kolmo.score, kolmo.sampling: noise schedules, a mixture diffused by one (its
-// exact marginals and score), score models — exact, or a vectorised Python callable s(t, X) — and
-// the discrete samplers DDPM, DDIM and DPM-Solver++(2M), NumPy out.
+// exact marginals and score), score models — exact, a grid oracle, or a vectorised Python callable
+// s(t, X) — and the samplers: DDPM, DDIM, DPM-Solver(-1/2/3), DPM-Solver++(2M), predictor–corrector
+// and annealed Langevin, NumPy out.
 
 #include <pybind11/eigen.h>
 #include <pybind11/functional.h>
@@ -12,10 +13,16 @@
 #include "kolmo/core/error.hpp"
 #include "kolmo/distribution/diffused_mixture.hpp"
 #include "kolmo/ensemble/initial_law.hpp"
+#include "kolmo/process/discrete_schedule.hpp"
 #include "kolmo/process/noise_schedule.hpp"
+#include "kolmo/pde/density_series.hpp"
+#include "kolmo/sampling/annealed_langevin.hpp"
 #include "kolmo/sampling/ddim.hpp"
 #include "kolmo/sampling/ddpm.hpp"
+#include "kolmo/sampling/dpm_solver.hpp"
 #include "kolmo/sampling/dpm_solver_plus_plus.hpp"
+#include "kolmo/sampling/predictor_corrector.hpp"
+#include "kolmo/score/grid_oracle_score.hpp"
 #include "kolmo/score/mixture_score.hpp"
 #include "kolmo/score/score_model.hpp"
 #include "module.hpp"
@@ -31,17 +38,59 @@ sampling::StepSpacing spacing_of(const std::string& name) {
   throw kolmo::Error("kolmo.sampling.sample: parameter 'spacing' = '" + name + "'; expected uniform_time or uniform_lambda");
 }
 
-sampling::SampleSolution sample_with(const std::string& sampler, const sampling::SamplingProblem& problem, std::size_t steps,
-                                     double eta, const std::string& spacing, bool denoise_final,
+/// The options of every sampler, as the Python call passes them.
+struct SamplerChoice {
+  std::string sampler;
+  std::size_t steps = 0;
+  double eta = 0.0;
+  std::string spacing;
+  bool denoise_final = false;
+  int order = 2;
+  std::size_t corrector_steps = 1;
+  double snr = 0.16;
+  std::string predictor;
+  std::size_t steps_per_level = 0;
+  double epsilon = 0.0;
+};
+
+sampling::Predictor predictor_of(const std::string& name) {
+  if (name == "reverse-diffusion") return sampling::Predictor::reverse_diffusion;
+  if (name == "euler-maruyama") return sampling::Predictor::euler_maruyama;
+  throw kolmo::Error("kolmo.sampling.sample: parameter 'predictor' = '" + name + "'; expected reverse-diffusion or euler-maruyama");
+}
+
+sampling::SampleSolution sample_with(const SamplerChoice& c, const sampling::SamplingProblem& problem,
                                      const sampling::SamplerOptions& options) {
-  // An empty spacing takes the sampler's own default (uniform in t; DPM-Solver++ uniform in λ).
-  const auto spaced = [&](const char* fallback) { return spacing_of(spacing.empty() ? fallback : spacing); };
-  if (sampler == "ddpm") return sampling::sample(problem, sampling::Ddpm{steps, spaced("uniform_time"), denoise_final}, options);
-  if (sampler == "ddim") return sampling::sample(problem, sampling::Ddim{steps, eta, spaced("uniform_time"), denoise_final}, options);
-  if (sampler == "dpm-solver++") {
-    return sampling::sample(problem, sampling::DpmSolverPlusPlus2M{steps, spaced("uniform_lambda"), denoise_final}, options);
+  // An empty spacing takes the sampler's own default (uniform in t; the DPM-Solvers uniform in λ).
+  const auto spaced = [&](const char* fallback) { return spacing_of(c.spacing.empty() ? fallback : c.spacing); };
+  const std::string& name = c.sampler;
+  if (name == "ddpm") return sampling::sample(problem, sampling::Ddpm{c.steps, spaced("uniform_time"), c.denoise_final}, options);
+  if (name == "ddim") {
+    return sampling::sample(problem, sampling::Ddim{c.steps, c.eta, spaced("uniform_time"), c.denoise_final}, options);
   }
-  throw kolmo::Error("kolmo.sampling.sample: parameter 'sampler' = '" + sampler + "'; expected ddpm, ddim or dpm-solver++");
+  if (name == "dpm-solver") {
+    return sampling::sample(problem, sampling::DpmSolver{c.order, c.steps, spaced("uniform_lambda"), c.denoise_final}, options);
+  }
+  if (name == "dpm-solver++") {
+    return sampling::sample(problem, sampling::DpmSolverPlusPlus2M{c.steps, spaced("uniform_lambda"), c.denoise_final}, options);
+  }
+  if (name == "predictor-corrector") {
+    sampling::PredictorCorrector pc;
+    pc.steps = c.steps;
+    pc.predictor = predictor_of(c.predictor.empty() ? "reverse-diffusion" : c.predictor);
+    pc.corrector_steps = c.corrector_steps;
+    pc.snr = c.snr;
+    pc.spacing = spaced("uniform_time");
+    pc.denoise_final = c.denoise_final;
+    return sampling::sample(problem, pc, options);
+  }
+  if (name == "annealed-langevin") {
+    return sampling::sample(
+        problem, sampling::AnnealedLangevin{c.steps, c.steps_per_level, c.epsilon, spaced("uniform_time"), c.denoise_final},
+        options);
+  }
+  throw kolmo::Error("kolmo.sampling.sample: parameter 'sampler' = '" + name +
+                     "'; expected ddpm, ddim, dpm-solver, dpm-solver++, predictor-corrector or annealed-langevin");
 }
 
 }  // namespace
@@ -63,6 +112,20 @@ void bind_diffusion(py::module_& schedule_module, py::module_& score_module, py:
       .def("lambda_", py::vectorize(&NoiseSchedule::lambda), "λ(t) = log(α/σ)")
       .def("sde", &NoiseSchedule::sde, py::arg("dimension"), "The forward SDE dX = f(t) X dt + g(t) dW")
       .def("__repr__", [](const NoiseSchedule& s) { return "NoiseSchedule('" + s.name() + "')"; });
+
+  using process::DiscreteSchedule;
+  py::class_<DiscreteSchedule>(schedule_module, "DiscreteSchedule", "A DDPM chain β_1..β_N on t_i = i T / N")
+      .def(py::init<std::vector<double>, double>(), py::arg("betas"), py::arg("horizon") = 1.0)
+      .def_static("linear", &DiscreteSchedule::linear, py::arg("steps") = 1000, py::arg("beta_first") = 1e-4,
+                  py::arg("beta_last") = 0.02, py::arg("horizon") = 1.0, "Ho et al. (2020)")
+      .def_static("cosine", &DiscreteSchedule::cosine, py::arg("steps") = 1000, py::arg("offset") = 0.008,
+                  py::arg("max_beta") = 0.999, py::arg("horizon") = 1.0, "Nichol & Dhariwal (2021, eq. 17)")
+      .def_property_readonly("steps", &DiscreteSchedule::steps)
+      .def_property_readonly("horizon", &DiscreteSchedule::horizon)
+      .def("beta", &DiscreteSchedule::beta, py::arg("i"), "β_i, i = 1..N")
+      .def("alpha_bar", &DiscreteSchedule::alpha_bar, py::arg("i"), "ᾱ_i, i = 0..N")
+      .def("time_of", &DiscreteSchedule::time_of, py::arg("i"))
+      .def("as_continuous", &DiscreteSchedule::as_continuous, "The continuous VP schedule through the discrete levels");
 
   using distribution::DiffusedMixture;
   py::class_<DiffusedMixture>(schedule_module, "DiffusedMixture", "A Gaussian mixture's law under a noise schedule, exactly")
@@ -97,17 +160,42 @@ void bind_diffusion(py::module_& schedule_module, py::module_& score_module, py:
       "sample",
       [](const ScoreModel& model, const NoiseSchedule& schedule, const distribution::GaussianMixture& prior, double t_max, double t_min,
          std::uint64_t seed, const std::string& sampler, std::size_t steps, std::uint64_t paths, double eta, const std::string& spacing,
-         bool denoise_final, int threads) {
+         bool denoise_final, int order, std::size_t corrector_steps, double snr, const std::string& predictor,
+         std::size_t steps_per_level, double epsilon, int threads) {
         const sampling::SamplingProblem problem(model, schedule, ensemble::InitialLaw::from(distribution::Law::mixture(prior)), t_max,
                                                 t_min, seed);
+        const SamplerChoice choice{sampler, steps,           eta, spacing,         denoise_final, order,
+                                   corrector_steps, snr, predictor, steps_per_level, epsilon};
         py::gil_scoped_release release;
-        return sample_with(sampler, problem, steps, eta, spacing, denoise_final, {.paths = paths, .threads = threads});
+        return sample_with(choice, problem, {.paths = paths, .threads = threads});
       },
       py::arg("model"), py::arg("schedule"), py::arg("prior"), py::kw_only(), py::arg("t_max"), py::arg("t_min"), py::arg("seed"),
       py::arg("sampler"), py::arg("steps"), py::arg("paths"), py::arg("eta") = 0.0, py::arg("spacing") = "",
-      py::arg("denoise_final") = false, py::arg("threads") = 1,
-      "Samples from t_max (x ~ prior) to t_min with ddpm, ddim (eta) or dpm-solver++ in `steps` steps; spacing\n"
-      "uniform_time or uniform_lambda (default: the sampler's own). Bit-identical for any `threads`.");
+      py::arg("denoise_final") = false, py::arg("order") = 2, py::arg("corrector_steps") = 1, py::arg("snr") = 0.16,
+      py::arg("predictor") = "", py::arg("steps_per_level") = 0, py::arg("epsilon") = 0.0, py::arg("threads") = 1,
+      "Samples from t_max (x ~ prior) to t_min in `steps` steps with\n"
+      "  ddpm; ddim (eta); dpm-solver (order 1, 2 or 3; Lu et al. 2022); dpm-solver++ (2M);\n"
+      "  predictor-corrector (predictor reverse-diffusion or euler-maruyama, corrector_steps Langevin steps at\n"
+      "  signal-to-noise snr; Song et al. 2021, Alg. 2-3); annealed-langevin (steps = levels, steps_per_level,\n"
+      "  epsilon; Song & Ermon 2019, Alg. 1).\n"
+      "spacing uniform_time or uniform_lambda (default: the sampler's own). Bit-identical for any `threads`.");
+
+  score_module.def(
+      "grid_oracle",
+      [](std::vector<pde::DensityField> snapshots, const std::string& time_interpolation, std::size_t cached_times) {
+        if (time_interpolation != "linear" && time_interpolation != "cubic") {
+          throw kolmo::Error("kolmo.score.grid_oracle: parameter 'time_interpolation' = '" + time_interpolation +
+                             "'; expected linear or cubic");
+        }
+        score::GridOracleOptions options;
+        options.time_interpolation =
+            time_interpolation == "linear" ? pde::TimeInterpolation::linear : pde::TimeInterpolation::cubic;
+        options.cached_times = cached_times;
+        return score::grid_oracle_score(pde::DensitySeries(std::move(snapshots)), options);
+      },
+      py::arg("snapshots"), py::kw_only(), py::arg("time_interpolation") = "cubic", py::arg("cached_times") = 4,
+      "∇log p_t from a Fokker–Planck time series (DensityFields at increasing times on one grid, e.g. a\n"
+      "solve_fokker_planck's snapshots), interpolated in t: the score of any forward SDE the grid solver handles.");
 }
 
 }  // namespace kolmo::python
