@@ -1,6 +1,7 @@
 #include "kolmo/sampling/dpm_solver.hpp"
 
 #include <memory>
+#include <numeric>
 #include <string>
 #include <vector>
 
@@ -11,92 +12,179 @@
 namespace kolmo::sampling {
 namespace {
 
-// The intermediate points of Lu et al. (2022): r1 = 1/2 for order 2 (Alg. 1), r1 = 1/3 and
+constexpr const char* fixed_name = "kolmo::sampling::sample(DpmSolver)";
+constexpr const char* fast_name = "kolmo::sampling::sample(DpmSolverFast)";
+
+// The intermediate points of Lu et al. (2022a): r1 = 1/2 for order 2 (Alg. 1), r1 = 1/3 and
 // r2 = 2/3 for order 3 (Alg. 2).
 constexpr double r1_order2 = 0.5;
 constexpr double r1_order3 = 1.0 / 3.0, r2_order3 = 2.0 / 3.0;
 
-/// One step s → t and, for orders 2 and 3, the steps s → s1 (and s → s2) to its intermediate
-/// points at λ_s + r h.
+/// One step s → t of some order and, for orders 2 and 3, the steps s → s1 (and s → s2) to its
+/// intermediate points, which sit at λ_s + r h.
 struct DpmStep {
-  detail::StepEnds to_t;
-  detail::StepEnds to_s1;
-  detail::StepEnds to_s2;
+  int order = 1;
+  double r1 = 0.0, r2 = 0.0;
+  detail::StepEnds to_t, to_s1, to_s2;
 };
 
-std::vector<DpmStep> dpm_steps(const process::NoiseSchedule& schedule, const std::vector<double>& times, int order) {
-  std::vector<DpmStep> steps;
-  for (const detail::StepEnds& ends : detail::step_ends(schedule, times)) {
-    DpmStep step{ends, {}, {}};
-    const double lambda_s = schedule.lambda(ends.s);
-    const double r1 = order == 2 ? r1_order2 : r1_order3;
-    if (order >= 2) step.to_s1 = detail::StepEnds::of(schedule, ends.s, schedule.t_of_lambda(lambda_s + r1 * ends.h));
+/// The k-th of `order` − 1 intermediate times of the step s → t by the run's spacing.
+double spaced_inner_time(const process::NoiseSchedule& schedule, double s, double t, int k, int order, StepSpacing spacing) {
+  const double fraction = static_cast<double>(k) / order;
+  if (spacing == StepSpacing::uniform_time) return s + (t - s) * fraction;
+  const double lambda_s = schedule.lambda(s);
+  return schedule.t_of_lambda(lambda_s + (schedule.lambda(t) - lambda_s) * fraction);
+}
+
+DpmStep dpm_step(const process::NoiseSchedule& schedule, double s, double t, int order, InnerPoints inner,
+                 StepSpacing spacing) {
+  DpmStep step{order, 0.0, 0.0, detail::StepEnds::of(schedule, s, t), {}, {}};
+  if (order == 1) return step;
+  if (inner == InnerPoints::lambda) {
+    const double lambda_s = schedule.lambda(s);
+    step.r1 = order == 2 ? r1_order2 : r1_order3;
+    step.to_s1 = detail::StepEnds::of(schedule, s, schedule.t_of_lambda(lambda_s + step.r1 * step.to_t.h));
     if (order == 3) {
-      step.to_s2 = detail::StepEnds::of(schedule, ends.s, schedule.t_of_lambda(lambda_s + r2_order3 * ends.h));
+      step.r2 = r2_order3;
+      step.to_s2 = detail::StepEnds::of(schedule, s, schedule.t_of_lambda(lambda_s + step.r2 * step.to_t.h));
     }
-    steps.push_back(step);
+    return step;
   }
-  return steps;
+  // r_k = (λ(inner_k) − λ_s)/h, as the official implementation computes them.
+  step.to_s1 = detail::StepEnds::of(schedule, s, spaced_inner_time(schedule, s, t, 1, order, spacing));
+  step.r1 = step.to_s1.h / step.to_t.h;
+  if (order == 3) {
+    step.to_s2 = detail::StepEnds::of(schedule, s, spaced_inner_time(schedule, s, t, 2, order, spacing));
+    step.r2 = step.to_s2.h / step.to_t.h;
+  }
+  return step;
 }
 
 class DpmSolverStepper final : public detail::BatchStepper {
  public:
-  DpmSolverStepper(const std::vector<DpmStep>& steps, int order) : steps_(steps), order_(order) {}
+  DpmSolverStepper(const std::vector<DpmStep>& steps, Prediction prediction) : steps_(steps), prediction_(prediction) {}
 
   void step(std::size_t j, Eigen::ArrayXXd& x, const Eigen::ArrayXXd&, detail::Denoiser& model) override {
     const DpmStep& step = steps_[j];
-    const Eigen::ArrayXXd epsilon_s = model.epsilon(step.to_t.s, x);
-    if (order_ == 1) {
-      x = detail::first_order_step(step.to_t, x, epsilon_s);
-    } else if (order_ == 2) {
-      x = second_order(step, x, epsilon_s, model);
+    const Eigen::ArrayXXd m_s = predict(model, step.to_t.s, x);
+    const detail::IntegratorCoefficients c = coefficients(step.to_t);
+    if (step.order == 1) {
+      x = c.decay * x - c.first * m_s;
+    } else if (step.order == 2) {
+      x = second_order(step, c, x, m_s, model);
     } else {
-      x = third_order(step, x, epsilon_s, model);
+      x = third_order(step, c, x, m_s, model);
     }
   }
 
  private:
-  /// Alg. 1 (r1 = 1/2): the first-order step plus σ_t/(2 r1) (e^h − 1) times the difference of
-  /// the noise predictions at s1 and s.
-  static Eigen::ArrayXXd second_order(const DpmStep& step, const Eigen::ArrayXXd& x, const Eigen::ArrayXXd& epsilon_s,
-                                      detail::Denoiser& model) {
-    const Eigen::ArrayXXd u = detail::first_order_step(step.to_s1, x, epsilon_s);
-    const Eigen::ArrayXXd d1 = model.epsilon(step.to_s1.t, u) - epsilon_s;
-    return detail::first_order_step(step.to_t, x, epsilon_s) -
-           (detail::noise_coefficient(step.to_t) / (2.0 * r1_order2)) * d1;
+  [[nodiscard]] Eigen::ArrayXXd predict(detail::Denoiser& model, double t, const Eigen::ArrayXXd& x) const {
+    return prediction_ == Prediction::noise ? model.epsilon(t, x) : model.data(t, x);
+  }
+  [[nodiscard]] detail::IntegratorCoefficients coefficients(const detail::StepEnds& ends) const {
+    return prediction_ == Prediction::noise ? detail::IntegratorCoefficients::noise(ends)
+                                            : detail::IntegratorCoefficients::data(ends);
   }
 
-  /// Alg. 2 (r1 = 1/3, r2 = 2/3).
-  static Eigen::ArrayXXd third_order(const DpmStep& step, const Eigen::ArrayXXd& x, const Eigen::ArrayXXd& epsilon_s,
-                                     detail::Denoiser& model) {
-    const Eigen::ArrayXXd u1 = detail::first_order_step(step.to_s1, x, epsilon_s);
-    const Eigen::ArrayXXd d1 = model.epsilon(step.to_s1.t, u1) - epsilon_s;
-    const double r2h = r2_order3 * step.to_t.h;
-    const Eigen::ArrayXXd u2 =
-        detail::first_order_step(step.to_s2, x, epsilon_s) -
-        (step.to_s2.sigma_t * r2_order3 / r1_order3 * detail::expm1_over_h_minus_one(r2h)) * d1;
-    const Eigen::ArrayXXd d2 = model.epsilon(step.to_s2.t, u2) - epsilon_s;
-    return detail::first_order_step(step.to_t, x, epsilon_s) -
-           (step.to_t.sigma_t / r2_order3 * detail::expm1_over_h_minus_one(step.to_t.h)) * d2;
+  /// Alg. 1: the first-order step plus first/(2 r1) times the difference of the model values at s1 and s.
+  Eigen::ArrayXXd second_order(const DpmStep& step, const detail::IntegratorCoefficients& c, const Eigen::ArrayXXd& x,
+                               const Eigen::ArrayXXd& m_s, detail::Denoiser& model) const {
+    const detail::IntegratorCoefficients c1 = coefficients(step.to_s1);
+    const Eigen::ArrayXXd u = c1.decay * x - c1.first * m_s;
+    const Eigen::ArrayXXd d1 = predict(model, step.to_s1.t, u) - m_s;
+    return c.decay * x - c.first * m_s - (c.first / (2.0 * step.r1)) * d1;
+  }
+
+  /// Alg. 2; the difference term of u2 is taken at r2 h, as in the paper.
+  Eigen::ArrayXXd third_order(const DpmStep& step, const detail::IntegratorCoefficients& c, const Eigen::ArrayXXd& x,
+                              const Eigen::ArrayXXd& m_s, detail::Denoiser& model) const {
+    const detail::IntegratorCoefficients c1 = coefficients(step.to_s1);
+    const Eigen::ArrayXXd u1 = c1.decay * x - c1.first * m_s;
+    const Eigen::ArrayXXd d1 = predict(model, step.to_s1.t, u1) - m_s;
+    detail::StepEnds at_r2h = step.to_s2;
+    at_r2h.h = step.r2 * step.to_t.h;
+    const detail::IntegratorCoefficients c2 = coefficients(step.to_s2);
+    const double difference2 = coefficients(at_r2h).difference;
+    const Eigen::ArrayXXd u2 = c2.decay * x - c2.first * m_s - (difference2 * step.r2 / step.r1) * d1;
+    const Eigen::ArrayXXd d2 = predict(model, step.to_s2.t, u2) - m_s;
+    return c.decay * x - c.first * m_s - (c.difference / step.r2) * d2;
   }
 
   const std::vector<DpmStep>& steps_;
-  int order_;
+  Prediction prediction_;
 };
+
+std::string solver_name(Prediction prediction, const std::string& layout) {
+  return (prediction == Prediction::noise ? "dpm-solver" : "dpm-solver++") + layout;
+}
+
+SampleSolution run_steps(const SamplingProblem& problem, std::string name, const std::vector<double>& times,
+                         const std::vector<DpmStep>& steps, Prediction prediction, bool denoise_final,
+                         const SamplerOptions& options) {
+  return detail::run_sampler(problem,
+                             {std::move(name), times, /*stochastic=*/false, denoise_final,
+                              [&steps, prediction] { return std::make_unique<DpmSolverStepper>(steps, prediction); }},
+                             options);
+}
 
 }  // namespace
 
+std::vector<int> fast_orders(int order, std::size_t nfe) {
+  require(order >= 1 && order <= 3, fast_name, "order", order, "1, 2 or 3");
+  require_at_least(fast_name, "nfe", nfe, 1);
+  std::vector<int> orders;
+  if (order == 1) return std::vector<int>(nfe, 1);
+  if (order == 2) {
+    orders.assign(nfe / 2, 2);
+    if (nfe % 2 == 1) orders.push_back(1);
+    return orders;
+  }
+  const std::size_t k = nfe / 3 + 1;  // Lu et al. (2022a), App. D.1
+  if (nfe % 3 == 0) {
+    orders.assign(k - 2, 3);
+    orders.insert(orders.end(), {2, 1});
+  } else {
+    orders.assign(k - 1, 3);
+    orders.push_back(nfe % 3 == 1 ? 1 : 2);
+  }
+  return orders;
+}
+
 SampleSolution sample(const SamplingProblem& problem, const DpmSolver& method, const SamplerOptions& options) {
-  require(method.order >= 1 && method.order <= 3, "kolmo::sampling::sample(DpmSolver)", "order", method.order,
-          "1, 2 or 3");
+  require(method.order >= 1 && method.order <= 3, fixed_name, "order", method.order, "1, 2 or 3");
   const std::vector<double> times =
       sampling_times(problem.schedule, problem.t_max, problem.t_min, method.steps, method.spacing);
-  const std::vector<DpmStep> steps = dpm_steps(problem.schedule, times, method.order);
-  return detail::run_sampler(problem,
-                             {"dpm-solver-" + std::to_string(method.order), times, /*stochastic=*/false,
-                              method.denoise_final,
-                              [&steps, &method] { return std::make_unique<DpmSolverStepper>(steps, method.order); }},
-                             options);
+  std::vector<DpmStep> steps;
+  for (std::size_t j = 0; j + 1 < times.size(); ++j) {
+    steps.push_back(dpm_step(problem.schedule, times[j], times[j + 1], method.order, method.inner_points, method.spacing));
+  }
+  // "dpm-solver-3" or "dpm-solver++(3S)" (appended piecewise: GCC 12 misreads "x" + std::string as overlapping).
+  std::string layout = method.prediction == Prediction::noise ? "-" : "(";
+  layout += std::to_string(method.order);
+  if (method.prediction == Prediction::data) layout += "S)";
+  return run_steps(problem, solver_name(method.prediction, layout), times, steps, method.prediction, method.denoise_final,
+                   options);
+}
+
+SampleSolution sample(const SamplingProblem& problem, const DpmSolverFast& method, const SamplerOptions& options) {
+  const std::vector<int> orders = fast_orders(method.order, method.nfe);
+  std::vector<double> times;
+  if (method.spacing == StepSpacing::uniform_lambda) {
+    // Equal steps in λ whatever their order (Lu et al. 2022a, App. D.1).
+    times = sampling_times(problem.schedule, problem.t_max, problem.t_min, orders.size(), method.spacing);
+  } else {
+    // Every step ends on the nfe-interval grid, an order-k step spanning k of its intervals.
+    const std::vector<double> fine = sampling_times(problem.schedule, problem.t_max, problem.t_min, method.nfe, method.spacing);
+    std::size_t at = 0;
+    times.push_back(fine[at]);
+    for (int order : orders) times.push_back(fine[at += static_cast<std::size_t>(order)]);
+  }
+  std::vector<DpmStep> steps;
+  for (std::size_t j = 0; j < orders.size(); ++j) {
+    steps.push_back(dpm_step(problem.schedule, times[j], times[j + 1], orders[j], method.inner_points, method.spacing));
+  }
+  return run_steps(problem, solver_name(method.prediction, "-fast(" + std::to_string(method.order) + ")"), times, steps,
+                   method.prediction, method.denoise_final, options);
 }
 
 }  // namespace kolmo::sampling

@@ -1,0 +1,89 @@
+// Parity with the official DPM-Solver implementation (github.com/LuChengTHU/dpm-solver,
+// dpm_solver_pytorch.py): its end points for 56 option sets — singlestep with order mixing,
+// singlestep of fixed order, multistep; noise and data prediction; logSNR and time-uniform steps —
+// from 16 start points, the exact noise prediction of a 2-D mixture under VP-linear(0.1, 20),
+// float64, written once by benchmarks/peers/dpm_solver_reference.py into fixtures/. Kolmo's
+// samplers with the same options must reproduce every coordinate to 1e-10: the two compute the
+// same arithmetic up to the rounding of α, σ, λ and its inverse (~1e-15 relative), which the
+// 20 steps amplify by far less than 1e5.
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+
+#include "kolmo/distribution/diffused_mixture.hpp"
+#include "kolmo/sampling/dpm_solver.hpp"
+#include "kolmo/sampling/dpm_solver_multistep.hpp"
+#include "kolmo/score/mixture_score.hpp"
+
+namespace kolmo::sampling {
+namespace {
+
+nlohmann::json fixture() {
+  std::ifstream in(std::string(KOLMO_SAMPLER_FIXTURES) + "/dpm_solver_reference.json");
+  EXPECT_TRUE(in.good()) << "missing fixture " << KOLMO_SAMPLER_FIXTURES;
+  return nlohmann::json::parse(in);
+}
+
+Eigen::ArrayXXd matrix(const nlohmann::json& rows) {
+  Eigen::ArrayXXd x(static_cast<Eigen::Index>(rows.size()), static_cast<Eigen::Index>(rows[0].size()));
+  for (Eigen::Index i = 0; i < x.rows(); ++i) {
+    for (Eigen::Index j = 0; j < x.cols(); ++j) x(i, j) = rows[static_cast<std::size_t>(i)][static_cast<std::size_t>(j)];
+  }
+  return x;
+}
+
+distribution::GaussianMixture mixture(const nlohmann::json& m) {
+  std::vector<Eigen::VectorXd> means;
+  std::vector<Eigen::MatrixXd> covariances;
+  for (const auto& mean : m["means"]) means.push_back(Eigen::Vector2d(mean[0], mean[1]));
+  for (const auto& c : m["covariances"]) covariances.push_back(matrix(c).matrix());
+  return {m["weights"].get<std::vector<double>>(), means, covariances};
+}
+
+SampleSolution run(const SamplingProblem& problem, const nlohmann::json& r, std::uint64_t paths) {
+  const int order = r["order"];
+  const std::size_t steps = r["steps"];
+  const StepSpacing spacing = r["skip"] == "logSNR" ? StepSpacing::uniform_lambda : StepSpacing::uniform_time;
+  const Prediction prediction = r["algorithm"] == "dpmsolver" ? Prediction::noise : Prediction::data;
+  const SamplerOptions options{.paths = paths};
+  if (r["method"] == "singlestep") {
+    return sample(problem, DpmSolverFast{order, steps, spacing, prediction, InnerPoints::spacing}, options);
+  }
+  if (r["method"] == "singlestep_fixed") {
+    return sample(problem,
+                  DpmSolver{.order = order, .steps = steps / static_cast<std::size_t>(order), .spacing = spacing,
+                            .prediction = prediction, .inner_points = InnerPoints::spacing},
+                  options);
+  }
+  return sample(problem, DpmSolverMultistep{order, steps, spacing, prediction, /*lower_order_final=*/true}, options);
+}
+
+TEST(DpmSolverReference, EveryOptionSetMatchesTheOfficialImplementation) {
+  const nlohmann::json f = fixture();
+  const auto schedule = process::NoiseSchedule::vp_linear(f["schedule"]["beta_min"], f["schedule"]["beta_max"]);
+  const auto model = score::mixture_score(distribution::DiffusedMixture(mixture(f["mixture"]), schedule));
+  const Eigen::ArrayXXd start = matrix(f["start"]);
+  const SamplingProblem problem(model, schedule, ensemble::InitialLaw::points(start), f["t_start"], f["t_end"], 1);
+  ASSERT_EQ(f["runs"].size(), 56u);
+  double worst = 0.0;
+  for (const auto& r : f["runs"]) {
+    const SampleSolution solution = run(problem, r, static_cast<std::uint64_t>(start.rows()));
+    ASSERT_TRUE(solution.status.ok()) << r.dump();
+    const double difference = (solution.samples - matrix(r["end"])).abs().maxCoeff();
+    worst = std::max(worst, difference);
+    EXPECT_LE(difference, 1e-10) << r["method"] << " " << r["algorithm"] << " " << r["skip"] << " order " << r["order"]
+                                 << " steps " << r["steps"] << " (" << solution.sampler << ")";
+    EXPECT_EQ(solution.stats.model_evaluations, r["steps"].get<std::size_t>()) << r.dump();  // NFE = steps in every method
+  }
+  std::ostringstream worst_text;
+  worst_text << std::scientific << worst;
+  RecordProperty("worst_difference", worst_text.str());
+}
+
+}  // namespace
+}  // namespace kolmo::sampling
