@@ -6,8 +6,8 @@ expected; a numerical failure is a Status inside the result, never an exception.
 """
 
 from . import _kolmo
-from ._kolmo import (Error, Status, __version__, compare, distribution, grid, likelihood, process, sampling, schedule,
-                     score, sde)
+from ._kolmo import (Error, Status, __version__, compare, distribution, grid, likelihood, process, random, sampling,
+                     schedule, score, sde)
 
 if hasattr(_kolmo, "verify"):  # built with the verification cases (KOLMO_BUILD_CLI)
     from ._kolmo import verify
@@ -21,6 +21,7 @@ __all__ = [
     "grid",
     "likelihood",
     "process",
+    "random",
     "sampling",
     "schedule",
     "score",

@@ -7,9 +7,11 @@
 #include <pybind11/functional.h>
 #include <pybind11/stl.h>
 
+#include <limits>
 #include <string>
 
 #include "callable.hpp"
+#include "initial_law.hpp"
 #include "kolmo/core/error.hpp"
 #include "kolmo/distribution/diffused_mixture.hpp"
 #include "kolmo/ensemble/initial_law.hpp"
@@ -20,7 +22,9 @@
 #include "kolmo/sampling/ddim.hpp"
 #include "kolmo/sampling/ddpm.hpp"
 #include "kolmo/sampling/dpm_solver.hpp"
+#include "kolmo/sampling/dpm_solver_multistep.hpp"
 #include "kolmo/sampling/dpm_solver_plus_plus.hpp"
+#include "kolmo/sampling/edm.hpp"
 #include "kolmo/sampling/predictor_corrector.hpp"
 #include "kolmo/score/grid_oracle_score.hpp"
 #include "kolmo/score/mixture_score.hpp"
@@ -51,7 +55,27 @@ struct SamplerChoice {
   std::string predictor;
   std::size_t steps_per_level = 0;
   double epsilon = 0.0;
+  std::string prediction;
+  std::string inner_points;
+  bool lower_order_final = true;
+  double rho = 7.0;
+  double churn = 0.0, churn_min = 0.0, churn_max = std::numeric_limits<double>::infinity();
+  double noise_inflation = 1.0;
 };
+
+sampling::Prediction prediction_of(const std::string& name, const char* fallback) {
+  const std::string& chosen = name.empty() ? std::string(fallback) : name;
+  if (chosen == "noise") return sampling::Prediction::noise;
+  if (chosen == "data") return sampling::Prediction::data;
+  throw kolmo::Error("kolmo.sampling.sample: parameter 'prediction' = '" + chosen + "'; expected noise or data");
+}
+
+sampling::InnerPoints inner_points_of(const std::string& name, const char* fallback) {
+  const std::string& chosen = name.empty() ? std::string(fallback) : name;
+  if (chosen == "lambda") return sampling::InnerPoints::lambda;
+  if (chosen == "spacing") return sampling::InnerPoints::spacing;
+  throw kolmo::Error("kolmo.sampling.sample: parameter 'inner_points' = '" + chosen + "'; expected lambda or spacing");
+}
 
 sampling::Predictor predictor_of(const std::string& name) {
   if (name == "reverse-diffusion") return sampling::Predictor::reverse_diffusion;
@@ -69,7 +93,26 @@ sampling::SampleSolution sample_with(const SamplerChoice& c, const sampling::Sam
     return sampling::sample(problem, sampling::Ddim{c.steps, c.eta, spaced("uniform_time"), c.denoise_final}, options);
   }
   if (name == "dpm-solver") {
-    return sampling::sample(problem, sampling::DpmSolver{c.order, c.steps, spaced("uniform_lambda"), c.denoise_final}, options);
+    return sampling::sample(problem,
+                            sampling::DpmSolver{c.order, c.steps, spaced("uniform_lambda"), c.denoise_final,
+                                                prediction_of(c.prediction, "noise"), inner_points_of(c.inner_points, "lambda")},
+                            options);
+  }
+  if (name == "dpm-solver-fast") {
+    return sampling::sample(problem,
+                            sampling::DpmSolverFast{c.order, c.steps, spaced("uniform_lambda"), prediction_of(c.prediction, "noise"),
+                                                    inner_points_of(c.inner_points, "spacing"), c.denoise_final},
+                            options);
+  }
+  if (name == "dpm-solver-multistep") {
+    return sampling::sample(problem,
+                            sampling::DpmSolverMultistep{c.order, c.steps, spaced("uniform_lambda"), prediction_of(c.prediction, "data"),
+                                                         c.lower_order_final, c.denoise_final},
+                            options);
+  }
+  if (name == "edm") {
+    return sampling::sample(problem, sampling::EdmHeun{c.steps, c.rho, c.churn, c.churn_min, c.churn_max, c.noise_inflation},
+                            options);
   }
   if (name == "dpm-solver++") {
     return sampling::sample(problem, sampling::DpmSolverPlusPlus2M{c.steps, spaced("uniform_lambda"), c.denoise_final}, options);
@@ -90,7 +133,8 @@ sampling::SampleSolution sample_with(const SamplerChoice& c, const sampling::Sam
         options);
   }
   throw kolmo::Error("kolmo.sampling.sample: parameter 'sampler' = '" + name +
-                     "'; expected ddpm, ddim, dpm-solver, dpm-solver++, predictor-corrector or annealed-langevin");
+                     "'; expected ddpm, ddim, dpm-solver, dpm-solver-fast, dpm-solver-multistep, dpm-solver++, "
+                     "predictor-corrector, annealed-langevin or edm");
 }
 
 }  // namespace
@@ -158,23 +202,33 @@ void bind_diffusion(py::module_& schedule_module, py::module_& score_module, py:
       .def_property_readonly("wall_seconds", [](const sampling::SampleSolution& s) { return s.stats.wall_seconds; });
   sampling_module.def(
       "sample",
-      [](const ScoreModel& model, const NoiseSchedule& schedule, const distribution::GaussianMixture& prior, double t_max, double t_min,
+      [](const ScoreModel& model, const NoiseSchedule& schedule, const py::object& prior, double t_max, double t_min,
          std::uint64_t seed, const std::string& sampler, std::size_t steps, std::uint64_t paths, double eta, const std::string& spacing,
          bool denoise_final, int order, std::size_t corrector_steps, double snr, const std::string& predictor,
-         std::size_t steps_per_level, double epsilon, int threads) {
-        const sampling::SamplingProblem problem(model, schedule, ensemble::InitialLaw::from(distribution::Law::mixture(prior)), t_max,
-                                                t_min, seed);
-        const SamplerChoice choice{sampler, steps,           eta, spacing,         denoise_final, order,
-                                   corrector_steps, snr, predictor, steps_per_level, epsilon};
+         std::size_t steps_per_level, double epsilon, const std::string& prediction, const std::string& inner_points,
+         bool lower_order_final, double rho, double churn, double churn_min, double churn_max, double noise_inflation,
+         int threads) {
+        const sampling::SamplingProblem problem(model, schedule, initial_law(prior, "kolmo.sampling.sample", "prior"), t_max, t_min,
+                                                seed);
+        const SamplerChoice choice{sampler,    steps,        eta,           spacing, denoise_final,     order,
+                                   corrector_steps, snr,     predictor,     steps_per_level, epsilon, prediction,
+                                   inner_points, lower_order_final, rho,    churn,   churn_min,         churn_max,
+                                   noise_inflation};
         py::gil_scoped_release release;
         return sample_with(choice, problem, {.paths = paths, .threads = threads});
       },
       py::arg("model"), py::arg("schedule"), py::arg("prior"), py::kw_only(), py::arg("t_max"), py::arg("t_min"), py::arg("seed"),
       py::arg("sampler"), py::arg("steps"), py::arg("paths"), py::arg("eta") = 0.0, py::arg("spacing") = "",
       py::arg("denoise_final") = false, py::arg("order") = 2, py::arg("corrector_steps") = 1, py::arg("snr") = 0.16,
-      py::arg("predictor") = "", py::arg("steps_per_level") = 0, py::arg("epsilon") = 0.0, py::arg("threads") = 1,
-      "Samples from t_max (x ~ prior) to t_min in `steps` steps with\n"
-      "  ddpm; ddim (eta); dpm-solver (order 1, 2 or 3; Lu et al. 2022); dpm-solver++ (2M);\n"
+      py::arg("predictor") = "", py::arg("steps_per_level") = 0, py::arg("epsilon") = 0.0, py::arg("prediction") = "",
+      py::arg("inner_points") = "", py::arg("lower_order_final") = true, py::arg("rho") = 7.0, py::arg("churn") = 0.0,
+      py::arg("churn_min") = 0.0, py::arg("churn_max") = std::numeric_limits<double>::infinity(),
+      py::arg("noise_inflation") = 1.0, py::arg("threads") = 1,
+      "Samples from t_max (x ~ prior: a GaussianMixture, or start points (paths, d)) to t_min in `steps` steps with\n"
+      "  ddpm; ddim (eta); dpm-solver (order 1-3, prediction noise|data, inner_points lambda|spacing; Lu et al. 2022);\n"
+      "  dpm-solver-fast (order mixing: steps = NFE, the official default); dpm-solver-multistep (order 1-3,\n"
+      "  prediction, lower_order_final); dpm-solver++ (2M); edm (steps = noise levels, rho, churn, churn_min,\n"
+      "  churn_max, noise_inflation; Karras et al. 2022, Alg. 1-2, ending at sigma = 0);\n"
       "  predictor-corrector (predictor reverse-diffusion or euler-maruyama, corrector_steps Langevin steps at\n"
       "  signal-to-noise snr; Song et al. 2021, Alg. 2-3); annealed-langevin (steps = levels, steps_per_level,\n"
       "  epsilon; Song & Ermon 2019, Alg. 1).\n"

@@ -6,6 +6,8 @@ PYBIND11_MODULE(_kolmo, m) {
   m.doc() = "Kolmo: cross-checked numerics for diffusion processes (C++ core, NumPy in and out)";
   m.attr("__version__") = kolmo::version_string;
   kolmo::python::bind_core(m);
+  auto random = m.def_submodule("random", "Counter-based draws at (seed, purpose, path, step, component)");
+  kolmo::python::bind_random(random);
   auto distribution = m.def_submodule("distribution", "Gaussian mixtures: exact draws, densities and scores");
   kolmo::python::bind_distribution(distribution);
   auto process = m.def_submodule("process", "SDEs as data: the catalogue and user SDEs from Python callables");

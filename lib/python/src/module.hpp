@@ -16,6 +16,7 @@ void bind_likelihood(pybind11::module_& m);
 void bind_reverse_time(pybind11::module_& m);
 void bind_verify(pybind11::module_& m);
 void bind_learned(pybind11::module_& m);
+void bind_random(pybind11::module_& m);
 void bind_diffusion(pybind11::module_& schedule, pybind11::module_& score, pybind11::module_& sampling);
 
 }  // namespace kolmo::python
