@@ -10,7 +10,6 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
@@ -19,31 +18,13 @@
 #include "kolmo/sampling/dpm_solver.hpp"
 #include "kolmo/sampling/dpm_solver_multistep.hpp"
 #include "kolmo/score/mixture_score.hpp"
+#include "support/reference_fixture.hpp"
 
 namespace kolmo::sampling {
 namespace {
 
-nlohmann::json fixture() {
-  std::ifstream in(std::string(KOLMO_SAMPLER_FIXTURES) + "/dpm_solver_reference.json");
-  EXPECT_TRUE(in.good()) << "missing fixture " << KOLMO_SAMPLER_FIXTURES;
-  return nlohmann::json::parse(in);
-}
-
-Eigen::ArrayXXd matrix(const nlohmann::json& rows) {
-  Eigen::ArrayXXd x(static_cast<Eigen::Index>(rows.size()), static_cast<Eigen::Index>(rows[0].size()));
-  for (Eigen::Index i = 0; i < x.rows(); ++i) {
-    for (Eigen::Index j = 0; j < x.cols(); ++j) x(i, j) = rows[static_cast<std::size_t>(i)][static_cast<std::size_t>(j)];
-  }
-  return x;
-}
-
-distribution::GaussianMixture mixture(const nlohmann::json& m) {
-  std::vector<Eigen::VectorXd> means;
-  std::vector<Eigen::MatrixXd> covariances;
-  for (const auto& mean : m["means"]) means.push_back(Eigen::Vector2d(mean[0], mean[1]));
-  for (const auto& c : m["covariances"]) covariances.push_back(matrix(c).matrix());
-  return {m["weights"].get<std::vector<double>>(), means, covariances};
-}
+using test_support::fixture_matrix;
+using test_support::fixture_mixture;
 
 SampleSolution run(const SamplingProblem& problem, const nlohmann::json& r, std::uint64_t paths) {
   const int order = r["order"];
@@ -64,17 +45,17 @@ SampleSolution run(const SamplingProblem& problem, const nlohmann::json& r, std:
 }
 
 TEST(DpmSolverReference, EveryOptionSetMatchesTheOfficialImplementation) {
-  const nlohmann::json f = fixture();
+  const nlohmann::json f = test_support::sampler_fixture("dpm_solver_reference.json");
   const auto schedule = process::NoiseSchedule::vp_linear(f["schedule"]["beta_min"], f["schedule"]["beta_max"]);
-  const auto model = score::mixture_score(distribution::DiffusedMixture(mixture(f["mixture"]), schedule));
-  const Eigen::ArrayXXd start = matrix(f["start"]);
+  const auto model = score::mixture_score(distribution::DiffusedMixture(fixture_mixture(f["mixture"]), schedule));
+  const Eigen::ArrayXXd start = fixture_matrix(f["start"]);
   const SamplingProblem problem(model, schedule, ensemble::InitialLaw::points(start), f["t_start"], f["t_end"], 1);
   ASSERT_EQ(f["runs"].size(), 56u);
   double worst = 0.0;
   for (const auto& r : f["runs"]) {
     const SampleSolution solution = run(problem, r, static_cast<std::uint64_t>(start.rows()));
     ASSERT_TRUE(solution.status.ok()) << r.dump();
-    const double difference = (solution.samples - matrix(r["end"])).abs().maxCoeff();
+    const double difference = (solution.samples - fixture_matrix(r["end"])).abs().maxCoeff();
     worst = std::max(worst, difference);
     EXPECT_LE(difference, 1e-10) << r["method"] << " " << r["algorithm"] << " " << r["skip"] << " order " << r["order"]
                                  << " steps " << r["steps"] << " (" << solution.sampler << ")";

@@ -10,7 +10,6 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
@@ -19,33 +18,19 @@
 #include "kolmo/sampling/ddim.hpp"
 #include "kolmo/sampling/edm.hpp"
 #include "kolmo/score/mixture_score.hpp"
+#include "support/reference_fixture.hpp"
 
 namespace kolmo::sampling {
 namespace {
 
-Eigen::ArrayXXd matrix(const nlohmann::json& rows) {
-  Eigen::ArrayXXd x(static_cast<Eigen::Index>(rows.size()), static_cast<Eigen::Index>(rows[0].size()));
-  for (Eigen::Index i = 0; i < x.rows(); ++i) {
-    for (Eigen::Index j = 0; j < x.cols(); ++j) x(i, j) = rows[static_cast<std::size_t>(i)][static_cast<std::size_t>(j)];
-  }
-  return x;
-}
-
-distribution::GaussianMixture mixture(const nlohmann::json& m) {
-  std::vector<Eigen::VectorXd> means;
-  std::vector<Eigen::MatrixXd> covariances;
-  for (const auto& mean : m["means"]) means.push_back(Eigen::Vector2d(mean[0], mean[1]));
-  for (const auto& c : m["covariances"]) covariances.push_back(matrix(c).matrix());
-  return {m["weights"].get<std::vector<double>>(), means, covariances};
-}
+using test_support::fixture_matrix;
+using test_support::fixture_mixture;
 
 TEST(KDiffusionReference, EdmHeunAndEulerAncestralMatchKDiffusion) {
-  std::ifstream in(std::string(KOLMO_SAMPLER_FIXTURES) + "/k_diffusion_reference.json");
-  ASSERT_TRUE(in.good());
-  const nlohmann::json f = nlohmann::json::parse(in);
+  const nlohmann::json f = test_support::sampler_fixture("k_diffusion_reference.json");
   const auto edm = process::NoiseSchedule::edm(f["sigma_max"]);
-  const auto model = score::mixture_score(distribution::DiffusedMixture(mixture(f["mixture"]), edm));
-  const Eigen::ArrayXXd start = matrix(f["start"]);
+  const auto model = score::mixture_score(distribution::DiffusedMixture(fixture_mixture(f["mixture"]), edm));
+  const Eigen::ArrayXXd start = fixture_matrix(f["start"]);
   const SamplerOptions options{.paths = static_cast<std::uint64_t>(start.rows())};
   ASSERT_EQ(f["runs"].size(), 7u);
   double worst = 0.0;
@@ -67,7 +52,7 @@ TEST(KDiffusionReference, EdmHeunAndEulerAncestralMatchKDiffusion) {
       solution = sample(problem, Ddim{.steps = r["steps"], .eta = r["eta"], .spacing = StepSpacing::uniform_time}, options);
     }
     ASSERT_TRUE(solution.status.ok()) << r.dump();
-    const double difference = (solution.samples - matrix(r["end"])).abs().maxCoeff();
+    const double difference = (solution.samples - fixture_matrix(r["end"])).abs().maxCoeff();
     worst = std::max(worst, difference);
     EXPECT_LE(difference, 1e-10) << r["sampler"] << " (" << solution.sampler << ") " << r.dump().substr(0, 120);
   }
