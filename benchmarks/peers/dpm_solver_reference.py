@@ -2,9 +2,10 @@
 """Writes the DPM-Solver parity fixture: end points of the official implementation (Lu et al.,
 github.com/LuChengTHU/dpm-solver, dpm_solver_pytorch.py) run in float64 with the exact noise
 prediction of a 2-D Gaussian mixture under VP-linear(0.1, 20), from fixed start points, for the
-option sets users run (singlestep with order mixing, singlestep of fixed order, multistep; noise
-and data prediction; logSNR and time-uniform steps). lib/tests/sampling/dpm_solver_reference_test.cpp
-runs Kolmo's samplers with the same options and matches every end point to 1e-10. Nothing of the
+option sets users run (singlestep with order mixing, singlestep of fixed order, multistep, adaptive;
+noise and data prediction; logSNR and time-uniform steps). lib/tests/sampling/dpm_solver_reference_test.cpp
+runs Kolmo's samplers with the same options and matches every end point to 1e-10 (and the
+adaptive solver's NFE, which the reference prints). Nothing of the
 reference's code enters this repository: this script imports it from where it was fetched.
 
 Usage: /usr/bin/python3 benchmarks/peers/dpm_solver_reference.py DPM_SOLVER_DIR \\
@@ -12,7 +13,9 @@ Usage: /usr/bin/python3 benchmarks/peers/dpm_solver_reference.py DPM_SOLVER_DIR 
 (DPM_SOLVER_DIR holds dpm_solver_pytorch.py; Debian's python3-torch and python3-numpy suffice.)
 """
 
+import contextlib
 import importlib.util
+import io
 import json
 import pathlib
 import subprocess
@@ -70,6 +73,10 @@ def configurations():
                     runs.append(dict(method="multistep", algorithm=algorithm, skip=skip, order=order, steps=steps))
             for order in [2, 3]:
                 runs.append(dict(method="singlestep_fixed", algorithm=algorithm, skip=skip, order=order, steps=12))
+        for order in [2, 3]:
+            for atol, rtol in [(0.0078, 0.05), (1e-4, 1e-3)]:
+                runs.append(dict(method="adaptive", algorithm=algorithm, skip="logSNR", order=order, steps=0, atol=atol,
+                                 rtol=rtol))
     return runs
 
 
@@ -88,8 +95,13 @@ def main():
                "start": start.tolist(), "runs": []}
     for run in configurations():
         solver = reference.DPM_Solver(model, schedule, algorithm_type=run["algorithm"])
-        end = solver.sample(start.clone(), steps=run["steps"], t_start=T_START, t_end=T_END, order=run["order"],
-                            skip_type=run["skip"], method=run["method"], lower_order_final=True)
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed):  # the adaptive solver prints its NFE
+            end = solver.sample(start.clone(), steps=max(run["steps"], 1), t_start=T_START, t_end=T_END,
+                                order=run["order"], skip_type=run["skip"], method=run["method"], lower_order_final=True,
+                                atol=run.get("atol", 0.0078), rtol=run.get("rtol", 0.05))
+        if run["method"] == "adaptive":
+            run["nfe"] = int(printed.getvalue().split("adaptive solver nfe")[1].split()[0])
         fixture["runs"].append(dict(run, end=end.tolist()))
     pathlib.Path(sys.argv[2]).write_text(json.dumps(fixture, indent=1) + "\n")
     print(f"{len(fixture['runs'])} runs of {POINTS} points -> {sys.argv[2]}")

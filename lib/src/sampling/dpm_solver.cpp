@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "exponential_integrator.hpp"
+#include "singlestep_updates.hpp"
 #include "kolmo/core/validate.hpp"
 #include "sampler_run.hpp"
 
@@ -20,12 +21,10 @@ constexpr const char* fast_name = "kolmo::sampling::sample(DpmSolverFast)";
 constexpr double r1_order2 = 0.5;
 constexpr double r1_order3 = 1.0 / 3.0, r2_order3 = 2.0 / 3.0;
 
-/// One step s → t of some order and, for orders 2 and 3, the steps s → s1 (and s → s2) to its
-/// intermediate points, which sit at λ_s + r h.
+/// One step s → t of some order with its intermediate points (orders 2 and 3).
 struct DpmStep {
   int order = 1;
-  double r1 = 0.0, r2 = 0.0;
-  detail::StepEnds to_t, to_s1, to_s2;
+  detail::SinglestepPoints points;
 };
 
 /// The k-th of `order` − 1 intermediate times of the step s → t by the run's spacing.
@@ -38,80 +37,48 @@ double spaced_inner_time(const process::NoiseSchedule& schedule, double s, doubl
 
 DpmStep dpm_step(const process::NoiseSchedule& schedule, double s, double t, int order, InnerPoints inner,
                  StepSpacing spacing) {
-  DpmStep step{order, 0.0, 0.0, detail::StepEnds::of(schedule, s, t), {}, {}};
+  DpmStep step{order, {detail::StepEnds::of(schedule, s, t), {}, {}, 0.0, 0.0}};
+  detail::SinglestepPoints& p = step.points;
   if (order == 1) return step;
   if (inner == InnerPoints::lambda) {
     const double lambda_s = schedule.lambda(s);
-    step.r1 = order == 2 ? r1_order2 : r1_order3;
-    step.to_s1 = detail::StepEnds::of(schedule, s, schedule.t_of_lambda(lambda_s + step.r1 * step.to_t.h));
+    p.r1 = order == 2 ? r1_order2 : r1_order3;
+    p.to_s1 = detail::StepEnds::of(schedule, s, schedule.t_of_lambda(lambda_s + p.r1 * p.to_t.h));
     if (order == 3) {
-      step.r2 = r2_order3;
-      step.to_s2 = detail::StepEnds::of(schedule, s, schedule.t_of_lambda(lambda_s + step.r2 * step.to_t.h));
+      p.r2 = r2_order3;
+      p.to_s2 = detail::StepEnds::of(schedule, s, schedule.t_of_lambda(lambda_s + p.r2 * p.to_t.h));
     }
     return step;
   }
   // r_k = (λ(inner_k) − λ_s)/h, as the official implementation computes them.
-  step.to_s1 = detail::StepEnds::of(schedule, s, spaced_inner_time(schedule, s, t, 1, order, spacing));
-  step.r1 = step.to_s1.h / step.to_t.h;
+  p.to_s1 = detail::StepEnds::of(schedule, s, spaced_inner_time(schedule, s, t, 1, order, spacing));
+  p.r1 = p.to_s1.h / p.to_t.h;
   if (order == 3) {
-    step.to_s2 = detail::StepEnds::of(schedule, s, spaced_inner_time(schedule, s, t, 2, order, spacing));
-    step.r2 = step.to_s2.h / step.to_t.h;
+    p.to_s2 = detail::StepEnds::of(schedule, s, spaced_inner_time(schedule, s, t, 2, order, spacing));
+    p.r2 = p.to_s2.h / p.to_t.h;
   }
   return step;
 }
 
 class DpmSolverStepper final : public detail::BatchStepper {
  public:
-  DpmSolverStepper(const std::vector<DpmStep>& steps, Prediction prediction) : steps_(steps), prediction_(prediction) {}
+  DpmSolverStepper(const std::vector<DpmStep>& steps, Prediction prediction) : steps_(steps), updates_(prediction) {}
 
   void step(std::size_t j, Eigen::ArrayXXd& x, const Eigen::ArrayXXd&, detail::Denoiser& model) override {
     const DpmStep& step = steps_[j];
-    const Eigen::ArrayXXd m_s = predict(model, step.to_t.s, x);
-    const detail::IntegratorCoefficients c = coefficients(step.to_t);
+    const detail::SinglestepPoints& p = step.points;
+    const Eigen::ArrayXXd m_s = updates_.model_value(model, p.to_t.s, x);
     if (step.order == 1) {
-      x = c.decay * x - c.first * m_s;
-    } else if (step.order == 2) {
-      x = second_order(step, c, x, m_s, model);
-    } else {
-      x = third_order(step, c, x, m_s, model);
+      x = updates_.first(p.to_t, x, m_s);
+      return;
     }
+    const Eigen::ArrayXXd m_1 = updates_.model_value(model, p.to_s1.t, updates_.first(p.to_s1, x, m_s));
+    x = step.order == 2 ? updates_.second(p, x, m_s, m_1) : updates_.third(p, x, m_s, m_1, model);
   }
 
  private:
-  [[nodiscard]] Eigen::ArrayXXd predict(detail::Denoiser& model, double t, const Eigen::ArrayXXd& x) const {
-    return prediction_ == Prediction::noise ? model.epsilon(t, x) : model.data(t, x);
-  }
-  [[nodiscard]] detail::IntegratorCoefficients coefficients(const detail::StepEnds& ends) const {
-    return prediction_ == Prediction::noise ? detail::IntegratorCoefficients::noise(ends)
-                                            : detail::IntegratorCoefficients::data(ends);
-  }
-
-  /// Alg. 1: the first-order step plus first/(2 r1) times the difference of the model values at s1 and s.
-  Eigen::ArrayXXd second_order(const DpmStep& step, const detail::IntegratorCoefficients& c, const Eigen::ArrayXXd& x,
-                               const Eigen::ArrayXXd& m_s, detail::Denoiser& model) const {
-    const detail::IntegratorCoefficients c1 = coefficients(step.to_s1);
-    const Eigen::ArrayXXd u = c1.decay * x - c1.first * m_s;
-    const Eigen::ArrayXXd d1 = predict(model, step.to_s1.t, u) - m_s;
-    return c.decay * x - c.first * m_s - (c.first / (2.0 * step.r1)) * d1;
-  }
-
-  /// Alg. 2; the difference term of u2 is taken at r2 h, as in the paper.
-  Eigen::ArrayXXd third_order(const DpmStep& step, const detail::IntegratorCoefficients& c, const Eigen::ArrayXXd& x,
-                              const Eigen::ArrayXXd& m_s, detail::Denoiser& model) const {
-    const detail::IntegratorCoefficients c1 = coefficients(step.to_s1);
-    const Eigen::ArrayXXd u1 = c1.decay * x - c1.first * m_s;
-    const Eigen::ArrayXXd d1 = predict(model, step.to_s1.t, u1) - m_s;
-    detail::StepEnds at_r2h = step.to_s2;
-    at_r2h.h = step.r2 * step.to_t.h;
-    const detail::IntegratorCoefficients c2 = coefficients(step.to_s2);
-    const double difference2 = coefficients(at_r2h).difference;
-    const Eigen::ArrayXXd u2 = c2.decay * x - c2.first * m_s - (difference2 * step.r2 / step.r1) * d1;
-    const Eigen::ArrayXXd d2 = predict(model, step.to_s2.t, u2) - m_s;
-    return c.decay * x - c.first * m_s - (c.difference / step.r2) * d2;
-  }
-
   const std::vector<DpmStep>& steps_;
-  Prediction prediction_;
+  detail::SinglestepUpdates updates_;
 };
 
 std::string solver_name(Prediction prediction, const std::string& layout) {
