@@ -22,10 +22,13 @@
 #include "kolmo/sampling/ddim.hpp"
 #include "kolmo/sampling/ddpm.hpp"
 #include "kolmo/sampling/dpm_solver.hpp"
+#include "kolmo/sampling/dpm_solver_adaptive.hpp"
 #include "kolmo/sampling/dpm_solver_multistep.hpp"
 #include "kolmo/sampling/dpm_solver_plus_plus.hpp"
 #include "kolmo/sampling/edm.hpp"
 #include "kolmo/sampling/predictor_corrector.hpp"
+#include "kolmo/sampling/sde_dpm_solver.hpp"
+#include "kolmo/sampling/uni_pc.hpp"
 #include "kolmo/score/grid_oracle_score.hpp"
 #include "kolmo/score/mixture_score.hpp"
 #include "kolmo/score/score_model.hpp"
@@ -61,6 +64,9 @@ struct SamplerChoice {
   double rho = 7.0;
   double churn = 0.0, churn_min = 0.0, churn_max = std::numeric_limits<double>::infinity();
   double noise_inflation = 1.0;
+  std::string variant;
+  std::string form;
+  double absolute_tolerance = 0.0078, relative_tolerance = 0.05;
 };
 
 sampling::Prediction prediction_of(const std::string& name, const char* fallback) {
@@ -110,6 +116,35 @@ sampling::SampleSolution sample_with(const SamplerChoice& c, const sampling::Sam
                                                          c.lower_order_final, c.denoise_final},
                             options);
   }
+  if (name == "unipc") {
+    if (!c.variant.empty() && c.variant != "bh1" && c.variant != "bh2") {
+      throw kolmo::Error("kolmo.sampling.sample: parameter 'variant' = '" + c.variant + "'; expected bh1 or bh2");
+    }
+    return sampling::sample(problem,
+                            sampling::UniPc{c.order, c.steps, spaced("uniform_lambda"), prediction_of(c.prediction, "data"),
+                                            c.variant == "bh2" ? sampling::UniPcVariant::bh2 : sampling::UniPcVariant::bh1,
+                                            c.lower_order_final, c.denoise_final},
+                            options);
+  }
+  if (name == "sde-dpm-solver++") {
+    if (!c.form.empty() && c.form != "midpoint" && c.form != "heun") {
+      throw kolmo::Error("kolmo.sampling.sample: parameter 'form' = '" + c.form + "'; expected midpoint or heun");
+    }
+    return sampling::sample(problem,
+                            sampling::SdeDpmSolverPlusPlus2M{c.steps, c.eta, c.noise_inflation,
+                                                             c.form == "heun" ? sampling::SecondOrderForm::heun
+                                                                              : sampling::SecondOrderForm::midpoint,
+                                                             spaced("uniform_lambda"), c.denoise_final},
+                            options);
+  }
+  if (name == "dpm-solver-adaptive") {
+    sampling::DpmSolverAdaptive adaptive;
+    adaptive.order = c.order;
+    adaptive.absolute_tolerance = c.absolute_tolerance;
+    adaptive.relative_tolerance = c.relative_tolerance;
+    adaptive.prediction = prediction_of(c.prediction, "noise");
+    return sampling::sample(problem, adaptive, options);
+  }
   if (name == "edm") {
     return sampling::sample(problem, sampling::EdmHeun{c.steps, c.rho, c.churn, c.churn_min, c.churn_max, c.noise_inflation},
                             options);
@@ -133,8 +168,8 @@ sampling::SampleSolution sample_with(const SamplerChoice& c, const sampling::Sam
         options);
   }
   throw kolmo::Error("kolmo.sampling.sample: parameter 'sampler' = '" + name +
-                     "'; expected ddpm, ddim, dpm-solver, dpm-solver-fast, dpm-solver-multistep, dpm-solver++, "
-                     "predictor-corrector, annealed-langevin or edm");
+                     "'; expected ddpm, ddim, dpm-solver, dpm-solver-fast, dpm-solver-multistep, dpm-solver-adaptive, "
+                     "dpm-solver++, sde-dpm-solver++, unipc, predictor-corrector, annealed-langevin or edm");
 }
 
 }  // namespace
@@ -207,13 +242,14 @@ void bind_diffusion(py::module_& schedule_module, py::module_& score_module, py:
          bool denoise_final, int order, std::size_t corrector_steps, double snr, const std::string& predictor,
          std::size_t steps_per_level, double epsilon, const std::string& prediction, const std::string& inner_points,
          bool lower_order_final, double rho, double churn, double churn_min, double churn_max, double noise_inflation,
+         const std::string& variant, const std::string& form, double absolute_tolerance, double relative_tolerance,
          int threads) {
         const sampling::SamplingProblem problem(model, schedule, initial_law(prior, "kolmo.sampling.sample", "prior"), t_max, t_min,
                                                 seed);
         const SamplerChoice choice{sampler,    steps,        eta,           spacing, denoise_final,     order,
                                    corrector_steps, snr,     predictor,     steps_per_level, epsilon, prediction,
                                    inner_points, lower_order_final, rho,    churn,   churn_min,         churn_max,
-                                   noise_inflation};
+                                   noise_inflation, variant, form, absolute_tolerance, relative_tolerance};
         py::gil_scoped_release release;
         return sample_with(choice, problem, {.paths = paths, .threads = threads});
       },
@@ -223,12 +259,15 @@ void bind_diffusion(py::module_& schedule_module, py::module_& score_module, py:
       py::arg("predictor") = "", py::arg("steps_per_level") = 0, py::arg("epsilon") = 0.0, py::arg("prediction") = "",
       py::arg("inner_points") = "", py::arg("lower_order_final") = true, py::arg("rho") = 7.0, py::arg("churn") = 0.0,
       py::arg("churn_min") = 0.0, py::arg("churn_max") = std::numeric_limits<double>::infinity(),
-      py::arg("noise_inflation") = 1.0, py::arg("threads") = 1,
+      py::arg("noise_inflation") = 1.0, py::arg("variant") = "", py::arg("form") = "", py::arg("absolute_tolerance") = 0.0078,
+      py::arg("relative_tolerance") = 0.05, py::arg("threads") = 1,
       "Samples from t_max (x ~ prior: a GaussianMixture, or start points (paths, d)) to t_min in `steps` steps with\n"
       "  ddpm; ddim (eta); dpm-solver (order 1-3, prediction noise|data, inner_points lambda|spacing; Lu et al. 2022);\n"
       "  dpm-solver-fast (order mixing: steps = NFE, the official default); dpm-solver-multistep (order 1-3,\n"
       "  prediction, lower_order_final); dpm-solver++ (2M); edm (steps = noise levels, rho, churn, churn_min,\n"
-      "  churn_max, noise_inflation; Karras et al. 2022, Alg. 1-2, ending at sigma = 0);\n"
+      "  churn_max, noise_inflation; Karras et al. 2022, Alg. 1-2, ending at sigma = 0); unipc (order 1-3,\n"
+      "  variant bh1|bh2, prediction; Zhao et al. 2023); sde-dpm-solver++ (eta, noise_inflation, form\n"
+      "  midpoint|heun); dpm-solver-adaptive (order 2|3, absolute_tolerance, relative_tolerance; steps unused);\n"
       "  predictor-corrector (predictor reverse-diffusion or euler-maruyama, corrector_steps Langevin steps at\n"
       "  signal-to-noise snr; Song et al. 2021, Alg. 2-3); annealed-langevin (steps = levels, steps_per_level,\n"
       "  epsilon; Song & Ermon 2019, Alg. 1).\n"

@@ -132,3 +132,36 @@ def test_model_densities_of_the_exact_score_are_p_tmin_to_their_grid_error():
     x = np.array([[-1.5], [1.2]])
     log_p = kolmo.likelihood.log_density_at(ode_fine, x)
     assert log_p.shape == (2,) and np.all(np.isfinite(log_p))
+
+
+@pytest.mark.parametrize("sampler, options", [
+    ("unipc", dict(order=3, steps=20, variant="bh2")),
+    ("sde-dpm-solver++", dict(steps=200, eta=1.0)),
+    ("dpm-solver-adaptive", dict(order=3, steps=1, absolute_tolerance=1e-4, relative_tolerance=1e-4)),
+    ("dpm-solver-multistep", dict(order=3, steps=30)),
+    ("dpm-solver-fast", dict(order=3, steps=30, prediction="data")),
+])
+def test_the_parity_samplers_reach_the_exact_marginal(sampler, options):
+    # Mean of 20000 samples against the exact p_tmin within 5 SE (seed 10); each sampler's
+    # reference parity is tested in C++ (lib/tests/sampling/*_reference_test.cpp).
+    schedule, diffused, exact = setting()
+    run = kolmo.sampling.sample(exact, schedule, diffused.marginal(1.0), t_max=1.0, t_min=1e-3, seed=10, sampler=sampler,
+                                paths=20000, threads=2, **options)
+    assert run.status.ok, run.status
+    mean, variance = moments(diffused.marginal(1e-3))
+    assert abs(run.samples[:, 0].mean() - mean) < 5 * math.sqrt(variance / 20000)
+
+
+def test_edm_from_start_points_and_the_noise_it_draws():
+    edm = kolmo.schedule.NoiseSchedule.edm(80.0)
+    diffused = kolmo.schedule.DiffusedMixture(bimodal(), edm)
+    start = 60.0 * kolmo.random.normals(1, 0, 8, 1, purpose="verification")
+    run = kolmo.sampling.sample(kolmo.score.mixture_score(diffused), edm, start, t_max=60.0, t_min=0.002, seed=2,
+                                sampler="edm", steps=18, churn=10.0, churn_min=0.05, churn_max=50.0, paths=8)
+    assert run.status.ok and run.model_evaluations == 35 and run.times[-1] == 0.0
+    np.testing.assert_array_equal(kolmo.random.normals(2, 3, 4, 2), kolmo.random.normals(2, 3, 4, 2))
+    with pytest.raises(kolmo.Error, match="variant"):
+        kolmo.sampling.sample(kolmo.score.mixture_score(diffused), edm, start, t_max=60.0, t_min=0.002, seed=2,
+                              sampler="unipc", steps=5, variant="bh3", paths=8)
+    with pytest.raises(kolmo.Error, match="purpose"):
+        kolmo.random.normals(1, 0, 2, 2, purpose="noise")
