@@ -13,6 +13,8 @@
 #include "kolmo/pde/theta_method.hpp"
 #include "kolmo/process/cox_ingersoll_ross.hpp"
 #include "kolmo/process/sde.hpp"
+#include "kolmo/sampling/sde_dpm_solver.hpp"
+#include "kolmo/sampling/uni_pc.hpp"
 #include "kolmo/sde/ensemble.hpp"
 #include "kolmo/verify/case.hpp"
 
@@ -50,6 +52,12 @@ process::Sde vp_constant_sde(std::size_t dimension);
 
 // sampling/dpm-solver-*-order-*-in-nfe: DPM-Solver of `order` on the case's flow-map study.
 verify::Outcome dpm_solver_nfe_order(std::uint64_t seed, int order, double advertised);
+// sampling/dpm-solver++3s-order-3-in-nfe: the data-prediction singlestep solver of `order`.
+verify::Outcome dpm_solver_plus_plus_nfe_order(std::uint64_t seed, int order, double advertised);
+// sampling/parity-samplers-marginal with the SDE-DPM-Solver++(2M) given (the case's: 200 steps, η = 1).
+verify::Outcome parity_sampler_marginals_with(const verify::RunContext& context, const sampling::SdeDpmSolverPlusPlus2M& sde);
+// sampling/unipc-*-order-*-in-nfe: UniPC of `order` and `variant` on the same study.
+verify::Outcome unipc_nfe_order(std::uint64_t seed, int order, sampling::UniPcVariant variant, double advertised);
 
 // pde/continuity-rotation with angular velocity `omega` (the case's is 2π: one revolution).
 verify::Outcome rotation_with(double omega);

@@ -166,6 +166,23 @@ TEST(Mutation, NfeOrderRejectsALowerAndAHigherOrderThanAdvertised) {
   expect_fails(dpm_solver_nfe_order(seed, 3, 2.0), "DPM-Solver-3 advertised as order 2 (the two-sided rule)");
 }
 
+TEST(Mutation, ParitySamplerOrdersRejectALowerOrderAndAMissingCorrector) {
+  const std::uint64_t seed = context_of("sampling/dpm-solver++3s-order-3-in-nfe").seed;
+  expect_fails(dpm_solver_plus_plus_nfe_order(seed, 2, 3.0), "DPM-Solver++(2S) in place of (3S)");
+  // UniPC-p without the corrector's order gain is UniP-p of order p: advertised p + 1 it fails.
+  expect_fails(unipc_nfe_order(seed, 1, sampling::UniPcVariant::bh1, 1.0), "UniPC-1 (bh1) held to its predictor's order 1");
+  expect_fails(unipc_nfe_order(seed, 1, sampling::UniPcVariant::bh2, 1.0), "UniPC-1 (bh2) held to its predictor's order 1");
+}
+
+TEST(Mutation, ParitySamplerMarginalsRejectTheSdeSolversNoiseInflatedAndDropped) {
+  const verify::RunContext context = context_of("sampling/parity-samplers-marginal");
+  expect_fails(parity_sampler_marginals_with(context, sampling::SdeDpmSolverPlusPlus2M{.steps = 200, .noise_inflation = 1.3}),
+               "S_noise = 1.3");
+  // Half the reverse SDE's noise with the η = 1 drift: the drift contracts as if all of it came.
+  expect_fails(parity_sampler_marginals_with(context, sampling::SdeDpmSolverPlusPlus2M{.steps = 200, .noise_inflation = 0.5}),
+               "S_noise = 0.5");
+}
+
 // --- Langevin -------------------------------------------------------------------------------------------
 TEST(Mutation, CorrectorRejectsANoOpAndAWrongNoiseScale) {
   const verify::RunContext c = context_of("sampling/langevin-corrector-reaches-target");
