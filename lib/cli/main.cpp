@@ -1,5 +1,5 @@
 // The `kolmo` command line. Exit codes: 0 success, 1 a verification case failed (verify) or a
-// study hit a non-finite path (converge), 2 bad usage
+// study hit a non-finite path (converge, samplers), 2 bad usage
 // or bad input (one line on stderr, "kolmo: error: ...").
 #include <exception>
 #include <filesystem>
@@ -13,6 +13,7 @@
 #include "kolmo/verify/main.hpp"
 #include "kolmo/version.hpp"
 #include "converge_command.hpp"
+#include "samplers_command.hpp"
 
 namespace {
 
@@ -54,6 +55,7 @@ int main(int argc, char** argv) {
   app.add_subcommand("verify", "Run the verification suite: every cross-check of the theory (kolmo verify --help)")
       ->prefix_command();
   kolmo::cli::ConvergeCommand converge(app);
+  kolmo::cli::SamplersCommand samplers(app);
   if (argc >= 2 && std::string(argv[1]) == "verify") {
     try {
       return run_verify(argc - 1, argv + 1);
@@ -71,6 +73,7 @@ int main(int argc, char** argv) {
 
   try {
     if (converge.selected()) return converge.run();
+    if (samplers.selected()) return samplers.run();
   } catch (const kolmo::Error& error) {
     return report_error(error.what());
   } catch (const std::exception& error) {
