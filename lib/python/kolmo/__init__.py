@@ -9,9 +9,6 @@ from . import _kolmo
 from ._kolmo import (Error, Status, __version__, compare, distribution, grid, likelihood, process, random, sampling,
                      schedule, score, sde)
 
-if hasattr(_kolmo, "verify"):  # built with the verification cases (KOLMO_BUILD_CLI)
-    from ._kolmo import verify
-
 __all__ = [
     "Error",
     "Status",
@@ -27,3 +24,8 @@ __all__ = [
     "score",
     "sde",
 ]
+
+if hasattr(_kolmo, "verify"):  # built with the verification cases (KOLMO_BUILD_CLI)
+    from ._kolmo import verify
+    __all__ += ["verify"]
+

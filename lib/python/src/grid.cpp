@@ -115,7 +115,8 @@ void bind_grid(py::module_& m) {
   py::class_<DensityField>(m, "DensityField", "Cell averages of a density on a grid at one time")
       .def(py::init([](Grid grid, Eigen::VectorXd values, double time) { return DensityField::normalised(std::move(grid), std::move(values), time); }),
            py::arg("grid"), py::arg("values"), py::arg("time") = 0.0,
-           "Cell averages (finite, ≥ 0, in the grid's linear order) rescaled to mass 1")
+           "Cell averages (finite, ≥ 0) rescaled to mass 1, in the grid's linear order: axis 0 fastest, i.e. a 2-D\n"
+           "array a[i, j] (i along axis 0) flattened in Fortran order, a.ravel(order='F')")
       .def_static(
           "at_cell_centers",
           [](Grid grid, py::function density, double time) {
@@ -173,7 +174,9 @@ void bind_grid(py::module_& m) {
       py::arg("sde"), py::arg("initial"), py::arg("t1"), py::kw_only(), py::arg("dt"), py::arg("scheme") = "crank_nicolson",
       py::arg("flux") = "exponential_fitting", py::arg("rannacher_steps") = 2, py::arg("snapshot_times") = std::vector<double>{},
       "∂p/∂t = −∇·(f p) + ½ ∇·∇·(g gᵀ p) from `initial` (at its time) to t1 on its grid, with a theta method of\n"
-      "step dt; snapshots at the listed times (on the step grid). A numerical failure is the returned status.");
+      "step dt — scheme crank_nicolson (with `rannacher_steps` damped start-up steps), implicit_euler or\n"
+      "douglas_adi (2-D, 3-D) — and fluxes exponential_fitting or central; snapshots at the listed times (on the\n"
+      "step grid). A numerical failure is the returned status.");
 
   py::class_<pde::ContinuityStats>(m, "ContinuityStats")
       .def_readonly("steps", &pde::ContinuityStats::steps)
@@ -204,7 +207,8 @@ void bind_grid(py::module_& m) {
       py::arg("cfl") = 0.9, py::arg("limiter") = "van_leer", py::arg("autonomous") = false,
       py::arg("snapshot_times") = std::vector<double>{},
       "∂p/∂t + ∇·(v p) = 0 for velocity(t, X) -> (points, d) from `initial` to t1 (t1 > t0) by\n"
-      "SSP Runge–Kutta of `order` with limited slopes; dt = 0 chooses each step as cfl × the largest stable one.");
+      "SSP Runge–Kutta of `order` (2 or 3) with limited slopes (van_leer or minmod); dt = 0 chooses each step as\n"
+      "cfl × the largest stable one.");
 }
 
 }  // namespace kolmo::python

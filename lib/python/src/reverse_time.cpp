@@ -73,6 +73,13 @@ void bind_reverse_time(py::module_& m) {
          double t_min, std::uint64_t seed, const std::string& method, std::size_t steps, double tolerance, std::uint64_t paths,
          int threads) {
         const std::string where = "kolmo.sampling.probability_flow";
+        if (!(t_min > 0.0 && t_min < t_max && t_max <= schedule.horizon())) {
+          throw kolmo::Error(where + ": parameters 't_max' = " + std::to_string(t_max) + " and 't_min' = " + std::to_string(t_min) +
+                             "; expected 0 < t_min < t_max <= the schedule's horizon " + std::to_string(schedule.horizon()));
+        }
+        if (method != "dormand-prince" && steps == 0) {
+          throw kolmo::Error(where + ": parameter 'steps' = 0; expected at least 1 for the fixed-step method '" + method + "'");
+        }
         ode::FlowProblem problem{sampling::probability_flow(sampling::ForwardProcess::of(schedule, model.dimension()), model),
                                  initial_law(x, where, "x"), t_max, t_min, seed};
         const auto chosen = flow_method(method, steps, t_min - t_max, tolerance);

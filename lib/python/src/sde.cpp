@@ -105,7 +105,9 @@ void bind_sde(py::module_& m) {
       py::arg("sde"), py::arg("x0"), py::arg("t0"), py::arg("t1"), py::kw_only(), py::arg("dt"), py::arg("paths"),
       py::arg("seed"), py::arg("scheme") = "euler-maruyama", py::arg("threads") = 1, py::arg("brownian_fine_steps") = 0,
       py::arg("snapshot_times") = std::vector<double>{},
-      "Solves dX = f dt + g dW from x0 on [t0, t1] for `paths` paths with `scheme` at step dt, recording the states\n"
+      "Solves dX = f dt + g dW from x0 — a point (d,), per-path states (paths, d) or a GaussianMixture drawn from\n"
+      "with `seed` — on [t0, t1] for `paths` paths with `scheme` (euler-maruyama, milstein, stochastic-heun,\n"
+      "platen-weak2, rossler-sra1) at step dt, recording the states\n"
       "at `snapshot_times` (on the step grid) in `snapshots`. Every draw is a function\n"
       "of (seed, path, step): the result is bit-identical for any `threads`. Bad input raises kolmo.Error; a numerical\n"
       "failure is the returned status (failed paths are NaN rows of `terminal`).");

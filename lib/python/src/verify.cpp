@@ -72,6 +72,10 @@ void bind_verify(py::module_& m) {
         options.seeds = seeds;
         if (baselines) options.baselines = *baselines;
         verify::validate(options);
+        if (registry().select(options.tiers, filter).empty()) {
+          throw kolmo::Error("kolmo.verify.run: parameter 'filter' = '" + filter + "'; no verification case of tier '" + tier +
+                             "' matches it (kolmo.verify.cases() lists them)");
+        }
         nlohmann::json document;
         {
           py::gil_scoped_release release;

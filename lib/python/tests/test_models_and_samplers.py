@@ -165,3 +165,26 @@ def test_edm_from_start_points_and_the_noise_it_draws():
                               sampler="unipc", steps=5, variant="bh3", paths=8)
     with pytest.raises(kolmo.Error, match="purpose"):
         kolmo.random.normals(1, 0, 2, 2, purpose="noise")
+
+
+def test_defaults_follow_each_sampler_and_times_are_checked(tmp_path):
+    schedule, diffused, exact = setting()
+    p_T = diffused.marginal(1.0)
+    sde = kolmo.sampling.sample(exact, schedule, p_T, t_max=1.0, t_min=1e-3, seed=1, sampler="sde-dpm-solver++", steps=10,
+                                paths=10)
+    fast = kolmo.sampling.sample(exact, schedule, p_T, t_max=1.0, t_min=1e-3, seed=1, sampler="dpm-solver-fast", steps=10,
+                                 paths=10)
+    adaptive = kolmo.sampling.sample(exact, schedule, p_T, t_max=1.0, t_min=1e-3, seed=1, sampler="dpm-solver-adaptive",
+                                     steps=1, paths=10)
+    assert (sde.sampler, fast.sampler, adaptive.sampler) == ("sde-dpm-solver++(2M)", "dpm-solver-fast(3)", "dpm-solver-23")
+    with pytest.raises(kolmo.Error, match="t_min"):
+        kolmo.sampling.probability_flow(exact, schedule, p_T, t_max=0.1, t_min=0.5, steps=10, paths=4)
+    with pytest.raises(kolmo.Error, match="steps"):
+        kolmo.sampling.probability_flow(exact, schedule, p_T, t_max=1.0, t_min=1e-3, paths=4)
+    mlp = kolmo.score.Mlp(1, schedule, hidden=[8], seed=3)
+    mlp.save(str(tmp_path / "model.txt"))
+    loaded = kolmo.score.Mlp.load(tmp_path / "model.txt", schedule)
+    np.testing.assert_array_equal(loaded.parameters, mlp.parameters)
+    if hasattr(kolmo, "verify"):
+        with pytest.raises(kolmo.Error, match="filter"):
+            kolmo.verify.run("^no-such-case/")
