@@ -8,6 +8,7 @@
 #include <string>
 
 #include "cases/cases.hpp"
+#include "studies/work_precision.hpp"
 #include "kolmo/core/error.hpp"
 #include "kolmo/verify/provenance.hpp"
 #include "kolmo/verify/report.hpp"
@@ -92,6 +93,30 @@ void bind_verify(py::module_& m) {
       "`kolmo verify --json` as a dict: provenance, options, error budget, one entry per case (measured value,\n"
       "uncertainty, rule, p-value, verdict, ...) and the summary. `baselines`: the directory of recorded values\n"
       "of deterministic cases (verification/baselines); without it their drift is not checked.");
+  m.def(
+      "work_precision",
+      [](std::vector<std::size_t> nfe, std::vector<std::string> schedules, std::uint64_t paths, std::uint64_t map_paths,
+         std::uint64_t seed, int threads) {
+        verification::WorkPrecisionOptions options;
+        options.nfe = std::move(nfe);
+        options.schedules = std::move(schedules);
+        options.paths = paths;
+        options.map_paths = map_paths;
+        options.seed = seed;
+        options.threads = threads;
+        nlohmann::json document;
+        {
+          py::gil_scoped_release release;
+          document = verification::to_json(verification::work_precision(options), options);
+        }
+        return to_python(document);
+      },
+      py::kw_only(), py::arg("nfe") = std::vector<std::size_t>{5, 10, 20, 50, 100},
+      py::arg("schedules") = std::vector<std::string>{"vp", "ve", "edm"}, py::arg("paths") = 4000, py::arg("map_paths") = 256,
+      py::arg("seed") = 1, py::arg("threads") = 1,
+      "The samplers' work-precision table of `kolmo samplers` as a dict: per schedule, target, sampler and NFE the\n"
+      "deterministic map error, W2 (1-D) and the unbiased energy distance with its SE (2-D); see\n"
+      "verification/studies/work_precision.hpp for the method.");
 }
 
 }  // namespace kolmo::python
