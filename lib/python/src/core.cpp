@@ -12,6 +12,13 @@ namespace py = pybind11;
 
 namespace kolmo::python {
 
+std::uint64_t non_negative(std::int64_t value, const std::string& where, const char* name) {
+  if (value < 0) {
+    throw kolmo::Error(where + ": parameter '" + name + "' = " + std::to_string(value) + "; expected an integer >= 0");
+  }
+  return static_cast<std::uint64_t>(value);
+}
+
 void bind_core(py::module_& m) {
   static py::exception<kolmo::Error> error(m, "Error", PyExc_ValueError);
   py::register_exception_translator([](std::exception_ptr thrown) {

@@ -239,24 +239,27 @@ void bind_diffusion(py::module_& schedule_module, py::module_& score_module, py:
   sampling_module.def(
       "sample",
       [](const ScoreModel& model, const NoiseSchedule& schedule, const py::object& prior, double t_max, double t_min,
-         std::uint64_t seed, const std::string& sampler, std::size_t steps, std::uint64_t paths, std::optional<double> eta,
-         const std::string& spacing, bool denoise_final, std::optional<int> order, std::size_t corrector_steps, double snr, const std::string& predictor,
-         std::size_t steps_per_level, double epsilon, const std::string& prediction, const std::string& inner_points,
+         std::int64_t seed, const std::string& sampler, std::int64_t steps, std::int64_t paths, std::optional<double> eta,
+         const std::string& spacing, bool denoise_final, std::optional<int> order, std::int64_t corrector_steps, double snr, const std::string& predictor,
+         std::int64_t steps_per_level, double epsilon, const std::string& prediction, const std::string& inner_points,
          bool lower_order_final, double rho, double churn, double churn_min, double churn_max, double noise_inflation,
          const std::string& variant, const std::string& form, double absolute_tolerance, double relative_tolerance,
          int threads) {
-        const sampling::SamplingProblem problem(model, schedule, initial_law(prior, "kolmo.sampling.sample", "prior"), t_max, t_min,
-                                                seed);
+        const std::string where = "kolmo.sampling.sample";
+        const sampling::SamplingProblem problem(model, schedule, initial_law(prior, where, "prior"), t_max, t_min,
+                                                non_negative(seed, where, "seed"));
         // η and the order default per sampler, as in C++: η = 1 for SDE-DPM-Solver++, 0 for DDIM;
         // order 3 for DPM-Solver-fast and the adaptive solver, 2 for the others.
         const double eta_value = eta.value_or(sampler == "sde-dpm-solver++" ? 1.0 : 0.0);
         const int order_value = order.value_or(sampler == "dpm-solver-fast" || sampler == "dpm-solver-adaptive" ? 3 : 2);
-        const SamplerChoice choice{sampler,    steps,        eta_value,     spacing, denoise_final,     order_value,
-                                   corrector_steps, snr,     predictor,     steps_per_level, epsilon, prediction,
+        const SamplerChoice choice{sampler,    non_negative(steps, where, "steps"), eta_value, spacing, denoise_final, order_value,
+                                   non_negative(corrector_steps, where, "corrector_steps"), snr, predictor,
+                                   non_negative(steps_per_level, where, "steps_per_level"), epsilon, prediction,
                                    inner_points, lower_order_final, rho,    churn,   churn_min,         churn_max,
                                    noise_inflation, variant, form, absolute_tolerance, relative_tolerance};
         py::gil_scoped_release release;
-        return sample_with(choice, problem, {.paths = paths, .threads = threads});
+        const sampling::SamplerOptions options{.paths = non_negative(paths, where, "paths"), .threads = threads};
+        return sample_with(choice, problem, options);
       },
       py::arg("model"), py::arg("schedule"), py::arg("prior"), py::kw_only(), py::arg("t_max"), py::arg("t_min"), py::arg("seed"),
       py::arg("sampler"), py::arg("steps"), py::arg("paths"), py::arg("eta") = py::none(), py::arg("spacing") = "",

@@ -3,7 +3,14 @@
 
 #include <pybind11/pybind11.h>
 
+#include <cstdint>
+#include <string>
+
 namespace kolmo::python {
+
+/// A count, seed or step from Python, where it is a signed int: a kolmo::Error naming `where`
+/// and `name` when it is negative (instead of pybind11's conversion TypeError).
+std::uint64_t non_negative(std::int64_t value, const std::string& where, const char* name);
 
 void bind_core(pybind11::module_& m);
 void bind_distribution(pybind11::module_& m);

@@ -37,13 +37,17 @@ random::Purpose purpose_of(const std::string& name) {
 void bind_random(py::module_& m) {
   m.def(
       "normals",
-      [](std::uint64_t seed, std::uint64_t step, std::size_t paths, std::size_t dimension, const std::string& purpose,
-         std::uint64_t first_path) {
-        if (paths == 0 || dimension == 0) {
-          throw kolmo::Error("kolmo.random.normals: parameters 'paths' and 'dimension' must be at least 1");
+      [](std::int64_t seed, std::int64_t step, std::int64_t paths, std::int64_t dimension, const std::string& purpose,
+         std::int64_t first_path) {
+        const std::string where = "kolmo.random.normals";
+        if (paths < 1 || dimension < 1) {
+          throw kolmo::Error(where + ": parameters 'paths' = " + std::to_string(paths) + " and 'dimension' = " +
+                             std::to_string(dimension) + "; expected each at least 1");
         }
         Eigen::ArrayXXd out(static_cast<Eigen::Index>(paths), static_cast<Eigen::Index>(dimension));
-        const random::BatchAddress address{seed, purpose_of(purpose), step, first_path, paths, dimension, 0};
+        const random::BatchAddress address{non_negative(seed, where, "seed"), purpose_of(purpose), non_negative(step, where, "step"),
+                                           non_negative(first_path, where, "first_path"), static_cast<std::size_t>(paths),
+                                           static_cast<std::size_t>(dimension), 0};
         random::fill_standard_normals(address, std::span<double>(out.data(), static_cast<std::size_t>(out.size())));
         return out;
       },

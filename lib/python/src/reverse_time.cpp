@@ -70,7 +70,7 @@ void bind_reverse_time(py::module_& m) {
   m.def(
       "probability_flow",
       [](const score::ScoreModel& model, const process::NoiseSchedule& schedule, const py::object& x, double t_max,
-         double t_min, std::uint64_t seed, const std::string& method, std::size_t steps, double tolerance, std::uint64_t paths,
+         double t_min, std::int64_t seed, const std::string& method, std::int64_t steps, double tolerance, std::int64_t paths,
          int threads) {
         const std::string where = "kolmo.sampling.probability_flow";
         if (!(t_min > 0.0 && t_min < t_max && t_max <= schedule.horizon())) {
@@ -81,10 +81,11 @@ void bind_reverse_time(py::module_& m) {
           throw kolmo::Error(where + ": parameter 'steps' = 0; expected at least 1 for the fixed-step method '" + method + "'");
         }
         ode::FlowProblem problem{sampling::probability_flow(sampling::ForwardProcess::of(schedule, model.dimension()), model),
-                                 initial_law(x, where, "x"), t_max, t_min, seed};
-        const auto chosen = flow_method(method, steps, t_min - t_max, tolerance);
+                                 initial_law(x, where, "x"), t_max, t_min, non_negative(seed, where, "seed")};
+        const auto chosen = flow_method(method, non_negative(steps, where, "steps"), t_min - t_max, tolerance);
+        const ode::FlowEnsembleOptions options{.paths = non_negative(paths, where, "paths"), .threads = threads};
         py::gil_scoped_release release;
-        return ode::solve(problem, chosen, {.paths = paths, .threads = threads});
+        return ode::solve(problem, chosen, options);
       },
       py::arg("model"), py::arg("schedule"), py::arg("x"), py::kw_only(), py::arg("t_max"), py::arg("t_min"),
       py::arg("seed") = 0, py::arg("method") = "rk4", py::arg("steps") = 0, py::arg("tolerance") = 1e-8,
@@ -101,18 +102,23 @@ void bind_reverse_time(py::module_& m) {
       .def_property_readonly("wall_seconds", [](const sampling::ChainSolution& s) { return s.stats.wall_seconds; });
   m.def(
       "langevin",
-      [](const py::object& target, const py::object& x0, std::uint64_t seed, const std::string& method, double step,
-         std::uint64_t iterations, std::uint64_t paths, const py::object& log_density, std::size_t dimension, int threads) {
+      [](const py::object& target, const py::object& x0, std::int64_t seed, const std::string& method, double step,
+         std::int64_t iterations, std::int64_t paths, const py::object& log_density, std::int64_t dimension, int threads) {
         const std::string where = "kolmo.sampling.langevin";
-        const auto pi = langevin_target(target, log_density, dimension);
+        if (dimension == 0 && !py::isinstance<distribution::GaussianMixture>(target)) {
+          throw kolmo::Error(where + ": parameter 'dimension' = 0; expected the dimension of the callable target's states");
+        }
+        const auto pi = langevin_target(target, log_density, non_negative(dimension, where, "dimension"));
         const auto initial = initial_law(x0, where);
-        const sampling::ChainOptions options{.paths = paths, .threads = threads};
+        const sampling::ChainOptions options{.paths = non_negative(paths, where, "paths"), .threads = threads};
+        const std::uint64_t chain_seed = non_negative(seed, where, "seed");
+        const std::uint64_t chain_iterations = non_negative(iterations, where, "iterations");
         if (method != "ula" && method != "mala") {
           throw kolmo::Error(where + ": parameter 'method' = '" + method + "'; expected ula or mala");
         }
         py::gil_scoped_release release;
-        if (method == "ula") return sampling::run_chains(pi, initial, seed, sampling::Ula{step, iterations}, options);
-        return sampling::run_chains(pi, initial, seed, sampling::Mala{step, iterations}, options);
+        if (method == "ula") return sampling::run_chains(pi, initial, chain_seed, sampling::Ula{step, chain_iterations}, options);
+        return sampling::run_chains(pi, initial, chain_seed, sampling::Mala{step, chain_iterations}, options);
       },
       py::arg("target"), py::arg("x0"), py::kw_only(), py::arg("seed"), py::arg("method"), py::arg("step"),
       py::arg("iterations"), py::arg("paths"), py::arg("log_density") = py::none(), py::arg("dimension") = 0,

@@ -93,12 +93,15 @@ void bind_sde(py::module_& m) {
 
   m.def(
       "solve",
-      [](const process::Sde& equation, const py::object& x0, double t0, double t1, double dt, std::uint64_t paths,
-         std::uint64_t seed, const std::string& scheme, int threads, std::uint64_t brownian_fine_steps,
+      [](const process::Sde& equation, const py::object& x0, double t0, double t1, double dt, std::int64_t paths,
+         std::int64_t seed, const std::string& scheme, int threads, std::int64_t brownian_fine_steps,
          std::vector<double> snapshot_times) {
-        const sde::SdeProblem problem(equation, initial_law(x0, "kolmo.sde.solve"), t0, t1, seed);
+        const std::string where = "kolmo.sde.solve";
+        const sde::SdeProblem problem(equation, initial_law(x0, where), t0, t1, non_negative(seed, where, "seed"));
+        sde::EnsembleOptions options{.paths = non_negative(paths, where, "paths"),
+                                     .threads = threads,
+                                     .brownian_fine_steps = non_negative(brownian_fine_steps, where, "brownian_fine_steps")};
         py::gil_scoped_release release;
-        sde::EnsembleOptions options{.paths = paths, .threads = threads, .brownian_fine_steps = brownian_fine_steps};
         options.observe.snapshot_times = std::move(snapshot_times);
         return with_scheme(scheme, dt, "kolmo.sde.solve", [&](const auto& method) { return sde::solve(problem, method, options); });
       },
@@ -208,13 +211,13 @@ void bind_convergence(py::module_& m) {
   m.def(
       "study_convergence",
       [](const process::Sde& equation, const py::object& x0, double t0, double t1, const std::string& scheme,
-         std::vector<double> dts, std::uint64_t paths, std::uint64_t seed, const py::object& exact, double reference_dt,
-         const py::dict& functionals, double level, std::size_t groups, int threads) {
+         std::vector<double> dts, std::int64_t paths, std::int64_t seed, const py::object& exact, double reference_dt,
+         const py::dict& functionals, double level, std::int64_t groups, int threads) {
         const std::string where = "kolmo.sde.study_convergence";
-        const sde::SdeProblem problem(equation, initial_law(x0, where), t0, t1, seed);
+        const sde::SdeProblem problem(equation, initial_law(x0, where), t0, t1, non_negative(seed, where, "seed"));
         sde::ConvergenceOptions options;
         options.dts = std::move(dts);
-        options.paths = paths;
+        options.paths = non_negative(paths, where, "paths");
         options.threads = threads;
         for (const auto& [name, phi] : functionals) {
           if (!PyCallable_Check(phi.ptr())) {
@@ -225,7 +228,7 @@ void bind_convergence(py::module_& m) {
         options.exact = exact_solution(exact, equation.dimension());
         options.reference_dt = reference_dt;
         options.level = level;
-        options.groups = groups;
+        options.groups = non_negative(groups, where, "groups");
         const double first_dt = options.dts.empty() ? t1 - t0 : options.dts.front();
         py::gil_scoped_release release;
         return with_scheme(scheme, first_dt, where,

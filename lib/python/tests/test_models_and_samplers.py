@@ -188,3 +188,23 @@ def test_defaults_follow_each_sampler_and_times_are_checked(tmp_path):
     if hasattr(kolmo, "verify"):
         with pytest.raises(kolmo.Error, match="filter"):
             kolmo.verify.run("^no-such-case/")
+
+
+def test_negative_counts_and_seeds_are_kolmo_errors_naming_them():
+    schedule, diffused, exact = setting()
+    p_T = diffused.marginal(1.0)
+    ou = kolmo.process.OrnsteinUhlenbeck(1.0, 0.0, 1.0).sde()
+    with pytest.raises(kolmo.Error, match="'paths' = -5"):
+        kolmo.sde.solve(ou, [0.0], 0.0, 1.0, dt=0.1, paths=-5, seed=1)
+    with pytest.raises(kolmo.Error, match="'seed' = -1"):
+        kolmo.sde.solve(ou, [0.0], 0.0, 1.0, dt=0.1, paths=5, seed=-1)
+    with pytest.raises(kolmo.Error, match="'steps' = -3"):
+        kolmo.sampling.sample(exact, schedule, p_T, t_max=1.0, t_min=1e-3, seed=1, sampler="ddim", steps=-3, paths=5)
+    with pytest.raises(kolmo.Error, match="'paths' = -2"):
+        kolmo.sampling.probability_flow(exact, schedule, p_T, t_max=1.0, t_min=1e-3, steps=5, paths=-2)
+    with pytest.raises(kolmo.Error, match="'iterations' = -1"):
+        kolmo.sampling.langevin(bimodal(), [0.0], seed=1, method="ula", step=0.1, iterations=-1, paths=2)
+    with pytest.raises(kolmo.Error, match="'dimension' = 0"):
+        kolmo.sampling.langevin(lambda x: -x, [0.0], seed=1, method="ula", step=0.1, iterations=2, paths=2)
+    with pytest.raises(kolmo.Error, match="'step' = -1"):
+        kolmo.random.normals(1, -1, 2, 2)
