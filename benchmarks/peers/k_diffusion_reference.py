@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes the EDM / Euler-ancestral parity fixture: end points of k-diffusion's samplers
 (github.com/crowsonkb/k-diffusion, k_diffusion/sampling.py: sample_heun, EDM's Algorithms 1 and 2,
-sample_euler_ancestral and sample_dpmpp_2m_sde) run in float64 with the exact denoiser of a 2-D Gaussian mixture in
+sample_euler_ancestral, sample_dpmpp_2m_sde and sample_dpmpp_2s_ancestral) run in float64 with the exact denoiser of a 2-D Gaussian mixture in
 EDM's variables (x = x_0 + σ n, σ from 80 to 0.002), from fixed start points. The stochastic runs
 take their noise from Kolmo's own draws (kolmo.random.normals at (seed, brownian, path, step)), so
 that lib/tests/sampling/k_diffusion_reference_test.cpp can run Kolmo's samplers with the same seed
@@ -138,6 +138,13 @@ def main():
                                            noise_sampler=KolmoNoise(seed), solver_type=form)
         fixture["runs"].append(dict(sampler="dpmpp_2m_sde", steps=steps, eta=eta, form=form, noise_inflation=s_noise,
                                     seed=seed, end=end.tolist()))
+    for steps, eta, s_noise, seed in [(10, 1.0, 1.0, 41), (25, 0.5, 1.0, 42), (15, 0.0, 1.0, 43)]:
+        sigmas = torch.tensor([SIGMA_MAX + (SIGMA_MIN - SIGMA_MAX) * j / steps for j in range(steps + 1)])
+        sigmas[-1] = SIGMA_MIN
+        end = sampling.sample_dpmpp_2s_ancestral(exact_denoiser, start.clone(), sigmas, disable=True, eta=eta,
+                                                 s_noise=s_noise, noise_sampler=KolmoNoise(seed))
+        fixture["runs"].append(dict(sampler="dpmpp_2s_ancestral", steps=steps, eta=eta, noise_inflation=s_noise, seed=seed,
+                                    end=end.tolist()))
     pathlib.Path(sys.argv[2]).write_text(json.dumps(fixture, indent=1) + "\n")
     print(f"{len(fixture['runs'])} runs of {POINTS} points -> {sys.argv[2]}")
 

@@ -24,6 +24,7 @@
 #include "kolmo/sampling/ddpm.hpp"
 #include "kolmo/sampling/dpm_solver.hpp"
 #include "kolmo/sampling/dpm_solver_adaptive.hpp"
+#include "kolmo/sampling/dpm_solver_ancestral.hpp"
 #include "kolmo/sampling/dpm_solver_multistep.hpp"
 #include "kolmo/sampling/dpm_solver_plus_plus.hpp"
 #include "kolmo/sampling/edm.hpp"
@@ -138,6 +139,12 @@ sampling::SampleSolution sample_with(const SamplerChoice& c, const sampling::Sam
                                                              spaced("uniform_lambda"), c.denoise_final},
                             options);
   }
+  if (name == "dpm-solver++-2s-ancestral") {
+    return sampling::sample(problem,
+                            sampling::DpmSolverPlusPlus2SAncestral{c.steps, c.eta, c.noise_inflation, spaced("uniform_lambda"),
+                                                                   c.denoise_final},
+                            options);
+  }
   if (name == "dpm-solver-adaptive") {
     sampling::DpmSolverAdaptive adaptive;
     adaptive.order = c.order;
@@ -170,7 +177,8 @@ sampling::SampleSolution sample_with(const SamplerChoice& c, const sampling::Sam
   }
   throw kolmo::Error("kolmo.sampling.sample: parameter 'sampler' = '" + name +
                      "'; expected ddpm, ddim, dpm-solver, dpm-solver-fast, dpm-solver-multistep, dpm-solver-adaptive, "
-                     "dpm-solver++, sde-dpm-solver++, unipc, predictor-corrector, annealed-langevin or edm");
+                     "dpm-solver++, dpm-solver++-2s-ancestral, sde-dpm-solver++, unipc, predictor-corrector, "
+                     "annealed-langevin or edm");
 }
 
 }  // namespace
@@ -248,9 +256,10 @@ void bind_diffusion(py::module_& schedule_module, py::module_& score_module, py:
         const std::string where = "kolmo.sampling.sample";
         const sampling::SamplingProblem problem(model, schedule, initial_law(prior, where, "prior"), t_max, t_min,
                                                 non_negative(seed, where, "seed"));
-        // η and the order default per sampler, as in C++: η = 1 for SDE-DPM-Solver++, 0 for DDIM;
+        // η and the order default per sampler, as in C++: η = 1 for SDE-DPM-Solver++ and the ancestral
+        // DPM-Solver++(2S), 0 for DDIM;
         // order 3 for DPM-Solver-fast and the adaptive solver, 2 for the others.
-        const double eta_value = eta.value_or(sampler == "sde-dpm-solver++" ? 1.0 : 0.0);
+        const double eta_value = eta.value_or(sampler == "sde-dpm-solver++" || sampler == "dpm-solver++-2s-ancestral" ? 1.0 : 0.0);
         const int order_value = order.value_or(sampler == "dpm-solver-fast" || sampler == "dpm-solver-adaptive" ? 3 : 2);
         const SamplerChoice choice{sampler,    non_negative(steps, where, "steps"), eta_value, spacing, denoise_final, order_value,
                                    non_negative(corrector_steps, where, "corrector_steps"), snr, predictor,
@@ -275,7 +284,8 @@ void bind_diffusion(py::module_& schedule_module, py::module_& score_module, py:
       "  prediction, lower_order_final); dpm-solver++ (2M); edm (steps = noise levels, rho, churn, churn_min,\n"
       "  churn_max, noise_inflation; Karras et al. 2022, Alg. 1-2, ending at sigma = 0); unipc (order 1-3,\n"
       "  variant bh1|bh2, prediction; Zhao et al. 2023); sde-dpm-solver++ (eta, noise_inflation, form\n"
-      "  midpoint|heun); dpm-solver-adaptive (order 2|3, absolute_tolerance, relative_tolerance; steps unused);\n"
+      "  midpoint|heun); dpm-solver++-2s-ancestral (eta, noise_inflation; k-diffusion's ancestral 2S);\n"
+      "  dpm-solver-adaptive (order 2|3, absolute_tolerance, relative_tolerance; steps unused);\n"
       "  predictor-corrector (predictor reverse-diffusion or euler-maruyama, corrector_steps Langevin steps at\n"
       "  signal-to-noise snr; Song et al. 2021, Alg. 2-3); annealed-langevin (steps = levels, steps_per_level,\n"
       "  epsilon; Song & Ermon 2019, Alg. 1).\n"

@@ -137,6 +137,7 @@ def test_model_densities_of_the_exact_score_are_p_tmin_to_their_grid_error():
 @pytest.mark.parametrize("sampler, options", [
     ("unipc", dict(order=3, steps=20, variant="bh2")),
     ("sde-dpm-solver++", dict(steps=200, eta=1.0)),
+    ("dpm-solver++-2s-ancestral", dict(steps=100)),
     ("dpm-solver-adaptive", dict(order=3, steps=1, absolute_tolerance=1e-4, relative_tolerance=1e-4)),
     ("dpm-solver-multistep", dict(order=3, steps=30)),
     ("dpm-solver-fast", dict(order=3, steps=30, prediction="data")),

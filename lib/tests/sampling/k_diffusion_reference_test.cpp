@@ -1,12 +1,12 @@
 // Parity with k-diffusion (github.com/crowsonkb/k-diffusion, k_diffusion/sampling.py), the
 // reference implementation of EDM's samplers that practitioners run: sample_heun (Karras et al.
-// 2022, Alg. 1, and Alg. 2 with churn), sample_euler_ancestral and sample_dpmpp_2m_sde
-// (SDE-DPM-Solver++(2M), midpoint and heun forms), in float64 with the exact
+// 2022, Alg. 1, and Alg. 2 with churn), sample_euler_ancestral, sample_dpmpp_2m_sde
+// (SDE-DPM-Solver++(2M), midpoint and heun forms) and sample_dpmpp_2s_ancestral, in float64 with the exact
 // denoiser of a 2-D mixture under the EDM schedule (σ = t from 80 to 0.002), from 16 fixed start
 // points, written once by benchmarks/peers/k_diffusion_reference.py into fixtures/. The
 // stochastic runs used Kolmo's own normals at (seed, brownian, path, step), so Kolmo's EdmHeun,
-// DDIM(η) (which k-diffusion's Euler-ancestral equals: D + σ_down ε̂ + σ_up z) and
-// SdeDpmSolverPlusPlus2M must reproduce
+// DDIM(η) (which k-diffusion's Euler-ancestral equals: D + σ_down ε̂ + σ_up z),
+// SdeDpmSolverPlusPlus2M and DpmSolverPlusPlus2SAncestral must reproduce
 // every coordinate to 1e-10.
 
 #include <gtest/gtest.h>
@@ -18,6 +18,7 @@
 
 #include "kolmo/distribution/diffused_mixture.hpp"
 #include "kolmo/sampling/ddim.hpp"
+#include "kolmo/sampling/dpm_solver_ancestral.hpp"
 #include "kolmo/sampling/edm.hpp"
 #include "kolmo/sampling/sde_dpm_solver.hpp"
 #include "kolmo/score/mixture_score.hpp"
@@ -29,13 +30,13 @@ namespace {
 using test_support::fixture_matrix;
 using test_support::fixture_mixture;
 
-TEST(KDiffusionReference, EdmEulerAncestralAndSdeDpmSolverMatchKDiffusion) {
+TEST(KDiffusionReference, EverySamplerMatchesKDiffusion) {
   const nlohmann::json f = test_support::sampler_fixture("k_diffusion_reference.json");
   const auto edm = process::NoiseSchedule::edm(f["sigma_max"]);
   const auto model = score::mixture_score(distribution::DiffusedMixture(fixture_mixture(f["mixture"]), edm));
   const Eigen::ArrayXXd start = fixture_matrix(f["start"]);
   const SamplerOptions options{.paths = static_cast<std::uint64_t>(start.rows())};
-  ASSERT_EQ(f["runs"].size(), 10u);
+  ASSERT_EQ(f["runs"].size(), 13u);
   double worst = 0.0;
   for (const auto& r : f["runs"]) {
     const std::uint64_t seed = r.value("seed", 1);
@@ -53,6 +54,14 @@ TEST(KDiffusionReference, EdmEulerAncestralAndSdeDpmSolverMatchKDiffusion) {
       EXPECT_EQ(solution.stats.model_evaluations, 2 * method.levels - 1);
     } else if (r["sampler"] == "euler_ancestral") {
       solution = sample(problem, Ddim{.steps = r["steps"], .eta = r["eta"], .spacing = StepSpacing::uniform_time}, options);
+    } else if (r["sampler"] == "dpmpp_2s_ancestral") {
+      solution = sample(problem,
+                        DpmSolverPlusPlus2SAncestral{.steps = r["steps"],
+                                                     .eta = r["eta"],
+                                                     .noise_inflation = r["noise_inflation"],
+                                                     .spacing = StepSpacing::uniform_time},
+                        options);
+      EXPECT_EQ(solution.stats.model_evaluations, 2 * r["steps"].get<std::size_t>());
     } else {
       solution = sample(problem,
                         SdeDpmSolverPlusPlus2M{.steps = r["steps"],

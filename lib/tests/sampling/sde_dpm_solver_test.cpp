@@ -6,6 +6,7 @@
 
 #include "kolmo/sampling/dpm_solver_plus_plus.hpp"
 #include "support/expect_error.hpp"
+#include "support/expect_gaussian_marginal.hpp"
 #include "support/flow_map_error.hpp"
 
 namespace kolmo::sampling {
@@ -33,14 +34,7 @@ TEST(SdeDpmSolverPlusPlus2M, SamplesTheExactMarginalBitIdenticallyForAnyThreadCo
   ASSERT_TRUE(one.status.ok());
   EXPECT_EQ(one.sampler, "sde-dpm-solver++(2M)");
   EXPECT_TRUE((one.samples == two.samples).all());
-  const Eigen::RowVectorXd sd = gaussian.std_at(1e-3);
-  const double alpha = gaussian.schedule.alpha(1e-3);
-  for (int c = 0; c < 2; ++c) {
-    const Eigen::ArrayXd x = one.samples.col(c);
-    const double variance = (x - x.mean()).square().sum() / static_cast<double>(x.size() - 1);
-    EXPECT_NEAR(x.mean(), alpha * gaussian.mean(c), 5 * sd(c) / std::sqrt(20000.0)) << c;
-    EXPECT_NEAR(variance, sd(c) * sd(c), 5 * sd(c) * sd(c) * std::sqrt(2.0 / 20000.0)) << c;
-  }
+  test_support::expect_gaussian_marginal(one.samples, gaussian, 1e-3);
 }
 
 TEST(SdeDpmSolverPlusPlus2M, BadInputIsAClearError) {
