@@ -173,7 +173,8 @@ void validate(const WorkPrecisionOptions& options) {
   for (std::size_t n : options.nfe) require_at_least(study_name, "nfe", n, 1);
   require(options.paths >= energy_blocks && options.paths % energy_blocks == 0, study_name, "paths", options.paths,
           "a positive multiple of 10 (the energy distance's blocks)");
-  require_at_least(study_name, "map_paths", options.map_paths, 1);
+  require(options.map_paths >= 1 && options.map_paths <= options.paths, study_name, "map_paths", options.map_paths,
+          "between 1 and paths = " + std::to_string(options.paths));
   require(options.threads >= 1, study_name, "threads", options.threads, "at least 1");
   for (const std::string& name : options.schedules) (void)setting(name);
 }
@@ -184,7 +185,6 @@ std::vector<WorkPrecisionEntry> work_precision(const WorkPrecisionOptions& optio
   validate(options);
   std::vector<WorkPrecisionEntry> entries;
   const SamplerOptions sample_options{.paths = options.paths, .threads = options.threads};
-  const SamplerOptions map_options{.paths = options.map_paths, .threads = options.threads};
   for (const std::string& schedule_name : options.schedules) {
     const Setting s = setting(schedule_name);
     for (const Target& target : targets()) {
@@ -218,7 +218,9 @@ std::vector<WorkPrecisionEntry> work_precision(const WorkPrecisionOptions& optio
           if (run->status.ok()) {
             measure_law(entry, run->samples, sampler.to_data ? target.data : p_tmin, options.seed + 2);
             if (sampler.deterministic && !sampler.to_data) {
-              const Eigen::ArrayXXd mapped = sampler.run(problem, nfe, map_options)->samples;
+              // Paths 0..map_paths − 1 start where the reference's do, and a deterministic sampler
+              // maps each path on its own: the run's first rows are the map.
+              const Eigen::ArrayXXd mapped = run->samples.topRows(static_cast<Eigen::Index>(options.map_paths));
               entry.map_error = std::sqrt((mapped - reference).square().rowwise().sum().mean());
             }
           }

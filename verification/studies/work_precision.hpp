@@ -37,7 +37,7 @@ struct WorkPrecisionOptions {
   std::vector<std::size_t> nfe{5, 10, 20, 50, 100};
   std::vector<std::string> schedules{"vp", "ve", "edm"};
   std::uint64_t paths = 4000;     ///< samples per entry (W2 and energy), a multiple of 10
-  std::uint64_t map_paths = 256;  ///< start points of the map error
+  std::uint64_t map_paths = 256;  ///< start points of the map error: the first map_paths of the paths
   std::uint64_t seed = 1;
   int threads = 1;
 };

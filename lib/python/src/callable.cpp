@@ -55,52 +55,44 @@ class CallbackGil {
   py::gil_scoped_acquire gil_;
 };
 
+/// `call()` under the GIL (a solver thread calls it); a Python exception becomes a kolmo::Error
+/// naming the callable.
+template <class Call>
+auto call_python(const std::string& what, const Call& call) {
+  const CallbackGil gil;
+  try {
+    return call();
+  } catch (py::error_already_set& e) {
+    throw kolmo::Error("kolmo: the " + what + " callable raised " + std::string(e.what()));
+  }
+}
+
 }  // namespace
 
 process::BatchCoefficient batch_coefficient(py::function f, std::string what, std::size_t columns) {
-  return [callable = hold(std::move(f)), what = std::move(what), columns](double t, const process::StateView& x) -> Eigen::ArrayXXd {
-    const CallbackGil gil;
-    try {
-      const py::object result = (*callable)(t, Eigen::ArrayXXd(x));
-      return as_batch(result, x.rows(), static_cast<Eigen::Index>(columns), what);
-    } catch (py::error_already_set& e) {
-      throw kolmo::Error("kolmo: the " + what + " callable raised " + std::string(e.what()));
-    }
+  return [callable = hold(std::move(f)), what = std::move(what), columns](double t, const process::StateView& x) {
+    return call_python(what, [&] { return as_batch((*callable)(t, Eigen::ArrayXXd(x)), x.rows(), static_cast<Eigen::Index>(columns), what); });
   };
 }
 
 std::function<Eigen::ArrayXd(const process::StateView&)> state_function(py::function f, std::string what) {
-  return [callable = hold(std::move(f)), what = std::move(what)](const process::StateView& x) -> Eigen::ArrayXd {
-    const CallbackGil gil;
-    try {
-      return as_batch((*callable)(Eigen::ArrayXXd(x)), x.rows(), 1, what).col(0);
-    } catch (py::error_already_set& e) {
-      throw kolmo::Error("kolmo: the " + what + " callable raised " + std::string(e.what()));
-    }
+  return [callable = hold(std::move(f)), what = std::move(what)](const process::StateView& x) {
+    return call_python(what, [&]() -> Eigen::ArrayXd { return as_batch((*callable)(Eigen::ArrayXXd(x)), x.rows(), 1, what).col(0); });
   };
 }
 
 std::function<Eigen::ArrayXXd(const process::StateView&)> state_map(py::function f, std::string what, std::size_t columns) {
-  return [callable = hold(std::move(f)), what = std::move(what), columns](const process::StateView& x) -> Eigen::ArrayXXd {
-    const CallbackGil gil;
-    try {
-      return as_batch((*callable)(Eigen::ArrayXXd(x)), x.rows(), static_cast<Eigen::Index>(columns), what);
-    } catch (py::error_already_set& e) {
-      throw kolmo::Error("kolmo: the " + what + " callable raised " + std::string(e.what()));
-    }
+  return [callable = hold(std::move(f)), what = std::move(what), columns](const process::StateView& x) {
+    return call_python(what, [&] { return as_batch((*callable)(Eigen::ArrayXXd(x)), x.rows(), static_cast<Eigen::Index>(columns), what); });
   };
 }
 
 sde::PathSolution path_solution(py::function f, std::size_t dimension) {
-  return [callable = hold(std::move(f)), dimension](double t0, double t1, const process::StateView& x0,
-                                                    const process::StateView& w) -> Eigen::ArrayXXd {
-    const CallbackGil gil;
-    try {
-      const py::object result = (*callable)(t0, t1, Eigen::ArrayXXd(x0), Eigen::ArrayXXd(w));
-      return as_batch(result, x0.rows(), static_cast<Eigen::Index>(dimension), "exact solution");
-    } catch (py::error_already_set& e) {
-      throw kolmo::Error("kolmo: the exact solution callable raised " + std::string(e.what()));
-    }
+  return [callable = hold(std::move(f)), dimension](double t0, double t1, const process::StateView& x0, const process::StateView& w) {
+    return call_python("exact solution", [&] {
+      return as_batch((*callable)(t0, t1, Eigen::ArrayXXd(x0), Eigen::ArrayXXd(w)), x0.rows(), static_cast<Eigen::Index>(dimension),
+                      "exact solution");
+    });
   };
 }
 
@@ -110,13 +102,8 @@ process::TimeMatrix time_matrix(py::object g, std::size_t rows, std::size_t colu
     const Eigen::MatrixXd constant = as_batch(g, r, c, "diffusion").matrix();
     return [constant](double) { return constant; };
   }
-  return [callable = hold(std::move(g)), r, c](double t) -> Eigen::MatrixXd {
-    const CallbackGil gil;
-    try {
-      return as_batch((*callable)(t), r, c, "diffusion").matrix();
-    } catch (py::error_already_set& e) {
-      throw kolmo::Error("kolmo: the diffusion callable raised " + std::string(e.what()));
-    }
+  return [callable = hold(std::move(g)), r, c](double t) {
+    return call_python("diffusion", [&]() -> Eigen::MatrixXd { return as_batch((*callable)(t), r, c, "diffusion").matrix(); });
   };
 }
 

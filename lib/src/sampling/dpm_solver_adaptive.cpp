@@ -17,12 +17,12 @@ constexpr const char* sample_name = "kolmo::sampling::sample(DpmSolverAdaptive)"
 /// The whole adaptive walk from t_max to t_min, as one step of the driver's two-point grid.
 class AdaptiveStepper final : public detail::BatchStepper {
  public:
-  AdaptiveStepper(const process::NoiseSchedule& schedule, const DpmSolverAdaptive& method)
-      : schedule_(schedule), method_(method), updates_(method.prediction) {}
+  AdaptiveStepper(const SamplingProblem& problem, const DpmSolverAdaptive& method)
+      : schedule_(problem.schedule), method_(method), updates_(method.prediction), t_max_(problem.t_max), t_min_(problem.t_min) {}
 
   void step(std::size_t, Eigen::ArrayXXd& x, const Eigen::ArrayXXd&, detail::Denoiser& model) override {
-    const double t_max = current_, t_min = end_;
-    double s = t_max, lambda_s = schedule_.lambda(s), h = method_.initial_step;
+    const double t_min = t_min_;
+    double s = t_max_, lambda_s = schedule_.lambda(s), h = method_.initial_step;
     const double lambda_end = schedule_.lambda(t_min);
     Eigen::ArrayXXd x_prev = x;
     std::uint64_t attempts = 0;
@@ -50,11 +50,6 @@ class AdaptiveStepper final : public detail::BatchStepper {
     }
   }
 
-  void set_ends(double t_max, double t_min) {
-    current_ = t_max;
-    end_ = t_min;
-  }
-
  private:
   /// The lower- and higher-order updates over s → t, sharing their model values.
   std::pair<Eigen::ArrayXXd, Eigen::ArrayXXd> pair_of_updates(double s, double t, const Eigen::ArrayXXd& x,
@@ -77,7 +72,7 @@ class AdaptiveStepper final : public detail::BatchStepper {
   const process::NoiseSchedule& schedule_;
   const DpmSolverAdaptive& method_;
   detail::SinglestepUpdates updates_;
-  double current_ = 0.0, end_ = 0.0;
+  double t_max_, t_min_;
 };
 
 }  // namespace
@@ -99,11 +94,7 @@ SampleSolution sample(const SamplingProblem& problem, const DpmSolverAdaptive& m
   name += method.order == 2 ? "-12" : "-23";
   return detail::run_sampler(problem,
                              {name, times, /*stochastic=*/false, /*denoise_final=*/false,
-                              [&problem, &method] {
-                                auto stepper = std::make_unique<AdaptiveStepper>(problem.schedule, method);
-                                stepper->set_ends(problem.t_max, problem.t_min);
-                                return stepper;
-                              }},
+                              [&problem, &method] { return std::make_unique<AdaptiveStepper>(problem, method); }},
                              options);
 }
 

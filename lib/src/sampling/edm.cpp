@@ -32,6 +32,23 @@ std::vector<double> karras_levels(double sigma_max, double sigma_min, std::size_
   return sigma;
 }
 
+/// The ρ-spaced levels σ̃_i and their times t_i (endpoints exactly t_max and t_min).
+struct KarrasGrid {
+  std::vector<double> times, sigma;
+};
+
+KarrasGrid karras_grid(const process::NoiseSchedule& schedule, double t_max, double t_min, std::size_t levels, double rho) {
+  constexpr const char* where = "kolmo::sampling::karras_times";
+  detail::require_truncation(schedule, t_max, t_min, where);
+  require_at_least(where, "levels", levels, 2);
+  require(std::isfinite(rho) && rho > 0.0, where, "rho", rho, "a finite number > 0");
+  KarrasGrid grid{std::vector<double>(levels), karras_levels(level_at(schedule, t_max).sigma, level_at(schedule, t_min).sigma, levels, rho)};
+  for (std::size_t i = 1; i + 1 < levels; ++i) grid.times[i] = schedule.t_of_lambda(-std::log(grid.sigma[i]));  // σ̃ = e^{−λ}
+  grid.times.front() = t_max;
+  grid.times.back() = t_min;
+  return grid;
+}
+
 /// Alg. 2 of Karras et al. (2022), in the scaled state x̃ = x/α (header comment).
 class EdmStepper final : public detail::BatchStepper {
  public:
@@ -64,17 +81,7 @@ class EdmStepper final : public detail::BatchStepper {
 
 std::vector<double> karras_times(const process::NoiseSchedule& schedule, double t_max, double t_min, std::size_t levels,
                                  double rho) {
-  constexpr const char* where = "kolmo::sampling::karras_times";
-  detail::require_truncation(schedule, t_max, t_min, where);
-  require_at_least(where, "levels", levels, 2);
-  require(std::isfinite(rho) && rho > 0.0, where, "rho", rho, "a finite number > 0");
-  const Level top = level_at(schedule, t_max), bottom = level_at(schedule, t_min);
-  const std::vector<double> sigma = karras_levels(top.sigma, bottom.sigma, levels, rho);
-  std::vector<double> times(levels);
-  for (std::size_t i = 1; i + 1 < levels; ++i) times[i] = schedule.t_of_lambda(-std::log(sigma[i]));  // σ̃ = e^{−λ}
-  times.front() = t_max;
-  times.back() = t_min;
-  return times;
+  return karras_grid(schedule, t_max, t_min, levels, rho).times;
 }
 
 SampleSolution sample(const SamplingProblem& problem, const EdmHeun& method, const SamplerOptions& options) {
@@ -83,11 +90,10 @@ SampleSolution sample(const SamplingProblem& problem, const EdmHeun& method, con
           "between 0 and churn_max = " + describe_value(method.churn_max));
   require(std::isfinite(method.noise_inflation) && method.noise_inflation > 0.0, sample_name, "noise_inflation",
           method.noise_inflation, "a finite number > 0");
-  std::vector<double> times = karras_times(problem.schedule, problem.t_max, problem.t_min, method.levels, method.rho);
-  const Level top = level_at(problem.schedule, problem.t_max), bottom = level_at(problem.schedule, problem.t_min);
-  const std::vector<double> sigma = karras_levels(top.sigma, bottom.sigma, method.levels, method.rho);
+  KarrasGrid grid = karras_grid(problem.schedule, problem.t_max, problem.t_min, method.levels, method.rho);
+  std::vector<double>& times = grid.times;
   std::vector<Level> levels, churned;
-  for (std::size_t i = 0; i < method.levels; ++i) levels.push_back({times[i], problem.schedule.alpha(times[i]), sigma[i]});
+  for (std::size_t i = 0; i < method.levels; ++i) levels.push_back({times[i], problem.schedule.alpha(times[i]), grid.sigma[i]});
   levels.push_back({0.0, 1.0, 0.0});  // σ̃_N = 0: the data
   const double gamma = std::min(method.churn / static_cast<double>(method.levels), std::sqrt(2.0) - 1.0);
   const double horizon_level = level_at(problem.schedule, problem.schedule.horizon()).sigma;
