@@ -58,6 +58,12 @@ verify::Outcome dpm_solver_plus_plus_nfe_order(std::uint64_t seed, int order, do
 verify::Outcome parity_sampler_marginals_with(const verify::RunContext& context, const sampling::SdeDpmSolverPlusPlus2M& sde);
 // sampling/unipc-*-order-*-in-nfe: UniPC of `order` and `variant` on the same study.
 verify::Outcome unipc_nfe_order(std::uint64_t seed, int order, sampling::UniPcVariant variant, double advertised);
+// sampling/dpm-solver-fast-order-3-in-nfe: DPM-Solver-fast of order 3 at NFE = 3M + 2.
+verify::Outcome dpm_solver_fast_nfe_order(std::uint64_t seed, double advertised);
+// sampling/dpm-solver++3m-order-2-in-nfe: the data-prediction multistep solver of `order`.
+verify::Outcome dpm_solver_multistep_nfe_order(std::uint64_t seed, int order, double advertised);
+// sampling/edm-heun-order-2-in-nfe: EDM's Heun sampler against the denoised flow map.
+verify::Outcome edm_heun_nfe_order(std::uint64_t seed, double advertised);
 
 // pde/continuity-rotation with angular velocity `omega` (the case's is 2π: one revolution).
 verify::Outcome rotation_with(double omega);

@@ -12,9 +12,12 @@
 #include "kolmo/distribution/diffused_mixture.hpp"
 #include "kolmo/distribution/law.hpp"
 #include "kolmo/ode/ensemble.hpp"
+#include "kolmo/random/uniform.hpp"
 #include "kolmo/sampling/ddim.hpp"
 #include "kolmo/sampling/ddpm.hpp"
 #include "kolmo/sampling/dpm_solver.hpp"
+#include "kolmo/sampling/dpm_solver_adaptive.hpp"
+#include "kolmo/sampling/dpm_solver_ancestral.hpp"
 #include "kolmo/sampling/dpm_solver_multistep.hpp"
 #include "kolmo/sampling/edm.hpp"
 #include "kolmo/sampling/forward_process.hpp"
@@ -76,6 +79,37 @@ std::optional<SampleSolution> run_with(const SamplingProblem& problem, const Met
   return sampling::sample(problem, method, options);
 }
 
+/// DPM-Solver-23 at the tolerance scale whose NFE is the largest at or below `nfe`: both of the
+/// reference's tolerances (atol 0.0078, rtol 0.05) times s, s bisected in log over [1e-9, 1e3]
+/// (24 halvings of the exponent). NFE is an outcome of the tolerance, not an input, and it is not
+/// monotone in s (rejections), so the bisection keeps the best run it saw. Empty when even the
+/// loosest tolerance spends more than `nfe`.
+std::optional<SampleSolution> adaptive_at_nfe(const SamplingProblem& problem, std::size_t nfe, const SamplerOptions& options) {
+  const auto run = [&](double log_scale) {
+    const double scale = std::pow(10.0, log_scale);
+    return sampling::sample(problem, sampling::DpmSolverAdaptive{.order = 3, .absolute_tolerance = 0.0078 * scale,
+                                                                 .relative_tolerance = 0.05 * scale},
+                            options);
+  };
+  double tight = -9.0, loose = 3.0;
+  std::optional<SampleSolution> best;
+  const auto keep = [&](SampleSolution candidate) {
+    if (candidate.stats.model_evaluations <= nfe &&
+        (!best || candidate.stats.model_evaluations > best->stats.model_evaluations)) {
+      best = std::move(candidate);
+    }
+  };
+  keep(run(loose));
+  if (!best) return std::nullopt;
+  for (int halving = 0; halving < 24 && best->stats.model_evaluations < nfe; ++halving) {
+    const double middle = 0.5 * (tight + loose);
+    SampleSolution candidate = run(middle);
+    (candidate.stats.model_evaluations > nfe ? tight : loose) = middle;
+    keep(std::move(candidate));
+  }
+  return best;
+}
+
 std::vector<SamplerSpec> samplers() {
   using namespace sampling;
   const StepSpacing lambda = StepSpacing::uniform_lambda;
@@ -93,6 +127,7 @@ std::vector<SamplerSpec> samplers() {
        [](const auto& p, std::size_t n, const auto& o) {
          return run_with(p, UniPc{.order = 2, .steps = n, .variant = UniPcVariant::bh2}, o);
        }},
+      {"DPM-Solver-23 (adaptive)", true, false, adaptive_at_nfe},
       {"EDM Heun", true, true,
        [](const auto& p, std::size_t n, const auto& o) -> std::optional<SampleSolution> {
          if (n < 3) return std::nullopt;
@@ -103,6 +138,11 @@ std::vector<SamplerSpec> samplers() {
        [=](const auto& p, std::size_t n, const auto& o) { return run_with(p, Ddpm{.steps = n, .spacing = lambda}, o); }},
       {"SDE-DPM-Solver++(2M)", false, false,
        [](const auto& p, std::size_t n, const auto& o) { return run_with(p, SdeDpmSolverPlusPlus2M{.steps = n}, o); }},
+      {"DPM-Solver++(2S) ancestral", false, false,
+       [](const auto& p, std::size_t n, const auto& o) -> std::optional<SampleSolution> {
+         if (n < 2) return std::nullopt;
+         return run_with(p, DpmSolverPlusPlus2SAncestral{.steps = n / 2}, o);
+       }},
   };
 }
 
@@ -124,11 +164,32 @@ Eigen::ArrayXd quantiles(const distribution::GaussianMixture& law, const Eigen::
   return 0.5 * (lo + hi);
 }
 
-double wasserstein2(Eigen::ArrayXd x, const distribution::GaussianMixture& target) {
+/// W2 between the empirical law of the sorted sample and the target with quantiles q (of the
+/// same size): √((1/n) Σ_i (x_(i) − q_i)²).
+double wasserstein2_sorted(const Eigen::ArrayXd& sorted, const Eigen::ArrayXd& q) { return std::sqrt((sorted - q).square().mean()); }
+
+/// W2 to the exact target and its bootstrap standard error: the n samples resampled with
+/// replacement 200 times (indices at Purpose::resampling, path = resample, step = 0, component =
+/// draw), W2 recomputed against the same quantiles. In 1-D the W2 of a sample is dominated by its
+/// extreme order statistics, whose weight a single number hides; the SE shows how much of a
+/// difference between two cells is that noise.
+std::pair<double, double> wasserstein2(Eigen::ArrayXd x, const distribution::GaussianMixture& target, std::uint64_t seed) {
+  constexpr std::uint64_t resamples = 200;
+  const auto n = static_cast<std::uint64_t>(x.size());
+  const Eigen::ArrayXd u = (Eigen::ArrayXd::LinSpaced(x.size(), 0.0, static_cast<double>(n) - 1.0) + 0.5) / static_cast<double>(n);
+  const Eigen::ArrayXd q = quantiles(target, u);
+  Eigen::ArrayXd resampled(x.size()), values(static_cast<Eigen::Index>(resamples));
+  for (std::uint64_t b = 0; b < resamples; ++b) {
+    for (std::uint64_t i = 0; i < n; ++i) {
+      const random::DrawAddress address{.seed = seed, .purpose = random::Purpose::resampling, .path = b, .step = 0, .component = i};
+      resampled[static_cast<Eigen::Index>(i)] = x[static_cast<Eigen::Index>(random::uniform_index(address, n))];
+    }
+    std::sort(resampled.begin(), resampled.end());
+    values[static_cast<Eigen::Index>(b)] = wasserstein2_sorted(resampled, q);
+  }
   std::sort(x.begin(), x.end());
-  const auto n = static_cast<double>(x.size());
-  const Eigen::ArrayXd u = (Eigen::ArrayXd::LinSpaced(x.size(), 0.0, n - 1.0) + 0.5) / n;
-  return std::sqrt((x - quantiles(target, u)).square().mean());
+  const double mean = values.mean();
+  return {wasserstein2_sorted(x, q), std::sqrt((values - mean).square().sum() / static_cast<double>(resamples - 1))};
 }
 
 /// The unbiased (U-statistic) energy distance 2 E|X − Y| − E|X − X'| − E|Y − Y'| of two samples
@@ -162,7 +223,7 @@ std::pair<double, double> blocked_energy(const Eigen::ArrayXXd& x, const distrib
 void measure_law(WorkPrecisionEntry& entry, const Eigen::ArrayXXd& samples, const distribution::GaussianMixture& target,
                  std::uint64_t seed) {
   if (samples.cols() == 1) {
-    entry.w2 = wasserstein2(samples.col(0), target);
+    std::tie(entry.w2, entry.w2_standard_error) = wasserstein2(samples.col(0), target, seed);
   } else {
     std::tie(entry.energy, entry.energy_standard_error) = blocked_energy(samples, target, seed);
   }
@@ -243,6 +304,7 @@ nlohmann::json to_json(const std::vector<WorkPrecisionEntry>& entries, const Wor
                     {"nfe", e.nfe},
                     {"map_error", number(e.map_error)},
                     {"w2", number(e.w2)},
+                    {"w2_standard_error", number(e.w2_standard_error)},
                     {"energy", number(e.energy)},
                     {"energy_standard_error", number(e.energy_standard_error)},
                     {"status", std::string(to_string(e.status.code))}});
@@ -267,7 +329,7 @@ std::string to_markdown(const std::vector<WorkPrecisionEntry>& entries, const Wo
   for (const auto& [schedule, target] : tables) {
     const bool one_d = target.rfind("1-D", 0) == 0;
     out << "\n**" << schedule << ", " << target << "** — cells: map error · "
-        << (one_d ? "W2" : "energy distance ± SE") << " (NFE spent where it differs)\n\n| sampler |";
+        << (one_d ? "W2 ± bootstrap SE" : "energy distance ± SE") << " (NFE spent where it differs)\n\n| sampler |";
     for (std::size_t n : options.nfe) out << " NFE " << n << " |";
     out << "\n|---|";
     for (std::size_t i = 0; i < options.nfe.size(); ++i) out << "---|";
@@ -290,7 +352,7 @@ std::string to_markdown(const std::vector<WorkPrecisionEntry>& entries, const Wo
         }
         std::string cell = std::isfinite(found->map_error) ? format(found->map_error, "%.1e") : "—";
         cell += " · ";
-        cell += one_d ? format(found->w2, "%.1e")
+        cell += one_d ? format(found->w2, "%.1e") + " ± " + format(found->w2_standard_error, "%.0e")
                       : format(found->energy, "%.1e") + " ± " + format(found->energy_standard_error, "%.0e");
         if (found->nfe != 0 && found->nfe != n) cell += " (" + std::to_string(found->nfe) + ")";
         if (!found->status.ok()) cell = std::string("failed: ") + to_string(found->status.code);

@@ -174,6 +174,19 @@ TEST(Mutation, ParitySamplerOrdersRejectALowerOrderAndAMissingCorrector) {
   expect_fails(unipc_nfe_order(seed, 1, sampling::UniPcVariant::bh2, 1.0), "UniPC-1 (bh2) held to its predictor's order 1");
 }
 
+TEST(Mutation, MoreSamplerOrdersRejectTheNeighbouringOrders) {
+  const std::uint64_t seed = context_of("sampling/dpm-solver-fast-order-3-in-nfe").seed;
+  // UniPC-2 held to its predictor's order 2, or to p + 2.
+  expect_fails(unipc_nfe_order(seed, 2, sampling::UniPcVariant::bh1, 2.0), "UniPC-2 (bh1) held to its predictor's order 2");
+  expect_fails(unipc_nfe_order(seed, 2, sampling::UniPcVariant::bh2, 4.0), "UniPC-2 (bh2) advertised as order 4");
+  expect_fails(dpm_solver_fast_nfe_order(seed, 2.0), "DPM-Solver-fast [3, ..., 3, 2] advertised as order 2");
+  // The point of the 3M case: the third order the solver's name advertises does not hold.
+  expect_fails(dpm_solver_multistep_nfe_order(seed, 3, 3.0), "DPM-Solver++(3M) advertised as order 3");
+  expect_fails(dpm_solver_multistep_nfe_order(seed, 1, 2.0), "DDIM (multistep order 1) in place of DPM-Solver++(3M)");
+  expect_fails(edm_heun_nfe_order(seed, 1.0), "EDM Heun advertised as Euler's order 1");
+  expect_fails(edm_heun_nfe_order(seed, 3.0), "EDM Heun advertised as order 3");
+}
+
 TEST(Mutation, ParitySamplerMarginalsRejectTheSdeSolversNoiseInflatedAndDropped) {
   const verify::RunContext context = context_of("sampling/parity-samplers-marginal");
   expect_fails(parity_sampler_marginals_with(context, sampling::SdeDpmSolverPlusPlus2M{.steps = 200, .noise_inflation = 1.3}),

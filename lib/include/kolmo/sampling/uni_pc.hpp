@@ -19,7 +19,11 @@
 // Steps: the first p − 1 use orders 1..p − 1 (with the corrector); then order p, lowered to
 // M − i at the end with lower_order_final (no steps-below-10 condition here, unlike DPM-Solver);
 // the last step skips the corrector (its evaluation would be wasted). NFE = M (+1 with
-// denoise_final). UniP-p is of order p and UniPC-p of order p + 1 (Zhao et al., Thm. 3.1).
+// denoise_final). UniP-p is of order p and UniPC-p of order p + 1 (Zhao et al., Thm. 3.1) — per
+// step. In NFE, the first step (UniPC-1, local O(h³)) caps the global order at 3, and with
+// lower_order_final the last (UniP-1, no corrector: local O(h²)) at 2; both with small
+// coefficients (∝ dx̂_0/dλ near T and at t_min), so UniPC-3 reads close to 4 and UniPC-2 close
+// to 3 at practical step counts (verification cases sampling/unipc-*-order-*-in-nfe).
 
 #include <cstddef>
 
