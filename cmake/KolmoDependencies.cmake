@@ -24,6 +24,17 @@ if(KOLMO_TORCH)
     set(KOLMO_TORCH OFF)
   endif()
 endif()
+# Optional: MPI (libopenmpi-dev, openmpi-bin) for the kolmo::mpi component — ensembles, studies
+# and `kolmo verify` split over ranks (ensemble/distributed.hpp). kolmo itself never includes
+# <mpi.h>, so it builds without MPI.
+option(KOLMO_MPI "Build kolmo::mpi, ensembles and verification sweeps over MPI ranks (needs libopenmpi-dev)" ON)
+if(KOLMO_MPI)
+  find_package(MPI QUIET COMPONENTS CXX)  # MPI::MPI_CXX: the C API from C++ (the deprecated C++ bindings are skipped)
+  if(NOT MPI_CXX_FOUND)
+    message(STATUS "kolmo: MPI not found, kolmo::mpi is off (scripts/install-deps.sh installs libopenmpi-dev)")
+    set(KOLMO_MPI OFF)
+  endif()
+endif()
 # Optional: the Python module (lib/python) with Debian's interpreter and pybind11 (python3-dev,
 # pybind11-dev; python3-numpy and python3-pytest to test it). /usr/bin/python3 is preferred over a
 # python3 earlier on PATH (a pyenv or venv interpreter cannot see Debian's numpy).

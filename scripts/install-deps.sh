@@ -21,6 +21,7 @@ packages=(
   python3-pytest                     # its test suite, run by ctest
   python3-matplotlib                 # notebooks/: the figures
   python3-nbclient python3-nbformat python3-ipykernel  # notebooks/: executed by ctest and scripts/render-notebooks.sh
+  libopenmpi-dev openmpi-bin         # kolmo::mpi: ensembles and `mpirun kolmo verify` over MPI ranks (optional component)
 )
 
 missing=()

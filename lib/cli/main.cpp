@@ -13,6 +13,7 @@
 #include "kolmo/verify/main.hpp"
 #include "kolmo/version.hpp"
 #include "converge_command.hpp"
+#include "ranks.hpp"
 #include "samplers_command.hpp"
 
 namespace {
@@ -29,14 +30,16 @@ std::filesystem::path default_baselines() {
   return (executable.parent_path() / KOLMO_BASELINES_FROM_BINARY).lexically_normal();
 }
 
-/// `kolmo verify ...`: the library's verification command line over Kolmo's own cases.
-int run_verify(int argc, char** argv) {
+/// `kolmo verify ...`: the library's verification command line over Kolmo's own cases, split
+/// over the ranks when started by mpirun.
+int run_verify(int argc, char** argv, const kolmo::ensemble::Communicator* communicator) {
   kolmo::verify::Registry registry;
   kolmo::verification::register_all_cases(registry);
   return kolmo::verify::main(argc, argv, registry,
                              {.program = "kolmo verify",
                               .description = "Run the verification suite: every cross-check of the theory",
-                              .default_baselines = default_baselines()});
+                              .default_baselines = default_baselines(),
+                              .communicator = communicator});
 }
 
 int report_error(const std::string& message) {
@@ -47,6 +50,7 @@ int report_error(const std::string& message) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  const kolmo::cli::Ranks ranks(argc, argv);
   CLI::App app{"Kolmo: Fokker-Planck, SDE and score-based diffusion numerics with a verification suite", "kolmo"};
   app.set_version_flag("--version", std::string("kolmo ") + kolmo::version_string);
   app.require_subcommand(1);
@@ -58,7 +62,7 @@ int main(int argc, char** argv) {
   kolmo::cli::SamplersCommand samplers(app);
   if (argc >= 2 && std::string(argv[1]) == "verify") {
     try {
-      return run_verify(argc - 1, argv + 1);
+      return run_verify(argc - 1, argv + 1, ranks.communicator());
     } catch (const std::exception& error) {
       return report_error(error.what());
     }

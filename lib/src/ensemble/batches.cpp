@@ -23,7 +23,7 @@ std::size_t batch_size(std::size_t dimension) {
 
 BatchObserver::BatchObserver(const Observations& observe, std::size_t dimension, std::size_t first_row,
                              std::size_t count, BatchRecord& record)
-    : observe_(observe), first_row_(first_row), count_(count), record_(record), alive_(count, true) {
+    : observe_(observe), first_row_(first_row - record.row_offset), count_(count), record_(record), alive_(count, true) {
   record_.moments.assign(observe.moment_times.size(), stats::RunningCovariance(dimension));
   record_.moments_left_out.assign(observe.moment_times.size(), 0);
   record_.counts.resize(observe.histograms.size());
@@ -140,44 +140,89 @@ void validate_histograms(const Observations& observe, std::size_t dimension, con
 }
 
 void prepare_observations(EnsembleSolution& solution, const Observations& observe, std::uint64_t paths,
-                          std::size_t dimension) {
-  const auto rows = static_cast<Eigen::Index>(paths);
+                          std::size_t dimension, const Distributed& distributed) {
+  std::uint64_t first_row = 0, rows = paths;
+  if (distributed.communicator != nullptr) {
+    const LocalRows local = local_rows(paths, dimension, *distributed.communicator);
+    first_row = local.first;
+    rows = local.count;
+  }
+  const auto local = static_cast<Eigen::Index>(rows);
   const auto d = static_cast<Eigen::Index>(dimension);
-  if (observe.terminal) solution.terminal.resize(rows, d);
-  for (double time : observe.snapshot_times) solution.snapshots.push_back({time, Eigen::ArrayXXd(rows, d)});
+  if (observe.terminal) solution.terminal.resize(local, d);
+  for (double time : observe.snapshot_times) solution.snapshots.push_back({time, Eigen::ArrayXXd(local, d)});
   for (double time : observe.moment_times) solution.moments.push_back({time, stats::RunningCovariance(dimension)});
   for (const HistogramRequest& request : observe.histograms) {
     solution.histograms.push_back(
         {request.time, request.component, request.edges, std::vector<std::uint64_t>(request.edges.size() - 1, 0)});
   }
   solution.stats.paths = paths;
+  solution.first_row = first_row;
 }
 
-void merge_wave(std::vector<BatchRecord>& records, std::size_t count, EnsembleSolution& solution) {
+namespace {
+
+/// Merges `from` into `into` for whichever of the record's parts `from` has (a batch that threw
+/// before its observer was made has none).
+void fold(const BatchRecord& from, BatchRecord& into) {
+  if (into.moments.empty()) {
+    into.moments = from.moments;
+    into.moments_left_out = from.moments_left_out;
+  } else {
+    for (std::size_t s = 0; s < from.moments.size(); ++s) {
+      into.moments[s].merge(from.moments[s]);
+      into.moments_left_out[s] += from.moments_left_out[s];
+    }
+  }
+  if (into.counts.empty()) {
+    into.counts = from.counts;
+  } else {
+    for (std::size_t s = 0; s < from.counts.size(); ++s) {
+      for (std::size_t k = 0; k < from.counts[s].size(); ++k) into.counts[s][k] += from.counts[s][k];
+    }
+  }
+  into.failures.insert(into.failures.end(), from.failures.begin(), from.failures.end());
+  into.drift_evaluations += from.drift_evaluations;
+  into.diffusion_evaluations += from.diffusion_evaluations;
+  into.steps = std::max(into.steps, from.steps);
+  into.evaluations_per_path = std::max(into.evaluations_per_path, from.evaluations_per_path);
+}
+
+}  // namespace
+
+BatchRecord fold_wave(std::vector<BatchRecord>& records, std::size_t count) {
+  BatchRecord wave;
   for (std::size_t b = 0; b < count; ++b) {
     BatchRecord& record = records[b];
-    if (record.error) std::rethrow_exception(record.error);
-    for (std::size_t s = 0; s < record.moments.size(); ++s) {
-      solution.moments[s].moments.merge(record.moments[s]);
-      solution.moments[s].left_out += record.moments_left_out[s];
-    }
-    for (std::size_t s = 0; s < record.counts.size(); ++s) {
-      Histogram& histogram = solution.histograms[s];
-      const std::size_t bins = histogram.counts.size();
-      for (std::size_t k = 0; k < bins; ++k) histogram.counts[k] += record.counts[s][k];
-      histogram.below += record.counts[s][bins];
-      histogram.above += record.counts[s][bins + 1];
-      histogram.left_out += record.counts[s][bins + 2];
-    }
+    if (record.error && !wave.error) wave.error = record.error;
     // Batches cover increasing path ranges; sorting within a batch makes the list sorted by path.
     std::sort(record.failures.begin(), record.failures.end(),
               [](const PathFailure& left, const PathFailure& right) { return left.path < right.path; });
-    solution.failures.insert(solution.failures.end(), record.failures.begin(), record.failures.end());
-    solution.stats.drift_evaluations += record.drift_evaluations;
-    solution.stats.diffusion_evaluations += record.diffusion_evaluations;
-    solution.stats.steps = std::max(solution.stats.steps, record.steps);
+    fold(record, wave);
     record = BatchRecord{};
   }
+  return wave;
+}
+
+void merge_wave(BatchRecord& wave, EnsembleSolution& solution) {
+  if (wave.error) std::rethrow_exception(wave.error);
+  for (std::size_t s = 0; s < wave.moments.size(); ++s) {
+    solution.moments[s].moments.merge(wave.moments[s]);
+    solution.moments[s].left_out += wave.moments_left_out[s];
+  }
+  for (std::size_t s = 0; s < wave.counts.size(); ++s) {
+    Histogram& histogram = solution.histograms[s];
+    const std::size_t bins = histogram.counts.size();
+    for (std::size_t k = 0; k < bins; ++k) histogram.counts[k] += wave.counts[s][k];
+    histogram.below += wave.counts[s][bins];
+    histogram.above += wave.counts[s][bins + 1];
+    histogram.left_out += wave.counts[s][bins + 2];
+  }
+  solution.failures.insert(solution.failures.end(), wave.failures.begin(), wave.failures.end());
+  solution.stats.drift_evaluations += wave.drift_evaluations;
+  solution.stats.diffusion_evaluations += wave.diffusion_evaluations;
+  solution.stats.steps = std::max(solution.stats.steps, wave.steps);
+  solution.stats.evaluations_per_path = std::max(solution.stats.evaluations_per_path, wave.evaluations_per_path);
 }
 
 void set_failure_status(EnsembleSolution& solution, const std::string& what_failed) {

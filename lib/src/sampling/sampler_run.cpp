@@ -190,10 +190,10 @@ SampleSolution run_sampler(const SamplingProblem& problem, const SamplerRun& run
   const std::vector<double> visits = visited_times(run);
   const ObservationSchedule schedule = observation_schedule(observe, visits, d);
   ensemble::EnsembleSolution solution;  // the ensemble bookkeeping: observations, failures
-  ensemble::prepare_observations(solution, observe, options.paths, d);
+  ensemble::prepare_observations(solution, observe, options.paths, d, options.distributed);
   const std::size_t batch = ensemble::batch_size(d);
-  std::vector<std::uint64_t> evaluations((options.paths + batch - 1) / batch, 0);
-  ensemble::run_in_waves(evaluations.size(), options.threads, solution, [&](std::size_t index, ensemble::BatchRecord& record) {
+  const std::size_t batches = (options.paths + batch - 1) / batch;
+  ensemble::run_in_waves(batches, options.threads, solution, [&](std::size_t index, ensemble::BatchRecord& record) {
     const std::size_t first_row = index * batch;
     const std::size_t count = std::min<std::uint64_t>(batch, options.paths - first_row);
     ensemble::BatchObserver observer(observe, d, first_row, count, record);
@@ -206,8 +206,8 @@ SampleSolution run_sampler(const SamplingProblem& problem, const SamplerRun& run
     BatchWalk walk(problem, run, options.first_path + first_row, count, observer, observe_at);
     const Eigen::ArrayXXd end = walk.walk(model);
     if (observe.terminal) observer.snapshot(solution.terminal, end);
-    evaluations[index] = model.evaluations();
-  });
+    record.evaluations_per_path = model.evaluations();
+  }, options.distributed);
   ensemble::set_failure_status(solution, "reached a non-finite state");
 
   SampleSolution result;
@@ -220,7 +220,8 @@ SampleSolution run_sampler(const SamplingProblem& problem, const SamplerRun& run
   result.histograms = std::move(solution.histograms);
   result.failures = std::move(solution.failures);
   result.stats.steps = run.times.size() - 1 + (run.denoise_final ? 1 : 0);  // predictor steps
-  result.stats.model_evaluations = *std::max_element(evaluations.begin(), evaluations.end());
+  result.stats.model_evaluations = solution.stats.evaluations_per_path;
+  result.first_row = solution.first_row;
   result.stats.paths = options.paths;
   result.truncation = {run.times.back(), problem.schedule.alpha(run.times.back()), problem.schedule.sigma(run.times.back())};
   result.stats.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

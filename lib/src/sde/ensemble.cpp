@@ -163,7 +163,7 @@ EnsembleSolution prepare_solution(const SdeProblem& problem, const SchemeRun& sc
   solution.t0 = problem.t0;
   solution.t1 = problem.t1;
   solution.dt = (problem.t1 - problem.t0) / static_cast<double>(steps);
-  prepare_observations(solution, options.observe, options.paths, problem.sde.dimension());
+  prepare_observations(solution, options.observe, options.paths, problem.sde.dimension(), options.distributed);
   solution.stats.steps = steps;
   return solution;
 }
@@ -185,8 +185,9 @@ EnsembleSolution run_ensemble(const SdeProblem& problem, const SchemeRun& scheme
                 (problem.t1 - problem.t0) / static_cast<double>(steps), batch_size(problem.sde.dimension()), solution};
 
   const std::size_t batches = (options.paths + run.batch - 1) / run.batch;
-  run_in_waves(batches, options.threads, solution,
-               [&run](std::size_t index, BatchRecord& record) { BatchRunner(run, index, record).run(); });
+  run_in_waves(
+      batches, options.threads, solution, [&run](std::size_t index, BatchRecord& record) { BatchRunner(run, index, record).run(); },
+      options.distributed);
   set_failure_status(solution, "reached a non-finite state");
   solution.stats.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return solution;

@@ -119,6 +119,21 @@ void RunningCovariance::add_checked(const Eigen::Ref<const Eigen::VectorXd>& x) 
   co_moment_.noalias() += scratch_ * scratch_.transpose();
 }
 
+RunningCovariance RunningCovariance::from_sums(std::uint64_t count, const Eigen::VectorXd& mean,
+                                                const Eigen::MatrixXd& co_moment) {
+  constexpr const char* where = "kolmo::stats::RunningCovariance::from_sums";
+  RunningCovariance result(static_cast<std::size_t>(mean.size()));
+  require(co_moment.rows() == mean.size() && co_moment.cols() == mean.size(), where, "co_moment size",
+          describe_value(co_moment.rows()) + " x " + describe_value(co_moment.cols()),
+          "d x d with d = mean.size() = " + describe_value(mean.size()));
+  require(mean.allFinite() && co_moment.allFinite(), where, "mean, co_moment", std::string("a non-finite entry"),
+          "finite entries only");
+  result.count_ = count;
+  result.mean_ = mean;
+  result.co_moment_ = co_moment;
+  return result;
+}
+
 void RunningCovariance::merge(const RunningCovariance& other) {
   require(other.dimension() == dimension(), "kolmo::stats::RunningCovariance::merge",
           "other.dimension()", other.dimension(),

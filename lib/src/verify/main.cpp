@@ -11,6 +11,7 @@
 #include <exception>
 #include <fstream>
 #include <iostream>
+#include <sstream>
 #include <thread>
 #include <vector>
 
@@ -150,6 +151,7 @@ RunOptions run_options(const Arguments& a, const MainOptions& main_options) {
     }
   }
   options.update_baselines = a.update_baselines;
+  options.communicator = main_options.communicator;
   if (options.update_baselines && !options.baselines) {
     throw_bad_argument(main_options.program, "--update-baselines", "given", "--baselines DIR (this program has no default)");
   }
@@ -157,8 +159,40 @@ RunOptions run_options(const Arguments& a, const MainOptions& main_options) {
   return options;
 }
 
+/// Whether this process prints and writes: not a rank other than 0 of a distributed run.
+bool speaks(const MainOptions& options) { return options.communicator == nullptr || options.communicator->rank() == 0; }
+
+/// Throws kolmo::Error with the first rank's non-empty `error` on every rank (or with this
+/// process's, when it runs alone): a failure one rank sees must stop all of them together.
+void agree(const ensemble::Communicator* communicator, const std::string& error) {
+  if (communicator == nullptr) {
+    if (!error.empty()) throw Error(error);
+    return;
+  }
+  for (const std::vector<std::byte>& bytes :
+       communicator->all_gather({reinterpret_cast<const std::byte*>(error.data()), error.size()})) {
+    if (!bytes.empty()) throw Error(std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+  }
+}
+
+/// Silences std::cout while it lives (the ranks other than 0 of a distributed run).
+class Silenced {
+ public:
+  explicit Silenced(bool silent) : saved_(silent ? std::cout.rdbuf(sink_.rdbuf()) : nullptr) {}
+  ~Silenced() {
+    if (saved_ != nullptr) std::cout.rdbuf(saved_);
+  }
+  Silenced(const Silenced&) = delete;
+  Silenced& operator=(const Silenced&) = delete;
+
+ private:
+  std::ostringstream sink_;
+  std::streambuf* saved_;
+};
+
 /// Everything after parsing: 0 all passed, 1 a case failed; throws kolmo::Error on bad input.
 int run(const Arguments& a, const Registry& registry, const MainOptions& main_options, const std::string& command_line) {
+  const Silenced quiet(!speaks(main_options));
   const RunOptions options = run_options(a, main_options);
   const auto cases = registry.select(options.tiers, options.filter);
   if (cases.empty()) {
@@ -175,13 +209,21 @@ int run(const Arguments& a, const Registry& registry, const MainOptions& main_op
 
   // Open the outputs before running, so a bad path fails in a second, not after the suite.
   std::ofstream json_out, report_out;
-  if (!a.json.empty()) json_out = open_output(a.json, "--json", main_options.program);
-  if (!a.report.empty()) report_out = open_output(std::filesystem::path(a.report) / "report.md", "--report", main_options.program);
+  std::string output_error;  // rank 0 alone opens them: every rank must learn if that failed
+  try {
+    if (!a.json.empty() && speaks(main_options)) json_out = open_output(a.json, "--json", main_options.program);
+    if (!a.report.empty() && speaks(main_options)) {
+      report_out = open_output(std::filesystem::path(a.report) / "report.md", "--report", main_options.program);
+    }
+  } catch (const std::exception& error) {
+    output_error = error.what();
+  }
+  agree(main_options.communicator, output_error);
 
   std::size_t width = 0;
   for (const auto* c : cases) width = std::max(width, c->info.name.size());
   TableWriter table(std::cout, width);
-  const bool progress = progress_wanted(a.progress);
+  const bool progress = progress_wanted(a.progress) && speaks(main_options);
   RunCallbacks callbacks;
   callbacks.on_result = [&](const CaseResult& r) {
     if (progress) clear_progress();
@@ -214,6 +256,7 @@ int run(const Arguments& a, const Registry& registry, const MainOptions& main_op
 }
 
 int report_error(const MainOptions& options, const std::string& message) {
+  if (!speaks(options)) return usage_error;  // every rank fails alike; rank 0 says why
   // The error prefix is the program's first word ("kolmo" for "kolmo verify").
   std::cerr << options.program.substr(0, options.program.find(' ')) << ": error: " << message << '\n';
   return usage_error;

@@ -7,6 +7,8 @@
 #include <cmath>
 #include <exception>
 #include <limits>
+#include <map>
+#include <memory>
 #include <sstream>
 
 #include "kolmo/core/validate.hpp"
@@ -14,6 +16,7 @@
 #include "kolmo/verify/baseline.hpp"
 #include "kolmo/verify/error_budget.hpp"
 #include "kolmo/verify/provenance.hpp"
+#include "attempt.hpp"
 
 namespace kolmo::verify {
 namespace {
@@ -24,35 +27,8 @@ constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 using Clock = std::chrono::steady_clock;
 double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
-/// One run of a case; an exception becomes a failed outcome carrying its message.
-struct Attempt {
-  Outcome outcome;
-  bool threw = false;
-  std::string error;
-};
-
-/// What a case that threw reports: no numbers, not passed.
-Outcome failed_outcome() {
-  Outcome outcome;
-  outcome.measured = outcome.uncertainty = outcome.expected = outcome.tolerance.bound = nan;
-  outcome.passed = false;
-  return outcome;
-}
-
-Attempt attempt(const Case& verification_case, const RunContext& context) {
-  Attempt result;
-  try {
-    result.outcome = verification_case.run(context);
-  } catch (const std::exception& error) {
-    result.threw = true;
-    result.error = *error.what() != '\0' ? error.what() : "exception without a message";
-  } catch (...) {
-    result.threw = true;
-    result.error = "unknown exception";
-  }
-  if (result.threw) result.outcome = failed_outcome();
-  return result;
-}
+using detail::Attempt;
+using detail::attempt;
 
 /// Compares a deterministic case's measurement with its baseline, downgrading a pass to drift.
 void check_baseline(CaseResult& result, const std::optional<BaselineEntry>& entry) {
@@ -100,11 +76,15 @@ SweepStatistics sweep_statistics(const CaseResult& result) {
   return sweep;
 }
 
+/// Where a case's runs come from: run here, or (distributed) looked up among the exchanged ones.
+using RunSource = std::function<Attempt(const Case& verification_case, int run, const RunContext& context)>;
+
 struct RunState {
   const RunOptions& options;
   const RunCallbacks& callbacks;
   Progress progress;
   Clock::time_point start = Clock::now();
+  RunSource source = [](const Case& c, int, const RunContext& context) { return attempt(c, context); };
 };
 
 CaseResult run_one(const Case& verification_case, double alpha, const BaselineStore* baselines, RunState& state) {
@@ -120,18 +100,18 @@ CaseResult run_one(const Case& verification_case, double alpha, const BaselineSt
   result.seed = seed_for(info, options, entry);
   result.runs = statistical ? options.seeds : 1;
 
-  const auto start = Clock::now();
   std::string first_error;
   for (int k = 0; k < result.runs; ++k) {
-    if (state.callbacks.on_progress) {
+    if (state.callbacks.on_progress && !state.options.communicator) {
       state.progress.run_index = k;
       state.progress.runs = result.runs;
       state.progress.elapsed_seconds = seconds_since(state.start);
       state.progress.info = &info;
       state.callbacks.on_progress(state.progress);
     }
-    const Attempt a = attempt(verification_case, {result.seed + static_cast<std::uint64_t>(k), options.threads, alpha});
+    const Attempt a = state.source(verification_case, k, {result.seed + static_cast<std::uint64_t>(k), options.threads, alpha});
     ++state.progress.runs_done;
+    result.seconds += a.seconds;
     if (k == 0) result.outcome = a.outcome;
     const bool failed = a.threw || !a.outcome.passed;
     result.measurements.push_back(a.outcome.measured);
@@ -140,7 +120,6 @@ CaseResult run_one(const Case& verification_case, double alpha, const BaselineSt
     if (failed) ++result.failures;
     if (a.threw && first_error.empty()) first_error = a.error;
   }
-  result.seconds = seconds_since(start);
   if (statistical && result.runs > 1) result.sweep = sweep_statistics(result);
 
   // A case that throws is broken, not unlucky: one exception in any seed makes it an error.
@@ -216,6 +195,60 @@ std::pair<double, double> clopper_pearson(int failures, int runs, double level) 
   return {lower, upper};
 }
 
+namespace {
+
+/// A distributed run's first part: the runs (case, seed) in order, run r on rank r mod size —
+/// interleaved, so that the long cases of an area spread over the ranks — then exchanged; every
+/// rank then assembles every case from the exchanged runs (RunState::source).
+void run_distributed(const std::vector<const Case*>& cases, const Registry& registry, const BaselineStore* baselines,
+                     RunState& state) {
+  const RunOptions& options = state.options;
+  const ensemble::Communicator& communicator = *options.communicator;
+  struct Run {
+    const Case* verification_case;
+    int k;
+    RunContext context;
+  };
+  std::vector<Run> runs;
+  std::vector<std::size_t> first_run;  // per case, its first run's index
+  for (const Case* c : cases) {
+    const bool statistical = c->info.kind == CaseKind::statistical;
+    const std::optional<BaselineEntry> entry =
+        baselines && !statistical ? baselines->find(c->info.name) : std::optional<BaselineEntry>{};
+    first_run.push_back(runs.size());
+    const std::uint64_t seed = seed_for(c->info, options, entry);
+    for (int k = 0; k < (statistical ? options.seeds : 1); ++k) {
+      runs.push_back({c, k, {seed + static_cast<std::uint64_t>(k), options.threads, case_alpha(registry, c->info)}});
+    }
+  }
+  std::vector<detail::IndexedAttempt> mine;
+  state.progress.runs_total = 0;
+  for (std::size_t r = static_cast<std::size_t>(communicator.rank()); r < runs.size(); r += static_cast<std::size_t>(communicator.size())) {
+    ++state.progress.runs_total;
+  }
+  for (std::size_t r = static_cast<std::size_t>(communicator.rank()); r < runs.size(); r += static_cast<std::size_t>(communicator.size())) {
+    if (state.callbacks.on_progress) {
+      state.progress.case_index = static_cast<std::size_t>(
+          std::upper_bound(first_run.begin(), first_run.end(), r) - first_run.begin() - 1);
+      state.progress.run_index = runs[r].k;
+      state.progress.runs = runs[r].verification_case->info.kind == CaseKind::statistical ? options.seeds : 1;
+      state.progress.elapsed_seconds = seconds_since(state.start);
+      state.progress.info = &runs[r].verification_case->info;
+      state.callbacks.on_progress(state.progress);
+    }
+    mine.push_back({r, attempt(*runs[r].verification_case, runs[r].context)});
+    ++state.progress.runs_done;
+  }
+  auto all = std::make_shared<const std::vector<Attempt>>(detail::exchange_attempts(mine, runs.size(), communicator));
+  auto first = std::make_shared<std::map<const Case*, std::size_t>>();
+  for (std::size_t i = 0; i < cases.size(); ++i) (*first)[cases[i]] = first_run[i];
+  state.source = [all, first](const Case& c, int k, const RunContext&) {
+    return (*all)[first->at(&c) + static_cast<std::size_t>(k)];
+  };
+}
+
+}  // namespace
+
 RunSummary run_cases(const Registry& registry, const std::vector<const Case*>& cases, const RunOptions& options,
                      const RunCallbacks& callbacks) {
   validate(options);
@@ -224,6 +257,7 @@ RunSummary run_cases(const Registry& registry, const std::vector<const Case*>& c
   RunState state{options, callbacks, {}};
   state.progress.case_count = cases.size();
   for (const Case* c : cases) state.progress.runs_total += c->info.kind == CaseKind::statistical ? options.seeds : 1;
+  if (options.communicator) run_distributed(cases, registry, baselines ? &*baselines : nullptr, state);
 
   RunSummary summary;
   for (std::size_t i = 0; i < cases.size(); ++i) {
@@ -236,7 +270,8 @@ RunSummary run_cases(const Registry& registry, const std::vector<const Case*>& c
   summary.seconds = seconds_since(state.start);
   summary.sweep = suite_sweep(summary, options.seeds);
 
-  if (options.update_baselines) {
+  // One writer: rank 0 of a distributed run (every rank holds the same results).
+  if (options.update_baselines && (!options.communicator || options.communicator->rank() == 0)) {
     const std::string date = utc_now(/*with_time=*/false);
     for (const CaseResult& r : summary.results) {
       if (r.info.kind != CaseKind::deterministic || !std::isfinite(r.outcome.measured)) continue;

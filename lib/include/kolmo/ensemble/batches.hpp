@@ -8,6 +8,12 @@
 // BatchRecord per batch, an exception in a batch rethrown at the merge), lets a BatchObserver per
 // batch stop failed paths and record snapshots, moments and histograms, and ends with
 // set_failure_status.
+//
+// The merge has two levels, fixed by the path count and the dimension alone: the records of the
+// batches_per_wave batches of a wave are folded, in batch order, into the wave's record; the wave
+// records are folded, in wave order, into the solution. That is what makes a run split over ranks
+// (a Distributed with a communicator, ensemble/distributed.hpp) bit-identical to a run in one
+// process: ranks own whole waves and exchange wave records.
 
 #include <Eigen/Core>
 #include <omp.h>
@@ -17,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "kolmo/ensemble/distributed.hpp"
 #include "kolmo/ensemble/observers.hpp"
 #include "kolmo/ensemble/solution.hpp"
 #include "kolmo/process/sde.hpp"
@@ -33,7 +40,10 @@ namespace kolmo::ensemble {
 /// thread-independent.
 [[nodiscard]] std::size_t batch_size(std::size_t dimension);
 
-/// What one batch contributes to the merged statistics.
+/// Batches per wave: the unit of the two-level merge, and of a rank's share of a distributed run.
+inline constexpr std::size_t batches_per_wave = 64;
+
+/// What one batch (or, merged, one wave) contributes to the merged statistics.
 struct BatchRecord {
   std::vector<stats::RunningCovariance> moments;
   std::vector<std::vector<std::uint64_t>> counts;  // per histogram: bins, then below, above, left out
@@ -42,11 +52,16 @@ struct BatchRecord {
   std::uint64_t drift_evaluations = 0;
   std::uint64_t diffusion_evaluations = 0;
   std::uint64_t steps = 0;
+  std::uint64_t evaluations_per_path = 0;  ///< model evaluations per path of the batch (the most over batches when merged)
   std::exception_ptr error;
+  /// Set by run_in_waves: the row of the solution's arrays that holds path row `row_offset`
+  /// is row 0 (EnsembleSolution::first_row; nonzero on the ranks of a distributed run).
+  std::uint64_t row_offset = 0;
 };
 
-/// Records the observations of one batch of paths: rows [first_row, first_row + count) of the
-/// solution's terminal and snapshot arrays, its moment and histogram contributions in `record`.
+/// Records the observations of one batch of paths: paths rows [first_row, first_row + count) —
+/// rows first_row − record.row_offset on of the solution's terminal and snapshot arrays —, its
+/// moment and histogram contributions in `record`.
 /// Stopped paths (alive[i] false) are NaN rows and are left out of every statistic.
 class BatchObserver {
  public:
@@ -79,22 +94,51 @@ class BatchObserver {
 
 /// Throws unless every histogram request has a valid component and strictly increasing edges.
 void validate_histograms(const Observations& observe, std::size_t dimension, const char* where);
-/// Sizes the solution's terminal, snapshot, moment and histogram containers for `paths` paths.
+/// The path rows [first, first + count) of the waves `communicator`'s rank runs (wave_range),
+/// for `paths` paths in batches of batch_size(dimension). Throws kolmo::Error for a communicator
+/// of size < 1, a rank outside [0, size) or fewer paths than ranks (naming them).
+struct LocalRows {
+  std::uint64_t first = 0;
+  std::uint64_t count = 0;
+};
+[[nodiscard]] LocalRows local_rows(std::uint64_t paths, std::size_t dimension, const Communicator& communicator);
+
+/// Sizes the solution's terminal, snapshot, moment and histogram containers for `paths` paths —
+/// on a rank of a distributed run, for the rows of its waves (EnsembleSolution::first_row).
+/// Throws kolmo::Error for a communicator of size < 1, a rank outside [0, size), or fewer paths
+/// than ranks (naming them).
 void prepare_observations(EnsembleSolution& solution, const Observations& observe, std::uint64_t paths,
-                          std::size_t dimension);
-/// Merges records[0..count) into the solution in order (rethrowing a batch's exception) and clears them.
-void merge_wave(std::vector<BatchRecord>& records, std::size_t count, EnsembleSolution& solution);
+                          std::size_t dimension, const Distributed& distributed = {});
+/// Folds records[0..count) in batch order into one wave record (the first error kept, not
+/// thrown) and clears them.
+[[nodiscard]] BatchRecord fold_wave(std::vector<BatchRecord>& records, std::size_t count);
+/// Merges a wave record into the solution, rethrowing its error if it has one.
+void merge_wave(BatchRecord& wave, EnsembleSolution& solution);
+/// A distributed run's end: exchanges this rank's wave records (in wave order) with the other
+/// ranks, merges all of them in wave order on every rank, throws kolmo::Error on every rank if a
+/// batch of any rank threw, and gathers the terminal and snapshot rows to rank 0 when asked
+/// (ensemble/distributed.hpp).
+void combine_ranks(std::vector<BatchRecord>& waves, EnsembleSolution& solution, const Distributed& distributed);
 /// Sets a non_finite (or left_state_space) status naming the first failure, if any path failed.
 void set_failure_status(EnsembleSolution& solution, const std::string& what_failed);
 
 /// Runs `batch(index, record)` for every batch index in [0, batches), `threads` at a time, in
-/// waves whose records are merged in batch order before the next wave starts.
+/// waves of batches_per_wave whose records are folded in batch order and merged in wave order.
+/// With a communicator in `distributed`, this rank runs its own waves only and combine_ranks
+/// ends the run (ensemble/distributed.hpp); the solution must have been prepared with the same
+/// `distributed`.
 template <class Body>
-void run_in_waves(std::size_t batches, int threads, EnsembleSolution& solution, Body batch) {
-  constexpr std::size_t batches_per_wave = 64;  // bounds the records held at once
+void run_in_waves(std::size_t batches, int threads, EnsembleSolution& solution, Body batch,
+                  const Distributed& distributed = {}) {
+  const std::size_t waves = (batches + batches_per_wave - 1) / batches_per_wave;
+  const Communicator* communicator = distributed.communicator;
+  const WaveRange mine = communicator != nullptr ? wave_range(waves, communicator->rank(), communicator->size())
+                                                 : WaveRange{0, waves};
   std::vector<BatchRecord> records(batches_per_wave);
-  for (std::size_t wave = 0; wave < batches; wave += batches_per_wave) {
-    const std::size_t count = std::min(batches_per_wave, batches - wave);
+  std::vector<BatchRecord> wave_records;  // distributed: kept for the exchange
+  for (std::size_t wave = mine.first; wave < mine.last; ++wave) {
+    const std::size_t first = wave * batches_per_wave;
+    const std::size_t count = std::min(batches_per_wave, batches - first);
     const auto items = static_cast<std::int64_t>(count);
 #pragma omp parallel num_threads(threads)
     {
@@ -104,15 +148,24 @@ void run_in_waves(std::size_t batches, int threads, EnsembleSolution& solution, 
 #pragma omp for schedule(dynamic, 1)
       for (std::int64_t item = 0; item < items; ++item) {
         const auto b = static_cast<std::size_t>(item);
+        records[b].row_offset = solution.first_row;
         try {
-          batch(wave + b, records[b]);
+          batch(first + b, records[b]);
         } catch (...) {
           records[b].error = std::current_exception();
         }
       }
     }
-    merge_wave(records, count, solution);
+    BatchRecord record = fold_wave(records, count);
+    if (communicator == nullptr) {
+      merge_wave(record, solution);
+      continue;
+    }
+    const bool failed = static_cast<bool>(record.error);
+    wave_records.push_back(std::move(record));
+    if (failed) break;  // the exchange tells every rank; this rank's later waves would be wasted
   }
+  if (communicator != nullptr) combine_ranks(wave_records, solution, distributed);
 }
 
 }  // namespace kolmo::ensemble

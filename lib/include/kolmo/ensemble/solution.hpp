@@ -39,6 +39,7 @@ struct SolveStats {
   std::uint64_t paths = 0;
   std::uint64_t drift_evaluations = 0;      ///< per path, summed over paths (model or velocity calls)
   std::uint64_t diffusion_evaluations = 0;  ///< per path (per step for additive noise)
+  std::uint64_t evaluations_per_path = 0;   ///< samplers: the most model evaluations a path took (NFE)
   double wall_seconds = 0.0;
 };
 
@@ -54,6 +55,9 @@ struct EnsembleSolution {
   std::vector<Histogram> histograms;
   std::vector<PathFailure> failures;  ///< sorted by path
   SolveStats stats;
+  /// The path row (from options.first_path) of terminal's and the snapshots' row 0: 0, except on
+  /// a rank of a distributed run that keeps its own rows (TerminalStates::distributed).
+  std::uint64_t first_row = 0;
 };
 
 }  // namespace kolmo::ensemble

@@ -32,6 +32,7 @@
 #include "kolmo/core/status.hpp"
 #include "kolmo/process/noise_schedule.hpp"
 #include "kolmo/score/score_model.hpp"
+#include "kolmo/ensemble/distributed.hpp"
 #include "kolmo/ensemble/solution.hpp"
 #include "kolmo/ensemble/initial_law.hpp"
 
@@ -65,6 +66,10 @@ struct SamplerOptions {
   /// and snapshots, moments and histograms at times the sampler visits — t_max, its grid times,
   /// t_min, and 0 after a final denoising step — matched to 1e-9 relative.
   ensemble::Observations observe{};
+  /// Split the paths over the ranks of a communicator (ensemble/distributed.hpp): samples,
+  /// observations and NFE bit-identical to the run in one process; the samples gathered to rank 0
+  /// or kept (then SampleSolution::first_row says which paths a rank holds).
+  ensemble::Distributed distributed{};
 };
 
 struct SamplerStats {
@@ -93,6 +98,9 @@ struct SampleSolution {
   std::vector<ensemble::PathFailure> failures; ///< sorted by path; failed paths' rows are NaN
   SamplerStats stats;
   Truncation truncation;                  ///< t_min and α, σ there
+  /// The path (from options.first_path) of samples' row 0: 0 unless the run was distributed with
+  /// TerminalStates::distributed.
+  std::uint64_t first_row = 0;
 };
 
 }  // namespace kolmo::sampling

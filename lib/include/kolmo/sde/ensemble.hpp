@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "kolmo/core/status.hpp"
+#include "kolmo/ensemble/distributed.hpp"
 #include "kolmo/ensemble/observers.hpp"
 #include "kolmo/ensemble/solution.hpp"
 #include "kolmo/ensemble/time_grid.hpp"
@@ -55,6 +56,9 @@ struct EnsembleOptions {
   std::uint64_t first_path = 0;            ///< index of the first path (to split work across runs)
   std::uint64_t brownian_fine_steps = 0;   ///< 0: the scheme's steps; else a multiple of them
   Observations observe{};                  ///< what to record (default: the terminal states)
+  /// Split the paths over the ranks of a communicator (ensemble/distributed.hpp): every result
+  /// bit-identical to the run in one process, the terminal states gathered to rank 0 or kept.
+  ensemble::Distributed distributed{};
 };
 
 namespace detail {

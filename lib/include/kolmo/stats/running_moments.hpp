@@ -73,6 +73,12 @@ class RunningCovariance {
  public:
   /// An empty accumulator for samples of `dimension` >= 1 components.
   explicit RunningCovariance(std::size_t dimension);
+  /// The accumulator whose sums these are — count, mean and co-moment as count(), mean() (zero
+  /// for count 0) and co_moment() give them: how a state crosses a process boundary unchanged
+  /// (ensemble/distributed.hpp). Throws kolmo::Error for a d × d co-moment that does not match a
+  /// mean of d >= 1 components, or a non-finite entry.
+  [[nodiscard]] static RunningCovariance from_sums(std::uint64_t count, const Eigen::VectorXd& mean,
+                                                   const Eigen::MatrixXd& co_moment);
 
   /// Accumulates one sample (size dimension(), all finite).
   void add(std::span<const double> x);

@@ -20,6 +20,7 @@
 #include <optional>
 #include <string>
 
+#include "kolmo/ensemble/distributed.hpp"
 #include "kolmo/verify/registry.hpp"
 
 namespace kolmo::verify {
@@ -30,6 +31,10 @@ struct MainOptions {
   /// Baselines used without --baselines; unset: deterministic cases run without baselines unless
   /// --baselines DIR is given.
   std::optional<std::filesystem::path> default_baselines;
+  /// Split the runs over ranks (RunOptions::communicator; `mpirun -np N kolmo verify`): every rank
+  /// runs its share and returns the same exit code; rank 0 alone prints, writes --json, --report
+  /// and baselines.
+  const ensemble::Communicator* communicator = nullptr;
 };
 
 /// Parses argv (argv[0] is the program) and runs the selected cases of `registry`.

@@ -27,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include "kolmo/ensemble/distributed.hpp"
 #include "kolmo/verify/case.hpp"
 #include "kolmo/verify/registry.hpp"
 
@@ -46,6 +47,10 @@ struct RunOptions {
   /// drift checks (`kolmo verify --no-baselines`), which the report states.
   std::optional<std::filesystem::path> baselines;
   bool update_baselines = false;     ///< rewrite the baselines of the deterministic cases run
+  /// Split the runs over ranks (`mpirun kolmo verify`): run i of the (case, seed) runs goes to rank
+  /// i mod size, every rank receives every outcome and returns the same summary; rank 0 alone
+  /// writes baselines. Each run is the run of one process: the results do not depend on the ranks.
+  const ensemble::Communicator* communicator = nullptr;
 };
 
 /// Validates the options (1 <= threads <= max_threads, seeds >= 1, a baselines directory when updating);
