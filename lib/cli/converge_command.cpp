@@ -106,7 +106,7 @@ ConvergeCommand::ConvergeCommand(CLI::App& app)
   command_->add_option("--csv", csv_, "Write one CSV row per step size to FILE");
 }
 
-int ConvergeCommand::run() const {
+int ConvergeCommand::run(const ensemble::Communicator* communicator) const {
   require(threads_ >= 1 && threads_ <= verify::max_threads, command_name, "--threads", threads_,
           "between 1 and " + std::to_string(verify::max_threads));
   const CatalogueProblem catalogue = make_problem(problem_);
@@ -125,7 +125,10 @@ int ConvergeCommand::run() const {
   options.functionals = {{"x", [](const Eigen::ArrayXXd& x) -> Eigen::ArrayXd { return x.col(0); }},
                          {"x^2", [](const Eigen::ArrayXXd& x) -> Eigen::ArrayXd { return x.col(0).square(); }}};
 
+  options.communicator = communicator;
+
   const sde::ConvergenceStudy study = dispatch(scheme_, problem, options);
+  if (communicator != nullptr && communicator->rank() != 0) return study.status.ok() ? 0 : 1;
   verify::write_table(study, std::cout);
   if (!json_.empty()) open_output(json_, "--json") << verify::to_json(study).dump(2) << '\n';
   if (!csv_.empty()) {

@@ -7,6 +7,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "kolmo/ensemble/distributed.hpp"
+
 namespace kolmo::cli {
 
 class ConvergeCommand {
@@ -17,8 +19,10 @@ class ConvergeCommand {
   bool selected() const { return command_->parsed(); }
 
   /// Runs after a successful parse: 0 when the study ran (fits may still refuse, as printed),
-  /// 1 when a path became non-finite. Throws kolmo::Error on bad option values.
-  int run() const;
+  /// 1 when a path became non-finite. Throws kolmo::Error on bad option values. With a
+  /// communicator (`mpirun kolmo converge`) the paths are split over the ranks, the study is the
+  /// one-process study bit for bit, and rank 0 alone prints and writes.
+  int run(const ensemble::Communicator* communicator = nullptr) const;
 
  private:
   CLI::App* command_;

@@ -76,7 +76,7 @@ int main(int argc, char** argv) {
   }
 
   try {
-    if (converge.selected()) return converge.run();
+    if (converge.selected()) return converge.run(ranks.communicator());
     if (samplers.selected()) return samplers.run();
   } catch (const kolmo::Error& error) {
     return report_error(error.what());

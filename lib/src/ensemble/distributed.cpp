@@ -177,6 +177,20 @@ void gather_rows(const std::vector<Eigen::ArrayXXd*>& arrays, std::uint64_t path
 
 }  // namespace
 
+void agree(const Communicator* communicator, const std::string& error) {
+  if (communicator == nullptr) {
+    if (!error.empty()) throw Error(error);
+    return;
+  }
+  const std::vector<std::vector<std::byte>> all =
+      communicator->all_gather({reinterpret_cast<const std::byte*>(error.data()), error.size()});
+  for (std::size_t r = 0; r < all.size(); ++r) {
+    if (all[r].empty()) continue;
+    throw Error("rank " + std::to_string(r) + " of " + std::to_string(all.size()) + " failed: " +
+                std::string(reinterpret_cast<const char*>(all[r].data()), all[r].size()));
+  }
+}
+
 WaveRange wave_range(std::size_t waves, int rank, int size) {
   require(size >= 1, "kolmo::ensemble::wave_range", "communicator size", size, "at least 1");
   require(rank >= 0 && rank < size, "kolmo::ensemble::wave_range", "rank", rank, "in [0, " + std::to_string(size) + ")");
@@ -233,6 +247,16 @@ void combine_ranks(std::vector<BatchRecord>& waves, EnsembleSolution& solution, 
   for (Snapshot& snapshot : solution.snapshots) arrays.push_back(&snapshot.states);
   if (!arrays.empty()) gather_rows(arrays, solution.stats.paths, communicator);
   solution.first_row = 0;
+}
+
+void gather_path_values(const std::vector<Eigen::ArrayXd*>& values, std::uint64_t paths, const Distributed& distributed) {
+  const Communicator* communicator = distributed.communicator;
+  if (communicator == nullptr || distributed.terminal != TerminalStates::gathered || communicator->size() == 1) return;
+  for (Eigen::ArrayXd* column : values) {
+    Eigen::ArrayXXd rows = *column;
+    gather_rows({&rows}, paths, *communicator);
+    *column = rows.col(0);
+  }
 }
 
 }  // namespace kolmo::ensemble

@@ -115,17 +115,19 @@ FlowEnsembleSolution solve(const FlowProblem& problem, const Method& method, con
   solution.t0 = t0;
   solution.t1 = t1;
   solution.dt = std::numeric_limits<double>::quiet_NaN();  // adaptive: no single step
-  ensemble::prepare_observations(solution, options.observe, options.paths, d);
-  const auto paths = static_cast<Eigen::Index>(options.paths);
+  ensemble::prepare_observations(solution, options.observe, options.paths, d, options.distributed);
+  const auto paths = static_cast<Eigen::Index>(
+      options.distributed.communicator ? ensemble::local_rows(options.paths, d, *options.distributed.communicator).count
+                                       : options.paths);  // this process's rows
   if (options.log_density) {
     result.log_density_change.resize(paths);
     result.log_density_standard_error.resize(paths);
   }
   const ensemble::Observations& observe = options.observe;
   const std::size_t batch = ensemble::batch_size(d);
-  std::vector<std::uint64_t> evaluations((options.paths + batch - 1) / batch, 0);
+  const std::size_t batches = (options.paths + batch - 1) / batch;
 
-  ensemble::run_in_waves(evaluations.size(), options.threads, solution, [&](std::size_t index, ensemble::BatchRecord& record) {
+  ensemble::run_in_waves(batches, options.threads, solution, [&](std::size_t index, ensemble::BatchRecord& record) {
     const std::size_t first_row = index * batch;
     const std::size_t count = std::min<std::uint64_t>(batch, options.paths - first_row);
     const std::uint64_t first_path = options.first_path + first_row;
@@ -136,7 +138,7 @@ FlowEnsembleSolution solve(const FlowProblem& problem, const Method& method, con
                                                            first_path)
                                             : detail::integrate_batch(flow, x0, t0, t1, method, options.log_density,
                                                                       table.times, seed, first_path);
-    evaluations[index] += batch_run.evaluations;
+    record.drift_evaluations += batch_run.evaluations;
     record.steps = std::max(record.steps, batch_run.steps);
     for (const detail::BatchFailure& failure : batch_run.failures) {
       // Where the path stopped: the last finite time; component and value those of the state at
@@ -150,19 +152,21 @@ FlowEnsembleSolution solve(const FlowProblem& problem, const Method& method, con
     const Eigen::ArrayXXd& terminal = batch_run.terminal;
     const std::vector<Eigen::ArrayXXd>& at_time = batch_run.observed;
     if (options.log_density) {
-      result.log_density_change.segment(static_cast<Eigen::Index>(first_row), static_cast<Eigen::Index>(count)) =
-          batch_run.log_density_change;
-      result.log_density_standard_error.segment(static_cast<Eigen::Index>(first_row), static_cast<Eigen::Index>(count)) =
-          batch_run.log_density_standard_error;
+      const auto row = static_cast<Eigen::Index>(first_row - record.row_offset);  // this process's row
+      result.log_density_change.segment(row, static_cast<Eigen::Index>(count)) = batch_run.log_density_change;
+      result.log_density_standard_error.segment(row, static_cast<Eigen::Index>(count)) = batch_run.log_density_standard_error;
     }
     for (std::size_t s = 0; s < table.snapshot.size(); ++s) observer.snapshot(solution.snapshots[s].states, at_time[table.snapshot[s]]);
     if (observe.terminal) observer.snapshot(solution.terminal, terminal);
     for (std::size_t s = 0; s < table.moment.size(); ++s) observer.moments(s, at_time[table.moment[s]]);
     for (std::size_t s = 0; s < table.histogram.size(); ++s) observer.histogram(s, at_time[table.histogram[s]]);
-  });
+  }, options.distributed);
+  if (options.log_density) {
+    ensemble::gather_path_values({&result.log_density_change, &result.log_density_standard_error}, options.paths,
+                                 options.distributed);
+  }
   ensemble::set_failure_status(solution, "failed to integrate (see the per-path status of ode::integrate)");
-  for (std::uint64_t e : evaluations) result.velocity_evaluations += e;
-  solution.stats.drift_evaluations = result.velocity_evaluations;
+  result.velocity_evaluations = solution.stats.drift_evaluations;
   solution.stats.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;
 }

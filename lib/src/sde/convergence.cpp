@@ -4,8 +4,10 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <string>
 
 #include "kolmo/core/validate.hpp"
+#include "kolmo/ensemble/batches.hpp"
 #include "kolmo/random/brownian_increments.hpp"
 #include "kolmo/stats/running_moments.hpp"
 
@@ -26,25 +28,109 @@ std::uint64_t common_grid(const std::vector<std::uint64_t>& steps) {
   return grid;
 }
 
-/// W_{t1} − W_{t0} of every path: the whole interval as one step of the fine grid.
+/// W_{t1} − W_{t0} of paths [first, first + paths): the whole interval as one step of the fine grid.
 Eigen::ArrayXXd brownian_endpoints(const SdeProblem& problem, std::uint64_t fine_steps, std::size_t m,
-                                   std::uint64_t paths, int threads) {
+                                   std::uint64_t first, std::uint64_t paths, int threads) {
   const random::BrownianIncrements brownian(problem.seed, problem.t0, problem.t1, fine_steps, m);
   Eigen::ArrayXXd w(static_cast<Eigen::Index>(paths), static_cast<Eigen::Index>(m));
-  brownian.fill(0, paths, 0, fine_steps, {w.data(), static_cast<std::size_t>(w.size())}, threads);
-  return w;
+  if (paths > 0) brownian.fill(first, paths, 0, fine_steps, {w.data(), static_cast<std::size_t>(w.size())}, threads);
+  return w;  // a rank that holds no paths has none to fill
 }
 
-stats::MeanEstimate mean_of(const Eigen::ArrayXd& values) {
-  // A per-path value that overflowed (finite states, infinite squares) has no mean: +inf for the
-  // estimate and its standard error, which collect() turns into a non_finite refusal.
-  if (!values.isFinite().all()) {
-    constexpr double inf = std::numeric_limits<double>::infinity();
-    return {inf, inf, static_cast<std::uint64_t>(values.size())};
+// --- sums in fixed segments (the header's "Sums") ------------------------------------------------
+
+/// A run of paths [first, first + count) within one jackknife group and one wave.
+struct Segment {
+  std::uint64_t first = 0, count = 0;
+  std::size_t group = 0;
+};
+
+/// The study's segments, in path order: its paths (the groups' in turn) cut at every group and
+/// every wave boundary.
+std::vector<Segment> segments_of(std::size_t dimension, const std::vector<std::size_t>& sizes) {
+  const std::uint64_t wave = ensemble::batches_per_wave * ensemble::batch_size(dimension);
+  std::vector<Segment> segments;
+  std::uint64_t start = 0;
+  for (std::size_t g = 0; g < sizes.size(); ++g) {
+    const std::uint64_t end = start + sizes[g];
+    for (std::uint64_t first = start; first < end;) {
+      const std::uint64_t last = std::min(end, (first / wave + 1) * wave);
+      segments.push_back({first, last - first, g});
+      first = last;
+    }
+    start = end;
   }
-  stats::RunningMoments moments;
-  moments.add({values.data(), static_cast<std::size_t>(values.size())});
-  return stats::estimate_mean(moments);
+  return segments;
+}
+
+/// Per segment, the moments of one per-path quantity; `finite` false where a value was not.
+struct SegmentMoments {
+  std::vector<stats::RunningMoments> moments;
+  std::vector<bool> finite;
+};
+
+/// The moments of `values` (this process's rows, from path `first_row` on) over the segments
+/// those rows hold, then every rank's, in path order.
+SegmentMoments segment_moments(const Eigen::ArrayXd& values, std::uint64_t first_row, const std::vector<Segment>& segments,
+                               const ensemble::Communicator* communicator) {
+  std::vector<double> mine;  // per local segment: count, mean, M2, min, max, finite
+  const auto last_row = first_row + static_cast<std::uint64_t>(values.size());
+  for (const Segment& segment : segments) {
+    if (segment.first < first_row || segment.first >= last_row) continue;
+    const auto part = values.segment(static_cast<Eigen::Index>(segment.first - first_row), static_cast<Eigen::Index>(segment.count));
+    stats::RunningMoments m;
+    const bool finite = part.isFinite().all();
+    if (finite) m.add({part.data(), static_cast<std::size_t>(part.size())});
+    mine.insert(mine.end(), {static_cast<double>(m.count()), m.count() ? m.mean() : 0.0, m.sum_of_squared_deviations(),
+                             m.count() ? m.min() : 0.0, m.count() ? m.max() : 0.0, finite ? 1.0 : 0.0});
+  }
+  std::vector<double> all = mine;
+  if (communicator != nullptr) {
+    all.clear();
+    for (const std::vector<std::byte>& bytes :
+         communicator->all_gather({reinterpret_cast<const std::byte*>(mine.data()), mine.size() * sizeof(double)})) {
+      const auto* values_of_rank = reinterpret_cast<const double*>(bytes.data());
+      all.insert(all.end(), values_of_rank, values_of_rank + bytes.size() / sizeof(double));
+    }
+  }
+  require(all.size() == 6 * segments.size(), study_name, "segments exchanged", all.size() / 6,
+          "one per segment (" + std::to_string(segments.size()) + "): the ranks disagree");
+  SegmentMoments result;
+  for (std::size_t k = 0; k < segments.size(); ++k) {
+    const double* v = all.data() + 6 * k;
+    result.moments.push_back(stats::RunningMoments::from_sums(static_cast<std::uint64_t>(v[0]), v[1], v[2], v[3], v[4]));
+    result.finite.push_back(v[5] == 1.0);
+  }
+  return result;
+}
+
+/// The mean over all paths with its standard error — or +inf for both when a per-path value
+/// overflowed (finite states, infinite squares), which collect() turns into a non_finite refusal.
+stats::MeanEstimate mean_of(const SegmentMoments& s) {
+  if (std::find(s.finite.begin(), s.finite.end(), false) != s.finite.end()) {
+    constexpr double inf = std::numeric_limits<double>::infinity();
+    std::uint64_t count = 0;
+    for (const stats::RunningMoments& m : s.moments) count += m.count();
+    return {inf, inf, count};
+  }
+  stats::RunningMoments all;
+  for (const stats::RunningMoments& m : s.moments) all.merge(m);
+  return stats::estimate_mean(all);
+}
+
+/// The mean over each group's paths (NaN for a group with a non-finite value).
+std::vector<double> group_means(const SegmentMoments& s, const std::vector<Segment>& segments, std::size_t groups) {
+  std::vector<stats::RunningMoments> by_group(groups);
+  std::vector<bool> finite(groups, true);
+  for (std::size_t k = 0; k < segments.size(); ++k) {
+    by_group[segments[k].group].merge(s.moments[k]);
+    finite[segments[k].group] = finite[segments[k].group] && s.finite[k];
+  }
+  std::vector<double> means;
+  for (std::size_t g = 0; g < groups; ++g) {
+    means.push_back(finite[g] && by_group[g].count() > 0 ? by_group[g].mean() : std::numeric_limits<double>::quiet_NaN());
+  }
+  return means;
 }
 
 void validate(const SdeProblem& problem, const SchemeTraits& traits, const ConvergenceOptions& options) {
@@ -76,42 +162,74 @@ std::vector<std::size_t> group_sizes(std::uint64_t paths, std::size_t groups) {
   return sizes;
 }
 
-/// The mean of `values` over each group of paths.
-std::vector<double> group_means(const Eigen::ArrayXd& values, const std::vector<std::size_t>& sizes) {
-  std::vector<double> means;
-  Eigen::Index first = 0;
-  for (std::size_t size : sizes) {
-    const auto count = static_cast<Eigen::Index>(size);
-    means.push_back(values.segment(first, count).mean());
-    first += count;
+/// Where this process's rows are and how they are summed: the segments, the rows' first path,
+/// the communicator (null: every path here).
+struct Rows {
+  std::vector<Segment> segments;
+  std::size_t groups = 0;
+  std::uint64_t first_row = 0;
+  const ensemble::Communicator* communicator = nullptr;
+
+  [[nodiscard]] SegmentMoments moments(const Eigen::ArrayXd& values) const {
+    return segment_moments(values, first_row, segments, communicator);
   }
-  return means;
+};
+
+/// Runs `local`, this process's share of a step, then (distributed) tells every rank whether any
+/// rank's share threw, and all throw together: none is left waiting in the next collective. In
+/// one process the exception passes unchanged.
+template <class Local>
+void on_every_rank(const ensemble::Communicator* communicator, Local local) {
+  if (communicator == nullptr) {
+    local();
+    return;
+  }
+  std::string error;
+  try {
+    local();
+  } catch (const std::exception& e) {
+    error = *e.what() != '\0' ? e.what() : "an exception without a message";
+  } catch (...) {
+    error = "an exception that is not a std::exception";
+  }
+  ensemble::agree(communicator, error);
 }
 
-/// Errors of one resolution's terminal states against the reference, path by path.
+/// Errors of one resolution's terminal states (this process's rows) against the reference, path
+/// by path, summed in segments.
 Resolution measure(const EnsembleSolution& solution, const Eigen::ArrayXXd& reference,
-                   const std::vector<WeakFunctional>& functionals, const std::vector<std::size_t>& sizes) {
+                   const std::vector<WeakFunctional>& functionals, const Rows& rows) {
   Resolution r;
   r.dt = solution.dt;
   r.steps = solution.stats.steps;
   r.wall_seconds = solution.stats.wall_seconds;
   r.drift_evaluations = solution.stats.drift_evaluations;
-  const Eigen::ArrayXd distance = (solution.terminal - reference).matrix().rowwise().norm().array();
-  r.strong = mean_of(distance);
-  const Eigen::ArrayXd squared = distance.square();
-  r.strong_group_means = group_means(distance, sizes);
-  r.square_group_means = group_means(squared, sizes);
+  // The per-path values first (a user's functional may throw on one rank), then the sums.
+  Eigen::ArrayXd distance;
+  std::vector<Eigen::ArrayXd> differences;
+  on_every_rank(rows.communicator, [&] {
+    distance = (solution.terminal - reference).matrix().rowwise().norm().array();
+    for (const WeakFunctional& functional : functionals) {
+      const Eigen::ArrayXd at_scheme = functional.phi(solution.terminal);
+      const Eigen::ArrayXd at_reference = functional.phi(reference);
+      require(at_scheme.size() == solution.terminal.rows() && at_reference.size() == reference.rows(), study_name,
+              "functional '" + functional.name + "' result size", at_scheme.size(),
+              "one value per path (" + describe_value(solution.terminal.rows()) + ")");
+      differences.push_back(at_scheme - at_reference);
+    }
+  });
+  const SegmentMoments strong = rows.moments(distance);
+  r.strong = mean_of(strong);
+  r.strong_group_means = group_means(strong, rows.segments, rows.groups);
+  const SegmentMoments squared = rows.moments(distance.square());
+  r.square_group_means = group_means(squared, rows.segments, rows.groups);
   const stats::MeanEstimate square = mean_of(squared);
   r.strong_rms = std::sqrt(square.mean);
   r.strong_rms_standard_error = r.strong_rms > 0 ? square.standard_error / (2.0 * r.strong_rms) : 0.0;
-  for (const WeakFunctional& functional : functionals) {
-    const Eigen::ArrayXd at_scheme = functional.phi(solution.terminal);
-    const Eigen::ArrayXd at_reference = functional.phi(reference);
-    require(at_scheme.size() == solution.terminal.rows() && at_reference.size() == reference.rows(), study_name,
-            "functional '" + functional.name + "' result size", at_scheme.size(),
-            "one value per path (" + describe_value(solution.terminal.rows()) + ")");
-    r.weak.push_back(mean_of(at_scheme - at_reference));
-    r.weak_group_means.push_back(group_means(at_scheme - at_reference, sizes));
+  for (const Eigen::ArrayXd& difference : differences) {
+    const SegmentMoments weak = rows.moments(difference);
+    r.weak.push_back(mean_of(weak));
+    r.weak_group_means.push_back(group_means(weak, rows.segments, rows.groups));
   }
   return r;
 }
@@ -222,8 +340,19 @@ ConvergenceStudy run_convergence(const SdeProblem& problem, const SchemeTraits& 
   study.level = options.level;
   for (const WeakFunctional& functional : options.functionals) study.functional_names.push_back(functional.name);
 
+  // This process's rows (all of them, or its ranks' waves) and the segments every sum is made in.
+  const std::size_t dimension = problem.sde.dimension();
+  Rows rows{segments_of(dimension, study.group_sizes), study.group_sizes.size(), 0, options.communicator};
+  std::uint64_t local_paths = options.paths;
+  if (options.communicator != nullptr) {
+    const ensemble::LocalRows local = ensemble::local_rows(options.paths, dimension, *options.communicator);
+    rows.first_row = local.first;
+    local_paths = local.count;
+  }
+
   const auto ensemble = [&](double dt) {
     EnsembleOptions ensemble_options{options.paths, options.threads, 0, study.fine_steps, {}};
+    ensemble_options.distributed = {options.communicator, ensemble::TerminalStates::distributed};
     EnsembleSolution solution = run_ensemble(problem, scheme_at(dt), ensemble_options);
     if (!solution.status.ok() && study.status.ok()) {
       study.status = Status::failure(solution.status.code, "dt = " + describe_value(dt) + ", " + solution.status.where,
@@ -235,9 +364,11 @@ ConvergenceStudy run_convergence(const SdeProblem& problem, const SchemeTraits& 
   Eigen::ArrayXXd reference;
   if (options.exact) {
     const std::size_t m = scheme_at(options.dts.front()).wiener_dimension;
-    const Eigen::ArrayXXd x0 = problem.initial.sample(problem.seed, 0, options.paths);
-    const Eigen::ArrayXXd w = brownian_endpoints(problem, study.fine_steps, m, options.paths, options.threads);
-    reference = options.exact(problem.t0, problem.t1, x0, w);
+    on_every_rank(options.communicator, [&] {  // the user's exact solution may throw on one rank
+      const Eigen::ArrayXXd x0 = problem.initial.sample(problem.seed, rows.first_row, local_paths);
+      const Eigen::ArrayXXd w = brownian_endpoints(problem, study.fine_steps, m, rows.first_row, local_paths, options.threads);
+      reference = options.exact(problem.t0, problem.t1, x0, w);
+    });
     study.reference = "exact";
   } else {
     reference = ensemble(options.reference_dt).terminal;
@@ -247,11 +378,12 @@ ConvergenceStudy run_convergence(const SdeProblem& problem, const SchemeTraits& 
   for (double dt : options.dts) {
     const EnsembleSolution solution = ensemble(dt);
     if (!solution.status.ok()) continue;  // reported in study.status; its errors would be NaN
-    study.resolutions.push_back(measure(solution, reference, options.functionals, study.group_sizes));
+    study.resolutions.push_back(measure(solution, reference, options.functionals, rows));
   }
   if (!study.status.ok()) return study;
 
-  const double magnitude = reference.matrix().rowwise().norm().mean();
+  const stats::MeanEstimate reference_norm = mean_of(rows.moments(reference.matrix().rowwise().norm().array()));
+  const double magnitude = reference_norm.mean;
   const auto& sizes = study.group_sizes;
   const bool local_orders = study.resolutions.size() >= 3;
   const ErrorMeasure strong{[](const Resolution& r) { return r.strong.mean; },

@@ -33,6 +33,20 @@ void RunningMoments::add(std::span<const double> samples) {
   for (double x : samples) add(x);
 }
 
+RunningMoments RunningMoments::from_sums(std::uint64_t count, double mean, double m2, double min, double max) {
+  constexpr const char* where = "kolmo::stats::RunningMoments::from_sums";
+  RunningMoments result;
+  if (count == 0) return result;
+  require_finite(where, "mean", mean);
+  require(std::isfinite(m2) && m2 >= 0.0, where, "m2", m2, "finite and non-negative");
+  result.count_ = count;
+  result.mean_ = mean;
+  result.m2_ = m2;
+  result.min_ = min;
+  result.max_ = max;
+  return result;
+}
+
 void RunningMoments::merge(const RunningMoments& other) {
   if (other.count_ == 0) return;
   if (count_ == 0) {

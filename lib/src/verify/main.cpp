@@ -162,19 +162,6 @@ RunOptions run_options(const Arguments& a, const MainOptions& main_options) {
 /// Whether this process prints and writes: not a rank other than 0 of a distributed run.
 bool speaks(const MainOptions& options) { return options.communicator == nullptr || options.communicator->rank() == 0; }
 
-/// Throws kolmo::Error with the first rank's non-empty `error` on every rank (or with this
-/// process's, when it runs alone): a failure one rank sees must stop all of them together.
-void agree(const ensemble::Communicator* communicator, const std::string& error) {
-  if (communicator == nullptr) {
-    if (!error.empty()) throw Error(error);
-    return;
-  }
-  for (const std::vector<std::byte>& bytes :
-       communicator->all_gather({reinterpret_cast<const std::byte*>(error.data()), error.size()})) {
-    if (!bytes.empty()) throw Error(std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
-  }
-}
-
 /// Silences std::cout while it lives (the ranks other than 0 of a distributed run).
 class Silenced {
  public:
@@ -218,7 +205,7 @@ int run(const Arguments& a, const Registry& registry, const MainOptions& main_op
   } catch (const std::exception& error) {
     output_error = error.what();
   }
-  agree(main_options.communicator, output_error);
+  ensemble::agree(main_options.communicator, output_error);
 
   std::size_t width = 0;
   for (const auto* c : cases) width = std::max(width, c->info.name.size());

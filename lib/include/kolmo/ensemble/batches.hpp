@@ -119,6 +119,9 @@ void merge_wave(BatchRecord& wave, EnsembleSolution& solution);
 /// batch of any rank threw, and gathers the terminal and snapshot rows to rank 0 when asked
 /// (ensemble/distributed.hpp).
 void combine_ranks(std::vector<BatchRecord>& waves, EnsembleSolution& solution, const Distributed& distributed);
+/// A solver's own per-path arrays (one value per path, this process's rows) gathered to rank 0
+/// like the terminal states, when `distributed` gathers them; otherwise left as they are.
+void gather_path_values(const std::vector<Eigen::ArrayXd*>& values, std::uint64_t paths, const Distributed& distributed);
 /// Sets a non_finite (or left_state_space) status naming the first failure, if any path failed.
 void set_failure_status(EnsembleSolution& solution, const std::string& what_failed);
 

@@ -1,5 +1,7 @@
 #pragma once
-// Ensembles split over processes (MPI ranks), bit-identical for any rank count.
+// Ensembles split over processes (MPI ranks), bit-identical for any rank count: sde::solve,
+// ode::solve (flow ensembles, log-densities included) and sampling::sample take a Distributed in
+// their options, sde::study_convergence a communicator, verify::run_cases one too.
 //
 // What makes it exact. Every ensemble solver (ensemble/batches.hpp) cuts its paths into batches
 // whose size depends on the dimension only, and merges what the batches observed in a fixed
@@ -33,6 +35,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <string>
 #include <vector>
 
 namespace kolmo::ensemble {
@@ -61,6 +64,12 @@ struct Distributed {
   const Communicator* communicator = nullptr;
   TerminalStates terminal = TerminalStates::gathered;
 };
+
+/// Makes a failure that one rank saw every rank's: all-gathers `error` (empty where this rank's
+/// share went well) and, if any rank's is not, throws kolmo::Error naming the first such rank on
+/// every rank — so that no rank is left waiting in a later collective. Without a communicator it
+/// throws `error` itself when it is not empty.
+void agree(const Communicator* communicator, const std::string& error);
 
 /// The waves [first, last) of `waves` that rank `rank` of `size` runs (header comment).
 struct WaveRange {

@@ -29,6 +29,7 @@
 #include <optional>
 
 #include "kolmo/ode/integrate.hpp"
+#include "kolmo/ensemble/distributed.hpp"
 #include "kolmo/ensemble/solution.hpp"
 #include "kolmo/ensemble/initial_law.hpp"
 
@@ -40,6 +41,10 @@ struct FlowEnsembleOptions {
   std::uint64_t first_path = 0;  ///< index of the first path
   ensemble::Observations observe{};   ///< terminal states (default), snapshots, moments, histograms
   std::optional<DivergenceMethod> log_density{};  ///< carry log p along every path
+  /// Split the paths over the ranks of a communicator (ensemble/distributed.hpp): states,
+  /// observations, log-densities and evaluation counts bit-identical to the run in one process;
+  /// the per-path arrays gathered to rank 0 or kept (ensemble.first_row).
+  ensemble::Distributed distributed{};
 };
 
 struct FlowEnsembleSolution {

@@ -32,6 +32,12 @@
 //     resolved above Monte Carlo noise, and its logarithm is not a measurement. It refuses as
 //     well when an error is at the rounding level, 16 n u E|X^ref| after n steps (u = 2^-53).
 //   * Work–precision: each resolution records its wall time and drift evaluations.
+//   * Sums. Every mean of the study (errors, their group means, the reference's magnitude) is
+//     accumulated in fixed segments of paths — maximal runs within one jackknife group and one
+//     wave of the ensemble engine (ensemble/distributed.hpp) — in path order, and the segments
+//     merged in path order (Welford / Chan). The result is therefore the same, bit for bit, when
+//     the paths are split over MPI ranks (`communicator`): each rank measures the segments of its
+//     own waves, keeps its terminal states, and exchanges only the segments' sums.
 
 #include <cstdint>
 #include <functional>
@@ -72,6 +78,9 @@ struct ConvergenceOptions {
   std::size_t groups = 100;
   double strong_correction_order = 0.5;  ///< q of the strong-error expansion (> 0)
   double weak_correction_order = 1.0;    ///< q of the weak-error expansion (> 0)
+  /// Split the paths over MPI ranks (ensemble/distributed.hpp): every rank returns the same study,
+  /// bit-identical to the one-process study; the terminal states never leave their ranks.
+  const ensemble::Communicator* communicator = nullptr;
 };
 
 /// The errors at one step size.

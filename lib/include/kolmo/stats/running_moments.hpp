@@ -36,6 +36,10 @@ namespace kolmo::stats {
 /// Count, mean, unbiased variance, minimum and maximum of a stream of doubles.
 class RunningMoments {
  public:
+  /// The accumulator whose sums these are (count, mean, M2, min, max, as the accessors give them;
+  /// for count 0 the empty accumulator): how a state crosses a process boundary unchanged.
+  /// Throws kolmo::Error for a non-finite mean or M2 or a negative M2.
+  [[nodiscard]] static RunningMoments from_sums(std::uint64_t count, double mean, double m2, double min, double max);
   /// Accumulates one sample; throws kolmo::Error if `x` is not finite.
   void add(double x);
   /// Accumulates every sample of `samples` in order.
