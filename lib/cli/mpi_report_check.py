@@ -20,9 +20,9 @@ print(many.stderr, file=sys.stderr)
 if one.returncode != many.returncode:
     sys.exit(f"exit codes differ: {one.returncode} alone, {many.returncode} over {ranks} ranks")
 # Rank 0 alone prints: its output appears once.
-marker = " passed, " if command[0] == "verify" else "order"
-if command[0] == "verify" and many.stdout.count(marker) != 1:
-    sys.exit(f"expected one summary line from {ranks} ranks, got {many.stdout.count(marker)}")
+marker = " passed, " if command[0] == "verify" else "strong order ("
+if many.stdout.count(marker) != 1:
+    sys.exit(f"expected one '{marker.strip()}' line from {ranks} ranks, got {many.stdout.count(marker)}")
 a, b = json.load(open(single)), json.load(open(split))
 if command[0] == "verify":  # the run's provenance (command line, times) differs by design
     a, b = a["cases"], b["cases"]

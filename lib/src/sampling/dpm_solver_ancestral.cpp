@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "kolmo/core/validate.hpp"
+#include "exponential_integrator.hpp"
 #include "sampler_run.hpp"
 
 namespace kolmo::sampling {
@@ -52,10 +53,7 @@ class AncestralStepper final : public detail::BatchStepper {
 }  // namespace
 
 SampleSolution sample(const SamplingProblem& problem, const DpmSolverPlusPlus2SAncestral& method, const SamplerOptions& options) {
-  require(std::isfinite(method.eta) && method.eta >= 0.0 && method.eta <= 1.0, sample_name, "eta", method.eta,
-          "a number in [0, 1]");
-  require(std::isfinite(method.noise_inflation) && method.noise_inflation > 0.0, sample_name, "noise_inflation",
-          method.noise_inflation, "a finite number > 0");
+  detail::require_ancestral_noise(sample_name, method.eta, method.noise_inflation);
   const std::vector<double> times = sampling_times(problem.schedule, problem.t_max, problem.t_min, method.steps, method.spacing);
   return detail::run_sampler(problem,
                              {method.eta > 0.0 ? "dpm-solver++(2S)-ancestral" : "dpm-solver++(2S)", times, method.eta > 0.0,

@@ -17,6 +17,7 @@
 #include <limits>
 #include <vector>
 
+#include "kolmo/core/validate.hpp"
 #include "kolmo/process/noise_schedule.hpp"
 
 namespace kolmo::sampling::detail {
@@ -111,5 +112,13 @@ struct IntegratorCoefficients {
             step.alpha_t * second_difference_coefficient(-step.h)};
   }
 };
+
+/// The ancestral-noise options both stochastic DPM-Solver++ samplers share: η in [0, 1] (the
+/// share of the reverse SDE's noise) and S_noise > 0. Throws kolmo::Error naming the option.
+inline void require_ancestral_noise(const char* where, double eta, double noise_inflation) {
+  require(std::isfinite(eta) && eta >= 0.0 && eta <= 1.0, where, "eta", eta, "a number in [0, 1]");
+  require(std::isfinite(noise_inflation) && noise_inflation > 0.0, where, "noise_inflation", noise_inflation,
+          "a finite number > 0");
+}
 
 }  // namespace kolmo::sampling::detail

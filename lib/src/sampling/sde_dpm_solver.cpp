@@ -43,10 +43,7 @@ class SdeDpmStepper final : public detail::BatchStepper {
 }  // namespace
 
 SampleSolution sample(const SamplingProblem& problem, const SdeDpmSolverPlusPlus2M& method, const SamplerOptions& options) {
-  require(std::isfinite(method.eta) && method.eta >= 0.0 && method.eta <= 1.0, sample_name, "eta", method.eta,
-          "a number in [0, 1]");
-  require(std::isfinite(method.noise_inflation) && method.noise_inflation > 0.0, sample_name, "noise_inflation",
-          method.noise_inflation, "a finite number > 0");
+  detail::require_ancestral_noise(sample_name, method.eta, method.noise_inflation);
   const std::vector<double> times = sampling_times(problem.schedule, problem.t_max, problem.t_min, method.steps, method.spacing);
   const std::vector<detail::StepEnds> steps = detail::step_ends(problem.schedule, times);
   return detail::run_sampler(problem,

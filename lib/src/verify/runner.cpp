@@ -222,11 +222,9 @@ void run_distributed(const std::vector<const Case*>& cases, const Registry& regi
     }
   }
   std::vector<detail::IndexedAttempt> mine;
-  state.progress.runs_total = 0;
-  for (std::size_t r = static_cast<std::size_t>(communicator.rank()); r < runs.size(); r += static_cast<std::size_t>(communicator.size())) {
-    ++state.progress.runs_total;
-  }
-  for (std::size_t r = static_cast<std::size_t>(communicator.rank()); r < runs.size(); r += static_cast<std::size_t>(communicator.size())) {
+  const auto rank = static_cast<std::size_t>(communicator.rank()), size = static_cast<std::size_t>(communicator.size());
+  state.progress.runs_total = runs.size() > rank ? (runs.size() - rank + size - 1) / size : 0;  // runs rank, rank + size, ...
+  for (std::size_t r = rank; r < runs.size(); r += size) {
     if (state.callbacks.on_progress) {
       state.progress.case_index = static_cast<std::size_t>(
           std::upper_bound(first_run.begin(), first_run.end(), r) - first_run.begin() - 1);
