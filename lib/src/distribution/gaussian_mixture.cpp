@@ -328,13 +328,18 @@ Eigen::ArrayXd GaussianMixture::score_divergence(const process::StateView& point
 Eigen::ArrayXXd GaussianMixture::score_jacobian_product(const process::StateView& points,
                                                        const process::StateView& directions) const {
   constexpr const char* where = "kolmo::distribution::GaussianMixture::score_jacobian_product";
-  require(directions.rows() == points.rows() && directions.cols() == points.cols(), where, "directions",
+  const Eigen::Index n = points.rows(), k_count = process::stacked_directions(n, directions.rows());
+  require(directions.cols() == points.cols() && k_count > 0, where, "directions",
           describe_value(directions.rows()) + "x" + describe_value(directions.cols()),
-          "the shape of points, " + describe_value(points.rows()) + "x" + describe_value(points.cols()));
-  const Eigen::ArrayXXd v = directions;  // column-major with stride n, whatever view was passed
-  Eigen::ArrayXXd out(points.rows(), points.cols());
+          "K >= 1 directions per point, K n x d for points " + describe_value(n) + "x" + describe_value(points.cols()));
+  Eigen::ArrayXXd out(directions.rows(), points.cols());
+  // A tile's posterior is formed once and applied to all K directions of its points. A view's
+  // columns are contiguous (inner stride 1): the tile reads the directions in place.
   for_each_tile(points, where, [&](Eigen::Index first, detail::MixtureTile& tile) {
-    tile.score_jacobian_product(v.data() + first, v.outerStride(), out.data() + first, out.outerStride());
+    for (Eigen::Index k = 0; k < k_count; ++k) {
+      tile.score_jacobian_product(directions.data() + k * n + first, directions.outerStride(), out.data() + k * n + first,
+                                  out.outerStride());
+    }
   });
   return out;
 }

@@ -128,7 +128,7 @@ Eigen::ArrayXd divergences(const score::ScoreModel& score, const Draws& draws, c
           z(k, j) = ode::probe_entry(hutchinson->kind, address);
         }
       }
-      const Eigen::ArrayXXd product = score.jacobian_vector_product(draws.t(row), x.replicate(k_count, 1), z);
+      const Eigen::ArrayXXd product = score.jacobian_vector_product(draws.t(row), x, z);
       out(row) = (product * z).sum() / static_cast<double>(k_count);
     }
   });

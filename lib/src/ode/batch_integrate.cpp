@@ -169,7 +169,7 @@ class BatchSystem {
   }
 
   // z_kᵀ J z_k per probe: with the flow's Jacobian–vector product if it has one (all K probes in
-  // one call on the batch stacked K times), else with its Jacobian, else
+  // one call, stacked direction-major), else with its Jacobian, else
   // z_kᵀ [v(x + δ z_k) − v(x − δ z_k)] / 2δ with δ = ε (1 + max_i |x_i|) per path.
   Eigen::ArrayXXd hutchinson(double t, const process::StateView& x, Eigen::Index first, double epsilon) const {
     const Eigen::Index n = x.rows(), k_count = static_cast<Eigen::Index>(probes_.size());
@@ -178,7 +178,7 @@ class BatchSystem {
     if (flow_->has_jacobian_vector_product()) {
       Eigen::ArrayXXd z(k_count * n, d_);
       for (Eigen::Index k = 0; k < k_count; ++k) z.middleRows(k * n, n) = probe(k);
-      const Eigen::ArrayXXd product = flow_->jacobian_vector_product(t, stacked(x, k_count), z);
+      const Eigen::ArrayXXd product = flow_->jacobian_vector_product(t, x, z);
       estimates.setZero();
       for (Eigen::Index k = 0; k < k_count; ++k) {
         for (Eigen::Index j = 0; j < d_; ++j) estimates.col(k) += product.col(j).segment(k * n, n) * probe(k).col(j);

@@ -45,6 +45,13 @@ Flow& Flow::with_divergence(process::BatchCoefficient divergence) {
 Flow& Flow::with_jacobian_vector_product(process::DirectionalCoefficient product) {
   require(static_cast<bool>(product), "kolmo::ode::Flow::with_jacobian_vector_product", "product",
           std::string_view("an empty function"), "a callable");
+  jacobian_vector_product_ = process::one_direction_per_row(std::move(product));
+  return *this;
+}
+
+Flow& Flow::with_stacked_jacobian_vector_product(process::DirectionalCoefficient product) {
+  require(static_cast<bool>(product), "kolmo::ode::Flow::with_stacked_jacobian_vector_product", "product",
+          std::string_view("an empty function"), "a callable");
   jacobian_vector_product_ = std::move(product);
   return *this;
 }
@@ -87,11 +94,12 @@ Eigen::ArrayXXd Flow::jacobian_vector_product(double t, const process::StateView
           "with_jacobian_vector_product() to have been called");
   const auto d = static_cast<Eigen::Index>(dimension_);
   if (x.cols() != d) throw_bad_argument(where, "x", shape(x.rows(), x.cols()), "d = " + describe_value(dimension_) + " columns");
-  if (z.rows() != x.rows() || z.cols() != d) {
-    throw_bad_argument(where, "z", shape(z.rows(), z.cols()), "the shape of x, " + shape(x.rows(), x.cols()));
+  if (process::stacked_directions(x.rows(), z.rows()) == 0 || z.cols() != d) {
+    throw_bad_argument(where, "z", shape(z.rows(), z.cols()),
+                       "K >= 1 directions per row of x, K " + describe_value(x.rows()) + " x " + describe_value(d));
   }
   Eigen::ArrayXXd value = jacobian_vector_product_(t, x, z);
-  check_shape(value, x.rows(), d, name_, "jacobian_vector_product(t, x, z)");
+  check_shape(value, z.rows(), d, name_, "jacobian_vector_product(t, x, z)");
   return value;
 }
 

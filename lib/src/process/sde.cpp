@@ -212,4 +212,13 @@ Eigen::ArrayXXd Sde::drift_jacobian_product(double t, const StateView& x, const 
   return value;
 }
 
+DirectionalCoefficient one_direction_per_row(DirectionalCoefficient product) {
+  return [product = std::move(product)](double t, const StateView& x, const StateView& v) -> Eigen::ArrayXXd {
+    const Eigen::Index k_count = stacked_directions(x.rows(), v.rows());
+    if (k_count <= 1) return product(t, x, v);
+    const Eigen::ArrayXXd repeated = x.replicate(k_count, 1);
+    return product(t, repeated, v);
+  };
+}
+
 }  // namespace kolmo::process

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstring>
 #include <span>
 
 #include "kolmo/ensemble/batches.hpp"
@@ -89,6 +90,18 @@ class ChainRun {
   Adjustment adjustment_;
 };
 
+AcceptanceCount sum_over_ranks(const AcceptanceCount& mine, const ensemble::Communicator& communicator) {
+  const std::uint64_t counts[2] = {mine.proposals, mine.accepted};
+  AcceptanceCount total;
+  for (const std::vector<std::byte>& bytes : communicator.all_gather(std::as_bytes(std::span(counts)))) {
+    std::uint64_t of_rank[2];
+    std::memcpy(of_rank, bytes.data(), sizeof(of_rank));
+    total.proposals += of_rank[0];
+    total.accepted += of_rank[1];
+  }
+  return total;
+}
+
 void check_arguments(const LangevinTarget& target, const ensemble::InitialLaw& initial, double step,
                      std::uint64_t iterations, const ChainOptions& options, Adjustment adjustment) {
   constexpr const char* where = "kolmo::sampling::run_chains";
@@ -112,7 +125,7 @@ ChainSolution run(const LangevinTarget& target, const ensemble::InitialLaw& init
   const std::size_t d = target.dimension;
   const ensemble::Observations terminal_only{};
   ensemble::EnsembleSolution solution;  // the SDE engine's batch bookkeeping: final states, failures
-  ensemble::prepare_observations(solution, terminal_only, options.paths, d);
+  ensemble::prepare_observations(solution, terminal_only, options.paths, d, options.distributed);
   const std::size_t batch = ensemble::batch_size(d);
   std::vector<AcceptanceCount> counts((options.paths + batch - 1) / batch);
   const ChainRun chains(target, seed, step, adjustment);
@@ -124,7 +137,7 @@ ChainSolution run(const LangevinTarget& target, const ensemble::InitialLaw& init
                               Eigen::ArrayXXd x = initial.sample(seed, options.first_path + first_row, count);
                               chains.run(x, options.first_path + first_row, iterations, observer, counts[index]);
                               observer.snapshot(solution.terminal, x);
-                            });
+                            }, options.distributed);
   ensemble::set_failure_status(solution, "reached a non-finite state (time = iteration)");
 
   const bool metropolis = adjustment == Adjustment::metropolis;
@@ -133,12 +146,16 @@ ChainSolution run(const LangevinTarget& target, const ensemble::InitialLaw& init
   result.method = metropolis ? "mala" : "ula";
   result.samples = std::move(solution.terminal);
   result.failures = std::move(solution.failures);
+  result.first_row = solution.first_row;
   if (metropolis) {
+    // Counts of this process's batches (the others are 0), then every rank's: integer sums, the
+    // same in any order.
     AcceptanceCount total;
     for (const AcceptanceCount& count : counts) {
       total.proposals += count.proposals;
       total.accepted += count.accepted;
     }
+    if (options.distributed.communicator != nullptr) total = sum_over_ranks(total, *options.distributed.communicator);
     result.acceptance_rate =
         total.proposals == 0 ? 0.0 : static_cast<double>(total.accepted) / static_cast<double>(total.proposals);
   }

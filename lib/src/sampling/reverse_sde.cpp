@@ -45,12 +45,21 @@ process::BatchCoefficient flow_divergence(const process::Sde& sde, const score::
   };
 }
 
-/// ∂v/∂x z = ∇f z − ½ g gᵀ ∇s z for additive noise (g gᵀ does not depend on x; anisotropic allowed).
+/// ∂v/∂x z = ∇f z − ½ g gᵀ ∇s z for additive noise (g gᵀ does not depend on x; anisotropic allowed),
+/// for K directions per path (stacked direction-major): the score takes all K in one call; the
+/// drift's product, one direction per row, sees x repeated.
 process::DirectionalCoefficient flow_jacobian_product(const ForwardProcess& forward, const score::ScoreModel& score) {
   return [forward, score](double t, const process::StateView& x, const process::StateView& z) -> Eigen::ArrayXXd {
     const Eigen::ArrayXXd score_product = score.jacobian_vector_product(t, x, z);
-    return forward.sde().drift_jacobian_product(t, x, z) -
-           0.5 * forward.diffusion_times_transpose_times(t, x, score_product);
+    const Eigen::Index k_count = process::stacked_directions(x.rows(), z.rows());
+    const auto product = [&](const process::StateView& at) -> Eigen::ArrayXXd {
+      Eigen::ArrayXXd value = forward.sde().drift_jacobian_product(t, at, z);
+      value -= 0.5 * forward.diffusion_times_transpose_times(t, at, score_product);
+      return value;
+    };
+    if (k_count <= 1) return product(x);
+    const Eigen::ArrayXXd repeated = x.replicate(k_count, 1);
+    return product(repeated);
   };
 }
 
@@ -100,7 +109,7 @@ ode::Flow probability_flow(const ForwardProcess& forward, const score::ScoreMode
   }
   if (sde.noise() == process::NoiseKind::additive && sde.has_drift_jacobian_product() &&
       score.has_jacobian_vector_product()) {
-    flow.with_jacobian_vector_product(flow_jacobian_product(forward, score));
+    flow.with_stacked_jacobian_vector_product(flow_jacobian_product(forward, score));
   }
   return flow;
 }

@@ -15,7 +15,7 @@ ScoreModel mixture_score(distribution::DiffusedMixture diffused) {
                     [law](double t, const process::StateView& x) -> Eigen::ArrayXXd { return law->score(t, x); })
       .with_divergence(
           [law](double t, const process::StateView& x) -> Eigen::ArrayXXd { return law->score_divergence(t, x); })
-      .with_jacobian_vector_product(
+      .with_stacked_jacobian_vector_product(
           [law](double t, const process::StateView& x, const process::StateView& v) -> Eigen::ArrayXXd {
             return law->score_jacobian_product(t, x, v);
           });

@@ -33,6 +33,13 @@ ScoreModel& ScoreModel::with_divergence(process::BatchCoefficient divergence) {
 ScoreModel& ScoreModel::with_jacobian_vector_product(JacobianVectorProduct product) {
   require(static_cast<bool>(product), "kolmo::score::ScoreModel::with_jacobian_vector_product", "product",
           std::string_view("an empty function"), "a callable");
+  jacobian_vector_product_ = process::one_direction_per_row(std::move(product));
+  return *this;
+}
+
+ScoreModel& ScoreModel::with_stacked_jacobian_vector_product(JacobianVectorProduct product) {
+  require(static_cast<bool>(product), "kolmo::score::ScoreModel::with_stacked_jacobian_vector_product", "product",
+          std::string_view("an empty function"), "a callable");
   jacobian_vector_product_ = std::move(product);
   return *this;
 }
@@ -97,11 +104,11 @@ Eigen::ArrayXXd ScoreModel::jacobian_vector_product(double t, const process::Sta
           "a model built with with_jacobian_vector_product()");
   const auto d = static_cast<Eigen::Index>(dimension_);
   require(x.cols() == d, where, "x", shape(x.rows(), x.cols()) + " batch", "d = " + describe_value(d) + " columns");
-  require(v.rows() == x.rows() && v.cols() == d, where, "v", shape(v.rows(), v.cols()),
-          "the shape of x, " + shape(x.rows(), d));
+  require(process::stacked_directions(x.rows(), v.rows()) > 0 && v.cols() == d, where, "v", shape(v.rows(), v.cols()),
+          "K >= 1 directions per row of x, K " + describe_value(x.rows()) + " x " + describe_value(d));
   Eigen::ArrayXXd product = jacobian_vector_product_(t, x, v);
-  require(product.rows() == x.rows() && product.cols() == d, where, "Jacobian-vector product result of " + name_,
-          shape(product.rows(), product.cols()), "the shape of x, " + shape(x.rows(), d));
+  require(product.rows() == v.rows() && product.cols() == d, where, "Jacobian-vector product result of " + name_,
+          shape(product.rows(), product.cols()), "the shape of v, " + shape(v.rows(), d));
   return product;
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <limits>
 #include <numeric>
 #include <string>
@@ -69,40 +70,96 @@ struct SegmentMoments {
   std::vector<bool> finite;
 };
 
-/// The moments of `values` (this process's rows, from path `first_row` on) over the segments
-/// those rows hold, then every rank's, in path order.
-SegmentMoments segment_moments(const Eigen::ArrayXd& values, std::uint64_t first_row, const std::vector<Segment>& segments,
-                               const ensemble::Communicator* communicator) {
-  std::vector<double> mine;  // per local segment: count, mean, M2, min, max, finite
-  const auto last_row = first_row + static_cast<std::uint64_t>(values.size());
-  for (const Segment& segment : segments) {
-    if (segment.first < first_row || segment.first >= last_row) continue;
-    const auto part = values.segment(static_cast<Eigen::Index>(segment.first - first_row), static_cast<Eigen::Index>(segment.count));
-    stats::RunningMoments m;
-    const bool finite = part.isFinite().all();
-    if (finite) m.add({part.data(), static_cast<std::size_t>(part.size())});
-    mine.insert(mine.end(), {static_cast<double>(m.count()), m.count() ? m.mean() : 0.0, m.sum_of_squared_deviations(),
-                             m.count() ? m.min() : 0.0, m.count() ? m.max() : 0.0, finite ? 1.0 : 0.0});
-  }
-  std::vector<double> all = mine;
-  if (communicator != nullptr) {
-    all.clear();
-    for (const std::vector<std::byte>& bytes :
-         communicator->all_gather({reinterpret_cast<const std::byte*>(mine.data()), mine.size() * sizeof(double)})) {
-      const auto* values_of_rank = reinterpret_cast<const double*>(bytes.data());
-      all.insert(all.end(), values_of_rank, values_of_rank + bytes.size() / sizeof(double));
+/// The sums of a study's per-path quantities (errors, squares, functionals' differences, the
+/// reference's size), measured segment by segment as this process's rows come in — a chunk of
+/// rows at a time — then every rank's, in path order (exchange).
+class SegmentSums {
+ public:
+  SegmentSums(const std::vector<Segment>& segments, std::size_t quantities)
+      : segments_(segments), quantities_(quantities), sums_(segments.size() * quantities * fields, 0.0),
+        held_(segments.size(), false) {}
+
+  /// Measures quantity `quantity` on rows [first_row, first_row + values.size()), which are whole
+  /// segments (chunks, rank shares and segments are all cut at wave boundaries). Segments are
+  /// independent, so threads share them out without changing a sum.
+  void add(std::size_t quantity, const Eigen::ArrayXd& values, std::uint64_t first_row, int threads) {
+    const std::uint64_t last_row = first_row + static_cast<std::uint64_t>(values.size());
+    const auto begin = std::partition_point(segments_.begin(), segments_.end(),
+                                            [&](const Segment& s) { return s.first < first_row; });
+    const auto end = std::partition_point(begin, segments_.end(), [&](const Segment& s) { return s.first < last_row; });
+    const auto first = static_cast<std::int64_t>(begin - segments_.begin()), last = static_cast<std::int64_t>(end - segments_.begin());
+    require(begin == end || (begin->first == first_row && std::prev(end)->first + std::prev(end)->count == last_row), study_name,
+            "rows [" + std::to_string(first_row) + ", " + std::to_string(last_row) + ")", std::string_view("a cut segment"),
+            "whole segments (an internal error: chunks and rank shares must end at wave boundaries)");
+#pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
+    for (std::int64_t k = first; k < last; ++k) {
+      const Segment& segment = segments_[static_cast<std::size_t>(k)];
+      const auto part = values.segment(static_cast<Eigen::Index>(segment.first - first_row), static_cast<Eigen::Index>(segment.count));
+      stats::RunningMoments m;
+      const bool finite = part.isFinite().all();
+      if (finite) m.add({part.data(), static_cast<std::size_t>(part.size())});
+      double* out = field(static_cast<std::size_t>(k), quantity);
+      const double record[fields] = {static_cast<double>(m.count()), m.count() ? m.mean() : 0.0, m.sum_of_squared_deviations(),
+                                     m.count() ? m.min() : 0.0, m.count() ? m.max() : 0.0, finite ? 1.0 : 0.0};
+      std::copy(record, record + fields, out);
     }
+    for (std::int64_t k = first; k < last; ++k) held_[static_cast<std::size_t>(k)] = true;
   }
-  require(all.size() == 6 * segments.size(), study_name, "segments exchanged", all.size() / 6,
-          "one per segment (" + std::to_string(segments.size()) + "): the ranks disagree");
-  SegmentMoments result;
-  for (std::size_t k = 0; k < segments.size(); ++k) {
-    const double* v = all.data() + 6 * k;
-    result.moments.push_back(stats::RunningMoments::from_sums(static_cast<std::uint64_t>(v[0]), v[1], v[2], v[3], v[4]));
-    result.finite.push_back(v[5] == 1.0);
+
+  /// Every quantity's segment moments over all paths: this process's segments and (distributed)
+  /// every other rank's, exchanged once — per held segment its index and its sums.
+  [[nodiscard]] std::vector<SegmentMoments> exchange(const ensemble::Communicator* communicator) const {
+    const std::size_t width = quantities_ * fields;
+    std::vector<double> mine;
+    for (std::size_t k = 0; k < segments_.size(); ++k) {
+      if (!held_[k]) continue;
+      mine.push_back(static_cast<double>(k));
+      mine.insert(mine.end(), sums_.begin() + static_cast<std::ptrdiff_t>(k * width),
+                  sums_.begin() + static_cast<std::ptrdiff_t>((k + 1) * width));
+    }
+    std::vector<double> all = mine;
+    if (communicator != nullptr) {
+      all.clear();
+      for (const std::vector<std::byte>& bytes :
+           communicator->all_gather({reinterpret_cast<const std::byte*>(mine.data()), mine.size() * sizeof(double)})) {
+        const auto* of_rank = reinterpret_cast<const double*>(bytes.data());
+        all.insert(all.end(), of_rank, of_rank + bytes.size() / sizeof(double));
+      }
+    }
+    require(all.size() == (width + 1) * segments_.size(), study_name, "segments exchanged", all.size() / (width + 1),
+            "one per segment (" + std::to_string(segments_.size()) + "): the ranks disagree");
+    std::vector<SegmentMoments> result(quantities_);
+    for (SegmentMoments& q : result) {
+      q.moments.resize(segments_.size());
+      q.finite.resize(segments_.size());
+    }
+    std::vector<bool> received(segments_.size(), false);
+    for (std::size_t r = 0; r < segments_.size(); ++r) {
+      const double* record = all.data() + r * (width + 1);
+      const auto k = static_cast<std::size_t>(record[0]);
+      require(k < segments_.size() && !received[k], study_name, "segment exchanged", k,
+              "each of the " + std::to_string(segments_.size()) + " segments once: the ranks disagree");
+      received[k] = true;
+      for (std::size_t q = 0; q < quantities_; ++q) {
+        const double* v = record + 1 + q * fields;
+        result[q].moments[k] = stats::RunningMoments::from_sums(static_cast<std::uint64_t>(v[0]), v[1], v[2], v[3], v[4]);
+        result[q].finite[k] = v[5] == 1.0;
+      }
+    }
+    return result;
   }
-  return result;
-}
+
+ private:
+  static constexpr std::size_t fields = 6;  // count, mean, M2, min, max, finite
+  double* field(std::size_t segment, std::size_t quantity) {
+    return sums_.data() + (segment * quantities_ + quantity) * fields;
+  }
+
+  const std::vector<Segment>& segments_;
+  std::size_t quantities_;
+  std::vector<double> sums_;
+  std::vector<bool> held_;
+};
 
 /// The mean over all paths with its standard error — or +inf for both when a per-path value
 /// overflowed (finite states, infinite squares), which collect() turns into a non_finite refusal.
@@ -138,6 +195,7 @@ void validate(const SdeProblem& problem, const SchemeTraits& traits, const Conve
           "a scheme driven by the SDE's Brownian path (exact-in-law sampling has no pathwise error)");
   require(options.dts.size() >= 2, study_name, "options.dts.size()", options.dts.size(), "at least 2 step sizes");
   require_at_least(study_name, "options.paths", options.paths, 2);
+  require_at_least(study_name, "options.paths_in_memory", options.paths_in_memory, 1);
   require(static_cast<bool>(options.exact) || options.reference_dt != 0.0, study_name, "options.reference_dt",
           options.reference_dt, "a reference step when no exact solution is given");
   require_open_interval(study_name, "options.level", options.level, 0.0, 1.0);
@@ -162,18 +220,28 @@ std::vector<std::size_t> group_sizes(std::uint64_t paths, std::size_t groups) {
   return sizes;
 }
 
-/// Where this process's rows are and how they are summed: the segments, the rows' first path,
-/// the communicator (null: every path here).
-struct Rows {
-  std::vector<Segment> segments;
-  std::size_t groups = 0;
-  std::uint64_t first_row = 0;
-  const ensemble::Communicator* communicator = nullptr;
-
-  [[nodiscard]] SegmentMoments moments(const Eigen::ArrayXd& values) const {
-    return segment_moments(values, first_row, segments, communicator);
-  }
+/// A run of whole waves [first, first + count) whose paths are in memory together.
+struct Chunk {
+  std::uint64_t first = 0, count = 0;
 };
+
+/// The study's chunks: runs of paths_in_memory paths per rank, rounded up to whole waves so that
+/// no segment is split; a remainder of fewer paths than ranks joins the chunk before it (every
+/// rank of a distributed ensemble needs a path).
+std::vector<Chunk> chunks_of(std::uint64_t paths, std::size_t dimension, std::uint64_t paths_in_memory, int ranks) {
+  const std::uint64_t wave = ensemble::batches_per_wave * ensemble::batch_size(dimension);
+  const std::uint64_t per_rank = (paths_in_memory + wave - 1) / wave * wave;
+  const auto size = static_cast<std::uint64_t>(ranks);
+  if (per_rank >= paths / size + 1) return {{0, paths}};
+  const std::uint64_t span = per_rank * size;
+  std::vector<Chunk> chunks;
+  for (std::uint64_t first = 0; first < paths; first += span) chunks.push_back({first, std::min(span, paths - first)});
+  if (chunks.size() > 1 && chunks.back().count < size) {
+    chunks[chunks.size() - 2].count += chunks.back().count;
+    chunks.pop_back();
+  }
+  return chunks;
+}
 
 /// Runs `local`, this process's share of a step, then (distributed) tells every rank whether any
 /// rank's share threw, and all throw together: none is left waiting in the next collective. In
@@ -195,43 +263,57 @@ void on_every_rank(const ensemble::Communicator* communicator, Local local) {
   ensemble::agree(communicator, error);
 }
 
-/// Errors of one resolution's terminal states (this process's rows) against the reference, path
-/// by path, summed in segments.
-Resolution measure(const EnsembleSolution& solution, const Eigen::ArrayXXd& reference,
-                   const std::vector<WeakFunctional>& functionals, const Rows& rows) {
-  Resolution r;
-  r.dt = solution.dt;
-  r.steps = solution.stats.steps;
-  r.wall_seconds = solution.stats.wall_seconds;
-  r.drift_evaluations = solution.stats.drift_evaluations;
+/// Where a study's per-path quantities are in its SegmentSums: the reference's size first, then
+/// per resolution its error, its square and each functional's difference.
+struct Quantities {
+  std::size_t functionals = 0;
+  static constexpr std::size_t reference_norm = 0;
+  [[nodiscard]] std::size_t strong(std::size_t resolution) const { return 1 + resolution * (2 + functionals); }
+  [[nodiscard]] std::size_t square(std::size_t resolution) const { return strong(resolution) + 1; }
+  [[nodiscard]] std::size_t weak(std::size_t resolution, std::size_t k) const { return strong(resolution) + 2 + k; }
+  [[nodiscard]] std::size_t count(std::size_t resolutions) const { return strong(resolutions); }
+};
+
+/// The per-path errors of one resolution's terminal states on this process's rows of a chunk
+/// (from path `first_row` on) against the reference, added to the sums.
+void measure(const Eigen::ArrayXXd& terminal, const Eigen::ArrayXXd& reference, std::size_t resolution,
+             const std::vector<WeakFunctional>& functionals, std::uint64_t first_row, const Quantities& at,
+             SegmentSums& sums, int threads, const ensemble::Communicator* communicator) {
   // The per-path values first (a user's functional may throw on one rank), then the sums.
   Eigen::ArrayXd distance;
   std::vector<Eigen::ArrayXd> differences;
-  on_every_rank(rows.communicator, [&] {
-    distance = (solution.terminal - reference).matrix().rowwise().norm().array();
+  on_every_rank(communicator, [&] {
+    distance = (terminal - reference).matrix().rowwise().norm().array();
     for (const WeakFunctional& functional : functionals) {
-      const Eigen::ArrayXd at_scheme = functional.phi(solution.terminal);
+      const Eigen::ArrayXd at_scheme = functional.phi(terminal);
       const Eigen::ArrayXd at_reference = functional.phi(reference);
-      require(at_scheme.size() == solution.terminal.rows() && at_reference.size() == reference.rows(), study_name,
+      require(at_scheme.size() == terminal.rows() && at_reference.size() == reference.rows(), study_name,
               "functional '" + functional.name + "' result size", at_scheme.size(),
-              "one value per path (" + describe_value(solution.terminal.rows()) + ")");
+              "one value per path (" + describe_value(terminal.rows()) + ")");
       differences.push_back(at_scheme - at_reference);
     }
   });
-  const SegmentMoments strong = rows.moments(distance);
+  sums.add(at.strong(resolution), distance, first_row, threads);
+  sums.add(at.square(resolution), distance.square(), first_row, threads);
+  for (std::size_t k = 0; k < differences.size(); ++k) sums.add(at.weak(resolution, k), differences[k], first_row, threads);
+}
+
+/// A resolution's errors, standard errors and group means from the exchanged sums.
+void summarise(Resolution& r, std::size_t resolution, const std::vector<SegmentMoments>& all, const Quantities& at,
+               const std::vector<Segment>& segments, std::size_t groups) {
+  const SegmentMoments& strong = all[at.strong(resolution)];
   r.strong = mean_of(strong);
-  r.strong_group_means = group_means(strong, rows.segments, rows.groups);
-  const SegmentMoments squared = rows.moments(distance.square());
-  r.square_group_means = group_means(squared, rows.segments, rows.groups);
+  r.strong_group_means = group_means(strong, segments, groups);
+  const SegmentMoments& squared = all[at.square(resolution)];
+  r.square_group_means = group_means(squared, segments, groups);
   const stats::MeanEstimate square = mean_of(squared);
   r.strong_rms = std::sqrt(square.mean);
   r.strong_rms_standard_error = r.strong_rms > 0 ? square.standard_error / (2.0 * r.strong_rms) : 0.0;
-  for (const Eigen::ArrayXd& difference : differences) {
-    const SegmentMoments weak = rows.moments(difference);
+  for (std::size_t k = 0; k < at.functionals; ++k) {
+    const SegmentMoments& weak = all[at.weak(resolution, k)];
     r.weak.push_back(mean_of(weak));
-    r.weak_group_means.push_back(group_means(weak, rows.segments, rows.groups));
+    r.weak_group_means.push_back(group_means(weak, segments, groups));
   }
-  return r;
 }
 
 /// Rounding level of an error after `steps` steps of size ~|X|: each step commits a few
@@ -340,49 +422,80 @@ ConvergenceStudy run_convergence(const SdeProblem& problem, const SchemeTraits& 
   study.level = options.level;
   for (const WeakFunctional& functional : options.functionals) study.functional_names.push_back(functional.name);
 
-  // This process's rows (all of them, or its ranks' waves) and the segments every sum is made in.
+  // The paths run a chunk at a time (each a distributed ensemble when there are ranks); every
+  // mean is summed in segments, which no chunk or rank share splits, and merged in path order.
   const std::size_t dimension = problem.sde.dimension();
-  Rows rows{segments_of(dimension, study.group_sizes), study.group_sizes.size(), 0, options.communicator};
-  std::uint64_t local_paths = options.paths;
-  if (options.communicator != nullptr) {
-    const ensemble::LocalRows local = ensemble::local_rows(options.paths, dimension, *options.communicator);
-    rows.first_row = local.first;
-    local_paths = local.count;
-  }
+  const std::vector<Segment> segments = segments_of(dimension, study.group_sizes);
+  const std::size_t groups = study.group_sizes.size();
+  const Quantities at{options.functionals.size()};
+  const std::size_t resolutions = options.dts.size();
+  SegmentSums sums(segments, at.count(resolutions));
+  const int ranks = options.communicator != nullptr ? options.communicator->size() : 1;
+  if (options.communicator != nullptr) (void)ensemble::local_rows(options.paths, dimension, *options.communicator);
 
-  const auto ensemble = [&](double dt) {
-    EnsembleOptions ensemble_options{options.paths, options.threads, 0, study.fine_steps, {}};
+  // Per resolution (the reference last): the first failure in path order, and the work done.
+  std::vector<Status> failed(resolutions + 1);
+  std::vector<Resolution> done(resolutions);
+  const auto ensemble = [&](double dt, std::size_t index, const Chunk& chunk) {
+    EnsembleOptions ensemble_options{chunk.count, options.threads, chunk.first, study.fine_steps, {}};
     ensemble_options.distributed = {options.communicator, ensemble::TerminalStates::distributed};
     EnsembleSolution solution = run_ensemble(problem, scheme_at(dt), ensemble_options);
-    if (!solution.status.ok() && study.status.ok()) {
-      study.status = Status::failure(solution.status.code, "dt = " + describe_value(dt) + ", " + solution.status.where,
-                                     solution.status.message);
+    if (!solution.status.ok()) {
+      failed[index] = Status::failure(solution.status.code, "dt = " + describe_value(dt) + ", " + solution.status.where,
+                                      solution.status.message);
     }
     return solution;
   };
 
-  Eigen::ArrayXXd reference;
-  if (options.exact) {
-    const std::size_t m = scheme_at(options.dts.front()).wiener_dimension;
-    on_every_rank(options.communicator, [&] {  // the user's exact solution may throw on one rank
-      const Eigen::ArrayXXd x0 = problem.initial.sample(problem.seed, rows.first_row, local_paths);
-      const Eigen::ArrayXXd w = brownian_endpoints(problem, study.fine_steps, m, rows.first_row, local_paths, options.threads);
-      reference = options.exact(problem.t0, problem.t1, x0, w);
-    });
-    study.reference = "exact";
-  } else {
-    reference = ensemble(options.reference_dt).terminal;
-    study.reference = "scheme at dt = " + describe_value(options.reference_dt);
+  const std::size_t wiener = scheme_at(options.dts.front()).wiener_dimension;
+  study.reference = options.exact ? "exact" : "scheme at dt = " + describe_value(options.reference_dt);
+  for (const Chunk& chunk : chunks_of(options.paths, dimension, options.paths_in_memory, ranks)) {
+    ensemble::LocalRows local{chunk.first, chunk.count};
+    if (options.communicator != nullptr) {
+      local = ensemble::local_rows(chunk.count, dimension, *options.communicator);
+      local.first += chunk.first;
+    }
+    Eigen::ArrayXXd reference;
+    if (options.exact) {
+      on_every_rank(options.communicator, [&] {  // the user's exact solution may throw on one rank
+        const Eigen::ArrayXXd x0 = problem.initial.sample(problem.seed, local.first, local.count);
+        const Eigen::ArrayXXd w = brownian_endpoints(problem, study.fine_steps, wiener, local.first, local.count, options.threads);
+        reference = options.exact(problem.t0, problem.t1, x0, w);
+      });
+    } else {
+      reference = ensemble(options.reference_dt, resolutions, chunk).terminal;
+      if (!failed[resolutions].ok()) break;  // every error would be measured against failed paths
+    }
+    sums.add(Quantities::reference_norm, reference.matrix().rowwise().norm().array(), local.first, options.threads);
+    for (std::size_t i = 0; i < resolutions; ++i) {
+      if (!failed[i].ok()) continue;  // reported in the status; its errors would be NaN
+      const EnsembleSolution solution = ensemble(options.dts[i], i, chunk);
+      done[i].wall_seconds += solution.stats.wall_seconds;
+      done[i].drift_evaluations += solution.stats.drift_evaluations;
+      done[i].steps = solution.stats.steps;
+      if (failed[i].ok()) {
+        measure(solution.terminal, reference, i, options.functionals, local.first, at, sums, options.threads,
+                options.communicator);
+      }
+    }
   }
-
-  for (double dt : options.dts) {
-    const EnsembleSolution solution = ensemble(dt);
-    if (!solution.status.ok()) continue;  // reported in study.status; its errors would be NaN
-    study.resolutions.push_back(measure(solution, reference, options.functionals, rows));
+  if (!failed[resolutions].ok()) {  // on every rank alike: an ensemble's status is every rank's
+    study.status = failed[resolutions];
+    return study;
+  }
+  const std::vector<SegmentMoments> all = sums.exchange(options.communicator);
+  for (std::size_t i = 0; i < resolutions; ++i) {
+    if (!failed[i].ok()) {
+      if (study.status.ok()) study.status = failed[i];
+      continue;
+    }
+    done[i].dt = options.dts[i];
+    summarise(done[i], i, all, at, segments, groups);
+    study.resolutions.push_back(std::move(done[i]));
   }
   if (!study.status.ok()) return study;
 
-  const stats::MeanEstimate reference_norm = mean_of(rows.moments(reference.matrix().rowwise().norm().array()));
+  const stats::MeanEstimate reference_norm = mean_of(all[Quantities::reference_norm]);
   const double magnitude = reference_norm.mean;
   const auto& sizes = study.group_sizes;
   const bool local_orders = study.resolutions.size() >= 3;

@@ -236,6 +236,15 @@ TEST(GaussianMixture, TiledKernelsMatchAPointByPointReference) {
     const Eigen::Map<const Eigen::ArrayXXd, 0, Eigen::Stride<Eigen::Dynamic, 2>> every_other(
         doubled.data(), 1000, d, Eigen::Stride<Eigen::Dynamic, 2>(2000, 2));
     EXPECT_TRUE((mixture->score(every_other) == score).all());
+    // K = 3 directions per point in one call (each posterior formed once): the one-direction
+    // products, bit for bit; a stack that is not K n rows is refused.
+    const Eigen::ArrayXXd w = Eigen::ArrayXXd::Random(1000, d), u = Eigen::ArrayXXd::Random(1000, d);
+    const Eigen::ArrayXXd three = (Eigen::ArrayXXd(3000, d) << v, w, u).finished();
+    const Eigen::ArrayXXd stacked = mixture->score_jacobian_product(x, three);
+    EXPECT_TRUE((stacked.topRows(1000) == product).all());
+    EXPECT_TRUE((stacked.middleRows(1000, 1000) == mixture->score_jacobian_product(x, w)).all());
+    EXPECT_TRUE((stacked.bottomRows(1000) == mixture->score_jacobian_product(x, u)).all());
+    KOLMO_EXPECT_THROW_NAMING((void)mixture->score_jacobian_product(x, three.topRows(1500)), "directions");
   }
 }
 

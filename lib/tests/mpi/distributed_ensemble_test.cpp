@@ -18,6 +18,7 @@
 #include "kolmo/sde/milstein.hpp"
 #include "kolmo/distribution/law.hpp"
 #include "kolmo/sampling/dpm_solver_multistep.hpp"
+#include "kolmo/sampling/langevin_mcmc.hpp"
 #include "kolmo/sampling/sde_dpm_solver.hpp"
 #include "kolmo/score/mixture_score.hpp"
 #include "kolmo/process/geometric_brownian_motion.hpp"
@@ -199,6 +200,33 @@ TEST(Distributed, SamplersAreBitIdenticalToTheRunInOneProcess) {
   expect_sampler_bit_identical(sampling::SdeDpmSolverPlusPlus2M{.steps = 20});
 }
 
+/// MALA chains on the 2-D bimodal mixture (a Metropolis step per iteration, so the acceptance
+/// rate is a count over every rank's chains): final states, failures and acceptance rate as in one
+/// process, the states gathered to rank 0.
+TEST(Distributed, LangevinChainsAreBitIdenticalToTheRunInOneProcess) {
+  const distribution::GaussianMixture mixture = test_support::bimodal_mixture();
+  const sampling::LangevinTarget target{"bimodal", 2,
+                                        [mixture](const process::StateView& x) -> Eigen::ArrayXXd { return mixture.score(x); },
+                                        [mixture](const process::StateView& x) -> Eigen::ArrayXd { return mixture.log_density(x); }};
+  const auto initial = ensemble::InitialLaw::from(distribution::Law::gaussian(Eigen::VectorXd::Zero(2), Eigen::MatrixXd::Identity(2, 2)));
+  constexpr std::uint64_t chains = 270'000;  // 3 waves of 2-D batches (2048 paths each)
+  sampling::ChainOptions options{.paths = chains, .threads = 2};
+  options.distributed.communicator = &world();
+  const sampling::Mala mala{.step = 0.05, .iterations = 20};
+  const sampling::ChainSolution distributed = sampling::run_chains(target, initial, 17, mala, options);
+  const sampling::ChainSolution single = sampling::run_chains(target, initial, 17, mala, {.paths = chains, .threads = 2});
+  EXPECT_EQ(std::memcmp(&distributed.acceptance_rate, &single.acceptance_rate, sizeof(double)), 0)
+      << distributed.acceptance_rate << " vs " << single.acceptance_rate;
+  EXPECT_GT(single.acceptance_rate, 0.3);
+  EXPECT_LT(single.acceptance_rate, 1.0);
+  EXPECT_EQ(distributed.failures.size(), single.failures.size());
+  if (world().rank() == 0) {
+    EXPECT_TRUE(same_bits(distributed.samples, single.samples));
+  } else {
+    EXPECT_EQ(distributed.samples.rows(), 0);
+  }
+}
+
 /// A strong and weak convergence study of Euler–Maruyama on GBM against its exact path solution,
 /// 600 000 paths in 1-D (3 waves: with 3 ranks, a wave each; the 100 jackknife groups cut across
 /// the waves), and a Milstein study against a reference step (no exact solution used).
@@ -234,6 +262,11 @@ TEST(Distributed, ConvergenceStudiesAreBitIdenticalToTheOneProcessStudy) {
   };
   sde::ConvergenceOptions split = options;
   split.communicator = &world();
+  compare(sde::study_convergence(problem, sde::EulerMaruyama{1.0 / 8}, split),
+          sde::study_convergence(problem, sde::EulerMaruyama{1.0 / 8}, options));
+  // Held a wave per rank at a time (chunks of R waves; with 2 ranks the last chunk's one wave
+  // leaves rank 1 without paths), the split study is still the one-process study.
+  split.paths_in_memory = 1;
   compare(sde::study_convergence(problem, sde::EulerMaruyama{1.0 / 8}, split),
           sde::study_convergence(problem, sde::EulerMaruyama{1.0 / 8}, options));
 

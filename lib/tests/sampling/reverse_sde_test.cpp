@@ -134,6 +134,11 @@ TEST(ProbabilityFlow, JacobianVectorProductIsTheDirectionalDerivativeOfTheVeloci
       [](double) -> Eigen::MatrixXd { return Eigen::Matrix2d::Identity(); });
   EXPECT_FALSE(probability_flow(ForwardProcess(plain), score).has_jacobian_vector_product());
   KOLMO_EXPECT_THROW_NAMING((void)flow.jacobian_vector_product(0.5, points, z.topRows(2)), "z");
+  // Two probes per point in one call: the one-probe products, bit for bit.
+  const Eigen::ArrayXXd two = (Eigen::ArrayXXd(6, 2) << z, z.reverse()).finished();
+  const Eigen::ArrayXXd stacked = flow.jacobian_vector_product(0.5, points, two);
+  EXPECT_TRUE((stacked.topRows(3) == flow.jacobian_vector_product(0.5, points, z)).all());
+  EXPECT_TRUE((stacked.bottomRows(3) == flow.jacobian_vector_product(0.5, points, z.reverse())).all());
   KOLMO_EXPECT_THROW_NAMING((void)plain.drift_jacobian_product(0.5, points, z), "drift_jacobian_product");
 }
 

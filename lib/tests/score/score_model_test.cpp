@@ -44,6 +44,35 @@ TEST(ScoreModel, CountsEvaluationsFromManyThreadsExactly) {
   EXPECT_EQ(model.evaluations(), 4u * 1000u * 3u);
 }
 
+/// A product supplied for one direction per row receives K directions per point with x repeated
+/// K times; one supplied stacked receives x once. Both return the products in v's layout.
+TEST(ScoreModel, JacobianVectorProductsTakeSeveralDirectionsPerPoint) {
+  const Eigen::ArrayXXd x = (Eigen::ArrayXXd(2, 2) << 1.0, 2.0, 3.0, 4.0).finished();
+  const Eigen::ArrayXXd v = Eigen::ArrayXXd::Random(6, 2);  // K = 3 directions per point
+  // ∇s v for s(x) = −x ⊙ x / 2 (a made-up score whose Jacobian depends on the point): −x ⊙ v.
+  const auto product = [](double, const process::StateView& at, const process::StateView& u) -> Eigen::ArrayXXd {
+    return -at * u;
+  };
+  const auto score = [](double, const process::StateView& at) -> Eigen::ArrayXXd { return -0.5 * at.square(); };
+  ScoreModel per_row("per-row", 2, score);
+  per_row.with_jacobian_vector_product(product);
+  const Eigen::ArrayXXd repeated = x.replicate(3, 1);
+  EXPECT_TRUE((per_row.jacobian_vector_product(0.0, x, v) == -repeated * v).all());
+  EXPECT_TRUE((per_row.jacobian_vector_product(0.0, x, v.topRows(2)) == -x * v.topRows(2)).all());
+  Eigen::Index rows_seen = 0;
+  ScoreModel stacked("stacked", 2, score);
+  stacked.with_stacked_jacobian_vector_product(
+      [&rows_seen](double, const process::StateView& at, const process::StateView& u) -> Eigen::ArrayXXd {
+        rows_seen = at.rows();
+        return -at.replicate(u.rows() / at.rows(), 1) * u;
+      });
+  EXPECT_TRUE((stacked.jacobian_vector_product(0.0, x, v) == -repeated * v).all());
+  EXPECT_EQ(rows_seen, 2);
+  KOLMO_EXPECT_THROW_NAMING((void)per_row.jacobian_vector_product(0.0, x, v.topRows(5)), "v");  // 5 rows: not K × 2
+  KOLMO_EXPECT_THROW_NAMING((void)per_row.jacobian_vector_product(0.0, x, Eigen::ArrayXXd::Zero(1, 2)), "v");
+  KOLMO_EXPECT_THROW_NAMING(per_row.with_stacked_jacobian_vector_product(nullptr), "product");
+}
+
 TEST(ScoreModel, RejectsMisuseAndWrongShapesNamingThem) {
   const auto identity = [](double, const process::StateView& x) -> Eigen::ArrayXXd { return x; };
   KOLMO_EXPECT_THROW_NAMING(ScoreModel("", 1, identity), "name");

@@ -39,7 +39,8 @@ class DiffusedMixture {
   [[nodiscard]] Eigen::ArrayXd log_density(double t, const process::StateView& x) const;
   [[nodiscard]] Eigen::ArrayXXd score(double t, const process::StateView& x) const;
   [[nodiscard]] Eigen::ArrayXd score_divergence(double t, const process::StateView& x) const;
-  /// ∇²log p_t(x_i) v_i per row (GaussianMixture::score_jacobian_product).
+  /// ∇²log p_t(x_i) v per direction, K directions per point stacked direction-major (K n × d;
+  /// GaussianMixture::score_jacobian_product).
   [[nodiscard]] Eigen::ArrayXXd score_jacobian_product(double t, const process::StateView& x,
                                                       const process::StateView& v) const;
   /// E[X_0 | X_t = x] by per-component conditioning (not through the score).

@@ -83,8 +83,10 @@ class GaussianMixture {
   [[nodiscard]] Eigen::ArrayXXd score(const process::StateView& points) const;
   /// ∇·∇log p = Δ log p: n × 1.
   [[nodiscard]] Eigen::ArrayXd score_divergence(const process::StateView& points) const;
-  /// The score's Jacobian (the Hessian of log p) applied to one direction per point, row i
-  /// ∇²log p(x_i) v_i: n × d, for directions n × d (a second shape check). From ∇r_k = r_k (s_k − ∇log p):
+  /// The score's Jacobian (the Hessian of log p) applied to K ≥ 1 directions per point: row k n + i
+  /// is ∇²log p(x_i) v_{k n + i}, K n × d for directions K n × d (direction k of point i in row
+  /// k n + i; K = 1 is one direction per row). Each point's posterior is formed once for its K
+  /// directions, which is what Hutchinson's K probes need. From ∇r_k = r_k (s_k − ∇log p):
   ///   ∇²log p v = Σ_k r_k [−C_k⁻¹ v + (s_k − ∇log p) ((s_k − ∇log p) · v)].
   [[nodiscard]] Eigen::ArrayXXd score_jacobian_product(const process::StateView& points,
                                                       const process::StateView& directions) const;

@@ -1,7 +1,8 @@
 #pragma once
 // Ensembles split over processes (MPI ranks), bit-identical for any rank count: sde::solve,
-// ode::solve (flow ensembles, log-densities included) and sampling::sample take a Distributed in
-// their options, sde::study_convergence a communicator, verify::run_cases one too.
+// ode::solve (flow ensembles, log-densities included), sampling::sample and sampling::run_chains
+// take a Distributed in their options, sde::study_convergence a communicator, verify::run_cases
+// one too.
 //
 // What makes it exact. Every ensemble solver (ensemble/batches.hpp) cuts its paths into batches
 // whose size depends on the dimension only, and merges what the batches observed in a fixed

@@ -6,7 +6,9 @@
 //               d log p(x(t), t)/dt = −∇·v(t, x(t))   (Chen et al. 2018, "Neural ODEs", Thm 1);
 //   jacobian    ∂v/∂x at one state (d × d), for Rosenbrock steppers and exact traces;
 //   jacobian_vector_product   ∂v/∂x (x_p) z_p per row (paths × d), for Hutchinson's trace
-//               estimate zᵀ (∂v/∂x) z on a batch without forming the matrix.
+//               estimate zᵀ (∂v/∂x) z on a batch without forming the matrix; z may hold K probes
+//               per path, stacked direction-major (process::stacked_directions), which a flow
+//               supplied with_stacked_jacobian_vector_product takes in one call.
 // The probability-flow ODE of a diffusion is such a flow; so is the drift of any SDE
 // (Flow::drift_of), e.g. the linear flow dx/dt = A x + b behind the Liouville check.
 
@@ -30,7 +32,10 @@ class Flow {
 
   Flow& with_divergence(process::BatchCoefficient divergence);
   Flow& with_jacobian(Jacobian jacobian);
+  /// ∂v/∂x z called with one direction per row (z paths × d).
   Flow& with_jacobian_vector_product(process::DirectionalCoefficient product);
+  /// ∂v/∂x z called with K ≥ 1 directions per path in one call (z K paths × d, direction-major).
+  Flow& with_stacked_jacobian_vector_product(process::DirectionalCoefficient product);
 
   [[nodiscard]] const std::string& name() const { return name_; }
   [[nodiscard]] std::size_t dimension() const { return dimension_; }
@@ -44,7 +49,8 @@ class Flow {
   [[nodiscard]] Eigen::ArrayXXd divergence(double t, const process::StateView& x) const;
   /// ∂v/∂x at one state: d × d. Throws unless supplied.
   [[nodiscard]] Eigen::MatrixXd jacobian(double t, const Eigen::VectorXd& x) const;
-  /// ∂v/∂x (x_p) z_p per row: paths × d (shapes checked). Throws unless supplied.
+  /// ∂v/∂x (x_p) z per direction: z paths × d, or K paths × d with K directions per path stacked
+  /// direction-major; the result has z's shape (shapes checked). Throws unless supplied.
   [[nodiscard]] Eigen::ArrayXXd jacobian_vector_product(double t, const process::StateView& x,
                                                         const process::StateView& z) const;
 

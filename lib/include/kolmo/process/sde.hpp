@@ -48,6 +48,16 @@ using StateView = Eigen::Ref<const Eigen::ArrayXXd>;
 using BatchCoefficient = std::function<Eigen::ArrayXXd(double t, const StateView& x)>;
 /// (t, x, v) -> row p: the derivative of a coefficient at x_p in the direction v_p (paths × d).
 using DirectionalCoefficient = std::function<Eigen::ArrayXXd(double t, const StateView& x, const StateView& v)>;
+/// K when `direction_rows` rows hold K ≥ 1 directions for each of `point_rows` points, stacked
+/// direction-major (direction k of point i in row k n + i) — the layout in which Jacobian–vector
+/// products take several directions per point (Hutchinson's probes); 0 when they do not.
+[[nodiscard]] inline Eigen::Index stacked_directions(Eigen::Index point_rows, Eigen::Index direction_rows) {
+  if (point_rows == 0) return direction_rows == 0 ? 1 : 0;
+  return direction_rows >= point_rows && direction_rows % point_rows == 0 ? direction_rows / point_rows : 0;
+}
+/// A directional derivative that takes one direction per row, made to take K per point
+/// (stacked_directions): it is called with x repeated K times.
+[[nodiscard]] DirectionalCoefficient one_direction_per_row(DirectionalCoefficient product);
 /// The state-independent diffusion matrix g(t) (d×m) of additive noise.
 using TimeMatrix = std::function<Eigen::MatrixXd(double t)>;
 

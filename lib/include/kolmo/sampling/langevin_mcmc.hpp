@@ -29,6 +29,7 @@
 #include "kolmo/core/status.hpp"
 #include "kolmo/process/sde.hpp"
 #include "kolmo/ensemble/solution.hpp"
+#include "kolmo/ensemble/distributed.hpp"
 #include "kolmo/ensemble/initial_law.hpp"
 
 namespace kolmo::sampling {
@@ -57,6 +58,9 @@ struct ChainOptions {
   std::uint64_t paths = 0;  ///< number of chains, at least 1
   int threads = 1;          ///< never changes a result
   std::uint64_t first_path = 0;
+  /// Split the chains over MPI ranks (ensemble/distributed.hpp): final states, failures and the
+  /// acceptance rate bit-identical to the run in one process; the states gathered to rank 0 or kept.
+  ensemble::Distributed distributed{};
 };
 
 struct ChainStats {
@@ -74,6 +78,9 @@ struct ChainSolution {
   double acceptance_rate = 1.0;            ///< accepted / proposed over live chains (1 for ULA)
   std::vector<ensemble::PathFailure> failures;  ///< sorted by path; failed rows are NaN; time = the iteration
   ChainStats stats;
+  /// The chain of samples' row 0: nonzero only on a rank that keeps its own rows
+  /// (ensemble::TerminalStates::distributed).
+  std::uint64_t first_row = 0;
 };
 
 /// Runs ULA chains from `initial`. Throws kolmo::Error on a non-positive or non-finite step,

@@ -7,7 +7,11 @@
 //   score(t, x)       n × d for x n × d (process/sde.hpp batch layout); shape checked;
 //   divergence(t, x)  ∇·s = Δ log p_t, n × 1, optional (exact probability-flow log-densities).
 //   jacobian_vector_product(t, x, v)   row i: ∇s(x_i) v_i, n × d, optional — what implicit and
-//                     sliced score matching (score/objective.hpp) and Hutchinson traces need.
+//                     sliced score matching (score/objective.hpp) and Hutchinson traces need; v may
+//                     hold K directions per point (K n × d, direction k of point i in row k n + i),
+//                     which a model supplied with_stacked_jacobian_vector_product takes in one
+//                     call (a mixture forms each point's posterior once for its K probes) and any
+//                     other model receives with x repeated K times.
 //
 // Evaluations are counted (per point: a batch of n rows counts n) so that samplers can report
 // their function evaluations; the count is shared by copies of one model and thread-safe.
@@ -41,8 +45,11 @@ class ScoreModel {
   /// Supplies a score with one time per row (used by score_at_times; a network conditions each
   /// row on its own t in one pass).
   ScoreModel& with_row_times(RowTimeScore score);
-  /// Supplies the Jacobian–vector product ∇s v.
+  /// Supplies the Jacobian–vector product ∇s v, called with one direction per row (v n × d).
   ScoreModel& with_jacobian_vector_product(JacobianVectorProduct product);
+  /// Supplies a product that takes K ≥ 1 directions per point in one call: v K n × d, direction k
+  /// of point i in row k n + i (process::stacked_directions), result K n × d likewise.
+  ScoreModel& with_stacked_jacobian_vector_product(JacobianVectorProduct product);
 
   [[nodiscard]] const std::string& name() const { return name_; }
   [[nodiscard]] std::size_t dimension() const { return dimension_; }
@@ -57,7 +64,8 @@ class ScoreModel {
   [[nodiscard]] Eigen::ArrayXXd score_at_times(const Eigen::ArrayXd& t, const process::StateView& x) const;
   /// ∇·∇log p_t(x): n × 1. Throws unless supplied.
   [[nodiscard]] Eigen::ArrayXXd divergence(double t, const process::StateView& x) const;
-  /// ∇s(x_i) v_i per row: n × d. Throws unless supplied, or when x and v differ in shape.
+  /// ∇s(x_i) v per direction: v n × d (one per row) or K n × d (K per point, stacked
+  /// direction-major), the result v's shape. Throws unless supplied, or when v is neither.
   [[nodiscard]] Eigen::ArrayXXd jacobian_vector_product(double t, const process::StateView& x,
                                                         const process::StateView& v) const;
 

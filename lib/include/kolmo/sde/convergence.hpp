@@ -38,6 +38,10 @@
 //     merged in path order (Welford / Chan). The result is therefore the same, bit for bit, when
 //     the paths are split over MPI ranks (`communicator`): each rank measures the segments of its
 //     own waves, keeps its terminal states, and exchanges only the segments' sums.
+//   * Memory. The paths run in chunks of whole waves (`paths_in_memory` per rank): a chunk's
+//     reference and, one after the other, its resolutions are solved, their errors summed into the
+//     chunk's segments, and the terminal states dropped. No segment spans two chunks, so the chunk
+//     size changes no sum; a study of 10⁹ or 10¹⁰ paths needs the memory of one chunk.
 
 #include <cstdint>
 #include <functional>
@@ -81,6 +85,10 @@ struct ConvergenceOptions {
   /// Split the paths over MPI ranks (ensemble/distributed.hpp): every rank returns the same study,
   /// bit-identical to the one-process study; the terminal states never leave their ranks.
   const ensemble::Communicator* communicator = nullptr;
+  /// The most paths whose terminal states a process holds at a time (rounded up to whole waves of
+  /// the ensemble engine): the study runs its paths in chunks of this many per rank, so its memory,
+  /// about 5 · 8 d bytes per path held, does not grow with `paths`. Never changes a result.
+  std::uint64_t paths_in_memory = std::uint64_t{1} << 22;
 };
 
 /// The errors at one step size.
