@@ -16,7 +16,9 @@
 
 #include <Eigen/Dense>
 #include <algorithm>
+#include <boost/math/distributions/students_t.hpp>
 #include <cmath>
+#include <exception>
 #include <limits>
 #include <map>
 #include <mutex>
@@ -588,34 +590,62 @@ verify::Outcome girsanov_bound_2d_with(const verify::RunContext& context, double
 }
 
 // Claim: the kernel score estimator (score/kernel_score.hpp; median bandwidth, ridge 0.1/√n, at
-// most 400 centres) fitted to the first n = 100, 400, 1600 of 1600 points of p_t (t = 0.3, the
-// 2-D bimodal mixture) has an ESM against the exact score that decreases with n: each paired
-// difference ESM(n) − ESM(4n) on the same 10000 evaluation points exceeds the one-sided critical
-// value of its SE (Bonferroni over two). A fit that uses only its first 100 points whatever it is
-// given (the mutant, max_rows = 100) leaves the ESM flat and fails. Seed 6107.
+// most 400 centres) has an expected ESM against the exact score that decreases with its data set:
+// E_D ESM(100) > E_D ESM(400) > E_D ESM(1600) over data sets D of p_t (t = 0.3, the 2-D bimodal
+// mixture). The expectation is over the data: one data set's ESM varies by a third from draw to
+// draw (an unlucky 100 points can fit better than the next 400), so a test that conditions on one
+// data set holds only the evaluation noise and fails far more often than α. Instead R = 30
+// replicates, each with its own 1600 data points (fits on its first 100, 400, 1600) and its own
+// 2000 evaluation points, give i.i.d. paired differences D_r = ESM_r(n) − ESM_r(4n); each mean
+// decrease must exceed 0 by a one-sided Student-t test on R − 1 degrees of freedom (Bonferroni over
+// the two). A fit that uses only its first 100 points whatever it is given (the mutant, max_rows =
+// 100) leaves the ESM flat and fails. Seed 6107.
 verify::Outcome kernel_consistency_with(const verify::RunContext& context, std::size_t max_rows) {
+  constexpr Eigen::Index replicates = 30, evaluation_points = 2000, data_points = 1600;
   const auto diffused = test_support::bimodal_vp_linear();
   const auto exact = score::mixture_score(diffused);
   const distribution::GaussianMixture p_t = diffused.marginal(t_fixed);
-  const Eigen::ArrayXXd evaluation = p_t.sample(context.seed, 0, 10000);
-  const Eigen::ArrayXXd data = p_t.sample(context.seed + 1, 0, 1600);
-  std::vector<Eigen::ArrayXd> rows;
-  std::vector<double> esm;
-  for (const std::size_t n : {100u, 400u, 1600u}) {
-    const auto used = static_cast<Eigen::Index>(std::min(n, max_rows));
-    const auto fit = score::fit_kernel_score(
-        data.topRows(used),
-        {.ridge = 0.1 / std::sqrt(static_cast<double>(n)), .basis_points = std::min<std::size_t>(static_cast<std::size_t>(used), 400)});
-    rows.push_back(library_rows(score::ExplicitScoreMatching{exact, t_fixed}, fit.model, evaluation, context.seed));
-    esm.push_back(rows.back().mean());
+  const std::vector<std::size_t> sizes = {100, 400, 1600};
+  Eigen::ArrayXXd esm(replicates, static_cast<Eigen::Index>(sizes.size()));
+  // Replicates are independent and each is computed alone: threads share them out without
+  // changing a number. An exception is carried out of the parallel loop, not let escape it.
+  std::vector<std::exception_ptr> errors(static_cast<std::size_t>(replicates));
+#pragma omp parallel for num_threads(context.threads) schedule(dynamic, 1)
+  for (Eigen::Index r = 0; r < replicates; ++r) {
+    try {
+      const auto first = static_cast<std::uint64_t>(r);
+      const Eigen::ArrayXXd evaluation = p_t.sample(context.seed, first * evaluation_points, evaluation_points);
+      const Eigen::ArrayXXd data = p_t.sample(context.seed + 1, first * data_points, data_points);
+      for (std::size_t k = 0; k < sizes.size(); ++k) {
+        const auto used = static_cast<Eigen::Index>(std::min(sizes[k], max_rows));
+        const auto fit = score::fit_kernel_score(
+            data.topRows(used), {.ridge = 0.1 / std::sqrt(static_cast<double>(sizes[k])),
+                                 .basis_points = std::min<std::size_t>(static_cast<std::size_t>(used), 400)});
+        esm(r, static_cast<Eigen::Index>(k)) =
+            library_rows(score::ExplicitScoreMatching{exact, t_fixed}, fit.model, evaluation, context.seed).mean();
+      }
+    } catch (...) {
+      errors[static_cast<std::size_t>(r)] = std::current_exception();
+    }
   }
-  std::vector<double> z;
-  for (std::size_t k = 0; k + 1 < rows.size(); ++k) z.push_back(z_of(rows[k] - rows[k + 1]));
-  const double smallest = *std::min_element(z.begin(), z.end());
+  for (const std::exception_ptr& error : errors) {
+    if (error) std::rethrow_exception(error);
+  }
+  std::vector<double> t;
+  for (Eigen::Index k = 0; k + 1 < esm.cols(); ++k) {
+    const stats::MeanEstimate decrease = mean_of(esm.col(k) - esm.col(k + 1));
+    t.push_back(decrease.mean / decrease.standard_error);
+  }
+  // The one-sided Student-t critical value at α / 2 (Bonferroni over the two decreases).
+  const double alpha = context.alpha / static_cast<double>(t.size());
+  const double critical =
+      boost::math::quantile(boost::math::complement(boost::math::students_t(static_cast<double>(replicates - 1)), alpha));
   verify::Outcome outcome = verify::at_least(
-      smallest, verify::normal_critical_value(2.0 * context.alpha / static_cast<double>(z.size())),
-      "each decrease of the ESM from n to 4n resolved: paired z at least the one-sided critical value (Bonferroni)");
-  outcome.details.update({{"esm_n100", esm[0]}, {"esm_n400", esm[1]}, {"esm_n1600", esm[2]}, {"z_decreases", z}});
+      *std::min_element(t.begin(), t.end()), critical,
+      "each mean decrease of the ESM from n to 4n over 30 data sets resolved: t at least the one-sided Student-t "
+      "critical value (29 dof, Bonferroni)");
+  outcome.details.update({{"mean_esm_n100", esm.col(0).mean()}, {"mean_esm_n400", esm.col(1).mean()},
+                          {"mean_esm_n1600", esm.col(2).mean()}, {"t_decreases", t}, {"replicates", replicates}});
   return outcome;
 }
 
@@ -905,8 +935,8 @@ void register_score_learning_cases(verify::Registry& registry) {
   bound_2d.tier = verify::Tier::full;
   registry.add({bound_2d, [](const verify::RunContext& c) { return girsanov_bound_2d_with(c, 1.0, 160); }});
   registry.add({info("score/kernel-esm-decreases-with-data",
-                     "The kernel score estimator's ESM against the exact score decreases as its data set grows "
-                     "(n = 100, 400, 1600; each paired decrease resolved)",
+                     "The kernel score estimator's expected ESM against the exact score decreases as its data set "
+                     "grows (n = 100, 400, 1600; t-tests over 30 independent data sets)",
                      "Strathmann et al. 2015; Sriperumbudur et al. 2017 (consistency)", 6107),
                 [](const verify::RunContext& c) { return kernel_consistency_with(c, 1600); }});
   registry.add({info("score/empirical-score-memorises",
