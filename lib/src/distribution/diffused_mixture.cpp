@@ -30,6 +30,11 @@ Eigen::ArrayXXd DiffusedMixture::score_jacobian_product(double t, const process:
   return marginal(t).score_jacobian_product(x, v);
 }
 
+Eigen::ArrayXXd DiffusedMixture::score_jacobian_quadratic_forms(double t, const process::StateView& x,
+                                                               const process::StateView& z) const {
+  return marginal(t).score_jacobian_quadratic_forms(x, z);
+}
+
 Eigen::ArrayXXd DiffusedMixture::posterior_mean(double t, const process::StateView& x) const {
   // Given the component k, (X_0, X_t) is jointly Gaussian with Cov(X_0, X_t) = α Σ_k and
   // Var X_t = C_k = α² Σ_k + σ² I, so E[X_0 | x, k] = m_k + α Σ_k C_k⁻¹ (x − α m_k) (Bishop 2006,

@@ -65,6 +65,16 @@ void check_covariance(const Eigen::MatrixXd& covariance, Eigen::Index d, const s
           "a positive semi-definite matrix");
 }
 
+/// Throws unless `directions` holds K ≥ 1 directions per point (k_count = stacked_directions > 0)
+/// of the points' dimension.
+void require_stacked_directions(const char* where, const process::StateView& points,
+                                const process::StateView& directions, Eigen::Index k_count) {
+  require(directions.cols() == points.cols() && k_count > 0, where, "directions",
+          describe_value(directions.rows()) + "x" + describe_value(directions.cols()),
+          "K >= 1 directions per point, K n x d for points " + describe_value(points.rows()) + "x" +
+              describe_value(points.cols()));
+}
+
 }  // namespace
 
 // --- construction ---------------------------------------------------------------------------
@@ -329,9 +339,7 @@ Eigen::ArrayXXd GaussianMixture::score_jacobian_product(const process::StateView
                                                        const process::StateView& directions) const {
   constexpr const char* where = "kolmo::distribution::GaussianMixture::score_jacobian_product";
   const Eigen::Index n = points.rows(), k_count = process::stacked_directions(n, directions.rows());
-  require(directions.cols() == points.cols() && k_count > 0, where, "directions",
-          describe_value(directions.rows()) + "x" + describe_value(directions.cols()),
-          "K >= 1 directions per point, K n x d for points " + describe_value(n) + "x" + describe_value(points.cols()));
+  require_stacked_directions(where, points, directions, k_count);
   Eigen::ArrayXXd out(directions.rows(), points.cols());
   // A tile's posterior is formed once and applied to all K directions of its points. A view's
   // columns are contiguous (inner stride 1): the tile reads the directions in place.
@@ -340,6 +348,19 @@ Eigen::ArrayXXd GaussianMixture::score_jacobian_product(const process::StateView
       tile.score_jacobian_product(directions.data() + k * n + first, directions.outerStride(), out.data() + k * n + first,
                                   out.outerStride());
     }
+  });
+  return out;
+}
+
+Eigen::ArrayXXd GaussianMixture::score_jacobian_quadratic_forms(const process::StateView& points,
+                                                               const process::StateView& directions) const {
+  constexpr const char* where = "kolmo::distribution::GaussianMixture::score_jacobian_quadratic_forms";
+  const Eigen::Index n = points.rows(), k_count = process::stacked_directions(n, directions.rows());
+  require_stacked_directions(where, points, directions, k_count);
+  Eigen::ArrayXXd out(n, k_count);
+  for_each_tile(points, where, [&](Eigen::Index first, detail::MixtureTile& tile) {
+    tile.score_jacobian_quadratic_forms(directions.data() + first, directions.outerStride(), n,
+                                        static_cast<std::size_t>(k_count), out.data() + first, out.outerStride());
   });
   return out;
 }

@@ -205,6 +205,80 @@ void jacobian_product(const MixtureConstants& m, const Runs& t, const double* v,
   }
 }
 
+/// Σ_k r_k [((s_k − g) · z)² − zᵀ C_k⁻¹ z] for one direction z, with g = ∇log p already in the
+/// scratch runs, any d: component by component over runs, so that the work per point is O(K d²)
+/// and no d-vector of the product ∇²log p z is formed.
+KOLMO_VECTOR_CLONES
+void quadratic_form(const MixtureConstants& m, const Runs& t, const double* z, std::ptrdiff_t z_stride, double* out) {
+  for (std::size_t i = 0; i < t.n; ++i) out[i] = 0.0;
+  double* projection = t.per_point;         // (s_k − g) · z
+  double* curvature = t.second_per_point();  // zᵀ C_k⁻¹ z
+  for (std::size_t k = 0; k < t.K; ++k) {
+    for (std::size_t i = 0; i < t.n; ++i) projection[i] = 0.0;
+    for (std::size_t i = 0; i < t.n; ++i) curvature[i] = 0.0;
+    for (std::size_t j = 0; j < t.d; ++j) {
+      const double* s = t.score(k, j);
+      const double* g = t.scratch_run(j);
+      const double* zj = z + static_cast<std::ptrdiff_t>(j) * z_stride;
+      const double* row = m.precisions.data() + (k * t.d + j) * t.d;
+      for (std::size_t i = 0; i < t.n; ++i) projection[i] += (s[i] - g[i]) * zj[i];
+      for (std::size_t l = 0; l < t.d; ++l) {
+        const double p = row[l];
+        const double* zl = z + static_cast<std::ptrdiff_t>(l) * z_stride;
+        for (std::size_t i = 0; i < t.n; ++i) curvature[i] += zj[i] * (p * zl[i]);
+      }
+    }
+    const double* r = t.weight(k);
+    for (std::size_t i = 0; i < t.n; ++i) {
+      const double term = projection[i] * projection[i] - curvature[i];
+      out[i] += r[i] > 0.0 ? r[i] * term : 0.0;
+    }
+  }
+}
+
+/// quadratic_form in d = D ≤ 3 dimensions: per component one pass over the points with C_k⁻¹ in
+/// registers and the projection and curvature never stored — the same operations in the same
+/// order as quadratic_form, so the same bits.
+template <std::size_t D>
+[[gnu::always_inline]] inline void quadratic_form_in(const MixtureConstants& m, const Runs& t, const double* z,
+                                                      std::ptrdiff_t z_stride, double* out) {
+  for (std::size_t i = 0; i < t.n; ++i) out[i] = 0.0;
+  const double* zs[D];
+  for (std::size_t j = 0; j < D; ++j) zs[j] = z + static_cast<std::ptrdiff_t>(j) * z_stride;
+  for (std::size_t k = 0; k < t.K; ++k) {
+    double precision[D][D];
+    const double *s[D], *g[D];
+    for (std::size_t j = 0; j < D; ++j) {
+      for (std::size_t l = 0; l < D; ++l) precision[j][l] = m.precisions[(k * D + j) * D + l];
+      s[j] = t.score(k, j);
+      g[j] = t.scratch_run(j);
+    }
+    const double* r = t.weight(k);
+    for (std::size_t i = 0; i < t.n; ++i) {
+      double projection = 0.0, curvature = 0.0;
+      for (std::size_t j = 0; j < D; ++j) {
+        projection += (s[j][i] - g[j][i]) * zs[j][i];
+        for (std::size_t l = 0; l < D; ++l) curvature += zs[j][i] * (precision[j][l] * zs[l][i]);
+      }
+      const double term = projection * projection - curvature;
+      out[i] += r[i] > 0.0 ? r[i] * term : 0.0;
+    }
+  }
+}
+
+KOLMO_VECTOR_CLONES
+void quadratic_form_1d(const MixtureConstants& m, const Runs& t, const double* z, std::ptrdiff_t z_stride, double* out) {
+  quadratic_form_in<1>(m, t, z, z_stride, out);
+}
+KOLMO_VECTOR_CLONES
+void quadratic_form_2d(const MixtureConstants& m, const Runs& t, const double* z, std::ptrdiff_t z_stride, double* out) {
+  quadratic_form_in<2>(m, t, z, z_stride, out);
+}
+KOLMO_VECTOR_CLONES
+void quadratic_form_3d(const MixtureConstants& m, const Runs& t, const double* z, std::ptrdiff_t z_stride, double* out) {
+  quadratic_form_in<3>(m, t, z, z_stride, out);
+}
+
 }  // namespace
 
 MixtureTile::MixtureTile(const MixtureConstants& constants, std::size_t capacity)
@@ -243,6 +317,20 @@ void MixtureTile::score_divergence(double* out) {
 void MixtureTile::score_jacobian_product(const double* v, std::ptrdiff_t v_stride, double* out,
                                          std::ptrdiff_t out_stride) {
   jacobian_product(*constants_, Runs(*constants_, rows_, capacity_, buffer_.get()), v, v_stride, out, out_stride);
+}
+
+void MixtureTile::score_jacobian_quadratic_forms(const double* z, std::ptrdiff_t z_stride,
+                                                 std::ptrdiff_t z_direction_stride, std::size_t directions, double* out,
+                                                 std::ptrdiff_t out_stride) {
+  const Runs t(*constants_, rows_, capacity_, buffer_.get());
+  mean_score(t, t.scratch, static_cast<std::ptrdiff_t>(t.capacity));
+  using Form = void (*)(const MixtureConstants&, const Runs&, const double*, std::ptrdiff_t, double*);
+  constexpr Form fixed[] = {quadratic_form_1d, quadratic_form_2d, quadratic_form_3d};
+  const Form each = t.d <= 3 ? fixed[t.d - 1] : quadratic_form;
+  for (std::size_t p = 0; p < directions; ++p) {
+    const auto offset = static_cast<std::ptrdiff_t>(p);
+    each(*constants_, t, z + offset * z_direction_stride, z_stride, out + offset * out_stride);
+  }
 }
 
 void MixtureTile::log_density(double* out) const {

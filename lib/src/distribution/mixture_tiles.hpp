@@ -57,6 +57,12 @@ class MixtureTile {
   /// ∇²log p v = Σ_k r_k [(s_k − ∇log p)((s_k − ∇log p) · v) − C_k⁻¹ v], components with r_k = 0
   /// left out, for v[j v_stride + i], into out[j out_stride + i].
   void score_jacobian_product(const double* v, std::ptrdiff_t v_stride, double* out, std::ptrdiff_t out_stride);
+  /// zᵀ ∇²log p z = Σ_k r_k [((s_k − ∇log p) · z)² − zᵀ C_k⁻¹ z] for `directions` directions per
+  /// point — direction p's component j at z[p z_direction_stride + j z_stride + i] — into
+  /// out[p out_stride + i]: Hutchinson's quadratic forms without the d-vectors ∇²log p z, with
+  /// ∇log p formed once for all directions; components with r_k = 0 left out.
+  void score_jacobian_quadratic_forms(const double* z, std::ptrdiff_t z_stride, std::ptrdiff_t z_direction_stride,
+                                      std::size_t directions, double* out, std::ptrdiff_t out_stride);
   /// log Σ_k exp(log term k) with the largest term factored out; −inf where the terms are all −inf
   /// or overflowed (the density is then below the smallest double's logarithm).
   void log_density(double* out) const;

@@ -5,6 +5,7 @@
 #include <boost/numeric/odeint/stepper/runge_kutta4.hpp>
 #include <boost/numeric/odeint/stepper/runge_kutta_dopri5.hpp>
 #include <cmath>
+#include <deque>
 #include <functional>
 #include <limits>
 #include <string>
@@ -38,6 +39,22 @@ using Rk4Stepper = odeint::runge_kutta4<State, double, State, double, odeint::ra
 using DopriStepper = odeint::runge_kutta_dopri5<State, double, State, double, odeint::range_algebra,
                                                 odeint::default_operations, odeint::always_resizer>;
 
+/// The scratch of one Dormand–Prince (sub-)batch: Odeint's stepper (its stage arrays) and the
+/// proposed state, derivative and error estimate. One set per thread and nesting depth (a batch's
+/// hard paths go on as a sub-batch one level down while the batch is mid-step), kept across
+/// batches: fresh ones per batch came from memory glibc had returned to the system, and faulting
+/// them back in was a seventh of a Hutchinson (K = 10) log-likelihood solve.
+struct StepScratch {
+  DopriStepper stepper;
+  State y_new, dydt_new, err;
+};
+
+StepScratch& step_scratch(std::size_t depth) {
+  thread_local std::deque<StepScratch> scratch;  // a deque: references stay valid as it grows
+  while (scratch.size() <= depth) scratch.emplace_back();
+  return scratch[depth];
+}
+
 /// The rows `rows` of a column-major matrix of `width` columns stored in `y`.
 State gather(const State& y, Eigen::Index width, const Rows& rows) {
   const Eigen::Index n = static_cast<Eigen::Index>(y.size()) / width;
@@ -47,12 +64,15 @@ State gather(const State& y, Eigen::Index width, const Rows& rows) {
   return out;
 }
 
-/// `copies` copies of x one above the other, block by block (Eigen's replicate() indexes with a
-/// division per entry, which cost a fifth of a Hutchinson log-likelihood solve).
-Eigen::ArrayXXd stacked(const process::StateView& x, Eigen::Index copies) {
-  Eigen::ArrayXXd out(copies * x.rows(), x.cols());
-  for (Eigen::Index c = 0; c < copies; ++c) out.middleRows(c * x.rows(), x.rows()) = x;
-  return out;
+/// Keeps the rows `positions` (ascending) of the column-major n × `width` matrix in y, in place:
+/// each entry moves to an index no larger than its own, never over one still to be read. A batch
+/// that loses paths thus keeps its buffers (fresh ones per split cost page faults; see below).
+void keep_rows(State& y, Eigen::Index width, const Rows& positions) {
+  const auto n = y.size() / static_cast<std::size_t>(width), m = positions.size();
+  for (std::size_t c = 0; c < static_cast<std::size_t>(width); ++c) {
+    for (std::size_t i = 0; i < m; ++i) y[c * m + i] = y[c * n + static_cast<std::size_t>(positions[i])];
+  }
+  y.resize(m * static_cast<std::size_t>(width));
 }
 
 /// The batch system: y = [x (n × d) | ℓ (n × K)] column-major, dx/dt = v(t, x), dℓ_k/dt = −div_k
@@ -72,6 +92,15 @@ class BatchSystem {
     return {*flow_, *method_, std::move(probes), *evaluations_};
   }
 
+  /// Keeps the probes of the paths `positions` (ascending) in the first rows, in place.
+  void keep(const Rows& positions) {
+    for (Eigen::ArrayXXd& z : probes_) {
+      for (Eigen::Index j = 0; j < z.cols(); ++j) {
+        for (std::size_t i = 0; i < positions.size(); ++i) z(static_cast<Eigen::Index>(i), j) = z(positions[i], j);
+      }
+    }
+  }
+
   [[nodiscard]] Eigen::Index width() const { return d_ + log_components(); }
   /// Velocity evaluations per row and stage: 1, plus the shifted states of the finite-difference
   /// (2d) or Hutchinson (2K, without a Jacobian) divergence.
@@ -79,7 +108,7 @@ class BatchSystem {
     if (!*method_) return 1;
     if (std::holds_alternative<FiniteDifference>(**method_)) return 1 + 2 * d_;
     if (std::holds_alternative<Hutchinson>(**method_)) {
-      if (flow_->has_jacobian_vector_product()) return 1 + log_components();  // one product row per probe
+      if (flow_->has_jacobian_quadratic_forms()) return 1 + log_components();  // a product row per probe, at most
       if (!flow_->has_jacobian()) return 1 + 2 * log_components();
     }
     return 1;
@@ -155,7 +184,7 @@ class BatchSystem {
   Eigen::ArrayXXd finite_difference(double t, const process::StateView& x, double epsilon) const {
     const Eigen::Index n = x.rows();
     const Eigen::ArrayXXd steps = epsilon * (1.0 + x.abs());
-    Eigen::ArrayXXd shifted = stacked(x, 2 * d_);
+    Eigen::ArrayXXd shifted = process::repeated_rows(x, 2 * d_);
     for (Eigen::Index i = 0; i < d_; ++i) {
       shifted.block(2 * i * n, i, n, 1) += steps.col(i);
       shifted.block((2 * i + 1) * n, i, n, 1) -= steps.col(i);
@@ -168,23 +197,18 @@ class BatchSystem {
     return sum;
   }
 
-  // z_kᵀ J z_k per probe: with the flow's Jacobian–vector product if it has one (all K probes in
-  // one call, stacked direction-major), else with its Jacobian, else
-  // z_kᵀ [v(x + δ z_k) − v(x − δ z_k)] / 2δ with δ = ε (1 + max_i |x_i|) per path.
+  // z_kᵀ J z_k per probe: with the flow's quadratic forms (fused, or its Jacobian–vector product
+  // dotted with z; all K probes in one call, stacked direction-major) if it has them, else with
+  // its Jacobian, else z_kᵀ [v(x + δ z_k) − v(x − δ z_k)] / 2δ with δ = ε (1 + max_i |x_i|) per path.
   Eigen::ArrayXXd hutchinson(double t, const process::StateView& x, Eigen::Index first, double epsilon) const {
     const Eigen::Index n = x.rows(), k_count = static_cast<Eigen::Index>(probes_.size());
     const auto probe = [&](Eigen::Index k) { return probes_[static_cast<std::size_t>(k)].middleRows(first, n); };
-    Eigen::ArrayXXd estimates(n, k_count);
-    if (flow_->has_jacobian_vector_product()) {
+    if (flow_->has_jacobian_quadratic_forms()) {
       Eigen::ArrayXXd z(k_count * n, d_);
       for (Eigen::Index k = 0; k < k_count; ++k) z.middleRows(k * n, n) = probe(k);
-      const Eigen::ArrayXXd product = flow_->jacobian_vector_product(t, x, z);
-      estimates.setZero();
-      for (Eigen::Index k = 0; k < k_count; ++k) {
-        for (Eigen::Index j = 0; j < d_; ++j) estimates.col(k) += product.col(j).segment(k * n, n) * probe(k).col(j);
-      }
-      return estimates;
+      return flow_->jacobian_quadratic_forms(t, x, z);
     }
+    Eigen::ArrayXXd estimates(n, k_count);
     if (flow_->has_jacobian()) {
       for (Eigen::Index r = 0; r < n; ++r) {
         const Eigen::MatrixXd j = flow_->jacobian(t, x.row(r).transpose().matrix());
@@ -246,16 +270,25 @@ struct Active {
 };
 
 /// Per-path error norms of a Dormand–Prince step (batch_integrate.hpp); +inf where the new state
-/// or the error estimate is not finite.
+/// or the error estimate is not finite. One pass, no temporaries: the step's arrays exceed
+/// glibc's mmap threshold with Hutchinson's components, and fresh ones per step were a sixth of
+/// a K = 10 log-likelihood solve in page faults.
 Eigen::ArrayXd error_norms(const State& y, const State& dydt, const State& y_new, const State& err, double h,
                            Eigen::Index width, double absolute, double relative) {
   const Eigen::Index n = static_cast<Eigen::Index>(y.size()) / width;
-  const ConstMatrix x(y.data(), n, width), dx(dydt.data(), n, width), e(err.data(), n, width), next(y_new.data(), n, width);
-  const Eigen::ArrayXXd scale = absolute + relative * (x.abs() + std::abs(h) * dx.abs());
-  const Eigen::ArrayXXd ratio = (e == 0.0).select(0.0, e.abs() / scale);
-  Eigen::ArrayXd norms = ratio.rowwise().maxCoeff();
+  Eigen::ArrayXd norms = Eigen::ArrayXd::Zero(n);
+  std::vector<bool> finite(static_cast<std::size_t>(n), true);
+  for (Eigen::Index c = 0; c < width; ++c) {
+    for (Eigen::Index r = 0; r < n; ++r) {
+      const auto i = static_cast<std::size_t>(c * n + r);
+      const double scale = absolute + relative * (std::abs(y[i]) + std::abs(h) * std::abs(dydt[i]));
+      const double ratio = err[i] == 0.0 ? 0.0 : std::abs(err[i]) / scale;
+      norms(r) = std::max(norms(r), ratio);
+      if (!std::isfinite(ratio) || !std::isfinite(y_new[i])) finite[static_cast<std::size_t>(r)] = false;
+    }
+  }
   for (Eigen::Index r = 0; r < n; ++r) {
-    if (!next.row(r).isFinite().all() || !std::isfinite(norms(r))) norms(r) = std::numeric_limits<double>::infinity();
+    if (!finite[static_cast<std::size_t>(r)]) norms(r) = std::numeric_limits<double>::infinity();
   }
   return norms;
 }
@@ -388,10 +421,10 @@ class BatchIntegrator {
 
   /// Integrates `part` from `from` to `to` (see batch_integrate.hpp), proposing steps from h and
   /// leaving in h the proposal for what follows; failed paths leave `part`.
-  void advance(Active& part, double from, double to, double& h, const Tolerances& tolerances) {
+  void advance(Active& part, double from, double to, double& h, const Tolerances& tolerances, std::size_t depth = 0) {
     BatchSystem system = system_.restricted_to(part.rows);
-    DopriStepper stepper;
-    State y_new, dydt_new, err;
+    StepScratch& scratch = step_scratch(depth);
+    State &y_new = scratch.y_new, &dydt_new = scratch.dydt_new, &err = scratch.err;
     std::vector<Active> split_off;  // paths that needed smaller steps, already integrated to `to`
     double t = from;
     std::uint64_t taken = 0;
@@ -412,7 +445,7 @@ class BatchIntegrator {
       y_new.resize(part.y.size());
       dydt_new.resize(part.y.size());
       err.resize(part.y.size());
-      stepper.do_step(std::cref(system), part.y, part.dydt, t, y_new, dydt_new, step, err);
+      scratch.stepper.do_step(std::cref(system), part.y, part.dydt, t, y_new, dydt_new, step, err);
       const Eigen::ArrayXd e = error_norms(part.y, part.dydt, y_new, err, step, width_, tolerances.absolute, tolerances.relative);
       const auto n = static_cast<Eigen::Index>(part.rows.size());
       // Outliers: paths whose error is more than outlier_ratio times the typical (lower median)
@@ -443,10 +476,14 @@ class BatchIntegrator {
         Active hard{rows_of(part.rows, hard_failed), gather(part.y, width_, hard_failed),
                     gather(part.dydt, width_, hard_failed)};
         double hard_h = step * step_factor(e(hard_failed).maxCoeff());
-        advance(hard, t, to, hard_h, tolerances);
+        advance(hard, t, to, hard_h, tolerances, depth + 1);
         split_off.push_back(std::move(hard));
-        part = Active{rows_of(part.rows, typical), gather(y_new, width_, typical), gather(dydt_new, width_, typical)};
-        system = system_.restricted_to(part.rows);
+        part.rows = rows_of(part.rows, typical);
+        keep_rows(y_new, width_, typical);
+        keep_rows(dydt_new, width_, typical);
+        part.y.swap(y_new);
+        part.dydt.swap(dydt_new);
+        system.keep(typical);
       } else {
         part.y.swap(y_new);
         part.dydt.swap(dydt_new);
@@ -458,7 +495,7 @@ class BatchIntegrator {
       if (!last) h = step * step_factor(typical_error);
       ++taken;
     }
-    for (Active& hard : split_off) part = merge(std::move(part), std::move(hard));
+    for (const Active& hard : split_off) merge_into(part, hard);
   }
 
   static Rows rows_of(const Rows& rows, const Rows& positions) {
@@ -467,31 +504,31 @@ class BatchIntegrator {
     return out;
   }
 
-  /// The union of two sets of paths at one time, rows ascending.
-  Active merge(Active a, Active b) const {
-    Active out;
-    out.rows = a.rows;
-    out.rows.insert(out.rows.end(), b.rows.begin(), b.rows.end());
-    Rows order(out.rows.size());
-    for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<Eigen::Index>(i);
-    std::sort(order.begin(), order.end(), [&](Eigen::Index i, Eigen::Index j) {
-      return out.rows[static_cast<std::size_t>(i)] < out.rows[static_cast<std::size_t>(j)];
-    });
-    const auto stack = [&](const State& top, const State& bottom) {
-      const Eigen::Index na = static_cast<Eigen::Index>(a.rows.size()), nb = static_cast<Eigen::Index>(b.rows.size());
-      Eigen::ArrayXXd both(na + nb, width_);
-      both.topRows(na) = ConstMatrix(top.data(), na, width_);
-      both.bottomRows(nb) = ConstMatrix(bottom.data(), nb, width_);
-      State out_state(static_cast<std::size_t>((na + nb) * width_));
-      Matrix(out_state.data(), na + nb, width_) = both(order, Eigen::all);
-      return out_state;
+  /// Adds the paths of `b` to those of `a` (both at one time, rows ascending in each), keeping the
+  /// rows ascending, in a's buffers: they still have the capacity of the batch `b` split from.
+  /// Filled from the last column and row backwards, each entry of a moves to an index no smaller
+  /// than its own, past every entry still to be read.
+  void merge_into(Active& a, const Active& b) const {
+    const std::size_t na = a.rows.size(), nb = b.rows.size(), n = na + nb, width = static_cast<std::size_t>(width_);
+    std::vector<std::ptrdiff_t> source(n);  // row i of the union: row source[i] of a if ≥ 0, else row −1 − source[i] of b
+    Rows rows(n);
+    for (std::size_t i = 0, ia = 0, ib = 0; i < n; ++i) {
+      const bool from_a = ib == nb || (ia < na && a.rows[ia] < b.rows[ib]);
+      rows[i] = from_a ? a.rows[ia] : b.rows[ib];
+      source[i] = from_a ? static_cast<std::ptrdiff_t>(ia++) : -1 - static_cast<std::ptrdiff_t>(ib++);
+    }
+    const auto fill = [&](State& into, const State& from_b) {
+      into.resize(n * width);
+      for (std::size_t c = width; c-- > 0;) {
+        for (std::size_t i = n; i-- > 0;) {
+          into[c * n + i] = source[i] >= 0 ? into[c * na + static_cast<std::size_t>(source[i])]
+                                           : from_b[c * nb + static_cast<std::size_t>(-1 - source[i])];
+        }
+      }
     };
-    out.y = stack(a.y, b.y);
-    out.dydt = stack(a.dydt, b.dydt);
-    Rows sorted(out.rows.size());
-    for (std::size_t i = 0; i < order.size(); ++i) sorted[i] = out.rows[static_cast<std::size_t>(order[i])];
-    out.rows = std::move(sorted);
-    return out;
+    fill(a.y, b.y);
+    fill(a.dydt, b.dydt);
+    a.rows = std::move(rows);
   }
 
   // --- bookkeeping ------------------------------------------------------------------------------------

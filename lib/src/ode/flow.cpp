@@ -56,6 +56,13 @@ Flow& Flow::with_stacked_jacobian_vector_product(process::DirectionalCoefficient
   return *this;
 }
 
+Flow& Flow::with_jacobian_quadratic_forms(process::DirectionalCoefficient forms) {
+  require(static_cast<bool>(forms), "kolmo::ode::Flow::with_jacobian_quadratic_forms", "forms",
+          std::string_view("an empty function"), "a callable");
+  jacobian_quadratic_forms_ = std::move(forms);
+  return *this;
+}
+
 Flow& Flow::with_jacobian(Jacobian jacobian) {
   require(static_cast<bool>(jacobian), "kolmo::ode::Flow::with_jacobian", "jacobian",
           std::string_view("an empty function"), "a callable");
@@ -100,6 +107,23 @@ Eigen::ArrayXXd Flow::jacobian_vector_product(double t, const process::StateView
   }
   Eigen::ArrayXXd value = jacobian_vector_product_(t, x, z);
   check_shape(value, z.rows(), d, name_, "jacobian_vector_product(t, x, z)");
+  return value;
+}
+
+Eigen::ArrayXXd Flow::jacobian_quadratic_forms(double t, const process::StateView& x, const process::StateView& z) const {
+  constexpr const char* where = "kolmo::ode::Flow::jacobian_quadratic_forms";
+  require(has_jacobian_quadratic_forms(), where, "jacobian_quadratic_forms", std::string_view("not supplied"),
+          "with_jacobian_quadratic_forms() or with_jacobian_vector_product() to have been called");
+  if (!jacobian_quadratic_forms_) return process::stacked_dot_products(jacobian_vector_product(t, x, z), z, x.rows());
+  const auto d = static_cast<Eigen::Index>(dimension_);
+  if (x.cols() != d) throw_bad_argument(where, "x", shape(x.rows(), x.cols()), "d = " + describe_value(dimension_) + " columns");
+  const Eigen::Index k_count = process::stacked_directions(x.rows(), z.rows());
+  if (k_count == 0 || z.cols() != d) {
+    throw_bad_argument(where, "z", shape(z.rows(), z.cols()),
+                       "K >= 1 directions per row of x, K " + describe_value(x.rows()) + " x " + describe_value(d));
+  }
+  Eigen::ArrayXXd value = jacobian_quadratic_forms_(t, x, z);
+  check_shape(value, x.rows(), k_count, name_, "jacobian_quadratic_forms(t, x, z)");
   return value;
 }
 

@@ -104,7 +104,7 @@ class AugmentedFlow {
 
   // Σ_i [v_i(x + ε_i e_i) − v_i(x − ε_i e_i)] / 2ε_i, all 2d shifted states in one batch.
   Eigen::ArrayXd finite_difference(double t, const process::StateView& x, double epsilon) {
-    Eigen::ArrayXXd shifted = x.replicate(2 * d_, 1);
+    Eigen::ArrayXXd shifted = process::repeated_rows(x, 2 * d_);
     Eigen::ArrayXd steps(d_);
     for (Eigen::Index i = 0; i < d_; ++i) {
       steps(i) = epsilon * (1.0 + std::abs(x(0, i)));
@@ -117,9 +117,12 @@ class AugmentedFlow {
     return Eigen::ArrayXd::Constant(1, sum);
   }
 
-  // z_kᵀ J z_k per probe: with the Jacobian if given, else z_kᵀ [v(x + δ z_k) − v(x − δ z_k)] / 2δ.
+  // z_kᵀ J z_k per probe: the flow's quadratic forms if it has them (fused, or its Jacobian–vector
+  // product; the K probes are K directions of the one point), else with the Jacobian, else
+  // z_kᵀ [v(x + δ z_k) − v(x − δ z_k)] / 2δ — the order the batched ensembles follow.
   Eigen::ArrayXd hutchinson(double t, const process::StateView& x) {
     const Eigen::Index probes = probes_.rows();
+    if (flow_.has_jacobian_quadratic_forms()) return flow_.jacobian_quadratic_forms(t, x, probes_).row(0).transpose();
     if (flow_.has_jacobian()) {
       const Eigen::MatrixXd j = flow_.jacobian(t, x.row(0).transpose().matrix());
       return ((probes_.matrix() * j.transpose()).array() * probes_).rowwise().sum();

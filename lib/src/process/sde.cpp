@@ -212,12 +212,28 @@ Eigen::ArrayXXd Sde::drift_jacobian_product(double t, const StateView& x, const 
   return value;
 }
 
+Eigen::ArrayXXd stacked_dot_products(const StateView& u, const StateView& z, Eigen::Index points) {
+  const Eigen::Index k_count = points == 0 ? 0 : z.rows() / points;
+  Eigen::ArrayXXd out = Eigen::ArrayXXd::Zero(points, k_count);
+  for (Eigen::Index k = 0; k < k_count; ++k) {
+    for (Eigen::Index j = 0; j < z.cols(); ++j) {
+      out.col(k) += u.col(j).segment(k * points, points) * z.col(j).segment(k * points, points);
+    }
+  }
+  return out;
+}
+
+Eigen::ArrayXXd repeated_rows(const StateView& x, Eigen::Index copies) {
+  Eigen::ArrayXXd out(copies * x.rows(), x.cols());
+  for (Eigen::Index c = 0; c < copies; ++c) out.middleRows(c * x.rows(), x.rows()) = x;
+  return out;
+}
+
 DirectionalCoefficient one_direction_per_row(DirectionalCoefficient product) {
   return [product = std::move(product)](double t, const StateView& x, const StateView& v) -> Eigen::ArrayXXd {
     const Eigen::Index k_count = stacked_directions(x.rows(), v.rows());
     if (k_count <= 1) return product(t, x, v);
-    const Eigen::ArrayXXd repeated = x.replicate(k_count, 1);
-    return product(t, repeated, v);
+    return product(t, repeated_rows(x, k_count), v);
   };
 }
 

@@ -1,6 +1,7 @@
 #include "kolmo/sampling/reverse_sde.hpp"
 
 #include <cmath>
+#include <optional>
 #include <string>
 
 #include "kolmo/core/validate.hpp"
@@ -30,36 +31,63 @@ process::BatchCoefficient reverse_drift(const ForwardProcess& forward, const sco
   };
 }
 
+/// c when g(t) g(t)ᵀ = c I (to 1e-12 relative), the isotropic noise of every noise schedule.
+std::optional<double> isotropic_noise(const process::Sde& sde, double t) {
+  const Eigen::MatrixXd g = sde.diffusion_matrix(t);
+  const Eigen::MatrixXd ggt = g * g.transpose();
+  const double c = ggt.diagonal().mean();
+  const double off_isotropy = (ggt - c * Eigen::MatrixXd::Identity(ggt.rows(), ggt.cols())).cwiseAbs().maxCoeff();
+  if (off_isotropy <= 1e-12 * std::abs(c)) return c;
+  return std::nullopt;
+}
+
 /// ∇·v = ∇·f − ½ ∇·(g gᵀ s) for additive noise, where ∇·∇·(g gᵀ) = 0. With g gᵀ = c(t) I this
 /// is ∇·f − ½ c ∇·s; for an anisotropic g gᵀ it would need the whole Jacobian of s, which the
 /// score interface does not give, so that case is refused (naming the time).
 process::BatchCoefficient flow_divergence(const process::Sde& sde, const score::ScoreModel& score) {
   return [sde, score](double t, const process::StateView& x) -> Eigen::ArrayXXd {
-    const Eigen::MatrixXd g = sde.diffusion_matrix(t);
-    const Eigen::MatrixXd ggt = g * g.transpose();
-    const double c = ggt.diagonal().mean();
-    const double off_isotropy = (ggt - c * Eigen::MatrixXd::Identity(ggt.rows(), ggt.cols())).cwiseAbs().maxCoeff();
-    require(off_isotropy <= 1e-12 * std::abs(c), "kolmo::sampling::probability_flow", "g(t) g(t)ᵀ at t",
-            t, "a multiple of the identity for the exact divergence (use FiniteDifference or Hutchinson otherwise)");
-    return sde.drift_divergence(t, x) - 0.5 * c * score.divergence(t, x);
+    const std::optional<double> c = isotropic_noise(sde, t);
+    require(c.has_value(), "kolmo::sampling::probability_flow", "g(t) g(t)ᵀ at t", t,
+            "a multiple of the identity for the exact divergence (use FiniteDifference or Hutchinson otherwise)");
+    return sde.drift_divergence(t, x) - 0.5 * *c * score.divergence(t, x);
   };
 }
 
+/// ∇f z for K directions per path (stacked direction-major): the drift's product takes one
+/// direction per row, so it sees x repeated.
+Eigen::ArrayXXd drift_products(const process::Sde& sde, double t, const process::StateView& x,
+                               const process::StateView& z) {
+  const Eigen::Index k_count = process::stacked_directions(x.rows(), z.rows());
+  if (k_count <= 1) return sde.drift_jacobian_product(t, x, z);
+  return sde.drift_jacobian_product(t, process::repeated_rows(x, k_count), z);
+}
+
 /// ∂v/∂x z = ∇f z − ½ g gᵀ ∇s z for additive noise (g gᵀ does not depend on x; anisotropic allowed),
-/// for K directions per path (stacked direction-major): the score takes all K in one call; the
-/// drift's product, one direction per row, sees x repeated.
+/// for K directions per path (stacked direction-major): the score takes all K in one call.
 process::DirectionalCoefficient flow_jacobian_product(const ForwardProcess& forward, const score::ScoreModel& score) {
   return [forward, score](double t, const process::StateView& x, const process::StateView& z) -> Eigen::ArrayXXd {
     const Eigen::ArrayXXd score_product = score.jacobian_vector_product(t, x, z);
-    const Eigen::Index k_count = process::stacked_directions(x.rows(), z.rows());
-    const auto product = [&](const process::StateView& at) -> Eigen::ArrayXXd {
-      Eigen::ArrayXXd value = forward.sde().drift_jacobian_product(t, at, z);
-      value -= 0.5 * forward.diffusion_times_transpose_times(t, at, score_product);
-      return value;
-    };
-    if (k_count <= 1) return product(x);
-    const Eigen::ArrayXXd repeated = x.replicate(k_count, 1);
-    return product(repeated);
+    Eigen::ArrayXXd value = drift_products(forward.sde(), t, x, z);
+    // g gᵀ is the same for every row (additive noise): any rows serve as its x.
+    value -= 0.5 * forward.diffusion_times_transpose_times(t, z, score_product);
+    return value;
+  };
+}
+
+/// Hutchinson's forms zᵀ (∂v/∂x) z = zᵀ ∇f z − ½ zᵀ g gᵀ ∇s z (additive noise). With g gᵀ = c I
+/// the score's part is c zᵀ ∇s z, the score's own quadratic forms (fused for a mixture: no
+/// K paths × d product is formed); with an anisotropic g gᵀ it is (g gᵀ z) · ∇s z from the
+/// score's products.
+process::DirectionalCoefficient flow_quadratic_forms(const ForwardProcess& forward, const score::ScoreModel& score) {
+  return [forward, score](double t, const process::StateView& x, const process::StateView& z) -> Eigen::ArrayXXd {
+    Eigen::ArrayXXd forms = process::stacked_dot_products(drift_products(forward.sde(), t, x, z), z, x.rows());
+    if (const std::optional<double> c = isotropic_noise(forward.sde(), t)) {
+      forms -= 0.5 * *c * score.jacobian_quadratic_forms(t, x, z);
+    } else {
+      const Eigen::ArrayXXd noise_z = forward.diffusion_times_transpose_times(t, z, z);
+      forms -= 0.5 * process::stacked_dot_products(score.jacobian_vector_product(t, x, z), noise_z, x.rows());
+    }
+    return forms;
   };
 }
 
@@ -110,6 +138,7 @@ ode::Flow probability_flow(const ForwardProcess& forward, const score::ScoreMode
   if (sde.noise() == process::NoiseKind::additive && sde.has_drift_jacobian_product() &&
       score.has_jacobian_vector_product()) {
     flow.with_stacked_jacobian_vector_product(flow_jacobian_product(forward, score));
+    flow.with_jacobian_quadratic_forms(flow_quadratic_forms(forward, score));
   }
   return flow;
 }

@@ -18,6 +18,10 @@ ScoreModel mixture_score(distribution::DiffusedMixture diffused) {
       .with_stacked_jacobian_vector_product(
           [law](double t, const process::StateView& x, const process::StateView& v) -> Eigen::ArrayXXd {
             return law->score_jacobian_product(t, x, v);
+          })
+      .with_jacobian_quadratic_forms(
+          [law](double t, const process::StateView& x, const process::StateView& z) -> Eigen::ArrayXXd {
+            return law->score_jacobian_quadratic_forms(t, x, z);
           });
 }
 

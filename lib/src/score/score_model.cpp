@@ -44,6 +44,13 @@ ScoreModel& ScoreModel::with_stacked_jacobian_vector_product(JacobianVectorProdu
   return *this;
 }
 
+ScoreModel& ScoreModel::with_jacobian_quadratic_forms(JacobianVectorProduct forms) {
+  require(static_cast<bool>(forms), "kolmo::score::ScoreModel::with_jacobian_quadratic_forms", "forms",
+          std::string_view("an empty function"), "a callable");
+  jacobian_quadratic_forms_ = std::move(forms);
+  return *this;
+}
+
 ScoreModel& ScoreModel::with_row_times(RowTimeScore score) {
   require(static_cast<bool>(score), "kolmo::score::ScoreModel::with_row_times", "score",
           std::string_view("an empty function"), "a callable");
@@ -110,6 +117,23 @@ Eigen::ArrayXXd ScoreModel::jacobian_vector_product(double t, const process::Sta
   require(product.rows() == v.rows() && product.cols() == d, where, "Jacobian-vector product result of " + name_,
           shape(product.rows(), product.cols()), "the shape of v, " + shape(v.rows(), d));
   return product;
+}
+
+Eigen::ArrayXXd ScoreModel::jacobian_quadratic_forms(double t, const process::StateView& x,
+                                                     const process::StateView& z) const {
+  constexpr const char* where = "kolmo::score::ScoreModel::jacobian_quadratic_forms";
+  require(has_jacobian_quadratic_forms(), where, "Jacobian quadratic forms of " + name_, std::string_view("not supplied"),
+          "a model built with with_jacobian_quadratic_forms() or with_jacobian_vector_product()");
+  if (!jacobian_quadratic_forms_) return process::stacked_dot_products(jacobian_vector_product(t, x, z), z, x.rows());
+  const auto d = static_cast<Eigen::Index>(dimension_);
+  require(x.cols() == d, where, "x", shape(x.rows(), x.cols()) + " batch", "d = " + describe_value(d) + " columns");
+  const Eigen::Index k_count = process::stacked_directions(x.rows(), z.rows());
+  require(k_count > 0 && z.cols() == d, where, "z", shape(z.rows(), z.cols()),
+          "K >= 1 directions per row of x, K " + describe_value(x.rows()) + " x " + describe_value(d));
+  Eigen::ArrayXXd forms = jacobian_quadratic_forms_(t, x, z);
+  require(forms.rows() == x.rows() && forms.cols() == k_count, where, "Jacobian quadratic forms result of " + name_,
+          shape(forms.rows(), forms.cols()), "one per row of x and direction, " + shape(x.rows(), k_count));
+  return forms;
 }
 
 std::uint64_t ScoreModel::evaluations() const { return evaluations_->load(std::memory_order_relaxed); }

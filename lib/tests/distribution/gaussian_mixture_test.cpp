@@ -245,6 +245,24 @@ TEST(GaussianMixture, TiledKernelsMatchAPointByPointReference) {
     EXPECT_TRUE((stacked.middleRows(1000, 1000) == mixture->score_jacobian_product(x, w)).all());
     EXPECT_TRUE((stacked.bottomRows(1000) == mixture->score_jacobian_product(x, u)).all());
     KOLMO_EXPECT_THROW_NAMING((void)mixture->score_jacobian_product(x, three.topRows(1500)), "directions");
+    // Hutchinson's quadratic forms zᵀ ∇²log p z, fused (no product formed), against the stacked
+    // products dotted with their directions: the same sums in another order, so they agree to the
+    // products' own rounding bound (1e-12 relative, above) carried through the dot product.
+    const Eigen::ArrayXXd forms = mixture->score_jacobian_quadratic_forms(x, three);
+    ASSERT_EQ(forms.rows(), 1000);
+    ASSERT_EQ(forms.cols(), 3);
+    for (Eigen::Index k = 0; k < 3; ++k) {
+      for (Eigen::Index i = 0; i < 1000; ++i) {
+        double dotted = 0.0, bound = 0.0;
+        for (Eigen::Index j = 0; j < d; ++j) {
+          const double z = three(k * 1000 + i, j), product_j = stacked(k * 1000 + i, j);
+          dotted += z * product_j;
+          bound += std::abs(z) * 1e-12 * std::max(1.0, std::abs(product_j));
+        }
+        EXPECT_NEAR(forms(i, k), dotted, bound) << "d = " << d << ", direction " << k << ", point " << i;
+      }
+    }
+    KOLMO_EXPECT_THROW_NAMING((void)mixture->score_jacobian_quadratic_forms(x, three.topRows(1500)), "directions");
   }
 }
 

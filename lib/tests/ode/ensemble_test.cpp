@@ -107,6 +107,53 @@ TEST(FlowEnsemble, AHardPathIsIntegratedAloneAndDoesNotSlowItsBatch) {
   EXPECT_LT(static_cast<double>(batch.velocity_evaluations), 1.5 * static_cast<double>(alone));
 }
 
+TEST(FlowEnsemble, HardPathsLeaveAndRejoinTheirBatchWithTheirOwnProbes) {
+  // The decay flow above with Hutchinson's log-density (K = 3 Gaussian probes) and four hard
+  // paths (λ = 300: 3, 100, 101, 200), which leave the batch at their own steps and rejoin it at
+  // the end; the batch keeps its states, derivatives and probes in place as they leave. Every
+  // path's log-density change must be the one it gets integrated alone with its own probes (the
+  // same addresses): zᵀ J z = −λ z_0² − x_0 z_0 z_1, so another path's probes would move it by
+  // O(λ). Both solve to 1e-9, so 1e-6 (1 + |Δℓ|) bounds their difference. Once with the forms
+  // supplied fused, once with none (central differences of v along z).
+  const auto velocity = [](double, const process::StateView& x) -> Eigen::ArrayXXd {
+    Eigen::ArrayXXd v = Eigen::ArrayXXd::Zero(x.rows(), 2);
+    v.col(0) = -x.col(1) * x.col(0);
+    return v;
+  };
+  Flow fused("decay with forms", 2, velocity);
+  fused.with_jacobian_quadratic_forms([](double, const process::StateView& x, const process::StateView& z) {
+    const Eigen::Index n = x.rows();
+    Eigen::ArrayXXd forms(n, z.rows() / n);
+    for (Eigen::Index k = 0; k < forms.cols(); ++k) {
+      const auto zk = z.middleRows(k * n, n);
+      forms.col(k) = -x.col(1) * zk.col(0).square() - x.col(0) * zk.col(0) * zk.col(1);
+    }
+    return forms;
+  });
+  const Flow by_differences("decay", 2, velocity);
+  Eigen::ArrayXXd starts(256, 2);
+  starts.col(0) = Eigen::ArrayXd::LinSpaced(256, 0.5, 1.5);
+  starts.col(1) = 1.0;
+  for (Eigen::Index hard : {3, 100, 101, 200}) starts(hard, 1) = 300.0;
+  const DormandPrince method{1e-9, 1e-9};
+  const Hutchinson probes{.probes = 3, .kind = ProbeKind::gaussian};
+  for (const Flow* flow : std::vector<const Flow*>{&fused, &by_differences}) {
+    const FlowEnsembleSolution batch =
+        solve({*flow, ensemble::InitialLaw::points(starts), 0.0, 1.0, 5}, method, {.paths = 256, .log_density = probes});
+    ASSERT_TRUE(batch.ensemble.status.ok());
+    for (Eigen::Index p : {0, 3, 4, 99, 100, 101, 102, 200, 255}) {
+      const TrajectorySolution path = integrate(*flow, starts.row(p).transpose(), 0.0, 1.0, method,
+                                                {.log_density = probes, .seed = 5, .path = static_cast<std::uint64_t>(p)});
+      EXPECT_NEAR(batch.ensemble.terminal(p, 0), path.state(0), 1e-8) << flow->name() << ", path " << p;
+      EXPECT_NEAR(batch.log_density_change(p), path.log_density_change, 1e-6 * (1.0 + std::abs(path.log_density_change)))
+          << flow->name() << ", path " << p;
+      EXPECT_NEAR(batch.log_density_standard_error(p), path.log_density_standard_error,
+                  1e-6 * (1.0 + path.log_density_standard_error))
+          << flow->name() << ", path " << p;
+    }
+  }
+}
+
 TEST(FlowEnsemble, ResultsAreBitIdenticalForAnyThreadCount) {
   const FlowEnsembleSolution one = solve({linear(), gaussian, 0.0, 1.0, 17}, DormandPrince{}, options(1));
   const FlowEnsembleSolution three = solve({linear(), gaussian, 0.0, 1.0, 17}, DormandPrince{}, options(3));

@@ -142,6 +142,52 @@ TEST(ProbabilityFlow, JacobianVectorProductIsTheDirectionalDerivativeOfTheVeloci
   KOLMO_EXPECT_THROW_NAMING((void)plain.drift_jacobian_product(0.5, points, z), "drift_jacobian_product");
 }
 
+TEST(ProbabilityFlow, JacobianQuadraticFormsAreTheProductsDottedWithTheirDirections) {
+  // zᵀ (∂v/∂x) z = zᵀ ∇f z − ½ zᵀ g gᵀ ∇²log p z, the mixture's fused forms (no product formed)
+  // against the flow's products dotted with z. The same terms summed in another order: they
+  // agree to 1e-13 of the terms' size before the drift and score parts cancel,
+  // Σ_j |z_j| (|(∇f z)_j| + ½ Σ_l |(g gᵀ)_jl| |(∇²log p z)_l|) (a few hundred roundings of at most
+  // that size). Also for an anisotropic g gᵀ, where the score's part is (g gᵀ z) · ∇²log p z from
+  // the score's products.
+  const process::NoiseSchedule schedule = process::NoiseSchedule::vp_linear();
+  const score::ScoreModel score = score::mixture_score({test_support::bimodal_mixture(), schedule});
+  const ode::Flow flow = probability_flow(ForwardProcess::of(schedule, 2), score);
+  const Eigen::Matrix2d g = (Eigen::Matrix2d() << 1.0, 0.0, 0.4, 0.7).finished();
+  const process::Sde anisotropic =
+      process::Sde::additive(
+          "anisotropic", 2, 2, [](double, const process::StateView& x) -> Eigen::ArrayXXd { return -0.5 * x; },
+          [g](double) -> Eigen::MatrixXd { return g; })
+          .with_drift_jacobian_product(
+              [](double, const process::StateView&, const process::StateView& v) -> Eigen::ArrayXXd { return -0.5 * v; });
+  const ode::Flow anisotropic_flow = probability_flow(ForwardProcess(anisotropic), score);
+  const process::Sde vp = ForwardProcess::of(schedule, 2).sde();
+  const Eigen::ArrayXXd z = (Eigen::ArrayXXd(3, 2) << 1.0, -1.0, 0.6, 0.8, -0.3, 1.7).finished();
+  const Eigen::ArrayXXd two = (Eigen::ArrayXXd(6, 2) << z, z.reverse()).finished();
+  for (const ode::Flow* f : {&flow, &anisotropic_flow}) {
+    ASSERT_TRUE(f->has_jacobian_quadratic_forms());
+    const process::Sde& sde = f == &flow ? vp : anisotropic;
+    for (double t : {1e-3, 0.3, 0.9}) {
+      const Eigen::ArrayXXd forms = f->jacobian_quadratic_forms(t, points, two);
+      const Eigen::ArrayXXd product = f->jacobian_vector_product(t, points, two);
+      const Eigen::ArrayXXd drift_part = sde.drift_jacobian_product(t, process::repeated_rows(points, 2), two);
+      const Eigen::ArrayXXd score_part = score.jacobian_vector_product(t, points, two);
+      const Eigen::MatrixXd noise = sde.diffusion_matrix(t) * sde.diffusion_matrix(t).transpose();
+      ASSERT_EQ(forms.rows(), 3);
+      ASSERT_EQ(forms.cols(), 2);
+      for (Eigen::Index k = 0; k < 2; ++k) {
+        for (Eigen::Index p = 0; p < 3; ++p) {
+          const auto row = k * 3 + p;
+          const double dotted = (product.row(row) * two.row(row)).sum();
+          const Eigen::RowVectorXd noise_part = score_part.row(row).abs().matrix() * noise.cwiseAbs();  // g gᵀ symmetric
+          const double size = (two.row(row).abs() * (drift_part.row(row).abs() + 0.5 * noise_part.array())).sum();
+          EXPECT_NEAR(forms(p, k), dotted, 1e-13 * size) << f->name() << ", t = " << t << ", probe " << k << ", point " << p;
+        }
+      }
+    }
+  }
+  KOLMO_EXPECT_THROW_NAMING((void)flow.jacobian_quadratic_forms(0.5, points, two.topRows(5)), "z");
+}
+
 TEST(ProbabilityFlow, ExactDivergenceRefusesAnisotropicNoise) {
   const Eigen::Matrix2d g = Eigen::Vector2d(1.0, 2.0).asDiagonal();
   process::Sde sde = process::Sde::additive(

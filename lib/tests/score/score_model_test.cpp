@@ -73,6 +73,49 @@ TEST(ScoreModel, JacobianVectorProductsTakeSeveralDirectionsPerPoint) {
   KOLMO_EXPECT_THROW_NAMING(per_row.with_stacked_jacobian_vector_product(nullptr), "product");
 }
 
+/// Hutchinson's quadratic forms zᵀ ∇s z, n × K: from the product dotted with z when only the
+/// product is supplied, from the fused function when it is; shapes are checked both ways.
+TEST(ScoreModel, JacobianQuadraticFormsComeFusedOrFromTheProduct) {
+  const Eigen::ArrayXXd x = (Eigen::ArrayXXd(2, 2) << 1.0, 2.0, 3.0, 4.0).finished();
+  const Eigen::ArrayXXd z = (Eigen::ArrayXXd(6, 2) << 1, -1, 2, 0.5, -1, 1, 0.5, 2, 1, 1, -2, 1).finished();  // K = 3
+  const auto score = [](double, const process::StateView& at) -> Eigen::ArrayXXd { return -0.5 * at.square(); };
+  // ∇s = −diag(x): zᵀ ∇s z = −Σ_j x_j z_j², for point i and direction k.
+  Eigen::ArrayXXd expected(2, 3);
+  for (Eigen::Index k = 0; k < 3; ++k) {
+    for (Eigen::Index i = 0; i < 2; ++i) expected(i, k) = -(x.row(i) * z.row(k * 2 + i).square()).sum();
+  }
+  ScoreModel from_product("from-product", 2, score);
+  EXPECT_FALSE(from_product.has_jacobian_quadratic_forms());
+  KOLMO_EXPECT_THROW_NAMING((void)from_product.jacobian_quadratic_forms(0.0, x, z),
+                            "Jacobian quadratic forms of from-product");
+  from_product.with_jacobian_vector_product(
+      [](double, const process::StateView& at, const process::StateView& u) -> Eigen::ArrayXXd { return -at * u; });
+  EXPECT_TRUE(from_product.has_jacobian_quadratic_forms());
+  EXPECT_TRUE((from_product.jacobian_quadratic_forms(0.0, x, z) == expected).all());
+  ScoreModel fused("fused", 2, score);
+  Eigen::Index rows_seen = 0;
+  fused.with_jacobian_quadratic_forms([&](double, const process::StateView& at, const process::StateView& u) {
+    rows_seen = u.rows();
+    Eigen::ArrayXXd forms(at.rows(), u.rows() / at.rows());
+    for (Eigen::Index k = 0; k < forms.cols(); ++k) {
+      for (Eigen::Index i = 0; i < at.rows(); ++i) forms(i, k) = -(at.row(i) * u.row(k * at.rows() + i).square()).sum();
+    }
+    return forms;
+  });
+  EXPECT_TRUE(fused.has_jacobian_quadratic_forms());
+  EXPECT_FALSE(fused.has_jacobian_vector_product());
+  EXPECT_TRUE((fused.jacobian_quadratic_forms(0.0, x, z) == expected).all());
+  EXPECT_EQ(rows_seen, 6);
+  KOLMO_EXPECT_THROW_NAMING((void)fused.jacobian_quadratic_forms(0.0, x, z.topRows(5)), "z");
+  KOLMO_EXPECT_THROW_NAMING((void)fused.jacobian_quadratic_forms(0.0, x, z.leftCols(1)), "z");
+  ScoreModel wrong_shape("wrong-shape", 2, score);
+  wrong_shape.with_jacobian_quadratic_forms(
+      [](double, const process::StateView& at, const process::StateView&) -> Eigen::ArrayXXd { return at; });
+  KOLMO_EXPECT_THROW_NAMING((void)wrong_shape.jacobian_quadratic_forms(0.0, x, z),
+                            "Jacobian quadratic forms result of wrong-shape");
+  KOLMO_EXPECT_THROW_NAMING(fused.with_jacobian_quadratic_forms(nullptr), "forms");
+}
+
 TEST(ScoreModel, RejectsMisuseAndWrongShapesNamingThem) {
   const auto identity = [](double, const process::StateView& x) -> Eigen::ArrayXXd { return x; };
   KOLMO_EXPECT_THROW_NAMING(ScoreModel("", 1, identity), "name");

@@ -43,6 +43,10 @@ class DiffusedMixture {
   /// GaussianMixture::score_jacobian_product).
   [[nodiscard]] Eigen::ArrayXXd score_jacobian_product(double t, const process::StateView& x,
                                                       const process::StateView& v) const;
+  /// zᵀ ∇²log p_t(x_i) z per direction, n × K for K directions per point stacked as above
+  /// (GaussianMixture::score_jacobian_quadratic_forms).
+  [[nodiscard]] Eigen::ArrayXXd score_jacobian_quadratic_forms(double t, const process::StateView& x,
+                                                              const process::StateView& z) const;
   /// E[X_0 | X_t = x] by per-component conditioning (not through the score).
   [[nodiscard]] Eigen::ArrayXXd posterior_mean(double t, const process::StateView& x) const;
   /// E[ε | X_t = x].

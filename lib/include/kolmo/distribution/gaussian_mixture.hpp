@@ -90,6 +90,12 @@ class GaussianMixture {
   ///   ∇²log p v = Σ_k r_k [−C_k⁻¹ v + (s_k − ∇log p) ((s_k − ∇log p) · v)].
   [[nodiscard]] Eigen::ArrayXXd score_jacobian_product(const process::StateView& points,
                                                       const process::StateView& directions) const;
+  /// Hutchinson's quadratic forms of the score's Jacobian for K ≥ 1 directions per point, laid out
+  /// as for score_jacobian_product: entry (i, k) is zᵀ ∇²log p(x_i) z for z = row k n + i of the
+  /// directions, n × K. The same posterior terms, without forming the products:
+  ///   zᵀ ∇²log p z = Σ_k r_k [((s_k − ∇log p) · z)² − zᵀ C_k⁻¹ z].
+  [[nodiscard]] Eigen::ArrayXXd score_jacobian_quadratic_forms(const process::StateView& points,
+                                                              const process::StateView& directions) const;
   /// Posterior component probabilities r_k(x) = w_k N(x; μ_k, C_k) / p(x): n × K.
   [[nodiscard]] Eigen::ArrayXXd responsibilities(const process::StateView& points) const;
   /// The CDF in 1-D (throws for d > 1), Σ_k w_k Φ((x − m_k)/√Σ_k); a zero-variance component

@@ -10,10 +10,11 @@
 //                         at (seed, Purpose::probe, path, k, component) and FIXED along the
 //                         trajectory, so each probe's log-density change is a smooth ODE solution
 //                         and the K results are independent, unbiased estimates: their mean is
-//                         reported with standard error sd/√K. In the batched ensembles J z is
-//                         the flow's Jacobian–vector product if it has one (the probability-flow
-//                         ODE of a score that has one, sampling/reverse_sde.hpp), else its
-//                         Jacobian, else a central difference of v along z.
+//                         reported with standard error sd/√K. z_kᵀ J z_k comes from the flow's
+//                         quadratic forms if it has them (Flow::jacobian_quadratic_forms: fused,
+//                         as the probability-flow ODE of a mixture score supplies them, or its
+//                         Jacobian–vector product dotted with z; sampling/reverse_sde.hpp), else
+//                         its Jacobian, else a central difference of v along z.
 // Rademacher probes minimise the estimator's variance, 2 Σ_{i≠j} J_ij² for symmetric J
 // (Hutchinson 1990); Gaussian probes add 2 Σ_i J_ii².
 

@@ -55,6 +55,14 @@ using DirectionalCoefficient = std::function<Eigen::ArrayXXd(double t, const Sta
   if (point_rows == 0) return direction_rows == 0 ? 1 : 0;
   return direction_rows >= point_rows && direction_rows % point_rows == 0 ? direction_rows / point_rows : 0;
 }
+/// Row-wise dot products of two stacks of K directions for each of `points` points (laid out as
+/// stacked_directions says): entry (i, k) = u_{k n + i} · z_{k n + i}, points × K — e.g. a
+/// Jacobian–vector product J z dotted with z, Hutchinson's zᵀ J z.
+[[nodiscard]] Eigen::ArrayXXd stacked_dot_products(const StateView& u, const StateView& z, Eigen::Index points);
+/// `copies` copies of x one above the other (K n × d: the points for K stacked directions), copied
+/// block by block: Eigen's replicate() indexes with a division per entry, which cost a fifth of
+/// a Hutchinson log-likelihood solve.
+[[nodiscard]] Eigen::ArrayXXd repeated_rows(const StateView& x, Eigen::Index copies);
 /// A directional derivative that takes one direction per row, made to take K per point
 /// (stacked_directions): it is called with x repeated K times.
 [[nodiscard]] DirectionalCoefficient one_direction_per_row(DirectionalCoefficient product);

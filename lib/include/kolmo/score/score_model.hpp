@@ -12,6 +12,10 @@
 //                     which a model supplied with_stacked_jacobian_vector_product takes in one
 //                     call (a mixture forms each point's posterior once for its K probes) and any
 //                     other model receives with x repeated K times.
+//   jacobian_quadratic_forms(t, x, z)  n × K: z_kᵀ ∇s(x_i) z_k for K directions per point stacked
+//                     as above — Hutchinson's trace estimates zᵀ ∇s z. A model may supply them
+//                     fused (with_jacobian_quadratic_forms: the mixture never forms the K n × d
+//                     products); otherwise they are its Jacobian–vector products dotted with z.
 //
 // Evaluations are counted (per point: a batch of n rows counts n) so that samplers can report
 // their function evaluations; the count is shared by copies of one model and thread-safe.
@@ -50,11 +54,18 @@ class ScoreModel {
   /// Supplies a product that takes K ≥ 1 directions per point in one call: v K n × d, direction k
   /// of point i in row k n + i (process::stacked_directions), result K n × d likewise.
   ScoreModel& with_stacked_jacobian_vector_product(JacobianVectorProduct product);
+  /// Supplies zᵀ ∇s z directly: (t, x n × d, z K n × d stacked direction-major) -> n × K, entry
+  /// (i, k) for direction k of point i. Must equal the Jacobian–vector product dotted with z.
+  ScoreModel& with_jacobian_quadratic_forms(JacobianVectorProduct forms);
 
   [[nodiscard]] const std::string& name() const { return name_; }
   [[nodiscard]] std::size_t dimension() const { return dimension_; }
   [[nodiscard]] bool has_divergence() const { return static_cast<bool>(divergence_); }
   [[nodiscard]] bool has_jacobian_vector_product() const { return static_cast<bool>(jacobian_vector_product_); }
+  /// Supplied fused, or computable from the Jacobian–vector product.
+  [[nodiscard]] bool has_jacobian_quadratic_forms() const {
+    return static_cast<bool>(jacobian_quadratic_forms_) || has_jacobian_vector_product();
+  }
 
   /// ∇log p_t(x): n × d. Throws kolmo::Error when x has d ≠ dimension() columns or the model
   /// returns the wrong shape (naming both shapes).
@@ -68,6 +79,11 @@ class ScoreModel {
   /// direction-major), the result v's shape. Throws unless supplied, or when v is neither.
   [[nodiscard]] Eigen::ArrayXXd jacobian_vector_product(double t, const process::StateView& x,
                                                         const process::StateView& v) const;
+  /// z_kᵀ ∇s(x_i) z_k: n × K for z K n × d (K ≥ 1 directions per point, stacked direction-major).
+  /// The fused forms when supplied, else the product dotted with z. Throws unless one of the two
+  /// was supplied, or when z is not such a stack.
+  [[nodiscard]] Eigen::ArrayXXd jacobian_quadratic_forms(double t, const process::StateView& x,
+                                                         const process::StateView& z) const;
 
   /// Points at which score() has been evaluated, over this model and all its copies.
   [[nodiscard]] std::uint64_t evaluations() const;
@@ -79,6 +95,7 @@ class ScoreModel {
   process::BatchCoefficient score_;
   process::BatchCoefficient divergence_;
   JacobianVectorProduct jacobian_vector_product_;
+  JacobianVectorProduct jacobian_quadratic_forms_;
   RowTimeScore row_time_score_;
   std::shared_ptr<std::atomic<std::uint64_t>> evaluations_;
 };
