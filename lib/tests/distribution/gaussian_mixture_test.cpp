@@ -266,6 +266,33 @@ TEST(GaussianMixture, TiledKernelsMatchAPointByPointReference) {
   }
 }
 
+TEST(GaussianMixture, QuadraticFormsInFourDimensionsAreTheProductsDottedWithTheirDirections) {
+  // d = 4 takes the kernels' general path (d ≤ 3 have their own, tested above): zᵀ ∇²log p z
+  // against the stacked products dotted with z, to the products' 1e-12 bound carried through
+  // the dot product, as above. 600 points: two full tiles and a partial one, K = 2 directions.
+  std::vector<Eigen::VectorXd> means;
+  std::vector<Eigen::MatrixXd> covariances;
+  for (int k = 0; k < 3; ++k) {
+    const Eigen::Matrix4d a = Eigen::Matrix4d::Identity() + 0.3 * (k + 1) * Eigen::Matrix4d::Ones() / 4.0;
+    means.push_back(Eigen::Vector4d(std::cos(k), std::sin(k), 0.5 * k, -0.3 * k));
+    covariances.push_back((0.4 + 0.3 * k) * a * a.transpose() + 0.05 * Eigen::Matrix4d::Identity());
+  }
+  const GaussianMixture mixture({0.2, 0.5, 0.3}, means, covariances);
+  const Eigen::ArrayXXd x = 2.0 * Eigen::ArrayXXd::Random(600, 4);
+  const Eigen::ArrayXXd z = Eigen::ArrayXXd::Random(1200, 4);
+  const Eigen::ArrayXXd forms = mixture.score_jacobian_quadratic_forms(x, z);
+  const Eigen::ArrayXXd products = mixture.score_jacobian_product(x, z);
+  ASSERT_EQ(forms.rows(), 600);
+  ASSERT_EQ(forms.cols(), 2);
+  for (Eigen::Index k = 0; k < 2; ++k) {
+    for (Eigen::Index i = 0; i < 600; ++i) {
+      const auto r = k * 600 + i;
+      const double bound = 1e-12 * (z.row(r).abs() * products.row(r).abs().max(1.0)).sum();
+      EXPECT_NEAR(forms(i, k), (z.row(r) * products.row(r)).sum(), bound) << "direction " << k << ", point " << i;
+    }
+  }
+}
+
 TEST(GaussianMixture, ResponsibilitiesAreTheComponentPosteriors) {
   const GaussianMixture mixture = three_components();
   const Eigen::ArrayXXd r = mixture.responsibilities(points());

@@ -146,5 +146,48 @@ TEST(Integrate, BadInputIsAClearError) {
   KOLMO_EXPECT_THROW_NAMING((void)integrate(flow, x0, 0.0, 1.0, DormandPrince{-1.0, 1e-6}), "absolute_tolerance");
 }
 
+TEST(Flow, JacobianQuadraticFormsComeFusedOrFromTheProductAndCheckTheirShapes) {
+  // v = A x with A = [[0, −1], [1, 0]] + diag(−1, −2): z_kᵀ A z_k = −z_0² − 2 z_1² for any x.
+  const auto velocity = [](double, const process::StateView& x) -> Eigen::ArrayXXd {
+    Eigen::ArrayXXd v(x.rows(), 2);
+    v.col(0) = -x.col(0) - x.col(1);
+    v.col(1) = x.col(0) - 2.0 * x.col(1);
+    return v;
+  };
+  const Eigen::ArrayXXd x = Eigen::ArrayXXd::Random(3, 2);
+  const Eigen::ArrayXXd z = Eigen::ArrayXXd::Random(6, 2);  // K = 2 directions per point
+  Eigen::ArrayXXd expected(3, 2);
+  for (Eigen::Index k = 0; k < 2; ++k) {
+    for (Eigen::Index i = 0; i < 3; ++i) expected(i, k) = -z(k * 3 + i, 0) * z(k * 3 + i, 0) - 2.0 * z(k * 3 + i, 1) * z(k * 3 + i, 1);
+  }
+  Flow plain("plain", 2, velocity);
+  EXPECT_FALSE(plain.has_jacobian_quadratic_forms());
+  KOLMO_EXPECT_THROW_NAMING((void)plain.jacobian_quadratic_forms(0.0, x, z), "jacobian_quadratic_forms");
+  plain.with_jacobian_vector_product(
+      [velocity](double t, const process::StateView&, const process::StateView& u) { return velocity(t, u); });
+  ASSERT_TRUE(plain.has_jacobian_quadratic_forms());
+  EXPECT_LT((plain.jacobian_quadratic_forms(0.0, x, z) - expected).abs().maxCoeff(), 1e-14);  // a few roundings of terms below 3
+  Flow fused("fused", 2, velocity);
+  fused.with_jacobian_quadratic_forms([](double, const process::StateView& at, const process::StateView& u) -> Eigen::ArrayXXd {
+    Eigen::ArrayXXd forms(at.rows(), u.rows() / at.rows());
+    for (Eigen::Index k = 0; k < forms.cols(); ++k) {
+      const auto uk = u.middleRows(k * at.rows(), at.rows());
+      forms.col(k) = -uk.col(0).square() - 2.0 * uk.col(1).square();
+    }
+    return forms;
+  });
+  EXPECT_FALSE(fused.has_jacobian_vector_product());
+  EXPECT_TRUE((fused.jacobian_quadratic_forms(0.0, x, z) == expected).all());
+  KOLMO_EXPECT_THROW_NAMING((void)fused.jacobian_quadratic_forms(0.0, x, z.topRows(4)), "z");
+  KOLMO_EXPECT_THROW_NAMING((void)fused.jacobian_quadratic_forms(0.0, x.leftCols(1), z), "x");
+  Flow wrong("wrong", 2, velocity);
+  wrong.with_jacobian_quadratic_forms([](double, const process::StateView& at, const process::StateView&) -> Eigen::ArrayXXd {
+    return at;  // n × d, not n × K
+  });
+  KOLMO_EXPECT_THROW_NAMING((void)wrong.jacobian_quadratic_forms(0.0, x, Eigen::ArrayXXd::Random(9, 2)),
+                            "jacobian_quadratic_forms(t, x, z)");
+  KOLMO_EXPECT_THROW_NAMING(wrong.with_jacobian_quadratic_forms(nullptr), "forms");
+}
+
 }  // namespace
 }  // namespace kolmo::ode
