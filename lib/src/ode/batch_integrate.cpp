@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "heun_stepper.hpp"
+#include "step_control.hpp"
 #include "kolmo/core/all_finite.hpp"
 #include "kolmo/core/validate.hpp"
 #include "kolmo/ode/probe.hpp"
@@ -272,23 +273,27 @@ struct Active {
 /// Per-path error norms of a Dormand–Prince step (batch_integrate.hpp); +inf where the new state
 /// or the error estimate is not finite. One pass, no temporaries: the step's arrays exceed
 /// glibc's mmap threshold with Hutchinson's components, and fresh ones per step were a sixth of
-/// a K = 10 log-likelihood solve in page faults.
+/// a K = 10 log-likelihood solve in page faults. Branch-free per entry (a non-finite entry turns
+/// its ratio into +inf, which the max keeps), so that the loop over a column vectorises.
 Eigen::ArrayXd error_norms(const State& y, const State& dydt, const State& y_new, const State& err, double h,
                            Eigen::Index width, double absolute, double relative) {
+  constexpr double infinity = std::numeric_limits<double>::infinity(), largest = std::numeric_limits<double>::max();
   const Eigen::Index n = static_cast<Eigen::Index>(y.size()) / width;
   Eigen::ArrayXd norms = Eigen::ArrayXd::Zero(n);
-  std::vector<bool> finite(static_cast<std::size_t>(n), true);
+  double* norm = norms.data();
   for (Eigen::Index c = 0; c < width; ++c) {
+    const std::size_t column = static_cast<std::size_t>(c * n);
+    const double *yc = y.data() + column, *fc = dydt.data() + column, *new_c = y_new.data() + column,
+                 *ec = err.data() + column;
     for (Eigen::Index r = 0; r < n; ++r) {
-      const auto i = static_cast<std::size_t>(c * n + r);
-      const double scale = absolute + relative * (std::abs(y[i]) + std::abs(h) * std::abs(dydt[i]));
-      const double ratio = err[i] == 0.0 ? 0.0 : std::abs(err[i]) / scale;
-      norms(r) = std::max(norms(r), ratio);
-      if (!std::isfinite(ratio) || !std::isfinite(y_new[i])) finite[static_cast<std::size_t>(r)] = false;
+      const double scale = absolute + relative * (std::abs(yc[r]) + std::abs(h) * std::abs(fc[r]));
+      const double error = std::abs(ec[r]);
+      const double ratio = error == 0.0 ? 0.0 : error / scale;
+      // NaN and ±inf fail both tests (NaN compares false), as does an infinite scale's 0/0.
+      const bool finite = ratio <= largest && std::abs(new_c[r]) <= largest;
+      const double value = finite ? ratio : infinity;
+      norm[r] = norm[r] < value ? value : norm[r];
     }
-  }
-  for (Eigen::Index r = 0; r < n; ++r) {
-    if (!finite[static_cast<std::size_t>(r)]) norms(r) = std::numeric_limits<double>::infinity();
   }
   return norms;
 }
@@ -296,21 +301,6 @@ Eigen::ArrayXd error_norms(const State& y, const State& dydt, const State& y_new
 /// How much larger than the typical (lower median) error a path's error may be before the path is
 /// an outlier that leaves its batch when it fails a step: 32, i.e. steps 32^{1/5} = 2 times shorter.
 constexpr double outlier_ratio = 32.0;
-
-/// The lower median: the ⌈n/2⌉-th smallest value.
-double lower_median(Eigen::ArrayXd values) {
-  auto* middle = values.data() + (values.size() - 1) / 2;
-  std::nth_element(values.data(), middle, values.data() + values.size());
-  return *middle;
-}
-
-/// The step-size factor of the standard controller (Hairer, Nørsett & Wanner I, §II.4, eq. 4.13)
-/// for an error norm e of a pair of orders 5(4): 0.9 e^{−1/5}, within [0.2, 5].
-double step_factor(double e) {
-  if (!std::isfinite(e)) return 0.2;
-  if (e == 0.0) return 5.0;
-  return std::clamp(0.9 * std::pow(e, -0.2), 0.2, 5.0);
-}
 
 class BatchIntegrator {
  public:
@@ -408,8 +398,9 @@ class BatchIntegrator {
             "a finite value >= 0, with absolute + relative > 0");
     const Tolerances tolerances{absolute, relative, max_steps};
     active_.dydt.assign(active_.y.size(), 0.0);
-    if (!active_.rows.empty()) system_.restricted_to(active_.rows)(active_.y, active_.dydt, t0);
-    double h = (t1 - t0) * 1e-3;
+    if (active_.rows.empty()) return;
+    system_.restricted_to(active_.rows)(active_.y, active_.dydt, t0);
+    double h = starting_step(active_, t0, t1, tolerances);
     double t = t0;
     for (std::size_t k = 0; k < times.size(); ++k) {
       if (times[k] != t) advance(active_, t, times[k], h, tolerances);
@@ -417,6 +408,20 @@ class BatchIntegrator {
       record(k);
     }
     if (t != t1) advance(active_, t, t1, h, tolerances);
+  }
+
+  /// The first step of the batch from t0 (step_control.hpp): one more velocity call, at the Euler probe.
+  double starting_step(const Active& part, double t0, double t1, const Tolerances& tolerances) const {
+    const auto n = static_cast<Eigen::Index>(part.rows.size());
+    const BatchSystem system = system_.restricted_to(part.rows);
+    const auto velocity = [&](double t, const Eigen::ArrayXXd& y) {
+      const State from(y.data(), y.data() + y.size());
+      State to(from.size());
+      system(from, to, t);
+      return Eigen::ArrayXXd(ConstMatrix(to.data(), n, width_));
+    };
+    return detail::starting_step(ConstMatrix(part.y.data(), n, width_), ConstMatrix(part.dydt.data(), n, width_), t0, t1,
+                                 tolerances.absolute, tolerances.relative, velocity);
   }
 
   /// Integrates `part` from `from` to `to` (see batch_integrate.hpp), proposing steps from h and
@@ -461,7 +466,7 @@ class BatchIntegrator {
             continue;
           }
         } else {
-          typical_error = std::max(typical_error, e(i));
+          typical_error = e(i) > typical_error ? e(i) : typical_error;
           typical_failed = typical_failed || e(i) > 1.0;
         }
         typical.push_back(i);

@@ -18,7 +18,8 @@
 //     same rules with steps of their own, and rejoin the batch there; the others take the step.
 // Step sizes follow the standard controller h · min(5, max(0.2, 0.9 e^{−1/5})) (Hairer, Nørsett &
 // Wanner I, §II.4, eq. 4.13, with the pair's lower order 4) with e the largest error among the
-// typical paths. So every path meets the tolerance on every step it takes, as it would alone; a
+// typical paths; the first step is Hairer, Nørsett & Wanner's starting step of the typical path
+// (ibid., p. 169; step_control.hpp), which costs one velocity call. So every path meets the tolerance on every step it takes, as it would alone; a
 // path sets its neighbours' steps only while it needs at most about twice as many as they do,
 // and a harder one costs its own extra evaluations, not theirs. (With e the largest error of all,
 // one hard path would set every path's steps; with e a median, half the batch would fail each

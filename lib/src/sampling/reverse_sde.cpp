@@ -17,20 +17,6 @@ void require_matching_score(const ForwardProcess& forward, const score::ScoreMod
           std::string_view("stratonovich"), "an Itô SDE");
 }
 
-/// f − c (∇·(g gᵀ) + g gᵀ s): the drift of the k-family with c = (1 + k²)/2 (c = ½ for the
-/// probability-flow ODE, 1 for Anderson's reverse SDE).
-process::BatchCoefficient reverse_drift(const ForwardProcess& forward, const score::ScoreModel& score, double c) {
-  return [forward, score, c](double t, const process::StateView& x) -> Eigen::ArrayXXd {
-    const Eigen::ArrayXXd s = score.score(t, x);
-    // Additive noise: g gᵀ does not depend on x, so ∇·(g gᵀ) = 0 and is not formed.
-    if (forward.sde().noise() == process::NoiseKind::additive) {
-      return forward.sde().drift(t, x) - c * forward.diffusion_times_transpose_times(t, x, s);
-    }
-    return forward.sde().drift(t, x) -
-           c * (forward.diffusion_divergence(t, x) + forward.diffusion_times_transpose_times(t, x, s));
-  };
-}
-
 /// c when g(t) g(t)ᵀ = c I (to 1e-12 relative), the isotropic noise of every noise schedule.
 std::optional<double> isotropic_noise(const process::Sde& sde, double t) {
   const Eigen::MatrixXd g = sde.diffusion_matrix(t);
@@ -39,6 +25,28 @@ std::optional<double> isotropic_noise(const process::Sde& sde, double t) {
   const double off_isotropy = (ggt - c * Eigen::MatrixXd::Identity(ggt.rows(), ggt.cols())).cwiseAbs().maxCoeff();
   if (off_isotropy <= 1e-12 * std::abs(c)) return c;
   return std::nullopt;
+}
+
+/// f − c (∇·(g gᵀ) + g gᵀ s): the drift of the k-family with c = (1 + k²)/2 (c = ½ for the
+/// probability-flow ODE, 1 for Anderson's reverse SDE).
+process::BatchCoefficient reverse_drift(const ForwardProcess& forward, const score::ScoreModel& score, double c) {
+  return [forward, score, c](double t, const process::StateView& x) -> Eigen::ArrayXXd {
+    const Eigen::ArrayXXd s = score.score(t, x);
+    Eigen::ArrayXXd drift = forward.sde().drift(t, x);
+    // Additive noise: g gᵀ does not depend on x, so ∇·(g gᵀ) = 0 and is not formed; when it is
+    // c' I (every noise schedule) the drift is updated in place, without a product array: this
+    // is the velocity of every probability-flow solve.
+    if (forward.sde().noise() == process::NoiseKind::additive) {
+      if (const std::optional<double> noise = isotropic_noise(forward.sde(), t)) {
+        drift -= (c * *noise) * s;
+      } else {
+        drift -= c * forward.diffusion_times_transpose_times(t, x, s);
+      }
+      return drift;
+    }
+    drift -= c * (forward.diffusion_divergence(t, x) + forward.diffusion_times_transpose_times(t, x, s));
+    return drift;
+  };
 }
 
 /// ∇·v = ∇·f − ½ ∇·(g gᵀ s) for additive noise, where ∇·∇·(g gᵀ) = 0. With g gᵀ = c(t) I this
