@@ -196,8 +196,8 @@ PointReference point_reference(const GaussianMixture& m, const Eigen::VectorXd& 
 }
 
 TEST(GaussianMixture, TiledKernelsMatchAPointByPointReference) {
-  // 1000 points: several full tiles and a partial last one, in 2-D (K = 3) and in 3-D (K = 5,
-  // correlated), against the formulas evaluated point by point. Both sides are backward-stable
+  // 1000 points: several full tiles and a partial last one, in 2-D (K = 3 and K = 2) and in 3-D
+  // (K = 5, correlated), against the formulas evaluated point by point. Both sides are backward-stable
   // evaluations of the same sums of ≤ 30 terms of size ≤ ~100, so 1e-12 relative to the
   // larger of 1 and the value is ~100x their rounding.
   const Eigen::Matrix3d a = (Eigen::Matrix3d() << 1.0, 0.3, -0.2, 0.0, 0.7, 0.4, 0.1, 0.0, 0.5).finished();
@@ -208,7 +208,10 @@ TEST(GaussianMixture, TiledKernelsMatchAPointByPointReference) {
     covariances.push_back((0.3 + 0.2 * k) * a * a.transpose() + 0.05 * Eigen::Matrix3d::Identity());
   }
   const GaussianMixture three_d({0.1, 0.3, 0.2, 0.15, 0.25}, means, covariances);
-  for (const GaussianMixture& m : std::vector<GaussianMixture>{three_components(), three_d}) {
+  // K = 2, the commonest mixture (one term is the row's largest): unequal, correlated covariances.
+  const GaussianMixture two({0.35, 0.65}, {Eigen::Vector2d(1.0, -0.5), Eigen::Vector2d(-1.5, 0.5)},
+                            {(Eigen::Matrix2d() << 0.6, 0.2, 0.2, 0.4).finished(), 1.3 * Eigen::Matrix2d::Identity()});
+  for (const GaussianMixture& m : std::vector<GaussianMixture>{three_components(), three_d, two}) {
     const GaussianMixture* mixture = &m;
     const auto d = static_cast<Eigen::Index>(mixture->dimension());
     const Eigen::ArrayXXd x = 2.5 * Eigen::ArrayXXd::Random(1000, d);
