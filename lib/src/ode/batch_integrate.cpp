@@ -289,7 +289,7 @@ Eigen::ArrayXd error_norms(const State& y, const State& dydt, const State& y_new
       const double scale = absolute + relative * (std::abs(yc[r]) + std::abs(h) * std::abs(fc[r]));
       const double error = std::abs(ec[r]);
       const double ratio = error == 0.0 ? 0.0 : error / scale;
-      // NaN and ±inf fail both tests (NaN compares false), as does an infinite scale's 0/0.
+      // ±inf and NaN (which compares false) fail the tests.
       const bool finite = ratio <= largest && std::abs(new_c[r]) <= largest;
       const double value = finite ? ratio : infinity;
       norm[r] = norm[r] < value ? value : norm[r];
@@ -399,8 +399,9 @@ class BatchIntegrator {
     const Tolerances tolerances{absolute, relative, max_steps};
     active_.dydt.assign(active_.y.size(), 0.0);
     if (active_.rows.empty()) return;
-    system_.restricted_to(active_.rows)(active_.y, active_.dydt, t0);
-    double h = starting_step(active_, t0, t1, tolerances);
+    const BatchSystem system = system_.restricted_to(active_.rows);
+    system(active_.y, active_.dydt, t0);
+    double h = starting_step(system, active_, t0, t1, tolerances);
     double t = t0;
     for (std::size_t k = 0; k < times.size(); ++k) {
       if (times[k] != t) advance(active_, t, times[k], h, tolerances);
@@ -410,10 +411,11 @@ class BatchIntegrator {
     if (t != t1) advance(active_, t, t1, h, tolerances);
   }
 
-  /// The first step of the batch from t0 (step_control.hpp): one more velocity call, at the Euler probe.
-  double starting_step(const Active& part, double t0, double t1, const Tolerances& tolerances) const {
+  /// The first step of `part`, whose system is `system`, from t0 (step_control.hpp): one more
+  /// velocity call, at the Euler probe.
+  double starting_step(const BatchSystem& system, const Active& part, double t0, double t1,
+                       const Tolerances& tolerances) const {
     const auto n = static_cast<Eigen::Index>(part.rows.size());
-    const BatchSystem system = system_.restricted_to(part.rows);
     const auto velocity = [&](double t, const Eigen::ArrayXXd& y) {
       const State from(y.data(), y.data() + y.size());
       State to(from.size());

@@ -16,6 +16,19 @@ void check_shape(const Eigen::ArrayXXd& value, Eigen::Index rows, Eigen::Index c
                      "an array of shape " + shape(rows, cols));
 }
 
+/// Throws unless x has d columns and z holds K ≥ 1 directions per row of x (K n × d, stacked
+/// direction-major); returns K.
+Eigen::Index require_directions(const char* where, Eigen::Index d, const process::StateView& x,
+                                const process::StateView& z) {
+  if (x.cols() != d) throw_bad_argument(where, "x", shape(x.rows(), x.cols()), "d = " + describe_value(d) + " columns");
+  const Eigen::Index k_count = process::stacked_directions(x.rows(), z.rows());
+  if (k_count == 0 || z.cols() != d) {
+    throw_bad_argument(where, "z", shape(z.rows(), z.cols()),
+                       "K >= 1 directions per row of x, K " + describe_value(x.rows()) + " x " + describe_value(d));
+  }
+  return k_count;
+}
+
 }  // namespace
 
 Flow::Flow(std::string name, std::size_t dimension, process::BatchCoefficient velocity)
@@ -100,11 +113,7 @@ Eigen::ArrayXXd Flow::jacobian_vector_product(double t, const process::StateView
   require(has_jacobian_vector_product(), where, "jacobian_vector_product", std::string_view("not supplied"),
           "with_jacobian_vector_product() to have been called");
   const auto d = static_cast<Eigen::Index>(dimension_);
-  if (x.cols() != d) throw_bad_argument(where, "x", shape(x.rows(), x.cols()), "d = " + describe_value(dimension_) + " columns");
-  if (process::stacked_directions(x.rows(), z.rows()) == 0 || z.cols() != d) {
-    throw_bad_argument(where, "z", shape(z.rows(), z.cols()),
-                       "K >= 1 directions per row of x, K " + describe_value(x.rows()) + " x " + describe_value(d));
-  }
+  require_directions(where, d, x, z);
   Eigen::ArrayXXd value = jacobian_vector_product_(t, x, z);
   check_shape(value, z.rows(), d, name_, "jacobian_vector_product(t, x, z)");
   return value;
@@ -115,13 +124,7 @@ Eigen::ArrayXXd Flow::jacobian_quadratic_forms(double t, const process::StateVie
   require(has_jacobian_quadratic_forms(), where, "jacobian_quadratic_forms", std::string_view("not supplied"),
           "with_jacobian_quadratic_forms() or with_jacobian_vector_product() to have been called");
   if (!jacobian_quadratic_forms_) return process::stacked_dot_products(jacobian_vector_product(t, x, z), z, x.rows());
-  const auto d = static_cast<Eigen::Index>(dimension_);
-  if (x.cols() != d) throw_bad_argument(where, "x", shape(x.rows(), x.cols()), "d = " + describe_value(dimension_) + " columns");
-  const Eigen::Index k_count = process::stacked_directions(x.rows(), z.rows());
-  if (k_count == 0 || z.cols() != d) {
-    throw_bad_argument(where, "z", shape(z.rows(), z.cols()),
-                       "K >= 1 directions per row of x, K " + describe_value(x.rows()) + " x " + describe_value(d));
-  }
+  const Eigen::Index k_count = require_directions(where, static_cast<Eigen::Index>(dimension_), x, z);
   Eigen::ArrayXXd value = jacobian_quadratic_forms_(t, x, z);
   check_shape(value, x.rows(), k_count, name_, "jacobian_quadratic_forms(t, x, z)");
   return value;

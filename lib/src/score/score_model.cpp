@@ -11,6 +11,17 @@ constexpr const char* class_name = "kolmo::score::ScoreModel";
 
 std::string shape(Eigen::Index rows, Eigen::Index cols) { return describe_value(rows) + "x" + describe_value(cols); }
 
+/// Throws unless x has d columns and `directions` (named `name`) holds K ≥ 1 directions per row of
+/// x (K n × d, stacked direction-major); returns K.
+Eigen::Index require_directions(const char* where, Eigen::Index d, const process::StateView& x,
+                                const char* name, const process::StateView& directions) {
+  require(x.cols() == d, where, "x", shape(x.rows(), x.cols()) + " batch", "d = " + describe_value(d) + " columns");
+  const Eigen::Index k_count = process::stacked_directions(x.rows(), directions.rows());
+  require(k_count > 0 && directions.cols() == d, where, name, shape(directions.rows(), directions.cols()),
+          "K >= 1 directions per row of x, K " + describe_value(x.rows()) + " x " + describe_value(d));
+  return k_count;
+}
+
 }  // namespace
 
 ScoreModel::ScoreModel(std::string name, std::size_t dimension, process::BatchCoefficient score)
@@ -110,9 +121,7 @@ Eigen::ArrayXXd ScoreModel::jacobian_vector_product(double t, const process::Sta
   require(has_jacobian_vector_product(), where, "Jacobian-vector product of " + name_, std::string_view("not supplied"),
           "a model built with with_jacobian_vector_product()");
   const auto d = static_cast<Eigen::Index>(dimension_);
-  require(x.cols() == d, where, "x", shape(x.rows(), x.cols()) + " batch", "d = " + describe_value(d) + " columns");
-  require(process::stacked_directions(x.rows(), v.rows()) > 0 && v.cols() == d, where, "v", shape(v.rows(), v.cols()),
-          "K >= 1 directions per row of x, K " + describe_value(x.rows()) + " x " + describe_value(d));
+  require_directions(where, d, x, "v", v);
   Eigen::ArrayXXd product = jacobian_vector_product_(t, x, v);
   require(product.rows() == v.rows() && product.cols() == d, where, "Jacobian-vector product result of " + name_,
           shape(product.rows(), product.cols()), "the shape of v, " + shape(v.rows(), d));
@@ -125,11 +134,7 @@ Eigen::ArrayXXd ScoreModel::jacobian_quadratic_forms(double t, const process::St
   require(has_jacobian_quadratic_forms(), where, "Jacobian quadratic forms of " + name_, std::string_view("not supplied"),
           "a model built with with_jacobian_quadratic_forms() or with_jacobian_vector_product()");
   if (!jacobian_quadratic_forms_) return process::stacked_dot_products(jacobian_vector_product(t, x, z), z, x.rows());
-  const auto d = static_cast<Eigen::Index>(dimension_);
-  require(x.cols() == d, where, "x", shape(x.rows(), x.cols()) + " batch", "d = " + describe_value(d) + " columns");
-  const Eigen::Index k_count = process::stacked_directions(x.rows(), z.rows());
-  require(k_count > 0 && z.cols() == d, where, "z", shape(z.rows(), z.cols()),
-          "K >= 1 directions per row of x, K " + describe_value(x.rows()) + " x " + describe_value(d));
+  const Eigen::Index k_count = require_directions(where, static_cast<Eigen::Index>(dimension_), x, "z", z);
   Eigen::ArrayXXd forms = jacobian_quadratic_forms_(t, x, z);
   require(forms.rows() == x.rows() && forms.cols() == k_count, where, "Jacobian quadratic forms result of " + name_,
           shape(forms.rows(), forms.cols()), "one per row of x and direction, " + shape(x.rows(), k_count));
